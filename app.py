@@ -1,0 +1,37 @@
+"""Commissioning Diagnostics: the entry point (`streamlit run app.py`)."""
+
+import streamlit as st
+
+from scoring.instrument import InstrumentError
+from scoring.registry import load_all
+from ui import session
+
+st.set_page_config(
+    page_title="Commissioning Diagnostics",
+    page_icon=":material/explore:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+
+try:
+    load_all()
+except InstrumentError as exc:
+    st.error(
+        f"**The app cannot start: an instrument file is not valid.**\n\n{exc}\n\n"
+        "Correct the file in the data/ folder and reload this page."
+    )
+    st.stop()
+
+session.restore()
+notice = session.pop_notice()
+if notice:
+    st.warning(notice, icon=":material/link_off:")
+
+page = st.navigation(
+    [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/eight_aspects.py", title="Eight aspects self-check", icon=":material/tune:", url_path="eight-aspects"),
+        st.Page("pages/results.py", title="Results and Excel summary", icon=":material/insights:", url_path="results"),
+    ]
+)
+page.run()

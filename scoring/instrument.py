@@ -1,0 +1,125 @@
+"""Loading instrument files from data/ and refusing bad ones with a clear message.
+
+Every diagnostic keeps its questions in a YAML file under data/. The helpers here read
+a file and check the parts all instruments share (ids, texts, sources); each
+diagnostic's own module checks the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SOURCES_FILE = DATA_DIR / "sources.yaml"
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+class InstrumentError(ValueError):
+    """An instrument file that cannot be used, with where and why."""
+
+    def __init__(self, path: Path | str, where: str, problem: str):
+        self.path = Path(path)
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{self.path.name}: {where}: {problem}")
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The top-level mapping of a YAML file, or an InstrumentError saying why not."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstrumentError(path, "file", "not found") from None
+    except UnicodeDecodeError as exc:
+        raise InstrumentError(path, "file", f"is not UTF-8 text ({exc.reason})") from None
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "file"
+        raise InstrumentError(path, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(content, dict):
+        raise InstrumentError(path, "file", "must be a mapping of keys such as id, title, version")
+    return content
+
+
+@lru_cache(maxsize=1)
+def known_sources() -> frozenset[str]:
+    """The seed documents an item may cite (data/sources.yaml)."""
+    content = read_yaml(SOURCES_FILE)
+    files = content.get("sources")
+    if not isinstance(files, list) or not files:
+        raise InstrumentError(SOURCES_FILE, "sources", "must list the source documents")
+    return frozenset(str(entry.get("file")) for entry in files if isinstance(entry, dict))
+
+
+@lru_cache(maxsize=16)
+def _load_version(loader: Callable[[Path], Any], path: Path, mtime_ns: int) -> Any:
+    return loader(path)
+
+
+def load_current(loader: Callable[[Path], Any], path: Path) -> Any:
+    """`loader(path)`, cached until the file changes, so an edited file is picked up
+    on the next page load without restarting the app."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise InstrumentError(path, "file", "not found") from None
+    return _load_version(loader, path, mtime_ns)
+
+
+def source_titles() -> dict[str, str]:
+    content = read_yaml(SOURCES_FILE)
+    return {str(entry["file"]): str(entry.get("title", "")) for entry in content["sources"]}
+
+
+def require_text(path: Path, where: str, entry: dict, key: str, *, optional: bool = False) -> str:
+    value = entry.get(key)
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise InstrumentError(path, where, f"'{key}' is missing or empty")
+    return value.strip()
+
+
+def require_id(path: Path, where: str, entry: dict, seen: set[str]) -> str:
+    value = entry.get("id")
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise InstrumentError(
+            path, where, f"id {value!r} must be lowercase letters, digits and _ (at most 32)"
+        )
+    if value in seen:
+        raise InstrumentError(path, where, f"duplicate id {value!r}")
+    seen.add(value)
+    return value
+
+
+def require_source(path: Path, where: str, entry: dict) -> str:
+    source = require_text(path, where, entry, "source")
+    if source not in known_sources():
+        raise InstrumentError(
+            path, where, f"source {source!r} is not one of the documents in {SOURCES_FILE.name}"
+        )
+    return source
+
+
+def require_list(path: Path, content: dict, key: str) -> list[dict]:
+    entries = content.get(key)
+    if not isinstance(entries, list) or not entries:
+        raise InstrumentError(path, key, "must be a non-empty list")
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise InstrumentError(path, f"{key} entry {number}", "must be a mapping")
+    return entries
+
+
+def describe(entry: dict, kind: str, number: int) -> str:
+    """How a message names an item: by its id when it has one, else by position."""
+    item_id = entry.get("id")
+    return f"{kind} {item_id!r}" if isinstance(item_id, str) and item_id else f"{kind} number {number}"

@@ -1,0 +1,98 @@
+"""Small openpyxl helpers every sheet uses: safe text, tidy tables, readable widths."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FILL = PatternFill("solid", fgColor="0B5CAD")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=16)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+
+# A text starting with one of these could be read as a formula by a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None):
+    """Write one cell: numbers as numbers, NaN as empty, text always as text.
+
+    openpyxl treats any string starting with "=" as a formula; text written here is
+    stored as a string, and one that a spreadsheet might evaluate gets the quote prefix
+    (what Excel itself does for '=...), so it shows as typed and is never evaluated.
+    """
+    cell = ws.cell(row=row, column=column)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        cell.value = None
+    elif isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def write_table(
+    ws: Worksheet,
+    top: int,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    left: int = 1,
+    number_formats: dict[str, str] | None = None,
+    wrap: Iterable[str] = (),
+) -> int:
+    """A header row and data rows from (top, left); returns the last row written."""
+    number_formats = number_formats or {}
+    wrap = set(wrap)
+    for offset, header in enumerate(headers):
+        cell = put(ws, top, left + offset, header)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    row_number = top
+    for row_number, row in enumerate(rows, start=top + 1):
+        for offset, (header, value) in enumerate(zip(headers, row)):
+            cell = put(ws, row_number, left + offset, value, number_formats.get(header))
+            cell.alignment = WRAP if header in wrap else TOP
+    return row_number
+
+
+def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool = True) -> None:
+    """Column widths, row heights that show wrapped text, and one page wide when printed.
+
+    Spreadsheet programs do not grow a row for wrapped text written by openpyxl, so the
+    height is estimated from the text length and the column width.
+    """
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                width = widths.get(cell.column, 10)
+                wrapped = sum(math.ceil(max(len(part), 1) / max(width - 2, 1)) for part in cell.value.split("\n"))
+                lines = max(lines, wrapped)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines + 2
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def title(ws: Worksheet, text: str, subtitle: str | None = None) -> int:
+    """A bold title in A1 (and a subtitle in A2); returns the next free row."""
+    put(ws, 1, 1, text).font = TITLE_FONT
+    if subtitle:
+        put(ws, 2, 1, subtitle).font = Font(italic=True, color="444444")
+        return 4
+    return 3

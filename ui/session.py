@@ -1,0 +1,98 @@
+"""The respondent behind this browser tab: found through ?r=<token>, kept in the store.
+
+Answers are written to the store as they are given, so a refresh, a page switch or a
+closed browser loses nothing: the resume link brings them back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from scoring.registry import DIAGNOSTICS
+from scoring.store import Store
+
+TOKEN_PARAM = "r"
+TOKEN_KEY = "resume_token"
+NOTICE_KEY = "resume_notice"
+
+
+@st.cache_resource
+def store() -> Store:
+    """One store (and connection pool) for the whole server; it is thread-safe."""
+    return Store()
+
+
+def restore() -> None:
+    """Pick up the token from the URL once per browser session, and keep it in the URL.
+
+    A link whose token is malformed or unknown gets a clear notice and a fresh start;
+    nothing is created until the user answers something.
+    """
+    state = st.session_state
+    if TOKEN_KEY not in state:
+        state[TOKEN_KEY] = None
+        given = st.query_params.get(TOKEN_PARAM)
+        if given is not None:
+            if store().exists(given):
+                state[TOKEN_KEY] = given
+            else:
+                state[NOTICE_KEY] = (
+                    "That resume link was not recognised: it may be mistyped, cut short or "
+                    "from another copy of this tool. You are starting afresh; nothing saved "
+                    "elsewhere has changed."
+                )
+                del st.query_params[TOKEN_PARAM]
+    token = state[TOKEN_KEY]
+    # Page switches drop query parameters; put the token back so a refresh still works.
+    if token and st.query_params.get(TOKEN_PARAM) != token:
+        st.query_params[TOKEN_PARAM] = token
+
+
+def pop_notice() -> str | None:
+    return st.session_state.pop(NOTICE_KEY, None)
+
+
+def token() -> str | None:
+    return st.session_state.get(TOKEN_KEY)
+
+
+def ensure_token() -> str:
+    """The current token, creating a respondent on first use."""
+    current = token()
+    if not current:
+        current = store().new_respondent()
+        st.session_state[TOKEN_KEY] = current
+        st.query_params[TOKEN_PARAM] = current
+    return current
+
+
+def start_afresh() -> None:
+    """Forget this tab's respondent (their answers stay reachable by the old link)."""
+    st.session_state[TOKEN_KEY] = None
+    st.query_params.clear()
+
+
+def records(diagnostic_id: str) -> dict[str, dict]:
+    current = token()
+    return store().answers(current, diagnostic_id) if current else {}
+
+
+def save(diagnostic_id: str, item_id: str, record: dict[str, Any]) -> bool:
+    """Validate a record as the diagnostic defines it and store it; False if refused."""
+    try:
+        cleaned = DIAGNOSTICS[diagnostic_id].clean_record(item_id, record)
+    except ValueError as exc:
+        st.toast(f"That answer was not saved: {exc}", icon=":material/error:")
+        return False
+    store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
+    return True
+
+
+def resume_url() -> str | None:
+    current = token()
+    if not current:
+        return None
+    base = st.context.url or ""
+    return f"{base}?{TOKEN_PARAM}={current}"

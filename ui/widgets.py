@@ -1,0 +1,58 @@
+"""Pieces of page that more than one page shows. Display only: the maths is in scoring/."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from scoring import eight_aspects
+
+
+def score_summary(records: dict, instrument: eight_aspects.Instrument, *, compact: bool = False) -> pd.DataFrame:
+    """The headline numbers as metrics; returns the aspect scores for further use."""
+    answers, weights = eight_aspects.split_records(records)
+    scores = eight_aspects.score(answers, weights, instrument)
+    room = eight_aspects.overall(scores)
+    done, total = eight_aspects.progress(records, instrument)
+    dont_know = int(scores["dont_know"].sum())
+    room_text = "–" if math.isnan(room) else f"{room:.0f}"
+    room_help = "The mean of the aspect scores. 50 means enablers and constraints balance."
+    if compact:
+        st.metric("Room for manoeuvre (0–100)", room_text, help=room_help)
+        st.caption(f"{done} of {total} answered, {dont_know} don't know")
+        return scores
+    first, second, third = st.columns(3)
+    first.metric("Room for manoeuvre (0–100)", room_text, help=room_help)
+    second.metric("Factors answered", f"{done} of {total}")
+    third.metric("Don't know", dont_know)
+    return scores
+
+
+def aspect_table(scores: pd.DataFrame) -> None:
+    table = scores[["aspect", "score", "answered", "dont_know"]].rename(
+        columns={"aspect": "Aspect", "score": "Score", "answered": "Rated", "dont_know": "Don't know"}
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Score": st.column_config.NumberColumn("Score", format="%.0f")},
+    )
+
+
+def unscored_note(scores: pd.DataFrame) -> None:
+    """Say in words which aspects have no score: a gap in a radar is easy to miss."""
+    missing = scores.loc[scores["score"].isna(), "aspect"].tolist()
+    if missing:
+        st.caption(f"No score yet (nothing rated): {', '.join(missing)}.")
+
+
+def factor_list(table: pd.DataFrame, *, empty: str) -> None:
+    if table.empty:
+        st.caption(empty)
+        return
+    for row in table.itertuples():
+        weight = f", weight {row.weight}" if row.weight != 1 else ""
+        st.markdown(f"- **{row.answer}**{weight}: {row.text} *({row.aspect})*")
