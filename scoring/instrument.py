@@ -120,6 +120,6 @@ def require_list(path: Path, content: dict, key: str) -> list[dict]:
 
 
 def describe(entry: dict, kind: str, number: int) -> str:
-    """How a message names an item: by its id when it has one, else by position."""
+    """How a message names an item: its position, and its id when it has one."""
     item_id = entry.get("id")
-    return f"{kind} {item_id!r}" if isinstance(item_id, str) and item_id else f"{kind} number {number}"
+    return f"{kind} {number} ({item_id!r})" if isinstance(item_id, str) and item_id else f"{kind} {number}"

@@ -102,3 +102,104 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stApp] [data-stale=true]')", timeout=timeout
     )
+
+
+# --- Helpers the e2e tests share ------------------------------------------------------
+# Widgets are found by the class Streamlit gives each keyed widget: st-key-<key>.
+
+TIMEOUT = 20_000  # ms, for every auto-waiting expect(): a cold Streamlit page can be slow
+
+
+def key(widget_key: str) -> str:
+    """CSS selector of the container of the widget with this key."""
+    return f".st-key-{widget_key}"
+
+
+def open_app(page, url: str, ready) -> None:
+    """Go to `url` and wait until `ready` (a selector or locator) shows and the run ends.
+
+    On a first load the app reports "not running" before the script has even started,
+    so wait_for_app alone can return too early: wait for something the page draws first.
+    """
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    locator = page.locator(ready) if isinstance(ready, str) else ready
+    expect(locator.first).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
+
+
+def rating_options() -> list[str]:
+    """The rating labels in the order the radio shows them (the scale, then don't know)."""
+    from scoring import eight_aspects
+
+    inst = eight_aspects.instrument()
+    return [*inst.scale.values(), inst.dont_know]
+
+
+def rating_value(label: str):
+    """A rating label -> the stored rating (1–5, or None for don't know)."""
+    from scoring import eight_aspects
+
+    inst = eight_aspects.instrument()
+    if label == inst.dont_know:
+        return None
+    return next(value for value, text in inst.scale.items() if text == label)
+
+
+def rating_radio(page, item_id: str):
+    return page.locator(key(f"ea_rating_{item_id}"))
+
+
+def click_rating(page, item_id: str, label: str) -> None:
+    """Click one option's label (as a user does) and see it become checked."""
+    import re
+
+    from playwright.sync_api import expect
+
+    radio = rating_radio(page, item_id)
+    option = radio.get_by_test_id("stRadioOption").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    expect(option).to_have_count(1, timeout=TIMEOUT)
+    option.click()
+    expect_rating_checked(page, item_id, label)
+
+
+def expect_rating_checked(page, item_id: str, label: str) -> None:
+    from playwright.sync_api import expect
+
+    inputs = rating_radio(page, item_id).locator("input[type=radio]")
+    index = rating_options().index(label)
+    expect(inputs).to_have_count(len(rating_options()), timeout=TIMEOUT)
+    expect(inputs.nth(index)).to_be_checked(timeout=TIMEOUT)
+    for other in range(len(rating_options())):
+        if other != index:
+            expect(inputs.nth(other)).not_to_be_checked(timeout=TIMEOUT)
+
+
+def expected_summary(answers: dict) -> tuple[str, str, "object"]:
+    """(metric text, "N of T answered, D don't know" caption, aspect score table) as the
+    scoring API computes them for {item_id: rating or None}."""
+    import math
+
+    from scoring import eight_aspects
+
+    inst = eight_aspects.instrument()
+    records = {item: {"rating": rating, "weight": inst.weight_default} for item, rating in answers.items()}
+    split, weights = eight_aspects.split_records(records)
+    scores = eight_aspects.score(split, weights, inst)
+    room = eight_aspects.overall(scores)
+    done, total = eight_aspects.progress(records, inst)
+    dont_know = int(scores["dont_know"].sum())
+    metric = "–" if math.isnan(room) else f"{room:.0f}"
+    return metric, f"{done} of {total} answered, {dont_know} don't know", scores
+
+
+def expect_live_summary(page, answers: dict) -> None:
+    """The self-check page's live metric and count match the scoring API for `answers`."""
+    from playwright.sync_api import expect
+
+    metric, caption, _ = expected_summary(answers)
+    value = page.get_by_test_id("stMetric").filter(has_text="Room for manoeuvre").get_by_test_id("stMetricValue")
+    expect(page.get_by_text(caption, exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(value).to_have_text(metric, timeout=TIMEOUT)
+    wait_for_app(page)

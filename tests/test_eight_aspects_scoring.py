@@ -1,0 +1,127 @@
+"""The eight-aspects scoring API beyond the worked cases: inputs it refuses, tables it builds."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring import eight_aspects
+from scoring.eight_aspects import AnswerError
+
+FACTOR_IDS = eight_aspects.instrument().factor_ids
+
+
+def test_aspects_constant_is_the_eight_ids_in_order():
+    assert eight_aspects.ASPECTS == (
+        "system_design", "relationships", "capacity_capability", "user_outcome_focus",
+        "insight_inspiration", "policy", "process", "models_tactics",
+    )
+
+
+@pytest.mark.parametrize(
+    "answers, weights, problem",
+    [
+        ({"no_such_item": 3}, None, "unknown item"),
+        ({"sd_one_place": 6}, None, "not one of 1–5"),
+        ({"sd_one_place": 0}, None, "not one of 1–5"),
+        ({"sd_one_place": True}, None, "not one of 1–5"),
+        ({"sd_one_place": "4"}, None, "not one of 1–5"),
+        ({"sd_one_place": 3}, {"sd_one_place": 4}, "outside 0–3"),
+        ({"sd_one_place": 3}, {"sd_one_place": -1}, "outside 0–3"),
+    ],
+)
+def test_score_refuses_answers_off_the_instrument(answers, weights, problem):
+    with pytest.raises(AnswerError, match=problem):
+        eight_aspects.score(answers, weights)
+
+
+def test_score_counts_answered_dont_know_and_unanswered():
+    scores = eight_aspects.score({"sd_one_place": 4, "sd_wellbeing_system": None})
+    row = scores.loc["system_design"]
+    assert (row.answered, row.dont_know, row.unanswered, row["items"]) == (1, 1, 3, 5)
+
+
+ratings = st.sampled_from([1, 2, 3, 4, 5, None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(FACTOR_IDS), ratings), st.dictionaries(st.sampled_from(FACTOR_IDS), st.integers(0, 3)))
+def test_scores_stay_within_0_to_100_and_overall_is_their_mean(answers, weights):
+    scores = eight_aspects.score(answers, weights)
+    present = scores["score"].dropna()
+    assert ((present >= 0) & (present <= 100)).all()
+    room = eight_aspects.overall(scores)
+    if present.empty:
+        assert math.isnan(room)
+    else:
+        assert room == pytest.approx(present.mean())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(FACTOR_IDS), st.sampled_from([1, 2, 3, 4])), st.sampled_from(FACTOR_IDS))
+def test_raising_one_rating_never_lowers_its_aspect(answers, item_id):
+    before = eight_aspects.score({**answers, item_id: 1})
+    after = eight_aspects.score({**answers, item_id: 5})
+    aspect_id = eight_aspects.items().set_index("item_id").loc[item_id, "aspect_id"]
+    assert after.loc[aspect_id, "score"] >= before.loc[aspect_id, "score"]
+
+
+@pytest.mark.parametrize(
+    "record, problem",
+    [
+        ({"rating": 7}, "not one of 1–5"),
+        ({"rating": 3, "weight": 9}, "outside 0–3"),
+        ({"rating": 3, "weight": 1.5}, "whole number"),
+        ({"rating": 3, "basis": "gut feeling"}, "basis"),
+        ({"rating": 3, "note": "x" * (eight_aspects.NOTE_MAX_CHARS + 1)}, "longer than"),
+        ({"rating": 3, "note": 42}, "must be text"),
+        ({"rating": 3, "colour": "red"}, "unexpected field"),
+    ],
+)
+def test_clean_record_refuses_bad_records(record, problem):
+    with pytest.raises(AnswerError, match=problem):
+        eight_aspects.clean_record("sd_one_place", record)
+
+
+def test_clean_record_fills_defaults_and_keeps_dont_know():
+    assert eight_aspects.clean_record("sd_one_place", {"rating": None}) == {
+        "rating": None, "weight": 1, "basis": None, "note": "",
+    }
+    with pytest.raises(AnswerError, match="unknown item"):
+        eight_aspects.clean_record("nope", {"rating": 3})
+
+
+def test_records_split_into_answers_and_weights_and_progress():
+    records = {
+        "sd_one_place": {"rating": 5, "weight": 2},
+        "sd_wellbeing_system": {"rating": None, "weight": 1},
+        "sd_funding_coherence": {"weight": 3, "note": "details first"},  # not rated yet
+    }
+    answers, weights = eight_aspects.split_records(records)
+    assert answers == {"sd_one_place": 5, "sd_wellbeing_system": None}
+    assert weights["sd_one_place"] == 2
+    assert eight_aspects.progress(records) == (2, len(FACTOR_IDS))
+
+
+def test_enablers_and_constraints_are_ordered_and_skip_weight_zero():
+    records = {
+        "sd_one_place": {"rating": 4, "weight": 3},
+        "rel_provider_trust": {"rating": 5, "weight": 1},
+        "pol_procurement_act": {"rating": 5, "weight": 0},
+        "pro_competition": {"rating": 2, "weight": 3},
+        "mt_service_design": {"rating": 1, "weight": 1},
+        "uo_citizen_check": {"rating": 3, "weight": 1},
+        "ii_data_research": {"rating": None, "weight": 1},
+    }
+    enablers, constraints = eight_aspects.enablers_and_constraints(records)
+    assert list(enablers["item_id"]) == ["rel_provider_trust", "sd_one_place"]
+    assert list(constraints["item_id"]) == ["mt_service_design", "pro_competition"]
+
+
+def test_answer_table_has_a_row_per_factor_with_labels():
+    table = eight_aspects.answer_table({"sd_one_place": {"rating": None, "weight": 2, "basis": "evidence", "note": "board paper"}})
+    assert len(table) == len(FACTOR_IDS)
+    first = table.iloc[0]
+    assert (first.answer, first.weight, first.basis, first.note) == ("Don't know", 2, "Backed by evidence", "board paper")
+    assert table.iloc[1].answer == "Not answered"

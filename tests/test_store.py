@@ -1,0 +1,98 @@
+"""The store against real databases: SQLite by default, PostgreSQL by URL."""
+
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from scoring import store as store_module
+from scoring.store import Store, answers, database_url, respondents
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        yield Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        return
+    made = Store(request.getfixturevalue("postgres_url"))
+    yield made
+    with made.engine.begin() as conn:  # the cluster is shared by the session
+        conn.execute(answers.delete())
+        conn.execute(respondents.delete())
+
+
+def test_default_url_is_a_sqlite_file_in_the_data_dir(isolated_data_dir, monkeypatch):
+    url = database_url()
+    assert url.startswith("sqlite:///") and url.endswith("commissioning.sqlite3")
+    assert str(isolated_data_dir) in url
+    monkeypatch.setenv("COMMISSIONING_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert database_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_answers_round_trip_by_token(store):
+    token = store.new_respondent()
+    assert store.exists(token)
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 4, "weight": 2, "note": "Café ≥ £5 — “quoted”"})
+    store.save_answer(token, "eight_aspects", "sd_wellbeing_system", {"rating": None, "weight": 1})
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 5, "weight": 2, "note": "changed"})
+    assert store.answers(token, "eight_aspects") == {
+        "sd_one_place": {"rating": 5, "weight": 2, "note": "changed"},
+        "sd_wellbeing_system": {"rating": None, "weight": 1},
+    }
+    assert store.answers(token, "another_diagnostic") == {}
+
+
+def test_respondents_cannot_see_each_other(store):
+    first, second = store.new_respondent(), store.new_respondent()
+    assert first != second
+    store.save_answer(first, "eight_aspects", "sd_one_place", {"rating": 1})
+    assert store.answers(second, "eight_aspects") == {}
+
+
+def test_the_database_never_holds_the_token_itself(store):
+    token = store.new_respondent()
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 1})
+    with store.engine.connect() as conn:
+        ids = [row.id for row in conn.execute(select(respondents.c.id))]
+    assert token not in ids and store_module.token_hash(token) in ids
+
+
+@pytest.mark.parametrize("token", [None, "", "short", "x" * 200, "../../etc/passwd", "a b c d e f g h i j k l", 12345, "'; DROP TABLE answers; --xxxxxxxxxx"])
+def test_malformed_or_unknown_tokens_are_not_found(store, token):
+    assert not store.exists(token)
+
+
+def test_saving_for_an_unknown_respondent_changes_nothing(store):
+    with pytest.raises(KeyError):
+        store.save_answer("A" * 24, "eight_aspects", "sd_one_place", {"rating": 1})
+    with store.engine.connect() as conn:
+        assert conn.execute(select(answers)).first() is None
+
+
+def test_delete_respondent_removes_their_answers(store):
+    token = store.new_respondent()
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 1})
+    store.delete_respondent(token)
+    assert not store.exists(token)
+    assert store.answers(token, "eight_aspects") == {}
+
+
+def test_concurrent_saves_all_land(store):
+    token = store.new_respondent()
+    items = [f"item_{n}" for n in range(20)]
+    errors = []
+
+    def save(item_id):
+        try:
+            for rating in (1, 2, 3):
+                store.save_answer(token, "eight_aspects", item_id, {"rating": rating})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(item_id,)) for item_id in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.answers(token, "eight_aspects") == {item_id: {"rating": 3} for item_id in items}
