@@ -1,0 +1,147 @@
+"""Every page through Streamlit's AppTest: renders, answers flow, state survives."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from scoring import eight_aspects
+from scoring.store import Store
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGES = ["pages/home.py", "pages/eight_aspects.py", "pages/results.py"]
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(page):
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title
+
+
+def test_home_says_what_it_is_for_and_offers_the_self_check():
+    at = app().run()
+    assert "room for manoeuvre" in at.markdown[0].value
+    assert any("self-check" in str(link.proto.label).lower() for link in at.get("page_link"))
+
+
+def test_answering_changes_the_scores_and_is_saved():
+    at = app().run()
+    at.switch_page("pages/eight_aspects.py").run()
+    assert metric(at, "Room for manoeuvre") == "–"
+    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    assert metric(at, "Room for manoeuvre") == "100"
+    at.radio(key="ea_rating_sd_wellbeing_system").set_value(2).run()
+    assert metric(at, "Room for manoeuvre") == f"{eight_aspects.overall(eight_aspects.score({'sd_one_place': 5, 'sd_wellbeing_system': 2})):.0f}"
+    at.toggle(key="ea_details").set_value(True).run()
+    at.radio(key="ea_weight_sd_wellbeing_system").set_value(3).run()
+    expected = eight_aspects.overall(eight_aspects.score({"sd_one_place": 5, "sd_wellbeing_system": 2}, {"sd_wellbeing_system": 3}))
+    assert metric(at, "Room for manoeuvre") == f"{expected:.0f}"
+    at.text_area(key="ea_note_sd_one_place").input("Seen at the provider forum").run()
+
+    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    stored = Store().answers(token, eight_aspects.ID)
+    assert stored["sd_one_place"]["rating"] == 5
+    assert stored["sd_one_place"]["note"] == "Seen at the provider forum"
+    assert stored["sd_wellbeing_system"]["weight"] == 3
+
+
+def test_dont_know_counts_and_leaves_score_alone():
+    at = app().run()
+    at.switch_page("pages/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_one_place").set_value(4).run()
+    at.radio(key="ea_rating_sd_wellbeing_system").set_value("dont_know").run()
+    assert metric(at, "Room for manoeuvre") == "75"
+    assert any("1 don't know" in c.value for c in at.caption)
+
+
+def test_answers_survive_switching_page_and_aspect():
+    at = app().run()
+    at.switch_page("pages/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_one_place").set_value(1).run()
+    at.button(key="ea_next").click().run()
+    assert at.selectbox(key="ea_aspect").value == "relationships"
+    at.radio(key="ea_rating_rel_provider_trust").set_value(4).run()
+    at.switch_page("pages/results.py").run()
+    assert metric(at, "Factors answered") == "2 of 40"
+    at.switch_page("pages/eight_aspects.py").run()
+    assert at.selectbox(key="ea_aspect").value == "relationships"  # back where they were
+    assert at.radio(key="ea_rating_rel_provider_trust").value == 4
+    at.selectbox(key="ea_aspect").set_value("system_design").run()
+    assert at.radio(key="ea_rating_sd_one_place").value == 1
+
+
+def test_resume_link_brings_answers_back_in_a_new_session():
+    first = app().run()
+    first.switch_page("pages/eight_aspects.py").run()
+    first.radio(key="ea_rating_sd_one_place").set_value(4).run()
+    token = first.query_params["r"]
+    token = token[0] if isinstance(token, list) else token
+
+    returning = app()
+    returning.query_params["r"] = token
+    returning.run()
+    assert not returning.warning
+    assert any(token in code.value for code in returning.code)  # the link is shown on home
+    returning.switch_page("pages/eight_aspects.py").run()
+    assert returning.radio(key="ea_rating_sd_one_place").value == 4
+
+
+@pytest.mark.parametrize("bad", ["nonsense", "A" * 24, "<script>alert(1)</script>", "x" * 500])
+def test_unknown_or_tampered_token_gets_a_clear_message_and_a_fresh_start(bad):
+    at = app()
+    at.query_params["r"] = bad
+    at.run()
+    assert not at.exception
+    assert "not recognised" in at.warning[0].value
+    assert "r" not in at.query_params
+    at.switch_page("pages/eight_aspects.py").run()
+    assert "0 of 40" in at.get("progress")[0].proto.text
+
+
+def test_results_page_offers_the_download_built_on_click():
+    at = app().run()
+    at.switch_page("pages/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    at.switch_page("pages/results.py").run()
+    button = at.get("download_button")
+    assert len(button) == 1
+    assert "Strongly enables" in " ".join(m.value for m in at.markdown)
+
+
+def test_an_invalid_instrument_stops_the_app_with_a_clear_message(tmp_path, monkeypatch):
+    content = yaml.safe_load(eight_aspects.INSTRUMENT_FILE.read_text(encoding="utf-8"))
+    content["factors"][0]["aspect"] = "vibes"
+    broken = tmp_path / "eight_aspects.yaml"
+    broken.write_text(yaml.safe_dump(content), encoding="utf-8")
+    monkeypatch.setattr(eight_aspects, "INSTRUMENT_FILE", broken)
+    at = app().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "cannot start" in message and "eight_aspects.yaml" in message and "unknown aspect 'vibes'" in message
+    assert not at.radio  # nothing else ran
+
+
+def test_details_toggle_is_remembered_and_summarises_when_hidden():
+    at = app().run()
+    at.switch_page("pages/eight_aspects.py").run()
+    assert not [r for r in at.radio if r.key.startswith("ea_weight_")]
+    at.toggle(key="ea_details").set_value(True).run()
+    at.radio(key="ea_weight_sd_one_place").set_value(0).run()
+    at.radio(key="ea_basis_sd_one_place").set_value("evidence").run()
+    at.switch_page("pages/results.py").run()
+    at.switch_page("pages/eight_aspects.py").run()
+    assert at.toggle(key="ea_details").value is True
+    assert at.radio(key="ea_weight_sd_one_place").value == 0
+    at.toggle(key="ea_details").set_value(False).run()
+    assert any("weight 0, backed by evidence" in c.value for c in at.caption)

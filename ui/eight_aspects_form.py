@@ -1,0 +1,167 @@
+"""The eight-aspects answer form, one aspect at a time, kept in step with the store.
+
+Every change is written straight to the store by a callback, before the rerun, so the
+store is always current when the page draws. Each widget is then set from the store
+before it is drawn, on every run: Streamlit can hand back a stale value for a widget
+that was not drawn in the previous run (another aspect, another page), and the store
+is the one source of truth, also across a refresh or a closed browser.
+"""
+
+import streamlit as st
+
+from scoring import eight_aspects
+from scoring.eight_aspects import Factor, Instrument
+from ui import session
+
+ID = eight_aspects.ID
+DONT_KNOW = "dont_know"
+ASPECT_KEY = "ea_aspect"
+LAST_ASPECT_KEY = "ea_last_aspect"
+DETAILS_KEY = "ea_details"
+SHOW_DETAILS_KEY = "ea_show_details"
+FIELDS = ("rating", "weight", "basis", "note")
+WEIGHT_LABELS = {0: "0 (leave out)", 1: "1 (normal)", 2: "2", 3: "3 (matters most)"}
+
+
+def widget_key(field: str, item_id: str) -> str:
+    return f"ea_{field}_{item_id}"
+
+
+def save_factor(item_id: str) -> None:
+    """Copy one factor's widgets into the store (called when any of them changes)."""
+    record = dict(session.records(ID).get(item_id, {}))
+    state = st.session_state
+    rating = state.get(widget_key("rating", item_id))
+    if rating is not None:
+        record["rating"] = None if rating == DONT_KNOW else rating
+    for field in FIELDS[1:]:
+        if widget_key(field, item_id) in state:
+            record[field] = state[widget_key(field, item_id)]
+    session.save(ID, item_id, record)
+
+
+def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
+    stored = {
+        "rating": (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None,
+        "weight": record.get("weight", instrument.weight_default),
+        "basis": record.get("basis"),
+        "note": record.get("note", ""),
+    }
+    for field, value in stored.items():
+        st.session_state[widget_key(field, item_id)] = value
+
+
+def _details_summary(record: dict, instrument: Instrument) -> str:
+    details = []
+    if record.get("weight", instrument.weight_default) != instrument.weight_default:
+        details.append(f"weight {record['weight']}")
+    if record.get("basis"):
+        details.append(eight_aspects.EVIDENCE_BASES[record["basis"]].lower())
+    if record.get("note"):
+        details.append("note added")
+    return ", ".join(details)
+
+
+def factor_input(factor: Factor, record: dict, instrument: Instrument, show_details: bool) -> None:
+    _set_from_store(factor.id, record, instrument)
+    rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
+    with st.container(border=True, key=f"ea_factor_{factor.id}"):
+        st.markdown(f"**{factor.text}**")
+        if factor.help:
+            st.caption(factor.help)
+        st.radio(
+            factor.text,
+            options=list(rating_labels),
+            format_func=rating_labels.get,
+            horizontal=True,
+            label_visibility="collapsed",
+            key=widget_key("rating", factor.id),
+            on_change=save_factor,
+            args=(factor.id,),
+        )
+        if not show_details:
+            summary = _details_summary(record, instrument)
+            if summary:
+                st.caption(f"Details: {summary}")
+            return
+        st.radio(
+            "How much this factor matters here (weight)",
+            options=list(range(instrument.weight_min, instrument.weight_max + 1)),
+            format_func=lambda w: WEIGHT_LABELS.get(w, str(w)),
+            horizontal=True,
+            key=widget_key("weight", factor.id),
+            on_change=save_factor,
+            args=(factor.id,),
+        )
+        st.radio(
+            "Is this rating backed by evidence, or an impression?",
+            options=list(eight_aspects.EVIDENCE_BASES),
+            format_func=eight_aspects.EVIDENCE_BASES.get,
+            horizontal=True,
+            key=widget_key("basis", factor.id),
+            on_change=save_factor,
+            args=(factor.id,),
+        )
+        st.text_area(
+            "Evidence or note",
+            max_chars=eight_aspects.NOTE_MAX_CHARS,
+            placeholder="What tells you this? e.g. a contract review, a provider forum, a board decision",
+            key=widget_key("note", factor.id),
+            on_change=save_factor,
+            args=(factor.id,),
+            height=80,
+        )
+
+
+# The aspect shown and the details switch live in keys of their own, copied from the
+# widgets by callbacks, for the same reason the answers live in the store.
+
+
+def _step(offset: int) -> None:
+    position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
+    st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
+
+
+def _remember_aspect() -> None:
+    st.session_state[LAST_ASPECT_KEY] = st.session_state[ASPECT_KEY]
+
+
+def _remember_details() -> None:
+    st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
+
+
+def aspect_form(instrument: Instrument, records: dict) -> None:
+    """Aspect picker, the factors of the chosen aspect, and previous / next."""
+
+    def aspect_label(aspect_id: str) -> str:
+        factors = instrument.factors_of(aspect_id)
+        done = sum(1 for f in factors if "rating" in records.get(f.id, {}))
+        mark = " ✓" if done == len(factors) else ""
+        number = eight_aspects.ASPECTS.index(aspect_id) + 1
+        return f"{number}. {instrument.aspect(aspect_id).title} ({done}/{len(factors)} answered){mark}"
+
+    state = st.session_state
+    state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, eight_aspects.ASPECTS[0])
+    aspect_id = st.selectbox("Aspect", eight_aspects.ASPECTS, format_func=aspect_label, key=ASPECT_KEY, on_change=_remember_aspect)
+    state[DETAILS_KEY] = state.setdefault(SHOW_DETAILS_KEY, False)
+    show_details = st.toggle(
+        "Add weights, evidence and notes",
+        key=DETAILS_KEY,
+        on_change=_remember_details,
+        help="Weight a factor 0–3 (0 leaves it out), say whether a rating rests on evidence or an impression, and note what tells you so.",
+    )
+
+    aspect = instrument.aspect(aspect_id)
+    st.subheader(aspect.title)
+    st.markdown(f"*{aspect.question}*")
+    for factor in instrument.factors_of(aspect_id):
+        factor_input(factor, records.get(factor.id, {}), instrument, show_details)
+
+    position = eight_aspects.ASPECTS.index(aspect_id)
+    back, forward = st.columns(2)
+    back.button("Previous aspect", key="ea_previous", on_click=_step, args=(-1,), disabled=position == 0, icon=":material/arrow_back:")
+    if position < len(eight_aspects.ASPECTS) - 1:
+        forward.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
+    else:
+        with forward:
+            st.page_link("pages/results.py", label="See your results", icon=":material/insights:")
