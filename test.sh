@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs everything the tests need, then runs the whole suite: unit, AppTest and
+# real-browser tests. Extra arguments go to pytest (e.g. ./test.sh -k store).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# System programs the tests drive for real: Debian's Chromium (browser tests),
+# LibreOffice (the workbook must open there) and PostgreSQL (the store's second backend).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v libreoffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${missing[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Not installed: ${missing[*]}. Run: sudo apt-get install -y ${missing[*]}" >&2
+    echo "Without them the tests that need them are skipped (and fail when CI=true)." >&2
+  fi
+fi
+
+exec python3 -m pytest "$@"
