@@ -73,7 +73,10 @@ def app_url(tmp_path_factory):
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false",
+             # Test the code as it was at start: an edit made while the suite runs must not
+             # put a "File change" prompt or a half-saved module into the middle of a test.
+             "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
@@ -94,6 +97,25 @@ def app_url(tmp_path_factory):
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_up_app(app_url, browser):
+    """Run the app once at its root before any test opens a deep link.
+
+    Streamlit learns the st.navigation pages only when app.py first runs, so the very
+    first session after a server start that opens e.g. /eight-aspects gets a
+    "Page not found" modal over the right page (streamlit/streamlit#9992). That is
+    Streamlit's, not this app's, and would make whichever test runs first flaky.
+    """
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        page.get_by_role("heading", name="Commissioning Diagnostics").first.wait_for(timeout=60_000)
+        wait_for_app(page)
+    finally:
+        context.close()
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

@@ -66,7 +66,7 @@ def go_to_next_aspect(page, number: int, aspect_id: str) -> None:
 def answer_self_check(page, app_url: str) -> str:
     """Answer ALL_ANSWERS on the self-check page, checking the live numbers after each;
     returns the resume token the URL gained."""
-    open_app(page, f"{app_url}/eight-aspects", key("ea_rating_sd_one_place"))
+    open_app(page, f"{app_url}/eight-aspects", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
     expect_aspect(page, 1, "system_design")
     expect_live_summary(page, {})
     assert token_of(page.url) is None, "no respondent should exist before the first answer"
@@ -114,7 +114,7 @@ def test_resume_link_restores_answers_in_a_new_browser_and_after_reload(page, ne
 
     # A new browser context shares nothing with the first: like coming back another day.
     other = new_context().new_page()
-    open_app(other, f"{app_url}/eight-aspects?r={token}", key("ea_rating_sd_one_place"))
+    open_app(other, f"{app_url}/eight-aspects?r={token}", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
     expect(other.get_by_text("not recognised")).to_have_count(0)
     expect_answers_restored(other)
     assert token_of(other.url) == token
@@ -187,7 +187,7 @@ def test_excel_download_matches_the_answers(page, app_url, tmp_path):
 
 
 def test_tampered_resume_link_warns_and_starts_afresh(page, app_url):
-    open_app(page, f"{app_url}/eight-aspects?r=not-a-real-token-xxxxxxxxxxxx", key("ea_rating_sd_one_place"))
+    open_app(page, f"{app_url}/eight-aspects?r=not-a-real-token-xxxxxxxxxxxx", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
     warning = page.get_by_test_id("stAlertContentWarning")
     expect(warning).to_contain_text("not recognised", timeout=TIMEOUT)
     expect_live_summary(page, {})
