@@ -21,7 +21,8 @@ if not records:
 scores = widgets.score_summary(records, instrument)
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(radar(scores, title="Room for manoeuvre by aspect", height=620), key="results_radar", config={"displaylogo": False})
+    st.subheader("Room for manoeuvre by aspect")
+    st.plotly_chart(radar(scores, height=500), key="results_radar", config={"displaylogo": False})
     widgets.unscored_note(scores)
 with right:
     st.markdown("**Score per aspect** (0 = factors strongly constrain, 50 = neither, 100 = strongly enable)")

@@ -31,15 +31,16 @@ def score_summary(records: dict, instrument: eight_aspects.Instrument, *, compac
 
 
 def aspect_table(scores: pd.DataFrame) -> None:
-    table = scores[["aspect", "score", "answered", "dont_know"]].rename(
-        columns={"aspect": "Aspect", "score": "Score", "answered": "Rated", "dont_know": "Don't know"}
+    """A static table: no scrolling on a projector, and a dash where there is no score."""
+    table = pd.DataFrame(
+        {
+            "Aspect": scores["aspect"],
+            "Score": ["–" if math.isnan(v) else f"{v:.0f}" for v in scores["score"]],
+            "Rated": scores["answered"],
+            "Don't know": scores["dont_know"],
+        }
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={"Score": st.column_config.NumberColumn("Score", format="%.0f")},
-    )
+    st.table(table.set_index("Aspect"))
 
 
 def unscored_note(scores: pd.DataFrame) -> None:
