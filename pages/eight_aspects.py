@@ -21,6 +21,6 @@ with questions:
 with live:
     st.markdown("**Your room for manoeuvre so far**")
     scores = widgets.score_summary(records, instrument, compact=True)
-    st.plotly_chart(radar(scores, height=400, compact=True), key="ea_radar", config={"displaylogo": False})
+    widgets.chart(radar(scores, height=400, compact=True), key="ea_radar")
     widgets.unscored_note(scores)
     st.page_link("pages/results.py", label="Full results and Excel summary", icon=":material/insights:")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring.registry import DIAGNOSTICS
+from scoring import approaches, development_plan, eight_aspects, risks
 from ui import session
 
 st.title("Commissioning Diagnostics")
@@ -13,18 +13,37 @@ st.markdown(
     "no league tables, and your answers are yours."
 )
 
-st.subheader("Quick self-check")
-for diagnostic_id, module in DIAGNOSTICS.items():
-    instrument = module.instrument()
-    done, total = module.progress(session.records(diagnostic_id))
-    with st.container(border=True, key=f"home_{diagnostic_id}"):
-        st.markdown(f"**{instrument.title}**")
-        st.caption(f"About ten minutes. {total} factors across the eight aspects of commissioning.")
-        st.progress(done / total, text=f"{done} of {total} answered")
-        label = "Carry on" if done else "Start the self-check"
-        st.page_link("pages/eight_aspects.py", label=label, icon=":material/arrow_forward:")
+response = session.response()
+done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
 
-st.page_link("pages/results.py", label="See results and download the Excel summary", icon=":material/insights:")
+st.subheader("1. Quick self-check")
+with st.container(border=True, key="home_eight_aspects"):
+    st.markdown(f"**{eight_aspects.instrument().title}**")
+    st.caption(f"About ten minutes. {total} factors across the eight aspects of commissioning.")
+    st.progress(done / total, text=f"{done} of {total} answered")
+    st.page_link("pages/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
+    st.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
+
+st.subheader("2. Decide what to do next")
+chosen = approaches.choice(response)["chosen"]
+actions = development_plan.actions(response.get(development_plan.ID, {}))
+register = risks.register(response.get(risks.ID, {}))
+first, second, third = st.columns(3)
+with first.container(border=True, key="home_approaches"):
+    st.markdown("**Approaches: model fit**")
+    st.caption("Which of the thirteen commissioning approaches your context supports, and what would have to change.")
+    st.caption(f"{len(chosen)} chosen" if chosen else "None chosen yet")
+    st.page_link("pages/approaches.py", label="Open", icon=":material/compare_arrows:")
+with second.container(border=True, key="home_plan"):
+    st.markdown("**Development plan**")
+    st.caption("What holds you back and supports you, per aspect, and an action plan.")
+    st.caption(f"{len(actions)} action(s), {int((actions['status'] == 'done').sum())} done" if len(actions) else "No actions yet")
+    st.page_link("pages/plan.py", label="Open", icon=":material/checklist:")
+with third.container(border=True, key="home_risks"):
+    st.markdown("**Strategic risks**")
+    st.caption("The risks of implementing your chosen approaches, rated for likelihood and impact.")
+    st.caption(f"{len(register)} risk(s)" if len(register) else "No risks yet")
+    st.page_link("pages/risks.py", label="Open", icon=":material/report:")
 
 url = session.resume_url()
 if url:

@@ -22,7 +22,7 @@ scores = widgets.score_summary(records, instrument)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Room for manoeuvre by aspect")
-    st.plotly_chart(radar(scores, height=500), key="results_radar", config={"displaylogo": False})
+    widgets.chart(radar(scores, height=500), key="results_radar")
     widgets.unscored_note(scores)
 with right:
     st.markdown("**Score per aspect** (0 = factors strongly constrain, 50 = neither, 100 = strongly enable)")
@@ -45,7 +45,7 @@ token = session.token()
 store = session.store()
 st.download_button(
     "Download the Excel summary",
-    data=lambda: build_workbook({eight_aspects.ID: store.answers(token, eight_aspects.ID)}),
+    data=lambda: build_workbook(store.response(token)),
     file_name=f"commissioning-self-check-{date.today():%Y-%m-%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",

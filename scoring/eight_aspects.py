@@ -316,7 +316,9 @@ def _weight_of(item_id: str, weights: Mapping[str, float], inst: Instrument) -> 
 # no "rating" key is a factor whose details were filled in before it was rated.
 
 
-def clean_record(item_id: str, record: Mapping[str, Any], inst: Instrument | None = None) -> dict:
+def clean_record(
+    item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None, inst: Instrument | None = None
+) -> dict:
     """A stored-answer record checked against the instrument, exactly as typed input is."""
     inst = inst or instrument()
     if item_id not in inst.factor_ids:
@@ -352,6 +354,12 @@ def split_records(records: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dict]
     answers = {item: rec["rating"] for item, rec in records.items() if "rating" in rec}
     weights = {item: rec.get("weight", 1) for item, rec in records.items()}
     return answers, weights
+
+
+def score_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
+    """score() of stored records."""
+    answers, weights = split_records(records)
+    return score(answers, weights, inst)
 
 
 def progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[int, int]:
@@ -404,9 +412,10 @@ def enablers_and_constraints(
 # --- Excel ------------------------------------------------------------------------
 
 
-def write_summary(ws, top: int, records: Mapping[str, Mapping[str, Any]]) -> int:
+def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
     """This diagnostic's block on the Summary sheet: scores and a native radar chart.
 
+    `response` is every stored record of the respondent, by diagnostic id.
     Returns the next free row.
     """
     from openpyxl.chart import RadarChart, Reference
@@ -415,8 +424,8 @@ def write_summary(ws, top: int, records: Mapping[str, Mapping[str, Any]]) -> int
     from scoring import xlsx
 
     inst = instrument()
-    answers, weights = split_records(records)
-    scores = score(answers, weights, inst)
+    records = response.get(ID, {})
+    scores = score_records(records, inst)
     room = overall(scores)
     xlsx.put(ws, top, 1, inst.title).font = Font(bold=True, size=14)
     xlsx.put(ws, top + 1, 1, "Overall room for manoeuvre (0–100)").font = Font(bold=True)
@@ -471,12 +480,12 @@ def write_summary(ws, top: int, records: Mapping[str, Mapping[str, Any]]) -> int
     return row
 
 
-def write_sheets(wb, records: Mapping[str, Mapping[str, Any]]) -> None:
+def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     """The sheet of every answer, with weights, evidence and notes."""
     from scoring import xlsx
 
     ws = wb.create_sheet("Eight aspects answers")
-    table = answer_table(records)
+    table = answer_table(response.get(ID, {}))
     headers = ["Aspect", "Item id", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Weight", "Evidence or impression", "Note", "Source"]
     last = xlsx.write_table(
         ws,

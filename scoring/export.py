@@ -17,23 +17,26 @@ APP_NAME = "Commissioning Diagnostics"
 
 
 def build_workbook(
-    records_by_diagnostic: Mapping[str, Mapping[str, dict]],
+    response: Mapping[str, Mapping[str, dict]],
     *,
     title: str = "Quick self-check",
     generated: datetime | None = None,
 ) -> bytes:
-    """The .xlsx bytes: Summary, a sheet per diagnostic, About."""
+    """The .xlsx bytes: Summary, a sheet per diagnostic, About.
+
+    `response` holds every stored record of one respondent, by diagnostic id.
+    """
     generated = generated or datetime.now(timezone.utc)
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
     row = xlsx.title(summary, f"{APP_NAME}: {title}", f"Generated {generated:%d %B %Y %H:%M} UTC")
-    for diagnostic_id, module in DIAGNOSTICS.items():
-        row = module.write_summary(summary, row, records_by_diagnostic.get(diagnostic_id, {})) + 1
+    for module in DIAGNOSTICS.values():
+        row = module.write_summary(summary, row, response) + 1
     xlsx.finish(summary, {1: 52, 2: 20, 3: 10, 4: 12, 5: 14})
 
-    for diagnostic_id, module in DIAGNOSTICS.items():
-        module.write_sheets(wb, records_by_diagnostic.get(diagnostic_id, {}))
+    for module in DIAGNOSTICS.values():
+        module.write_sheets(wb, response)
 
     about = wb.create_sheet("About")
     xlsx.title(about, "About this workbook")

@@ -57,3 +57,67 @@ def radar(
     if title:
         layout["title"] = dict(text=title, font=dict(size=22))
     return go.Figure(data=[trace], layout=layout)
+
+
+def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
+    """Approaches ranked by fit, best at the top, the value written on each bar.
+
+    `ranked` is what approaches.rank() returns.
+    """
+    shown = ranked.dropna(subset=["fit"])
+    labels = [f"{int(r.rank)}. {r.title}" for r in shown.itertuples()]
+    trace = go.Bar(
+        x=[round(v, 1) for v in shown["fit"]],
+        y=labels,
+        orientation="h",
+        marker=dict(color=PALETTE[0]),
+        text=[f"{v:.0f}" for v in shown["fit"]],
+        textposition="outside",
+        textfont=dict(size=16),
+        hovertemplate="%{y}: fit %{x:.0f} / 100<extra></extra>",
+        cliponaxis=False,
+    )
+    layout = dict(
+        font=FONT,
+        height=height or 90 + 44 * max(len(shown), 1),
+        margin=dict(l=20, r=50, t=20, b=50),
+        xaxis=dict(range=[0, 100], title=dict(text="Fit to your context (0–100)"), tickvals=[0, 25, 50, 75, 100], fixedrange=True),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=16)),
+        showlegend=False,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        bargap=0.3,
+    )
+    return go.Figure(data=[trace], layout=layout)
+
+
+def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.Figure:
+    """Each approach placed by feasibility (context allows it) and desirability (serves
+    what we want); labelled by rank number, with the key in the hover and the table."""
+    shown = ranked.dropna(subset=["feasibility", "desirability"])
+    trace = go.Scatter(
+        x=[round(v, 1) for v in shown["feasibility"]],
+        y=[round(v, 1) for v in shown["desirability"]],
+        mode="markers+text",
+        text=[str(int(r)) for r in shown["rank"]],
+        textposition="top center",
+        textfont=dict(size=16),
+        marker=dict(size=16, color=PALETTE[1], line=dict(color="#1A1A1A", width=1.5), symbol="diamond"),
+        customdata=list(shown["title"]),
+        hovertemplate="%{customdata}<br>feasibility %{x:.0f}, desirability %{y:.0f}<extra></extra>",
+    )
+    layout = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=80, r=30, t=30, b=70),
+        xaxis=dict(range=[0, 105], title=dict(text="Feasibility: does our context allow it?"), fixedrange=True, gridcolor="#DDD"),
+        yaxis=dict(range=[0, 105], title=dict(text="Desirability: does it serve what we want?"), fixedrange=True, gridcolor="#DDD"),
+        shapes=[
+            dict(type="line", x0=50, x1=50, y0=0, y1=105, line=dict(color="#888", dash="dot")),
+            dict(type="line", x0=0, x1=105, y0=50, y1=50, line=dict(color="#888", dash="dot")),
+        ],
+        showlegend=False,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return go.Figure(data=[trace], layout=layout)

@@ -136,6 +136,41 @@ class Store:
             ).all()
         return {item_id: json.loads(data) for item_id, data in rows}
 
+    def answer(self, token: str, diagnostic_id: str, item_id: str) -> dict | None:
+        """One stored record, or None."""
+        with self.engine.connect() as conn:
+            data = conn.execute(
+                select(answers.c.data).where(
+                    answers.c.respondent_id == token_hash(token),
+                    answers.c.diagnostic_id == diagnostic_id,
+                    answers.c.item_id == item_id,
+                )
+            ).scalar()
+        return None if data is None else json.loads(data)
+
+    def response(self, token: str) -> dict[str, dict[str, dict]]:
+        """Every stored record of one respondent: {diagnostic id: {item id: record}}."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(answers.c.diagnostic_id, answers.c.item_id, answers.c.data).where(
+                    answers.c.respondent_id == token_hash(token)
+                )
+            ).all()
+        response: dict[str, dict[str, dict]] = {}
+        for diagnostic_id, item_id, data in rows:
+            response.setdefault(diagnostic_id, {})[item_id] = json.loads(data)
+        return response
+
+    def delete_answer(self, token: str, diagnostic_id: str, item_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(answers).where(
+                    answers.c.respondent_id == token_hash(token),
+                    answers.c.diagnostic_id == diagnostic_id,
+                    answers.c.item_id == item_id,
+                )
+            )
+
     def save_answer(self, token: str, diagnostic_id: str, item_id: str, record: dict) -> None:
         """Insert or replace one record (the caller has validated it)."""
         key = token_hash(token)

@@ -44,7 +44,9 @@ def _summary_scores(ws):
 
 
 def test_workbook_has_summary_answers_and_about_sheets(workbook):
-    assert workbook.sheetnames == ["Summary", "Eight aspects answers", "About"]
+    assert workbook.sheetnames == [
+        "Summary", "Eight aspects answers", "Model fit", "Approach requirements", "Development plan", "Risks", "About",
+    ]
 
 
 def test_summary_has_a_native_radar_chart_over_the_score_cells(workbook):

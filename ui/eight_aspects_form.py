@@ -29,7 +29,7 @@ def widget_key(field: str, item_id: str) -> str:
 
 def save_factor(item_id: str) -> None:
     """Copy one factor's widgets into the store (called when any of them changes)."""
-    record = dict(session.records(ID).get(item_id, {}))
+    record = dict(session.record(ID, item_id) or {})
     state = st.session_state
     rating = state.get(widget_key("rating", item_id))
     if rating is not None:

@@ -79,15 +79,39 @@ def records(diagnostic_id: str) -> dict[str, dict]:
     return store().answers(current, diagnostic_id) if current else {}
 
 
-def save(diagnostic_id: str, item_id: str, record: dict[str, Any]) -> bool:
-    """Validate a record as the diagnostic defines it and store it; False if refused."""
+def response() -> dict[str, dict[str, dict]]:
+    """Every stored record of this respondent, by diagnostic."""
+    current = token()
+    return store().response(current) if current else {}
+
+
+def save(diagnostic_id: str, item_id: str, record: dict[str, Any], *, quiet: bool = False) -> str | None:
+    """Validate a record as its diagnostic defines it and store it.
+
+    Returns None when saved, else the reason it was refused (nothing is changed then);
+    the reason is also shown as a toast unless `quiet`.
+    """
+    current = token()
+    previous = store().answer(current, diagnostic_id, item_id) if current else None
     try:
-        cleaned = DIAGNOSTICS[diagnostic_id].clean_record(item_id, record)
+        cleaned = DIAGNOSTICS[diagnostic_id].clean_record(item_id, record, previous)
     except ValueError as exc:
-        st.toast(f"That answer was not saved: {exc}", icon=":material/error:")
-        return False
+        if not quiet:
+            st.toast(f"Not saved: {exc}", icon=":material/error:")
+        return str(exc)
     store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
-    return True
+    return None
+
+
+def record(diagnostic_id: str, item_id: str) -> dict | None:
+    current = token()
+    return store().answer(current, diagnostic_id, item_id) if current else None
+
+
+def delete(diagnostic_id: str, item_id: str) -> None:
+    current = token()
+    if current:
+        store().delete_answer(current, diagnostic_id, item_id)
 
 
 def resume_url() -> str | None:

@@ -12,8 +12,7 @@ from scoring import eight_aspects
 
 def score_summary(records: dict, instrument: eight_aspects.Instrument, *, compact: bool = False) -> pd.DataFrame:
     """The headline numbers as metrics; returns the aspect scores for further use."""
-    answers, weights = eight_aspects.split_records(records)
-    scores = eight_aspects.score(answers, weights, instrument)
+    scores = eight_aspects.score_records(records, instrument)
     room = eight_aspects.overall(scores)
     done, total = eight_aspects.progress(records, instrument)
     dont_know = int(scores["dont_know"].sum())
@@ -57,3 +56,9 @@ def factor_list(table: pd.DataFrame, *, empty: str) -> None:
     for row in table.itertuples():
         weight = f", weight {row.weight}" if row.weight != 1 else ""
         st.markdown(f"- **{row.answer}**{weight}: {row.text} *({row.aspect})*")
+
+
+def chart(figure, key: str) -> None:
+    """A plotly figure as built in scoring/figures.py: our projector fonts and colours
+    (theme=None keeps Streamlit's theme from overriding them), no plotly logo."""
+    st.plotly_chart(figure, key=key, config={"displaylogo": False}, theme=None)

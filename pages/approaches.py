@@ -1,0 +1,115 @@
+"""Commissioning approaches: fit to this context, a chosen blend, and what would have to change."""
+
+import streamlit as st
+
+from scoring import approaches, development_plan, eight_aspects, risks
+from scoring.figures import feasibility_desirability, fit_bars
+from ui import session, tables, widgets
+
+instrument = approaches.instrument()
+aspect_titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
+response = session.response()
+scores = approaches.aspect_scores(response)
+choice = approaches.choice(response)
+titles = {a.id: a.title for a in instrument.approaches}
+
+st.title(instrument.title)
+st.markdown(instrument.intro)
+
+done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
+if not done:
+    st.info("Fit is worked out from your room for manoeuvre, so answer some of the self-check first.")
+    st.page_link("pages/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
+    st.stop()
+st.caption(f"Based on {done} of {total} self-check factors answered.")
+
+
+def save_choice() -> None:
+    state = st.session_state
+    record = {
+        "chosen": state.get("ap_chosen") or [],
+        "priorities": {p: 1 for p in state.get("ap_priorities") or []},
+    }
+    session.save(approaches.ID, approaches.CHOICE, record)
+
+
+# Widgets are set from the store before they are drawn (see ui/eight_aspects_form.py).
+st.session_state["ap_priorities"] = list(choice["priorities"])
+st.session_state["ap_chosen"] = list(choice["chosen"])
+
+st.subheader("What does your place most want to achieve?")
+st.pills(
+    "Optional: choose the priorities that matter most. Fit then combines feasibility with desirability.",
+    options=list(approaches.PRIORITIES),
+    format_func={p.id: p.title for p in instrument.priorities}.get,
+    selection_mode="multi",
+    key="ap_priorities",
+    on_change=save_choice,
+)
+ranked = approaches.rank(scores, choice["priorities"])
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Fit to your context")
+    widgets.chart(fit_bars(ranked), key="ap_fit")
+with right:
+    if choice["priorities"]:
+        st.subheader("Feasibility and desirability")
+        widgets.chart(feasibility_desirability(ranked), key="ap_matrix")
+        st.caption("Numbers are the ranks in the chart on the left. Top right: our context allows it and it serves what we want.")
+    else:
+        st.subheader("How to read this")
+        st.markdown(
+            "Fit shows how far your room for manoeuvre supports what each approach relies on. "
+            "A low fit does not rule an approach out: it tells you what would have to change first. "
+            "Choose priorities above to weigh in what your place wants to achieve."
+        )
+
+st.subheader("Why each approach fits, or not")
+explained = st.selectbox("Explain an approach", approaches.APPROACHES, format_func=titles.get, key="ap_explain")
+tables.approach_explanation(instrument.approach(explained), scores, aspect_titles, ranked)
+
+st.subheader("Choose an approach, or a blend of up to three")
+st.caption("Approaches are not mutually exclusive: most places blend several.")
+st.multiselect(
+    "Chosen approach or blend",
+    approaches.APPROACHES,
+    format_func=titles.get,
+    max_selections=approaches.MAX_BLEND,
+    key="ap_chosen",
+    on_change=save_choice,
+)
+
+if choice["chosen"]:
+    gap_table = approaches.gaps(choice["chosen"], scores)
+    st.markdown("**What would have to change**: the aspects the blend depends on, largest gap first.")
+    tables.gap_table(gap_table, aspect_titles)
+    blend = [titles[a] for a in choice["chosen"]]
+
+    def add_gaps_to_plan() -> None:
+        added = 0
+        for proposal in development_plan.actions_from_gaps(gap_table, blend, response.get(development_plan.ID, {})):
+            if session.save(development_plan.ID, development_plan.new_action_key(), proposal) is None:
+                added += 1
+        st.session_state["ap_notice"] = f"{added} action(s) added to the development plan." if added else "Those gaps are already in the plan."
+
+    def add_risks() -> None:
+        added = 0
+        for risk in risks.suggested(choice["chosen"], response.get(risks.ID, {})):
+            if session.save(risks.ID, risks.new_risk_key(), risk) is None:
+                added += 1
+        st.session_state["ap_notice"] = f"{added} suggested risk(s) added to the register." if added else "The suggested risks are already in the register."
+
+    first, second = st.columns(2)
+    first.button("Add these gaps to the development plan", key="ap_add_gaps", on_click=add_gaps_to_plan, type="primary", icon=":material/playlist_add:")
+    second.button("Add the suggested risks to the register", key="ap_add_risks", on_click=add_risks, icon=":material/report:")
+    notice = st.session_state.pop("ap_notice", None)
+    if notice:
+        st.success(notice)
+    link_plan, link_risks = st.columns(2)
+    link_plan.page_link("pages/plan.py", label="Open the development plan", icon=":material/checklist:")
+    link_risks.page_link("pages/risks.py", label="Open the risk register", icon=":material/report:")
+
+with st.expander("How fit is calculated"):
+    st.markdown(approaches.METHOD)
+    st.markdown("The weights and their reasons are in `data/approaches.yaml` and on the *Approach requirements* sheet of the Excel summary.")

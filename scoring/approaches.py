@@ -1,0 +1,533 @@
+"""Diagnostic 3: which of the thirteen commissioning approaches fit this place.
+
+Method (also in the README and the workbook's "about" sheet):
+
+- Each approach depends on each of the eight aspects by a weight 0–3 (data/approaches.yaml,
+  each non-zero weight with its reason).
+- Feasibility = the mean of the aspect scores weighted by that dependence: how far the
+  place's room for manoeuvre supports what the approach relies on. An aspect with no score
+  is left out, and the weights of the rest are used.
+- Desirability (only when priorities are chosen) = how well the approach serves them: the
+  mean of its 0–3 profile over the chosen priorities, weighted by their importance, on 0–100.
+- Fit = feasibility, or the mean of feasibility and desirability when priorities are chosen.
+
+So raising an aspect's score never lowers the fit of an approach that depends on it, an
+approach's fit ignores aspects it does not depend on, and equal inputs give equal outputs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from scoring.eight_aspects import ASPECTS
+from scoring.instrument import (
+    DATA_DIR,
+    InstrumentError,
+    describe,
+    load_current,
+    read_yaml,
+    require_id,
+    require_list,
+    require_source,
+    require_text,
+)
+
+ID = "approaches"
+INSTRUMENT_FILE = DATA_DIR / "approaches.yaml"
+
+APPROACHES: tuple[str, ...] = (
+    "prevention_early_intervention",
+    "system_leadership_place",
+    "community_development",
+    "vcfse_capacity",
+    "political_economy",
+    "individual_focused",
+    "values_based",
+    "disruptive",
+    "strategic_procurement",
+    "contestability",
+    "market_management",
+    "small_government",
+    "in_house_mutual",
+)
+PRIORITIES: tuple[str, ...] = (
+    "lower_cost",
+    "community_capacity",
+    "choice_control",
+    "innovation",
+    "local_economy",
+    "market_stability",
+    "democratic_control",
+)
+MAX_WEIGHT = 3
+MAX_BLEND = 3
+
+METHOD = (
+    "Each approach depends on each of the eight aspects by a weight from 0 (not at all) to 3 "
+    "(heavily), with a reason for every non-zero weight. Feasibility is the mean of your aspect "
+    "scores weighted by that dependence (aspects with no score are left out). When you choose "
+    "priorities, desirability is how well the approach serves them (its 0–3 profile, weighted "
+    "by how much each priority matters to you, on 0–100), and fit is the mean of feasibility "
+    "and desirability; otherwise fit is feasibility. A gap is how far an aspect falls short of "
+    "100, times the dependence of the chosen approach(es) on it, divided by 3."
+)
+
+
+@dataclass(frozen=True)
+class Priority:
+    id: str
+    title: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    weight: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Risk:
+    id: str
+    approach_id: str
+    title: str
+    description: str
+    likelihood: int
+    impact: int
+    mitigation: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Approach:
+    id: str
+    title: str
+    description: str
+    source: str
+    requirements: dict[str, Requirement]
+    priorities: dict[str, int]
+    risks: tuple[Risk, ...]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    version: str
+    intro: str
+    priorities: tuple[Priority, ...]
+    approaches: tuple[Approach, ...]
+
+    def approach(self, approach_id: str) -> Approach:
+        return next(a for a in self.approaches if a.id == approach_id)
+
+    def weights(self) -> pd.DataFrame:
+        """Requirement weights: one row per approach, one column per aspect."""
+        return pd.DataFrame(
+            [[a.requirements[aspect].weight for aspect in ASPECTS] for a in self.approaches],
+            index=[a.id for a in self.approaches],
+            columns=list(ASPECTS),
+        )
+
+
+def _whole_number(path: Path, where: str, value, low: int, high: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InstrumentError(path, where, f"{what} {value!r} must be a whole number from {low} to {high}")
+    return value
+
+
+def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
+    """Read and validate an approaches file."""
+    path = Path(path)
+    content = read_yaml(path)
+    if content.get("id") != ID:
+        raise InstrumentError(path, "id", f"must be {ID!r}, found {content.get('id')!r}")
+    version = content.get("version")
+    if not isinstance(version, (str, int, float)) or not str(version).strip():
+        raise InstrumentError(path, "version", "is missing")
+    seen: set[str] = set()
+
+    priorities = []
+    for number, entry in enumerate(require_list(path, content, "priorities"), start=1):
+        where = describe(entry, "priority", number)
+        priorities.append(
+            Priority(
+                id=require_id(path, where, entry, seen),
+                title=require_text(path, where, entry, "title"),
+                description=require_text(path, where, entry, "description"),
+                source=require_source(path, where, entry),
+            )
+        )
+    if tuple(p.id for p in priorities) != PRIORITIES:
+        raise InstrumentError(path, "priorities", f"must be exactly these ids in this order: {', '.join(PRIORITIES)}")
+
+    approaches = []
+    for number, entry in enumerate(require_list(path, content, "approaches"), start=1):
+        where = describe(entry, "approach", number)
+        approach_id = require_id(path, where, entry, seen)
+        approaches.append(
+            Approach(
+                id=approach_id,
+                title=require_text(path, where, entry, "title"),
+                description=require_text(path, where, entry, "description"),
+                source=require_source(path, where, entry),
+                requirements=_load_requirements(path, where, entry),
+                priorities=_load_profile(path, where, entry),
+                risks=_load_risks(path, where, entry, approach_id, seen),
+            )
+        )
+    found = [a.id for a in approaches]
+    missing = [a for a in APPROACHES if a not in found]
+    if missing:
+        raise InstrumentError(path, "approaches", f"missing approach(es): {', '.join(missing)}")
+    if tuple(found) != APPROACHES:
+        raise InstrumentError(path, "approaches", f"must be exactly these ids in this order: {', '.join(APPROACHES)}")
+    return Instrument(
+        id=ID,
+        title=require_text(path, "file", content, "title"),
+        version=str(version).strip(),
+        intro=require_text(path, "file", content, "intro", optional=True),
+        priorities=tuple(priorities),
+        approaches=tuple(approaches),
+    )
+
+
+def _load_requirements(path: Path, where: str, entry: dict) -> dict[str, Requirement]:
+    raw = entry.get("requirements")
+    if not isinstance(raw, dict):
+        raise InstrumentError(path, where, "'requirements' must map each of the eight aspects to a weight")
+    unknown = sorted(set(raw) - set(ASPECTS))
+    if unknown:
+        raise InstrumentError(path, where, f"unknown aspect(s) in requirements: {', '.join(map(str, unknown))}")
+    missing = [a for a in ASPECTS if a not in raw]
+    if missing:
+        raise InstrumentError(path, where, f"requirements miss aspect(s): {', '.join(missing)}")
+    requirements = {}
+    for aspect_id in ASPECTS:
+        cell = raw[aspect_id]
+        if not isinstance(cell, dict):
+            raise InstrumentError(path, f"{where}, {aspect_id}", "must be {weight: 0–3, reason: ...}")
+        weight = _whole_number(path, f"{where}, {aspect_id}", cell.get("weight"), 0, MAX_WEIGHT, "weight")
+        reason = cell.get("reason") or ""
+        if weight and (not isinstance(reason, str) or not reason.strip()):
+            raise InstrumentError(path, f"{where}, {aspect_id}", "a non-zero weight needs a reason")
+        requirements[aspect_id] = Requirement(weight, str(reason).strip())
+    if not any(r.weight for r in requirements.values()):
+        raise InstrumentError(path, where, "depends on no aspect: give at least one weight above 0")
+    return requirements
+
+
+def _load_profile(path: Path, where: str, entry: dict) -> dict[str, int]:
+    raw = entry.get("priorities")
+    if not isinstance(raw, dict) or set(raw) != set(PRIORITIES):
+        raise InstrumentError(path, where, f"'priorities' must give 0–3 for each of: {', '.join(PRIORITIES)}")
+    return {p: _whole_number(path, f"{where}, priority {p}", raw[p], 0, 3, "value") for p in PRIORITIES}
+
+
+def _load_risks(path: Path, where: str, entry: dict, approach_id: str, seen: set[str]) -> tuple[Risk, ...]:
+    raw = entry.get("risks") or []
+    if not isinstance(raw, list):
+        raise InstrumentError(path, where, "'risks' must be a list")
+    risks = []
+    for number, risk in enumerate(raw, start=1):
+        if not isinstance(risk, dict):
+            raise InstrumentError(path, f"{where}, risk {number}", "must be a mapping")
+        risk_where = f"{where}, {describe(risk, 'risk', number)}"
+        risks.append(
+            Risk(
+                id=require_id(path, risk_where, risk, seen),
+                approach_id=approach_id,
+                title=require_text(path, risk_where, risk, "title"),
+                description=require_text(path, risk_where, risk, "description"),
+                likelihood=_whole_number(path, risk_where, risk.get("likelihood"), 1, 5, "likelihood"),
+                impact=_whole_number(path, risk_where, risk.get("impact"), 1, 5, "impact"),
+                mitigation=require_text(path, risk_where, risk, "mitigation", optional=True),
+                source=require_source(path, risk_where, risk),
+            )
+        )
+    return tuple(risks)
+
+
+def instrument() -> Instrument:
+    """The approaches in data/, validated, loaded again only when the file changes."""
+    return load_current(load, INSTRUMENT_FILE)
+
+
+# --- Fit -------------------------------------------------------------------------
+
+
+def _clean_scores(aspect_scores: Mapping[str, float]) -> dict[str, float]:
+    unknown = sorted(set(aspect_scores) - set(ASPECTS))
+    if unknown:
+        raise ValueError(f"unknown aspect(s): {', '.join(unknown)}")
+    cleaned = {}
+    for aspect_id in ASPECTS:
+        value = aspect_scores.get(aspect_id, math.nan)
+        value = math.nan if value is None else float(value)
+        if not math.isnan(value) and not 0 <= value <= 100:
+            raise ValueError(f"{aspect_id}: score {value} is outside 0–100")
+        cleaned[aspect_id] = value
+    return cleaned
+
+
+def _clean_priorities(priorities: Mapping[str, float] | None) -> dict[str, float]:
+    if not priorities:
+        return {}
+    unknown = sorted(set(priorities) - set(PRIORITIES))
+    if unknown:
+        raise ValueError(f"unknown priority(ies): {', '.join(unknown)}")
+    cleaned = {}
+    for priority_id, importance in priorities.items():
+        if isinstance(importance, bool) or not isinstance(importance, (int, float)) or importance < 0:
+            raise ValueError(f"{priority_id}: importance {importance!r} must be 0 or more")
+        if importance:
+            cleaned[priority_id] = float(importance)
+    return cleaned
+
+
+def feasibility(approach: Approach, scores: Mapping[str, float]) -> float:
+    total = weighted = 0.0
+    for aspect_id, requirement in approach.requirements.items():
+        value = scores.get(aspect_id, math.nan)
+        if requirement.weight and not math.isnan(value):
+            total += requirement.weight
+            weighted += requirement.weight * value
+    return weighted / total if total else math.nan
+
+
+def desirability(approach: Approach, priorities: Mapping[str, float]) -> float:
+    total = sum(priorities.values())
+    if not total:
+        return math.nan
+    return sum(importance * approach.priorities[p] for p, importance in priorities.items()) / (3 * total) * 100
+
+
+def rank(
+    aspect_scores: Mapping[str, float],
+    priorities: Mapping[str, float] | None = None,
+    inst: Instrument | None = None,
+) -> pd.DataFrame:
+    """All approaches, best fit first.
+
+    `aspect_scores` maps aspect ids to 0–100 (NaN or missing: no score). `priorities` maps
+    priority ids to their importance (e.g. 1–3; 0 or absent: not a priority).
+    Columns: approach_id, title, feasibility, desirability, fit, rank, supported_by, held_back_by.
+    """
+    inst = inst or instrument()
+    scores = _clean_scores(aspect_scores)
+    wanted = _clean_priorities(priorities)
+    rows = []
+    for approach in inst.approaches:
+        feasible = feasibility(approach, scores)
+        desirable = desirability(approach, wanted)
+        fit = feasible if not wanted or math.isnan(feasible) else (feasible + desirable) / 2
+        supported, held_back = _strongest_influences(approach, scores)
+        rows.append(
+            {
+                "approach_id": approach.id,
+                "title": approach.title,
+                "feasibility": feasible,
+                "desirability": desirable,
+                "fit": fit,
+                "supported_by": supported,
+                "held_back_by": held_back,
+            }
+        )
+    table = pd.DataFrame(rows)
+    # Ties keep the seed's order; approaches with no fit (nothing scored) go last.
+    table["order"] = range(len(table))
+    table = table.sort_values(["fit", "order"], ascending=[False, True], na_position="last", kind="stable")
+    table["rank"] = table["fit"].rank(method="min", ascending=False).astype("Int64")
+    return table.drop(columns="order").reset_index(drop=True)
+
+
+def _strongest_influences(approach: Approach, scores: Mapping[str, float]) -> tuple[list[str], list[str]]:
+    """Aspects it depends on that are enabling (score >= 60) / constraining (< 40), heaviest first."""
+    relied_on = sorted(
+        ((aspect_id, r.weight) for aspect_id, r in approach.requirements.items() if r.weight and not math.isnan(scores[aspect_id])),
+        key=lambda pair: (-pair[1], ASPECTS.index(pair[0])),
+    )
+    supported = [a for a, _ in relied_on if scores[a] >= 60]
+    held_back = [a for a, _ in relied_on if scores[a] < 40]
+    return supported, held_back
+
+
+def gaps(approach_ids: list[str], aspect_scores: Mapping[str, float], inst: Instrument | None = None) -> pd.DataFrame:
+    """What would have to change for a chosen approach or blend, largest gap first.
+
+    For a blend, the dependence on an aspect is the largest among the chosen approaches.
+    gap = dependence * (100 - score) / 3; an aspect with no score is listed with gap NaN
+    (unknown), after the known ones.
+    """
+    inst = inst or instrument()
+    if not approach_ids:
+        raise ValueError("choose at least one approach")
+    if len(approach_ids) > MAX_BLEND:
+        raise ValueError(f"a blend has at most {MAX_BLEND} approaches")
+    unknown = [a for a in approach_ids if a not in APPROACHES]
+    if unknown:
+        raise ValueError(f"unknown approach(es): {', '.join(unknown)}")
+    scores = _clean_scores(aspect_scores)
+    rows = []
+    for aspect_id in ASPECTS:
+        needs = [(inst.approach(a).requirements[aspect_id], inst.approach(a)) for a in approach_ids]
+        requirement, approach = max(needs, key=lambda pair: pair[0].weight)
+        if not requirement.weight:
+            continue
+        score = scores[aspect_id]
+        rows.append(
+            {
+                "aspect_id": aspect_id,
+                "dependence": requirement.weight,
+                "score": score,
+                "gap": math.nan if math.isnan(score) else requirement.weight * (100 - score) / 3,
+                "reason": requirement.reason,
+                "because_of": approach.title,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return table.sort_values(["gap", "dependence"], ascending=[False, False], na_position="last", kind="stable").reset_index(drop=True)
+
+
+# --- The user's choice: priorities and the chosen approach or blend ----------------
+
+CHOICE = "choice"
+
+
+def clean_record(item_id: str, record: Mapping, previous: Mapping | None = None) -> dict:
+    """The stored choice: {"chosen": up to three approach ids, "priorities": {id: 1–3}}."""
+    if item_id != CHOICE:
+        raise ValueError(f"unknown approaches entry {item_id!r}")
+    chosen = list(dict.fromkeys(record.get("chosen") or []))
+    unknown = [a for a in chosen if a not in APPROACHES]
+    if unknown:
+        raise ValueError(f"unknown approach(es): {', '.join(map(str, unknown))}")
+    if len(chosen) > MAX_BLEND:
+        raise ValueError(f"choose at most {MAX_BLEND} approaches for a blend")
+    priorities = dict(record.get("priorities") or {})
+    for priority_id, importance in priorities.items():
+        if priority_id not in PRIORITIES:
+            raise ValueError(f"unknown priority {priority_id!r}")
+        if isinstance(importance, bool) or importance not in (1, 2, 3):
+            raise ValueError(f"{priority_id}: importance {importance!r} must be 1, 2 or 3")
+    return {"chosen": chosen, "priorities": priorities}
+
+
+def choice(response: Mapping[str, Mapping[str, dict]]) -> dict:
+    return response.get(ID, {}).get(CHOICE) or {"chosen": [], "priorities": {}}
+
+
+def aspect_scores(response: Mapping[str, Mapping[str, dict]]) -> dict[str, float]:
+    from scoring import eight_aspects
+
+    return eight_aspects.score_records(response.get(eight_aspects.ID, {}))["score"].to_dict()
+
+
+def rank_response(response: Mapping[str, Mapping[str, dict]]) -> pd.DataFrame:
+    return rank(aspect_scores(response), choice(response)["priorities"])
+
+
+# --- Excel ------------------------------------------------------------------------
+
+
+def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
+    """Best-fitting approaches and the chosen blend, on the Summary sheet."""
+    from openpyxl.styles import Font
+
+    from scoring import xlsx
+
+    ranked = rank_response(response)
+    xlsx.put(ws, top, 1, "Commissioning approaches: best fit to this context").font = Font(bold=True, size=14)
+    if ranked["fit"].isna().all():
+        xlsx.put(ws, top + 1, 1, "No fit yet: answer the eight-aspects self-check first.")
+        return top + 3
+    last = xlsx.write_table(
+        ws, top + 1, ["Approach", "Fit (0–100)", "Rank"],
+        ([row.title, round(row.fit, 1), int(row.rank)] for row in ranked.head(5).itertuples()),
+        number_formats={"Fit (0–100)": "0"}, wrap=["Approach"],
+    )
+    titles = {a.id: a.title for a in instrument().approaches}
+    chosen = choice(response)["chosen"]
+    xlsx.put(ws, last + 1, 1, "Chosen approach or blend").font = Font(bold=True)
+    xlsx.put(ws, last + 1, 2, " + ".join(titles[a] for a in chosen) if chosen else "None chosen yet")
+    return last + 3
+
+
+def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
+    """"Model fit": the ranking with a native bar chart, then the requirements matrix."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    from scoring import xlsx
+    from scoring.eight_aspects import instrument as aspects_instrument
+
+    inst = instrument()
+    ranked = rank_response(response)
+    aspect_names = {a.id: a.title for a in aspects_instrument().aspects}
+    ws = wb.create_sheet("Model fit")
+    row = xlsx.title(ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method).")
+    header = row
+    last = xlsx.write_table(
+        ws, header,
+        ["Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Supported by", "Held back by"],
+        (
+            [None if pd.isna(r.rank) else int(r.rank), r.title, r.fit, r.feasibility, r.desirability,
+             ", ".join(aspect_names[a] for a in r.supported_by), ", ".join(aspect_names[a] for a in r.held_back_by)]
+            for r in ranked.itertuples()
+        ),
+        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0"},
+        wrap=["Approach", "Supported by", "Held back by"],
+    )
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = "Fit to this context (0–100)"
+    chart.add_data(Reference(ws, min_col=3, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.x_axis.scaling.orientation = "maxMin"  # best fit at the top
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = 12, 20
+    ws.add_chart(chart, "I3")
+
+    xlsx.finish(ws, {1: 7, 2: 40, 3: 12, 4: 12, 5: 12, 6: 34, 7: 34})
+
+    # The requirements matrix, on its own sheet so a facilitator can defend the ranking.
+    ws = wb.create_sheet("Approach requirements")
+    row = xlsx.title(ws, "How much each approach depends on each aspect (0–3)", "From data/approaches.yaml; change it there to change the ranking.")
+    aspect_titles = [a.title for a in aspects_instrument().aspects]
+    weights = inst.weights()
+    last = xlsx.write_table(
+        ws, row, ["Approach", *aspect_titles],
+        ([a.title, *weights.loc[a.id].tolist()] for a in inst.approaches), wrap=["Approach", *aspect_titles],
+    )
+    row = last + 2
+    xlsx.put(ws, row, 1, "Why").font = Font(bold=True)
+    xlsx.write_table(
+        ws, row + 1, ["Approach", "Aspect", "Weight", "Reason"],
+        (
+            [a.title, title, req.weight, req.reason]
+            for a in inst.approaches
+            for req, title in zip(a.requirements.values(), aspect_titles)
+            if req.weight
+        ),
+        wrap=["Approach", "Aspect", "Reason"],
+    )
+    xlsx.finish(ws, {1: 36, 2: 22, 3: 14, 4: 70, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14})
+
+
+def about_rows() -> list[tuple[str, str]]:
+    inst = instrument()
+    return [
+        (f"{inst.title}: instrument", f"{inst.id} version {inst.version}"),
+        (f"{inst.title}: method", METHOD),
+    ]

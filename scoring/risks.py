@@ -1,0 +1,201 @@
+"""The strategic risk register for implementing the chosen approach(es).
+
+Risks are suggested per approach from data/approaches.yaml; each has a likelihood and an
+impact from 1 to 5, a mitigation and an owner, all editable. Rating = likelihood x impact.
+
+Stored records (diagnostic "risks"): "risk:<id>" -> {"approach_id", "title",
+"description", "likelihood", "impact", "mitigation", "owner", "suggested_id"}.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from scoring import approaches
+from scoring.figures import FONT
+
+ID = "risks"
+TITLE = "Strategic risk register"
+TEXT_LIMIT = 500
+# Bands on the 1–25 rating, named so colour is never the only cue.
+BANDS = ((4, "Low"), (9, "Medium"), (14, "High"), (25, "Very high"))
+BAND_FILLS = {"Low": "D9EAD3", "Medium": "FFF2CC", "High": "F9CB9C", "Very high": "E6B8AF"}
+
+
+class RiskError(ValueError):
+    """A risk that cannot be saved, with a message for the user."""
+
+
+def new_risk_key() -> str:
+    return f"risk:{secrets.token_hex(6)}"
+
+
+def band(rating: int) -> str:
+    return next(name for top, name in BANDS if rating <= top)
+
+
+def _whole(record: Mapping[str, Any], field: str) -> int:
+    value = record.get(field)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise RiskError(f"{field} {value!r} must be a whole number from 1 to 5")
+    return value
+
+
+def _text(record: Mapping[str, Any], field: str, *, required: bool = False) -> str:
+    value = record.get(field)
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        raise RiskError(f"{field} must be text")
+    value = value.strip()
+    if required and not value:
+        raise RiskError(f"the risk's {field} is empty")
+    if len(value) > TEXT_LIMIT:
+        raise RiskError(f"{field} is longer than {TEXT_LIMIT} characters")
+    return value
+
+
+def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
+    if not item_id.startswith("risk:"):
+        raise RiskError(f"unknown risk entry {item_id!r}")
+    approach_id = record.get("approach_id") or ""
+    if approach_id and approach_id not in approaches.APPROACHES:
+        raise RiskError(f"unknown approach {approach_id!r}")
+    return {
+        "approach_id": approach_id,
+        "title": _text(record, "title", required=True),
+        "description": _text(record, "description"),
+        "likelihood": _whole(record, "likelihood"),
+        "impact": _whole(record, "impact"),
+        "mitigation": _text(record, "mitigation"),
+        "owner": _text(record, "owner"),
+        "suggested_id": _text(record, "suggested_id"),
+    }
+
+
+def suggested(approach_ids: list[str], records: Mapping[str, dict]) -> list[dict]:
+    """Risks the data suggests for the chosen approaches, not yet in the register."""
+    inst = approaches.instrument()
+    present = {r.get("suggested_id") for r in records.values()}
+    return [
+        {
+            "approach_id": risk.approach_id,
+            "title": risk.title,
+            "description": risk.description,
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "mitigation": risk.mitigation,
+            "owner": "",
+            "suggested_id": risk.id,
+        }
+        for approach_id in approach_ids
+        for risk in inst.approach(approach_id).risks
+        if risk.id not in present
+    ]
+
+
+def register(records: Mapping[str, dict]) -> pd.DataFrame:
+    """The register, highest rating first, with rating and band."""
+    columns = ["key", "approach_id", "title", "description", "likelihood", "impact", "mitigation", "owner", "suggested_id"]
+    table = pd.DataFrame([{"key": k, **r} for k, r in records.items() if k.startswith("risk:")], columns=columns)
+    table["rating"] = (table["likelihood"] * table["impact"]).astype("Int64") if len(table) else pd.Series(dtype="Int64")
+    table["band"] = [band(int(r)) for r in table["rating"]]
+    return table.sort_values(["rating", "title"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
+    """Likelihood x impact grid: how many risks sit in each cell, and which (by number)."""
+    counts = [[0] * 5 for _ in range(5)]
+    labels = [[""] * 5 for _ in range(5)]
+    for number, row in enumerate(table.itertuples(), start=1):
+        li, im = int(row.likelihood) - 1, int(row.impact) - 1
+        counts[li][im] += 1
+        labels[li][im] = f"{labels[li][im]} R{number}".strip()
+    ratings = [[(li + 1) * (im + 1) for im in range(5)] for li in range(5)]
+    text = [
+        [f"{band(ratings[li][im])}<br>{labels[li][im]}" if labels[li][im] else band(ratings[li][im]) for im in range(5)]
+        for li in range(5)
+    ]
+    figure = go.Figure(
+        data=[
+            go.Heatmap(
+                z=ratings,
+                x=[1, 2, 3, 4, 5],
+                y=[1, 2, 3, 4, 5],
+                text=text,
+                texttemplate="%{text}",
+                textfont=dict(size=15),
+                # Light sequential scale (colour-blind safe); the band is also written in each cell.
+                colorscale=[[0, "#F7FBFF"], [0.35, "#C6DBEF"], [0.6, "#FDD0A2"], [1, "#F16913"]],
+                zmin=1,
+                zmax=25,
+                showscale=False,
+                hovertemplate="Likelihood %{y}, impact %{x}: rating %{z}<extra></extra>",
+                xgap=3,
+                ygap=3,
+            )
+        ],
+        layout=dict(
+            font=FONT,
+            height=height,
+            margin=dict(l=80, r=20, t=20, b=70),
+            xaxis=dict(title=dict(text="Impact"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
+            yaxis=dict(title=dict(text="Likelihood"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+        ),
+    )
+    return figure
+
+
+# --- Excel ------------------------------------------------------------------------
+
+
+def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
+    from openpyxl.styles import Font
+
+    from scoring import xlsx
+
+    table = register(response.get(ID, {}))
+    xlsx.put(ws, top, 1, "Strategic risks").font = Font(bold=True, size=14)
+    if table.empty:
+        xlsx.put(ws, top + 1, 1, "No risks recorded yet")
+        return top + 3
+    for offset, (_, name) in enumerate(reversed(BANDS), start=1):
+        xlsx.put(ws, top + offset, 1, f"{name} risks")
+        xlsx.put(ws, top + offset, 2, int((table["band"] == name).sum()))
+    return top + len(BANDS) + 2
+
+
+def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
+    from openpyxl.styles import PatternFill
+
+    from scoring import xlsx
+
+    table = register(response.get(ID, {}))
+    titles = {a.id: a.title for a in approaches.instrument().approaches}
+    ws = wb.create_sheet("Risks")
+    row = xlsx.title(ws, TITLE, "Rating = likelihood x impact (1–25). Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25.")
+    last = xlsx.write_table(
+        ws, row, ["Ref", "Risk", "Approach", "Description", "Likelihood (1–5)", "Impact (1–5)", "Rating", "Band", "Mitigation", "Owner"],
+        (
+            [f"R{n}", r.title, titles.get(r.approach_id, ""), r.description, int(r.likelihood), int(r.impact), int(r.rating), r.band, r.mitigation, r.owner]
+            for n, r in enumerate(table.itertuples(), start=1)
+        ),
+        wrap=["Risk", "Approach", "Description", "Mitigation"],
+    )
+    for row_number in range(row + 1, last + 1):
+        fill = PatternFill("solid", fgColor=BAND_FILLS[ws.cell(row=row_number, column=8).value])
+        for column in (7, 8):
+            ws.cell(row=row_number, column=column).fill = fill
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    xlsx.finish(ws, {1: 6, 2: 36, 3: 24, 4: 50, 5: 11, 6: 11, 7: 9, 8: 11, 9: 44, 10: 18})
+
+
+def about_rows() -> list[tuple[str, str]]:
+    return [(f"{TITLE}: method", "Risks are suggested per approach from data/approaches.yaml and edited by you. Rating = likelihood x impact; bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25.")]

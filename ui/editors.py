@@ -1,0 +1,65 @@
+"""An editable table of stored records (plan actions, risks) that saves row by row.
+
+Each change in the table is validated by the diagnostic exactly as a form entry would be;
+a row that fails is not saved and its message is shown above the table. After every change
+the table is drawn afresh from the store, so what you see is what was saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+import streamlit as st
+
+from ui import session
+
+
+def record_editor(
+    name: str,
+    diagnostic_id: str,
+    table: pd.DataFrame,
+    *,
+    to_record: Callable[[dict], dict],
+    new_key: Callable[[], str],
+    column_config: dict[str, Any],
+    disabled: list[str] = (),
+    defaults: dict | None = None,
+) -> None:
+    """`table` has one row per record, a "key" column with the store item id, and the
+    display columns; `to_record` turns a display row back into a record."""
+    state = st.session_state
+    version = state.setdefault(f"{name}_version", 0)
+    editor_key = f"{name}_editor_{version}"
+    keys = list(table["key"])
+    rows = table.drop(columns="key").to_dict("records")
+
+    def apply_changes() -> None:
+        delta = state[editor_key]
+        problems = []
+        for index, changes in delta.get("edited_rows", {}).items():
+            index = int(index)
+            problem = session.save(diagnostic_id, keys[index], to_record({**rows[index], **changes}), quiet=True)
+            if problem:
+                problems.append(f"Row {index + 1} was not saved: {problem}.")
+        for number, added in enumerate(delta.get("added_rows", []), start=len(rows) + 1):
+            problem = session.save(diagnostic_id, new_key(), to_record({**(defaults or {}), **added}), quiet=True)
+            if problem:
+                problems.append(f"New row {number} was not saved: {problem}.")
+        for index in delta.get("deleted_rows", []):
+            session.delete(diagnostic_id, keys[int(index)])
+        state[f"{name}_problems"] = problems
+        state[f"{name}_version"] = version + 1  # a fresh table, drawn from the store
+
+    for problem in state.pop(f"{name}_problems", []):
+        st.error(problem, icon=":material/error:")
+    st.data_editor(
+        pd.DataFrame(rows, columns=[c for c in table.columns if c != "key"]),
+        key=editor_key,
+        on_change=apply_changes,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        disabled=list(disabled),
+    )
