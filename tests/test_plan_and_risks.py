@@ -1,0 +1,156 @@
+"""The development plan and the risk register: pre-filling, validation, Excel sheets."""
+
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart
+
+from scoring import approaches, development_plan as plan, risks
+from scoring.development_plan import PlanError
+from scoring.export import build_workbook
+from scoring.risks import RiskError
+
+TODAY = date(2026, 11, 23)
+EA = {
+    "sd_one_place": {"rating": 1, "weight": 1},
+    "sd_wellbeing_system": {"rating": 2, "weight": 3},
+    "sd_funding_coherence": {"rating": 5, "weight": 1},
+    "sd_joint_commissioning": {"rating": 1, "weight": 0},  # weight 0: left out
+    "sd_commissioning_from_start": {"rating": None, "weight": 1},
+}
+ACTION = {"aspect_id": "process", "action": "Co-design the fee model with providers", "owner": "Head of commissioning",
+          "due": "2027-03-31", "measure": "Fee model agreed at the provider forum", "status": "in_progress", "origin": ""}
+
+
+def test_prefill_takes_worst_and_best_rated_factors_of_the_aspect():
+    prefilled = plan.prefill("system_design", EA)
+    assert prefilled["holds_back"] == ["sd_one_place", "sd_wellbeing_system"]
+    assert prefilled["supports"] == ["sd_funding_coherence"]
+    assert prefilled["boost"] == [] and prefilled["classes"] == {}
+    assert plan.prefill("policy", EA)["holds_back"] == []
+
+
+def test_a_saved_aspect_plan_replaces_the_prefill():
+    saved = {"holds_back": ["sd_one_place"], "supports": [], "boost": [], "classes": {"sd_one_place": "influenceable"}}
+    assert plan.aspect_plan("system_design", {"aspect:system_design": saved}, EA) == saved
+
+
+@pytest.mark.parametrize(
+    "record, problem",
+    [
+        ({"holds_back": ["pol_procurement_act"]}, "not a factor of this aspect"),
+        ({"holds_back": ["sd_one_place"], "supports": ["sd_one_place"]}, "cannot both"),
+        ({"supports": ["sd_one_place"], "boost": ["sd_funding_coherence"]}, "only a supporting factor"),
+        ({"holds_back": ["sd_one_place"], "classes": {"sd_one_place": "blame"}}, "classification"),
+    ],
+)
+def test_bad_aspect_plans_are_refused(record, problem):
+    with pytest.raises(PlanError, match=problem):
+        plan.clean_record("aspect:system_design", record)
+
+
+def test_classes_are_kept_only_for_factors_that_hold_back():
+    cleaned = plan.clean_record("aspect:system_design", {"holds_back": ["sd_one_place"], "supports": ["sd_funding_coherence"], "boost": ["sd_funding_coherence"],
+                                                         "classes": {"sd_one_place": "in_control"}})
+    assert cleaned["classes"] == {"sd_one_place": "in_control"}
+    assert cleaned["boost"] == ["sd_funding_coherence"]
+
+
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        ({"action": "   "}, "The action is empty"),
+        ({"action": None}, "The action is empty"),
+        ({"due": "2020-01-01"}, "in the past"),
+        ({"due": "31/02/2027"}, "not a date"),
+        ({"status": "abandoned"}, "status must be one of"),
+        ({"aspect_id": "vibes"}, "choose the aspect"),
+        ({"owner": "x" * 501}, "longer than 500"),
+    ],
+)
+def test_bad_actions_are_refused_with_a_clear_message(changes, problem):
+    with pytest.raises(PlanError, match=problem):
+        plan.clean_record("action:abc", {**ACTION, **changes}, today=TODAY)
+
+
+def test_an_action_keeps_a_due_date_that_has_since_passed():
+    saved = plan.clean_record("action:abc", {**ACTION, "due": (TODAY + timedelta(days=1)).isoformat()}, today=TODAY)
+    later = TODAY + timedelta(days=30)
+    updated = plan.clean_record("action:abc", {**saved, "status": "done"}, previous=saved, today=later)
+    assert updated["status"] == "done" and updated["due"] == saved["due"]
+    assert plan.clean_record("action:abc", {**ACTION, "due": date(2027, 1, 2)}, today=TODAY)["due"] == "2027-01-02"
+
+
+def test_gaps_become_actions_once():
+    gap_table = approaches.gaps(["contestability"], {a: 40 for a in approaches.ASPECTS})
+    proposals = plan.actions_from_gaps(gap_table, ["Contestability to drive down costs"], {})
+    assert [p["aspect_id"] for p in proposals] == list(gap_table["aspect_id"])
+    assert all(plan.clean_record("action:x", p, today=TODAY) for p in proposals)
+    stored = {f"action:{n}": p for n, p in enumerate(proposals)}
+    assert plan.actions_from_gaps(gap_table, ["Contestability to drive down costs"], stored) == []
+
+
+RISK = {"approach_id": "contestability", "title": "Provider failure", "description": "", "likelihood": 4, "impact": 5, "mitigation": "", "owner": "", "suggested_id": ""}
+
+
+@pytest.mark.parametrize(
+    "changes, problem",
+    [({"likelihood": 9}, "likelihood 9"), ({"impact": 0}, "impact 0"), ({"likelihood": 2.5}, "likelihood 2.5"), ({"title": ""}, "title is empty"), ({"approach_id": "vibes"}, "unknown approach")],
+)
+def test_bad_risks_are_refused(changes, problem):
+    with pytest.raises(RiskError, match=problem):
+        risks.clean_record("risk:x", {**RISK, **changes})
+
+
+def test_suggested_risks_come_from_the_data_and_are_not_suggested_twice():
+    suggestions = risks.suggested(["contestability", "in_house_mutual"], {})
+    data = [r.id for a in ("contestability", "in_house_mutual") for r in approaches.instrument().approach(a).risks]
+    assert [s["suggested_id"] for s in suggestions] == data
+    stored = {"risk:1": suggestions[0]}
+    assert [s["suggested_id"] for s in risks.suggested(["contestability", "in_house_mutual"], stored)] == data[1:]
+
+
+def test_register_rates_and_bands_highest_first():
+    table = risks.register({"risk:a": {**RISK, "likelihood": 2, "impact": 2}, "risk:b": RISK, "risk:c": {**RISK, "likelihood": 3, "impact": 4}})
+    assert list(table["rating"]) == [20, 12, 4]
+    assert list(table["band"]) == ["Very high", "High", "Low"]
+    figure = risks.heat_map(table)
+    text = figure.data[0].text
+    assert "R1" in text[3][4] and "R2" in text[2][3] and "R3" in text[1][1]
+
+
+@pytest.fixture(scope="module")
+def workbook():
+    response = {
+        "eight_aspects": EA,
+        "approaches": {"choice": {"chosen": ["contestability"], "priorities": {}}},
+        "development_plan": {"action:1": ACTION, "aspect:system_design": {"holds_back": ["sd_one_place"], "supports": [], "boost": [], "classes": {"sd_one_place": "out_of_control"}}},
+        "risks": {"risk:a": RISK, "risk:b": {**RISK, "title": "Thin market", "likelihood": 1, "impact": 2}},
+    }
+    return load_workbook(BytesIO(build_workbook(response)))
+
+
+def test_model_fit_sheet_has_a_native_bar_chart_and_all_thirteen(workbook):
+    ws = workbook["Model fit"]
+    assert any(isinstance(c, BarChart) for c in ws._charts)
+    names = [row[1] for row in ws.iter_rows(min_row=5, max_row=17, values_only=True)]
+    assert set(names) == {a.title for a in approaches.instrument().approaches}
+
+
+def test_plan_sheet_has_drop_down_lists_for_classification_and_status(workbook):
+    ws = workbook["Development plan"]
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert any("Out of our control" in f for f in lists) and any("In progress" in f for f in lists)
+    values = [cell.value for row in ws.iter_rows() for cell in row]
+    assert "Out of our control" in values and "Co-design the fee model with providers" in values
+    due = next(cell for row in ws.iter_rows() for cell in row if cell.value == "Co-design the fee model with providers").offset(column=2)
+    assert due.value.date() == date(2027, 3, 31)
+
+
+def test_risk_sheet_colours_and_names_each_band(workbook):
+    ws = workbook["Risks"]
+    rows = [row for row in ws.iter_rows(min_row=5) if row[0].value]
+    assert [(r[6].value, r[7].value) for r in rows] == [(20, "Very high"), (2, "Low")]
+    assert rows[0][7].fill.fgColor.rgb.endswith(risks.BAND_FILLS["Very high"])
