@@ -14,9 +14,15 @@ def isolated_data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def fresh_instrument_cache():
+def fresh_caches():
+    """Each test starts with no cached instrument and no cached store (the app keeps one
+    store per process with st.cache_resource, pointed at that test's data directory)."""
+    import streamlit as st
+
     instrument_module._load_version.cache_clear()
     instrument_module.known_sources.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
     yield
 
 

@@ -1,0 +1,110 @@
+"""AppTest of the approaches, plan and risks pages: choose, add gaps and risks, edit the plan."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring.store import Store
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def token_of(at: AppTest) -> str:
+    token = at.query_params["r"]
+    return token[0] if isinstance(token, list) else token
+
+
+@pytest.fixture
+def answered() -> AppTest:
+    """A session that has answered the system-design factors of the self-check."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/eight_aspects.py").run()
+    for item_id, rating in [("sd_one_place", 1), ("sd_wellbeing_system", 2), ("sd_funding_coherence", 5), ("sd_joint_commissioning", 4)]:
+        at.radio(key=f"ea_rating_{item_id}").set_value(rating).run()
+    return at
+
+
+@pytest.mark.parametrize("page", ["pages/approaches.py", "pages/plan.py", "pages/risks.py"])
+def test_new_pages_render_without_answers(page):
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
+    at = answered
+    at.switch_page("pages/approaches.py").run()
+    assert not at.exception
+    assert any("Based on 4 of 40" in c.value for c in at.caption)
+    at.button_group(key="ap_priorities").set_value(["lower_cost"]).run()
+    at.multiselect(key="ap_chosen").set_value(["contestability", "market_management"]).run()
+    stored = Store().response(token_of(at))
+    assert stored["approaches"]["choice"] == {"chosen": ["contestability", "market_management"], "priorities": {"lower_cost": 1}}
+
+    at.button(key="ap_add_gaps").click().run()
+    assert "added to the development plan" in at.success[0].value
+    actions = [r for k, r in Store().response(token_of(at))["development_plan"].items() if k.startswith("action:")]
+    assert actions and all(a["origin"].startswith("Gap for Contestability to drive down costs + Market management") for a in actions)
+    at.button(key="ap_add_gaps").click().run()
+    assert "already in the plan" in at.success[0].value  # nothing added twice
+
+    at.button(key="ap_add_risks").click().run()
+    assert "suggested risk(s) added" in at.success[0].value
+    at.switch_page("pages/risks.py").run()
+    assert not at.exception
+    assert at.button(key="rk_add_suggested").disabled  # all suggestions already in
+
+
+def test_choice_survives_leaving_and_coming_back(answered):
+    at = answered
+    at.switch_page("pages/approaches.py").run()
+    at.multiselect(key="ap_chosen").set_value(["disruptive"]).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/approaches.py").run()
+    assert at.multiselect(key="ap_chosen").value == ["disruptive"]
+
+
+def test_plan_starts_from_the_self_check_and_saves_edits(answered):
+    at = answered
+    at.switch_page("pages/plan.py").run()
+    assert at.multiselect(key="pl_holds_system_design").value == ["sd_one_place", "sd_wellbeing_system"]
+    assert at.multiselect(key="pl_supports_system_design").value == ["sd_funding_coherence", "sd_joint_commissioning"]
+    at.radio(key="pl_class_system_design_sd_one_place").set_value("influenceable").run()
+    at.multiselect(key="pl_boost_system_design").set_value(["sd_joint_commissioning"]).run()
+    saved = Store().response(token_of(at))["development_plan"]["aspect:system_design"]
+    assert saved["classes"] == {"sd_one_place": "influenceable"}
+    assert saved["boost"] == ["sd_joint_commissioning"]
+    at.switch_page("pages/results.py").run()
+    at.switch_page("pages/plan.py").run()
+    assert at.radio(key="pl_class_system_design_sd_one_place").value == "influenceable"
+
+
+def _fill_action_form(at: AppTest, text: str, due):
+    version = at.session_state["pl_form_version"]
+    at.text_area(key=f"pl_new_text_{version}").input(text)
+    at.date_input(key=f"pl_new_due_{version}").set_value(due)
+    at.button(key=f"FormSubmitter:pl_new_action_{version}-Add to the plan").click().run()
+
+
+@pytest.mark.parametrize(
+    "text, due, problem",
+    [("", None, "The action is empty"), ("Meet the CCG leads", date.today() - timedelta(days=3), "in the past")],
+)
+def test_a_bad_action_gets_a_clear_message_and_saves_nothing(answered, text, due, problem):
+    at = answered
+    at.switch_page("pages/plan.py").run()
+    _fill_action_form(at, text, due)
+    assert problem in at.error[0].value
+    assert not any(k.startswith("action:") for k in Store().response(token_of(at)).get("development_plan", {}))
+
+
+def test_a_good_action_is_added(answered):
+    at = answered
+    at.switch_page("pages/plan.py").run()
+    _fill_action_form(at, "Agree a joint commissioning unit with the ICB", date.today() + timedelta(days=90))
+    assert not at.error
+    actions = [r for k, r in Store().response(token_of(at))["development_plan"].items() if k.startswith("action:")]
+    assert [a["action"] for a in actions] == ["Agree a joint commissioning unit with the ICB"]
+    assert at.session_state["pl_form_version"] == 1  # a fresh, empty form
