@@ -37,4 +37,5 @@ page = st.navigation(
         st.Page("pages/risks.py", title="Strategic risks", icon=":material/report:", url_path="risks"),
     ]
 )
+session.remember_page(page.url_path)
 page.run()

@@ -37,7 +37,7 @@ def save_choice() -> None:
 st.session_state["ap_priorities"] = list(choice["priorities"])
 st.session_state["ap_chosen"] = list(choice["chosen"])
 
-st.subheader("What does your place most want to achieve?")
+st.header("What does your place most want to achieve?")
 st.pills(
     "Optional: choose the priorities that matter most. Fit then combines feasibility with desirability.",
     options=list(approaches.PRIORITIES),
@@ -48,28 +48,31 @@ st.pills(
 )
 ranked = approaches.rank(scores, choice["priorities"])
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("Fit to your context")
-    widgets.chart(fit_bars(ranked), key="ap_fit")
-with right:
-    if choice["priorities"]:
-        st.subheader("Feasibility and desirability")
+st.header("Fit to your context")
+widgets.chart(fit_bars(ranked), key="ap_fit")
+if choice["priorities"]:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.header("Feasibility and desirability")
         widgets.chart(feasibility_desirability(ranked), key="ap_matrix")
-        st.caption("Numbers are the ranks in the chart on the left. Top right: our context allows it and it serves what we want.")
-    else:
-        st.subheader("How to read this")
+    with right:
         st.markdown(
-            "Fit shows how far your room for manoeuvre supports what each approach relies on. "
-            "A low fit does not rule an approach out: it tells you what would have to change first. "
-            "Choose priorities above to weigh in what your place wants to achieve."
+            "**How to read this.** Each diamond is an approach, numbered by its rank above. "
+            "Right: your context allows it. Up: it serves what you chose as priorities. "
+            "Top right: both."
         )
+else:
+    st.caption(
+        "Fit shows how far your room for manoeuvre supports what each approach relies on. A low fit "
+        "does not rule an approach out: it tells you what would have to change first. Choose priorities "
+        "above to weigh in what your place wants to achieve."
+    )
 
-st.subheader("Why each approach fits, or not")
+st.header("Why each approach fits, or not")
 explained = st.selectbox("Explain an approach", approaches.APPROACHES, format_func=titles.get, key="ap_explain")
 tables.approach_explanation(instrument.approach(explained), scores, aspect_titles, ranked)
 
-st.subheader("Choose an approach, or a blend of up to three")
+st.header("Choose an approach, or a blend of up to three")
 st.caption("Approaches are not mutually exclusive: most places blend several.")
 st.multiselect(
     "Chosen approach or blend",

@@ -16,7 +16,7 @@ st.markdown(
 response = session.response()
 done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
 
-st.subheader("1. Quick self-check")
+st.header("1. Quick self-check")
 with st.container(border=True, key="home_eight_aspects"):
     st.markdown(f"**{eight_aspects.instrument().title}**")
     st.caption(f"About ten minutes. {total} factors across the eight aspects of commissioning.")
@@ -24,7 +24,7 @@ with st.container(border=True, key="home_eight_aspects"):
     st.page_link("pages/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
     st.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
 
-st.subheader("2. Decide what to do next")
+st.header("2. Decide what to do next")
 chosen = approaches.choice(response)["chosen"]
 actions = development_plan.actions(response.get(development_plan.ID, {}))
 register = risks.register(response.get(risks.ID, {}))
@@ -47,7 +47,7 @@ with third.container(border=True, key="home_risks"):
 
 url = session.resume_url()
 if url:
-    st.subheader("Come back later")
+    st.header("Come back later")
     st.markdown(
         "Your answers are saved as you go. Keep this link to return to them from any "
         "browser; anyone with the link can see and change these answers."

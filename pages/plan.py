@@ -33,7 +33,8 @@ def remember_aspect() -> None:
 def save_aspect(aspect_id: str) -> None:
     state = st.session_state
     holds_back = state.get(f"pl_holds_{aspect_id}") or []
-    supports = state.get(f"pl_supports_{aspect_id}") or []
+    # A factor just marked as holding back stops counting as a support.
+    supports = [f for f in state.get(f"pl_supports_{aspect_id}") or [] if f not in holds_back]
     record = {
         "holds_back": holds_back,
         "supports": supports,
@@ -48,12 +49,14 @@ st.session_state[ASPECT_KEY] = st.session_state.setdefault(LAST_ASPECT_KEY, eigh
 aspect_id = st.selectbox(
     "Aspect",
     eight_aspects.ASPECTS,
-    format_func=lambda a: f"{aspect_titles[a]}{' ✓' if plan.aspect_key(a) in records else ''}",
+    format_func=aspect_titles.get,  # a fixed label: Streamlit matches the choice by it
     key=ASPECT_KEY,
     on_change=remember_aspect,
 )
 current = plan.aspect_plan(aspect_id, records, ea_records)
-if plan.aspect_key(aspect_id) not in records:
+if plan.aspect_key(aspect_id) in records:
+    st.caption("Saved: your own plan for this aspect.")
+else:
     st.caption("Pre-filled from your self-check (factors rated 1–2 hold you back, 4–5 support you). Change anything to make it yours.")
 
 # Widgets are set from the store before they are drawn (see ui/eight_aspects_form.py).
@@ -66,9 +69,17 @@ for factor_id in current["holds_back"]:
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.multiselect(plan.QUESTIONS[0], factors, format_func=factor_texts.get, key=f"pl_holds_{aspect_id}", on_change=save_aspect, args=(aspect_id,))
-    st.multiselect(plan.QUESTIONS[1], [f for f in factors if f not in current["holds_back"]], format_func=factor_texts.get, key=f"pl_supports_{aspect_id}", on_change=save_aspect, args=(aspect_id,))
-    st.multiselect(plan.QUESTIONS[2], current["supports"], format_func=factor_texts.get, key=f"pl_boost_{aspect_id}", on_change=save_aspect, args=(aspect_id,))
+    questions = (
+        (plan.QUESTIONS[0], factors, "holds", "All factors of this aspect are listed."),
+        (plan.QUESTIONS[1], [f for f in factors if f not in current["holds_back"]], "supports", "Every factor is marked as holding you back."),
+        (plan.QUESTIONS[2], current["supports"], "boost", "Choose what supports you first; then pick what to boost here."),
+    )
+    for question, options, field, when_empty in questions:
+        if options:
+            st.multiselect(question, options, format_func=factor_texts.get, key=f"pl_{field}_{aspect_id}", on_change=save_aspect, args=(aspect_id,))
+        else:  # an empty multiselect is drawn disabled, with a label too faint to read
+            st.markdown(f"**{question}**")
+            st.caption(when_empty)
 with right:
     st.markdown("**Which of the inhibiting factors are…**")
     if not current["holds_back"]:
@@ -85,7 +96,7 @@ with right:
         )
 
 # --- Action plan -------------------------------------------------------------------
-st.subheader("Action plan")
+st.header("Action plan")
 st.caption("Actions to address the inhibiting factors and boost the supporting ones. Edit in the table; add a row at its foot or with the form below.")
 status_by_label = {label: key for key, label in plan.STATUSES.items()}
 aspect_by_title = {title: key for key, title in aspect_titles.items()}

@@ -21,7 +21,7 @@ if not records:
 scores = widgets.score_summary(records, instrument)
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader("Room for manoeuvre by aspect")
+    st.header("Room for manoeuvre by aspect")
     widgets.chart(radar(scores, height=500), key="results_radar")
     widgets.unscored_note(scores)
 with right:
@@ -31,16 +31,16 @@ with right:
 enablers, constraints = eight_aspects.enablers_and_constraints(records)
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("Strongest enablers")
+    st.header("Strongest enablers")
     widgets.factor_list(enablers, empty="Nothing rated as enabling yet.")
 with right:
-    st.subheader("Strongest constraints")
+    st.header("Strongest constraints")
     widgets.factor_list(constraints, empty="Nothing rated as constraining yet.")
 
 with st.expander("How the scores are calculated"):
     st.markdown(eight_aspects.METHOD)
 
-st.subheader("Take it away")
+st.header("Take it away")
 token = session.token()
 store = session.store()
 st.download_button(

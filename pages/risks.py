@@ -24,13 +24,11 @@ if chosen:
         for risk in waiting:
             session.save(risks.ID, risks.new_risk_key(), risk)
 
-    st.button(
-        f"Add {len(waiting)} suggested risk(s) for {' + '.join(titles[a] for a in chosen)}",
-        key="rk_add_suggested",
-        on_click=add_suggested,
-        disabled=not waiting,
-        icon=":material/playlist_add:",
-    )
+    blend = " + ".join(titles[a] for a in chosen)
+    if waiting:
+        st.button(f"Add {len(waiting)} suggested risk(s) for {blend}", key="rk_add_suggested", on_click=add_suggested, icon=":material/playlist_add:")
+    else:
+        st.caption(f"All the suggested risks for {blend} are in the register.")
 else:
     st.info("Choose an approach or a blend on the Approaches page to get suggested risks, or add your own below.")
     st.page_link("pages/approaches.py", label="Choose approaches", icon=":material/arrow_forward:")
@@ -53,42 +51,44 @@ def to_record(row: dict) -> dict:
     }
 
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    table = register.assign(
-        Ref=[f"R{n}" for n in range(1, len(register) + 1)],
-        Risk=register["title"],
-        Approach=[titles.get(a, "") for a in register["approach_id"]],
-        Description=register["description"],
-        Likelihood=register["likelihood"],
-        Impact=register["impact"],
-        Rating=register["rating"],
-        Band=register["band"],
-        Mitigation=register["mitigation"],
-        Owner=register["owner"],
-    )[["key", "Ref", "Risk", "Approach", "Likelihood", "Impact", "Rating", "Band", "Description", "Mitigation", "Owner", "suggested_id"]]
-    record_editor(
-        "rk_register",
-        risks.ID,
-        table,
-        to_record=to_record,
-        new_key=risks.new_risk_key,
-        column_config={
-            "Risk": st.column_config.TextColumn("Risk", required=True, max_chars=risks.TEXT_LIMIT, width="medium"),
-            "Approach": st.column_config.SelectboxColumn("Approach", options=list(approach_by_title)),
-            "Likelihood": st.column_config.NumberColumn("Likelihood", min_value=1, max_value=5, step=1, required=True, help="1 rare … 5 almost certain"),
-            "Impact": st.column_config.NumberColumn("Impact", min_value=1, max_value=5, step=1, required=True, help="1 minor … 5 severe"),
-            "Rating": st.column_config.NumberColumn("Rating", help="Likelihood x impact"),
-            "suggested_id": None,  # kept, not shown
-        },
-        disabled=["Ref", "Rating", "Band"],
-        defaults={"Likelihood": 3, "Impact": 3},
-    )
-    st.caption("Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25 (likelihood x impact).")
-with right:
-    st.subheader("Likelihood x impact")
-    if register.empty:
-        st.caption("The heat map fills as risks are added.")
-    else:
+table = register.assign(
+    Ref=[f"R{n}" for n in range(1, len(register) + 1)],
+    Risk=register["title"],
+    Approach=[titles.get(a, "") for a in register["approach_id"]],
+    Description=register["description"],
+    Likelihood=register["likelihood"],
+    Impact=register["impact"],
+    Rating=register["rating"],
+    Band=register["band"],
+    Mitigation=register["mitigation"],
+    Owner=register["owner"],
+)[["key", "Ref", "Risk", "Approach", "Likelihood", "Impact", "Rating", "Band", "Description", "Mitigation", "Owner", "suggested_id"]]
+record_editor(
+    "rk_register",
+    risks.ID,
+    table,
+    to_record=to_record,
+    new_key=risks.new_risk_key,
+    column_config={
+        "Risk": st.column_config.TextColumn("Risk", required=True, max_chars=risks.TEXT_LIMIT, width="medium"),
+        "Approach": st.column_config.SelectboxColumn("Approach", options=list(approach_by_title)),
+        "Likelihood": st.column_config.NumberColumn("Likelihood", min_value=1, max_value=5, step=1, required=True, help="1 rare … 5 almost certain"),
+        "Impact": st.column_config.NumberColumn("Impact", min_value=1, max_value=5, step=1, required=True, help="1 minor … 5 severe"),
+        "Rating": st.column_config.NumberColumn("Rating", help="Likelihood x impact"),
+        "suggested_id": None,  # kept, not shown
+    },
+    disabled=["Ref", "Rating", "Band"],
+    defaults={"Likelihood": 3, "Impact": 3},
+)
+st.caption("Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25 (likelihood x impact).")
+st.header("Likelihood x impact")
+if register.empty:
+    st.caption("The heat map fills as risks are added.")
+else:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
         widgets.chart(risks.heat_map(register), key="rk_heat")
-        st.caption("Each cell names its band; R-numbers refer to the table.")
+    with right:
+        st.markdown("Each cell names its band; the R-numbers are the risks in the table above.")
+        for band_name, count in risks.register_bands(register).items():
+            st.markdown(f"- **{band_name}**: {count} risk(s)")

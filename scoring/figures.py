@@ -79,8 +79,8 @@ def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
     )
     layout = dict(
         font=FONT,
-        height=height or 90 + 44 * max(len(shown), 1),
-        margin=dict(l=20, r=50, t=20, b=50),
+        height=height or 90 + 40 * max(len(shown), 1),
+        margin=dict(l=20, r=60, t=10, b=60),
         xaxis=dict(range=[0, 100], title=dict(text="Fit to your context (0–100)"), tickvals=[0, 25, 50, 75, 100], fixedrange=True),
         yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=16)),
         showlegend=False,

@@ -108,6 +108,11 @@ def register(records: Mapping[str, dict]) -> pd.DataFrame:
     return table.sort_values(["rating", "title"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def register_bands(table: pd.DataFrame) -> dict[str, int]:
+    """How many risks in each band, most severe first."""
+    return {name: int((table["band"] == name).sum()) for _, name in reversed(BANDS)}
+
+
 def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
     """Likelihood x impact grid: how many risks sit in each cell, and which (by number)."""
     counts = [[0] * 5 for _ in range(5)]
@@ -117,25 +122,30 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
         counts[li][im] += 1
         labels[li][im] = f"{labels[li][im]} R{number}".strip()
     ratings = [[(li + 1) * (im + 1) for im in range(5)] for li in range(5)]
+    names = [name for _, name in BANDS]
+    band_index = [[names.index(band(r)) for r in row] for row in ratings]
     text = [
-        [f"{band(ratings[li][im])}<br>{labels[li][im]}" if labels[li][im] else band(ratings[li][im]) for im in range(5)]
+        [f"{band(ratings[li][im])}<br><b>{labels[li][im]}</b>" if labels[li][im] else band(ratings[li][im]) for im in range(5)]
         for li in range(5)
     ]
+    # One colour per band, the same as the Excel sheet; the band is written in every cell too.
+    steps = [f"#{BAND_FILLS[name]}" for name in names]
+    colorscale = [[i / len(steps) + edge / len(steps), colour] for i, colour in enumerate(steps) for edge in (0, 1)]
     figure = go.Figure(
         data=[
             go.Heatmap(
-                z=ratings,
+                z=band_index,
                 x=[1, 2, 3, 4, 5],
                 y=[1, 2, 3, 4, 5],
                 text=text,
                 texttemplate="%{text}",
-                textfont=dict(size=15),
-                # Light sequential scale (colour-blind safe); the band is also written in each cell.
-                colorscale=[[0, "#F7FBFF"], [0.35, "#C6DBEF"], [0.6, "#FDD0A2"], [1, "#F16913"]],
-                zmin=1,
-                zmax=25,
+                textfont=dict(size=15, color="#1A1A1A"),
+                colorscale=colorscale,
+                zmin=-0.5,
+                zmax=len(steps) - 0.5,
                 showscale=False,
-                hovertemplate="Likelihood %{y}, impact %{x}: rating %{z}<extra></extra>",
+                customdata=ratings,
+                hovertemplate="Likelihood %{y}, impact %{x}: rating %{customdata}<extra></extra>",
                 xgap=3,
                 ygap=3,
             )
@@ -144,8 +154,8 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
             font=FONT,
             height=height,
             margin=dict(l=80, r=20, t=20, b=70),
-            xaxis=dict(title=dict(text="Impact"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
-            yaxis=dict(title=dict(text="Likelihood"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
+            xaxis=dict(title=dict(text="Impact (1 minor … 5 severe)"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
+            yaxis=dict(title=dict(text="Likelihood (1 rare … 5 almost certain)"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
             paper_bgcolor="white",
             plot_bgcolor="white",
         ),

@@ -133,12 +133,10 @@ def _remember_details() -> None:
 def aspect_form(instrument: Instrument, records: dict) -> None:
     """Aspect picker, the factors of the chosen aspect, and previous / next."""
 
+    # Labels stay the same as answers come in: Streamlit matches a selectbox choice by its
+    # label, and a label that changed under the user would jump the page to another aspect.
     def aspect_label(aspect_id: str) -> str:
-        factors = instrument.factors_of(aspect_id)
-        done = sum(1 for f in factors if "rating" in records.get(f.id, {}))
-        mark = " ✓" if done == len(factors) else ""
-        number = eight_aspects.ASPECTS.index(aspect_id) + 1
-        return f"{number}. {instrument.aspect(aspect_id).title} ({done}/{len(factors)} answered){mark}"
+        return f"{eight_aspects.ASPECTS.index(aspect_id) + 1}. {instrument.aspect(aspect_id).title}"
 
     state = st.session_state
     state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, eight_aspects.ASPECTS[0])
@@ -152,9 +150,12 @@ def aspect_form(instrument: Instrument, records: dict) -> None:
     )
 
     aspect = instrument.aspect(aspect_id)
-    st.subheader(aspect.title)
+    factors = instrument.factors_of(aspect_id)
+    done = sum(1 for f in factors if "rating" in records.get(f.id, {}))
+    st.header(aspect.title)
     st.markdown(f"*{aspect.question}*")
-    for factor in instrument.factors_of(aspect_id):
+    st.caption(f"{done} of {len(factors)} answered in this aspect" + (" ✓" if done == len(factors) else ""))
+    for factor in factors:
         factor_input(factor, records.get(factor.id, {}), instrument, show_details)
 
     position = eight_aspects.ASPECTS.index(aspect_id)

@@ -114,9 +114,21 @@ def delete(diagnostic_id: str, item_id: str) -> None:
         store().delete_answer(current, diagnostic_id, item_id)
 
 
+PAGE_KEY = "page_url_path"
+
+
+def remember_page(url_path: str) -> None:
+    st.session_state[PAGE_KEY] = url_path
+
+
 def resume_url() -> str | None:
+    """The app's root with the token: a root link opens cleanly even on a server that has
+    just restarted (a deep link can meet Streamlit's "page not found" pop-up then)."""
     current = token()
     if not current:
         return None
-    base = st.context.url or ""
-    return f"{base}?{TOKEN_PARAM}={current}"
+    url = st.context.url or ""
+    page_path = st.session_state.get(PAGE_KEY) or ""
+    if page_path and url.endswith("/" + page_path):
+        url = url[: -len(page_path)]
+    return f"{url.rstrip('/')}/?{TOKEN_PARAM}={current}"
