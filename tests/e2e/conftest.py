@@ -225,3 +225,29 @@ def expect_live_summary(page, answers: dict) -> None:
     expect(page.get_by_text(caption, exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(value).to_have_text(metric, timeout=TIMEOUT)
     wait_for_app(page)
+
+
+def expect_radar(page, answers: dict) -> None:
+    """The radar on the page plots the aspect scores the scoring API gives for `answers`
+    (rounded to 0.1; an aspect with no score is a gap, null)."""
+    import math
+
+    _, _, scores = expected_summary(answers)
+    expected = [None if math.isnan(v) else round(v, 1) for v in scores["score"]]
+    page.wait_for_function(
+        """expected => {
+            const plot = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+            const r = plot && plot.data && plot.data[0] && plot.data[0].r;
+            return !!r && JSON.stringify(Array.from(r).slice(0, expected.length)) === JSON.stringify(expected);
+        }""",
+        arg=expected,
+        timeout=TIMEOUT,
+    )
+
+
+def expect_no_exception(page) -> None:
+    """The page shows no Python traceback (Streamlit draws one as stException)."""
+    from playwright.sync_api import expect
+
+    exceptions = page.get_by_test_id("stException")
+    expect(exceptions, "the app raised an exception").to_have_count(0)

@@ -16,6 +16,8 @@ from conftest import (
     TIMEOUT,
     click_rating,
     expect_live_summary,
+    expect_no_exception,
+    expect_radar,
     expect_rating_checked,
     expected_summary,
     key,
@@ -36,6 +38,9 @@ RELATIONSHIPS = [
 ]
 ALL_ANSWERS = SYSTEM_DESIGN + RELATIONSHIPS
 
+# The self-check page has drawn its first factor's options (not just a placeholder).
+SELF_CHECK_READY = key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]"
+
 
 def ratings(pairs) -> dict:
     return {item_id: rating_value(label) for item_id, label in pairs}
@@ -51,9 +56,9 @@ def aspect_title(aspect_id: str) -> str:
 
 
 def expect_aspect(page, number: int, aspect_id: str) -> None:
-    """The aspect selectbox shows e.g. "2. Relationships (1/5)"."""
+    """The aspect selectbox shows e.g. "2. Relationships"."""
     combobox = page.locator(key("ea_aspect")).get_by_role("combobox")
-    expect(combobox).to_have_value(re.compile(rf"^{number}\. {re.escape(aspect_title(aspect_id))} \("), timeout=TIMEOUT)
+    expect(combobox).to_have_value(f"{number}. {aspect_title(aspect_id)}", timeout=TIMEOUT)
     expect(page.get_by_role("heading", name=aspect_title(aspect_id), exact=True)).to_be_visible(timeout=TIMEOUT)
 
 
@@ -66,7 +71,7 @@ def go_to_next_aspect(page, number: int, aspect_id: str) -> None:
 def answer_self_check(page, app_url: str) -> str:
     """Answer ALL_ANSWERS on the self-check page, checking the live numbers after each;
     returns the resume token the URL gained."""
-    open_app(page, f"{app_url}/eight-aspects", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
+    open_app(page, f"{app_url}/eight-aspects", SELF_CHECK_READY)
     expect_aspect(page, 1, "system_design")
     expect_live_summary(page, {})
     assert token_of(page.url) is None, "no respondent should exist before the first answer"
@@ -84,6 +89,8 @@ def answer_self_check(page, app_url: str) -> str:
         expect_live_summary(page, ratings(given))
 
     expect(page.get_by_test_id("stPlotlyChart")).to_be_visible(timeout=TIMEOUT)
+    expect_radar(page, ratings(given))
+    expect_no_exception(page)
     expect(page).to_have_url(re.compile(r"[?&]r=[A-Za-z0-9_-]{20,}"), timeout=TIMEOUT)
     token = token_of(page.url)
     assert token
@@ -100,13 +107,44 @@ def expect_answers_restored(page) -> None:
     for item_id, label in RELATIONSHIPS:
         expect_rating_checked(page, item_id, label)
     expect_live_summary(page, ratings(ALL_ANSWERS))
+    expect_radar(page, ratings(ALL_ANSWERS))
+    expect_no_exception(page)
 
 
 def test_live_scores_update_as_factors_are_answered(page, app_url):
     answer_self_check(page, app_url)
-    # The aspect labels count what has been answered.
-    combobox = page.locator(key("ea_aspect")).get_by_role("combobox")
-    expect(combobox).to_have_value(f"2. {aspect_title('relationships')} (1/5)", timeout=TIMEOUT)
+    # The aspect says how much of it has been answered.
+    expect_aspect(page, 2, "relationships")
+    expect(page.get_by_text("1 of 5 answered in this aspect")).to_be_visible(timeout=TIMEOUT)
+    expect_no_exception(page)
+
+
+def test_next_aspect_after_an_odd_number_of_answers(page, app_url):
+    """Regression: when the aspect labels carried live counts ("(1/5)"), the browser sent
+    back the label it was shown before the count changed, which matched no option, so
+    "Next aspect" raised ValueError in its callback. Labels are now fixed."""
+    open_app(page, f"{app_url}/eight-aspects", SELF_CHECK_READY)
+    given = [("sd_one_place", "Enables")]
+    click_rating(page, *given[0])
+    expect_live_summary(page, ratings(given))
+    go_to_next_aspect(page, 2, "relationships")
+    expect_no_exception(page)
+
+
+def test_answers_in_a_later_aspect_stay_on_that_aspect(page, app_url):
+    """Regression: the second answer in an aspect after the first sent a stale aspect
+    label with it, which Streamlit reset to the first option: the page jumped back to
+    System design."""
+    open_app(page, f"{app_url}/eight-aspects", SELF_CHECK_READY)
+    go_to_next_aspect(page, 2, "relationships")
+    given = []
+    for item_id, label in [("rel_chief_executives", "Enables"), ("rel_councillors", "Constrains"), ("rel_provider_trust", "Neither")]:
+        click_rating(page, item_id, label)
+        given.append((item_id, label))
+        expect_live_summary(page, ratings(given))
+        expect_aspect(page, 2, "relationships")
+    expect(page.get_by_text("3 of 5 answered in this aspect")).to_be_visible(timeout=TIMEOUT)
+    expect_no_exception(page)
 
 
 def test_resume_link_restores_answers_in_a_new_browser_and_after_reload(page, new_context, app_url):
@@ -114,14 +152,14 @@ def test_resume_link_restores_answers_in_a_new_browser_and_after_reload(page, ne
 
     # A new browser context shares nothing with the first: like coming back another day.
     other = new_context().new_page()
-    open_app(other, f"{app_url}/eight-aspects?r={token}", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
+    open_app(other, f"{app_url}/eight-aspects?r={token}", SELF_CHECK_READY)
     expect(other.get_by_text("not recognised")).to_have_count(0)
     expect_answers_restored(other)
     assert token_of(other.url) == token
 
     # A reload starts a new Streamlit session in the same tab; the URL carries the token.
     page.reload()
-    expect(page.locator(key("ea_rating_sd_one_place"))).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(SELF_CHECK_READY).first).to_be_visible(timeout=TIMEOUT)
     wait_for_app(page)
     expect_answers_restored(page)
     assert token_of(page.url) == token
@@ -144,6 +182,7 @@ def test_excel_download_matches_the_answers(page, app_url, tmp_path):
     path = tmp_path / download.suggested_filename
     download.save_as(path)
 
+    expect_no_exception(page)
     workbook = load_workbook(path)
     for sheet in ("Summary", "Eight aspects answers", "About"):
         assert sheet in workbook.sheetnames
@@ -187,7 +226,7 @@ def test_excel_download_matches_the_answers(page, app_url, tmp_path):
 
 
 def test_tampered_resume_link_warns_and_starts_afresh(page, app_url):
-    open_app(page, f"{app_url}/eight-aspects?r=not-a-real-token-xxxxxxxxxxxx", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
+    open_app(page, f"{app_url}/eight-aspects?r=not-a-real-token-xxxxxxxxxxxx", SELF_CHECK_READY)
     warning = page.get_by_test_id("stAlertContentWarning")
     expect(warning).to_contain_text("not recognised", timeout=TIMEOUT)
     expect_live_summary(page, {})
@@ -199,3 +238,4 @@ def test_tampered_resume_link_warns_and_starts_afresh(page, app_url):
     expect_live_summary(page, ratings([("sd_one_place", "Neither")]))
     expect(page).to_have_url(re.compile(r"[?&]r=[A-Za-z0-9_-]{20,}"), timeout=TIMEOUT)
     assert token_of(page.url) != "not-a-real-token-xxxxxxxxxxxx"
+    expect_no_exception(page)
