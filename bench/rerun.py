@@ -1,8 +1,11 @@
-"""Server-side time of one rerun of the self-check page after an answer changes,
-against a bare Streamlit page with eight sliders and a plotly radar, both through
-AppTest in the same run. Prints medians and, last, `ratio=<app / baseline>`.
+"""Server-side time of one rerun after a user changes one thing, for each interactive page,
+against a bare Streamlit page with eight sliders and a plotly radar, all through AppTest
+in the same run.
 
     python bench/rerun.py [--runs 30]
+
+Prints the median rerun time of each page and of the baseline, a `ratio_<page>=` line for
+each page, and last `ratio=<the largest of them>`.
 """
 
 from __future__ import annotations
@@ -34,9 +37,13 @@ def median_rerun_ms(at: AppTest, change, runs: int) -> float:
     return statistics.median(times)
 
 
-def self_check_page() -> AppTest:
+def app_on(page: str) -> AppTest:
+    """The app with a self-check half answered, showing `page`."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/eight_aspects.py").run()
+    for n, item_id in enumerate(["sd_one_place", "sd_wellbeing_system", "sd_funding_coherence", "sd_joint_commissioning"]):
+        at.radio(key=f"ea_rating_{item_id}").set_value(n % 5 + 1).run()
+    at.switch_page(page).run()
     return at
 
 
@@ -44,8 +51,23 @@ def change_rating(at: AppTest, run: int) -> None:
     at.radio(key="ea_rating_sd_one_place").set_value(run % 5 + 1)
 
 
+def change_priorities(at: AppTest, run: int) -> None:
+    at.button_group(key="ap_priorities").set_value(["lower_cost"] if run % 2 else ["innovation", "local_economy"])
+
+
+def change_classification(at: AppTest, run: int) -> None:
+    at.radio(key="pl_class_system_design_sd_one_place").set_value(["in_control", "influenceable", "out_of_control"][run % 3])
+
+
 def change_slider(at: AppTest, run: int) -> None:
     at.slider(key="bare_0").set_value(run % 100)
+
+
+PAGES = {
+    "self_check": ("pages/eight_aspects.py", change_rating),
+    "approaches": ("pages/approaches.py", change_priorities),
+    "plan": ("pages/plan.py", change_classification),
+}
 
 
 def main() -> None:
@@ -53,17 +75,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     runs = parser.parse_args().runs
 
-    app = self_check_page()
     bare = AppTest.from_file(str(ROOT / "bench" / "bare_page.py"), default_timeout=60).run()
-    # Warm both up so imports and first-render costs are not measured.
-    median_rerun_ms(app, change_rating, 3)
+    pages = {name: (app_on(path), change) for name, (path, change) in PAGES.items()}
+    # Warm everything up so imports and first renders are not measured.
     median_rerun_ms(bare, change_slider, 3)
-    app_ms = median_rerun_ms(app, change_rating, runs)
+    for at, change in pages.values():
+        median_rerun_ms(at, change, 3)
+
     bare_ms = median_rerun_ms(bare, change_slider, runs)
+    ratios = {}
     print(f"runs={runs}")
-    print(f"self_check_rerun_median_ms={app_ms:.1f}")
     print(f"bare_page_rerun_median_ms={bare_ms:.1f}")
-    print(f"ratio={app_ms / bare_ms:.2f}")
+    for name, (at, change) in pages.items():
+        page_ms = median_rerun_ms(at, change, runs)
+        ratios[name] = page_ms / bare_ms
+        print(f"{name}_rerun_median_ms={page_ms:.1f}")
+    for name, ratio in ratios.items():
+        print(f"ratio_{name}={ratio:.2f}")
+    print(f"ratio={max(ratios.values()):.2f}")
 
 
 if __name__ == "__main__":

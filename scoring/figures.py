@@ -13,6 +13,13 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=18, color="#1A1A1A")
 
 
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain specs. Plotly's property validation costs more than the rest
+    of a rerun, and these specs are fixed code, so it is skipped here; the tests build
+    every figure with validation on (tests/test_figures.py)."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
 def _wrap(label: str, width: int = 16) -> str:
     return "<br>".join(textwrap.wrap(label, width)) or label
 
@@ -28,7 +35,8 @@ def radar(
     """
     labels = [_wrap(aspect, 14) for aspect in aspect_scores["aspect"]]
     values = [None if math.isnan(v) else round(v, 1) for v in aspect_scores["score"]]
-    trace = go.Scatterpolar(
+    trace = dict(
+        type="scatterpolar",
         r=values + values[:1],
         theta=labels + labels[:1],
         fill="toself",
@@ -39,8 +47,6 @@ def radar(
         connectgaps=False,
         hovertemplate="%{theta}: %{r:.0f} / 100<extra></extra>",
     )
-    # Layout passed to the constructor: fig.update_layout() costs ten times as much,
-    # and this figure is rebuilt on every answer.
     layout = dict(
         font={**FONT, "size": 14 if compact else FONT["size"]},
         height=height,
@@ -56,7 +62,7 @@ def radar(
     )
     if title:
         layout["title"] = dict(text=title, font=dict(size=22))
-    return go.Figure(data=[trace], layout=layout)
+    return figure([trace], layout)
 
 
 def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
@@ -66,7 +72,8 @@ def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
     """
     shown = ranked.dropna(subset=["fit"])
     labels = [f"{int(r.rank)}. {r.title}" for r in shown.itertuples()]
-    trace = go.Bar(
+    trace = dict(
+        type="bar",
         x=[round(v, 1) for v in shown["fit"]],
         y=labels,
         orientation="h",
@@ -88,14 +95,15 @@ def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
         plot_bgcolor="white",
         bargap=0.3,
     )
-    return go.Figure(data=[trace], layout=layout)
+    return figure([trace], layout)
 
 
 def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.Figure:
     """Each approach placed by feasibility (context allows it) and desirability (serves
     what we want); labelled by rank number, with the key in the hover and the table."""
     shown = ranked.dropna(subset=["feasibility", "desirability"])
-    trace = go.Scatter(
+    trace = dict(
+        type="scatter",
         x=[round(v, 1) for v in shown["feasibility"]],
         y=[round(v, 1) for v in shown["desirability"]],
         mode="markers+text",
@@ -120,4 +128,4 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.F
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    return go.Figure(data=[trace], layout=layout)
+    return figure([trace], layout)

@@ -13,10 +13,9 @@ import secrets
 from typing import Any, Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from scoring import approaches
-from scoring.figures import FONT
+from scoring.figures import FONT, figure
 
 ID = "risks"
 TITLE = "Strategic risk register"
@@ -131,9 +130,10 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
     # One colour per band, the same as the Excel sheet; the band is written in every cell too.
     steps = [f"#{BAND_FILLS[name]}" for name in names]
     colorscale = [[i / len(steps) + edge / len(steps), colour] for i, colour in enumerate(steps) for edge in (0, 1)]
-    figure = go.Figure(
-        data=[
-            go.Heatmap(
+    return figure(
+        [
+            dict(
+                type="heatmap",
                 z=band_index,
                 x=[1, 2, 3, 4, 5],
                 y=[1, 2, 3, 4, 5],
@@ -150,7 +150,7 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
                 ygap=3,
             )
         ],
-        layout=dict(
+        dict(
             font=FONT,
             height=height,
             margin=dict(l=80, r=20, t=20, b=70),
@@ -160,7 +160,6 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
             plot_bgcolor="white",
         ),
     )
-    return figure
 
 
 # --- Excel ------------------------------------------------------------------------

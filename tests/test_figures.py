@@ -1,0 +1,53 @@
+"""Every figure the app draws is a valid plotly figure, readable on a projector.
+
+The app builds figures without plotly's validation (it is slow); these tests build each
+one again with validation on, so a wrong property name or value fails here.
+"""
+
+import math
+
+import plotly.graph_objects as go
+import pytest
+
+from scoring import approaches, eight_aspects, figures, risks
+
+
+def validated(figure: go.Figure) -> go.Figure:
+    return go.Figure(figure.to_dict())  # raises ValueError on any invalid property
+
+
+SCORES = eight_aspects.score({"sd_one_place": 5, "rel_provider_trust": 1, "pol_procurement_act": 3})
+RANKED = approaches.rank(SCORES["score"].to_dict(), {"innovation": 2})
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: figures.radar(SCORES),
+        lambda: figures.radar(SCORES, compact=True, title="Room"),
+        lambda: figures.fit_bars(RANKED),
+        lambda: figures.feasibility_desirability(RANKED),
+        lambda: risks.heat_map(risks.register({"risk:a": {"approach_id": "", "title": "T", "description": "", "likelihood": 2, "impact": 5, "mitigation": "", "owner": "", "suggested_id": ""}})),
+    ],
+    ids=["radar", "radar-compact", "fit-bars", "feasibility-desirability", "heat-map"],
+)
+def test_figure_is_valid_and_uses_projector_fonts(build):
+    figure = validated(build())
+    assert figure.layout.font.size >= 14
+
+
+def test_radar_leaves_a_gap_for_aspects_without_a_score():
+    figure = figures.radar(SCORES)
+    values = figure.data[0].r
+    assert values[0] == 100 and values[1] == 0
+    assert values[2] is None  # capacity and capability: nothing answered
+    assert len(values) == len(eight_aspects.ASPECTS) + 1  # closed shape
+
+
+def test_fit_bars_show_every_scored_approach_best_first_with_its_value():
+    figure = figures.fit_bars(RANKED)
+    bars = figure.data[0]
+    shown = RANKED.dropna(subset=["fit"])
+    assert list(bars.y)[0].startswith("1. ")
+    assert [float(t) for t in bars.text] == pytest.approx([round(v) for v in shown["fit"]], abs=0.5)
+    assert not any(math.isnan(x) for x in bars.x)
