@@ -25,12 +25,14 @@ from typing import Mapping
 import pandas as pd
 
 from scoring.eight_aspects import ASPECTS
+from scoring.fields import clean_whole
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
     read_yaml,
+    require_header,
     require_id,
     require_list,
     require_source,
@@ -137,20 +139,17 @@ class Instrument:
 
 
 def _whole_number(path: Path, where: str, value, low: int, high: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InstrumentError(path, where, f"{what} {value!r} must be a whole number from {low} to {high}")
-    return value
+    try:
+        return clean_whole(value, what, low, high)
+    except ValueError as exc:
+        raise InstrumentError(path, where, str(exc)) from None
 
 
 def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     """Read and validate an approaches file."""
     path = Path(path)
     content = read_yaml(path)
-    if content.get("id") != ID:
-        raise InstrumentError(path, "id", f"must be {ID!r}, found {content.get('id')!r}")
-    version = content.get("version")
-    if not isinstance(version, (str, int, float)) or not str(version).strip():
-        raise InstrumentError(path, "version", "is missing")
+    version = require_header(path, content, ID)
     seen: set[str] = set()
 
     priorities = []
@@ -191,7 +190,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     return Instrument(
         id=ID,
         title=require_text(path, "file", content, "title"),
-        version=str(version).strip(),
+        version=version,
         intro=require_text(path, "file", content, "intro", optional=True),
         priorities=tuple(priorities),
         approaches=tuple(approaches),

@@ -22,6 +22,7 @@ import pandas as pd
 
 from scoring import eight_aspects
 from scoring.eight_aspects import ASPECTS
+from scoring.fields import clean_text
 
 ID = "development_plan"
 TITLE = "Commissioning development plan"
@@ -127,16 +128,7 @@ def _clean_aspect(aspect_id: str, record: Mapping[str, Any]) -> dict:
 
 
 def _text(record: Mapping[str, Any], field: str, label: str, *, required: bool = False) -> str:
-    value = record.get(field)
-    value = "" if value is None else value
-    if not isinstance(value, str):
-        raise PlanError(f"{label} must be text")
-    value = value.strip()
-    if required and not value:
-        raise PlanError(f"{label} is empty: say what will be done")
-    if len(value) > TEXT_LIMIT:
-        raise PlanError(f"{label} is longer than {TEXT_LIMIT} characters")
-    return value
+    return clean_text(record.get(field), label, limit=TEXT_LIMIT, required=required, error=PlanError)
 
 
 def _clean_action(record: Mapping[str, Any], previous: Mapping[str, Any] | None, today: date) -> dict:

@@ -27,6 +27,7 @@ from scoring.instrument import (
     describe,
     load_current,
     read_yaml,
+    require_header,
     require_id,
     require_list,
     require_source,
@@ -111,12 +112,8 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     """Read and validate an eight-aspects instrument file."""
     path = Path(path)
     content = read_yaml(path)
-    if content.get("id") != ID:
-        raise InstrumentError(path, "id", f"must be {ID!r}, found {content.get('id')!r}")
+    version = require_header(path, content, ID)
     title = require_text(path, "file", content, "title")
-    version = content.get("version")
-    if not isinstance(version, (str, int, float)) or not str(version).strip():
-        raise InstrumentError(path, "version", "is missing")
     scale, dont_know = _load_scale(path, content)
     weight_min, weight_max, weight_default = _load_weight(path, content)
 
@@ -163,7 +160,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     return Instrument(
         id=ID,
         title=title,
-        version=str(version).strip(),
+        version=version,
         intro=require_text(path, "file", content, "intro", optional=True),
         scale=scale,
         dont_know=dont_know,

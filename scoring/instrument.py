@@ -79,6 +79,16 @@ def source_titles() -> dict[str, str]:
     return {str(entry["file"]): str(entry.get("title", "")) for entry in content["sources"]}
 
 
+def require_header(path: Path, content: dict, instrument_id: str) -> str:
+    """Check the file is the instrument it should be; return its version."""
+    if content.get("id") != instrument_id:
+        raise InstrumentError(path, "id", f"must be {instrument_id!r}, found {content.get('id')!r}")
+    version = content.get("version")
+    if isinstance(version, bool) or not isinstance(version, (str, int, float)) or not str(version).strip():
+        raise InstrumentError(path, "version", "is missing")
+    return str(version).strip()
+
+
 def require_text(path: Path, where: str, entry: dict, key: str, *, optional: bool = False) -> str:
     value = entry.get(key)
     if value is None and optional:

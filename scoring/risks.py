@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from scoring import approaches
+from scoring.fields import clean_text, clean_whole
 from scoring.figures import FONT, figure
 
 ID = "risks"
@@ -38,25 +39,12 @@ def band(rating: int) -> str:
 
 
 def _whole(record: Mapping[str, Any], field: str) -> int:
-    value = record.get(field)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise RiskError(f"{field} {value!r} must be a whole number from 1 to 5")
-    return value
+    return clean_whole(record.get(field), field, 1, 5, error=RiskError)
 
 
 def _text(record: Mapping[str, Any], field: str, *, required: bool = False) -> str:
-    value = record.get(field)
-    value = "" if value is None else value
-    if not isinstance(value, str):
-        raise RiskError(f"{field} must be text")
-    value = value.strip()
-    if required and not value:
-        raise RiskError(f"the risk's {field} is empty")
-    if len(value) > TEXT_LIMIT:
-        raise RiskError(f"{field} is longer than {TEXT_LIMIT} characters")
-    return value
+    label = f"the risk's {field}" if required else field
+    return clean_text(record.get(field), label, limit=TEXT_LIMIT, required=required, error=RiskError)
 
 
 def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
