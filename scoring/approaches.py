@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
 
+from scoring import eight_aspects, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_whole
 from scoring.instrument import (
@@ -423,8 +426,6 @@ def choice(response: Mapping[str, Mapping[str, dict]]) -> dict:
 
 
 def aspect_scores(response: Mapping[str, Mapping[str, dict]]) -> dict[str, float]:
-    from scoring import eight_aspects
-
     return eight_aspects.score_records(response.get(eight_aspects.ID, {}))["score"].to_dict()
 
 
@@ -437,9 +438,6 @@ def rank_response(response: Mapping[str, Mapping[str, dict]]) -> pd.DataFrame:
 
 def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
     """Best-fitting approaches and the chosen blend, on the Summary sheet."""
-    from openpyxl.styles import Font
-
-    from scoring import xlsx
 
     ranked = rank_response(response)
     xlsx.put(ws, top, 1, "Commissioning approaches: best fit to this context").font = Font(bold=True, size=14)
@@ -460,15 +458,10 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
 
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     """"Model fit": the ranking with a native bar chart, then the requirements matrix."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
-    from scoring import xlsx
-    from scoring.eight_aspects import instrument as aspects_instrument
 
     inst = instrument()
     ranked = rank_response(response)
-    aspect_names = {a.id: a.title for a in aspects_instrument().aspects}
+    aspect_names = {a.id: a.title for a in eight_aspects.instrument().aspects}
     ws = wb.create_sheet("Model fit")
     row = xlsx.title(ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method).")
     header = row
@@ -503,7 +496,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     # The requirements matrix, on its own sheet so a facilitator can defend the ranking.
     ws = wb.create_sheet("Approach requirements")
     row = xlsx.title(ws, "How much each approach depends on each aspect (0–3)", "From data/approaches.yaml; change it there to change the ranking.")
-    aspect_titles = [a.title for a in aspects_instrument().aspects]
+    aspect_titles = [a.title for a in eight_aspects.instrument().aspects]
     weights = inst.weights()
     last = xlsx.write_table(
         ws, row, ["Approach", *aspect_titles],

@@ -19,8 +19,10 @@ from datetime import date
 from typing import Any, Mapping
 
 import pandas as pd
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from scoring import eight_aspects
+from scoring import eight_aspects, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_text
 
@@ -199,9 +201,7 @@ def progress(records: Mapping[str, dict]) -> tuple[int, int]:
 EXTRA_ROWS = 15  # empty, validated rows so the plan can grow in Excel
 
 
-def _list_validation(options: Mapping[str, str]):
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+def _list_validation(options: Mapping[str, str]) -> DataValidation:
     validation = DataValidation(type="list", formula1='"' + ",".join(options.values()) + '"', allow_blank=True)
     validation.error = "Choose one of: " + ", ".join(options.values())
     validation.errorTitle = "Not on the list"
@@ -209,26 +209,12 @@ def _list_validation(options: Mapping[str, str]):
 
 
 def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
-    from openpyxl.styles import Font
-
-    from scoring import xlsx
-
     table = actions(response.get(ID, {}))
-    xlsx.put(ws, top, 1, "Development plan").font = Font(bold=True, size=14)
-    if table.empty:
-        xlsx.put(ws, top + 1, 1, "No actions yet")
-        return top + 3
-    for offset, (status, label) in enumerate(STATUSES.items(), start=1):
-        xlsx.put(ws, top + offset, 1, f"Actions {label.lower()}")
-        xlsx.put(ws, top + offset, 2, int((table["status"] == status).sum()))
-    return top + len(STATUSES) + 2
+    counts = {f"Actions {label.lower()}": int((table["status"] == key).sum()) for key, label in STATUSES.items()} if len(table) else {}
+    return xlsx.counts_block(ws, top, "Development plan", counts, "No actions yet")
 
 
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
-    from openpyxl.styles import Font
-
-    from scoring import xlsx
-
     records = response.get(ID, {})
     ea_records = response.get(eight_aspects.ID, {})
     inst = eight_aspects.instrument()

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
+from openpyxl.chart import RadarChart, Reference
+from openpyxl.styles import Font
 
+from scoring import xlsx
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -415,10 +418,6 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
     `response` is every stored record of the respondent, by diagnostic id.
     Returns the next free row.
     """
-    from openpyxl.chart import RadarChart, Reference
-    from openpyxl.styles import Font
-
-    from scoring import xlsx
 
     inst = instrument()
     records = response.get(ID, {})
@@ -479,7 +478,6 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
 
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     """The sheet of every answer, with weights, evidence and notes."""
-    from scoring import xlsx
 
     ws = wb.create_sheet("Eight aspects answers")
     table = answer_table(response.get(ID, {}))

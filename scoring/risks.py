@@ -13,8 +13,9 @@ import secrets
 from typing import Any, Mapping
 
 import pandas as pd
+from openpyxl.styles import PatternFill
 
-from scoring import approaches
+from scoring import approaches, xlsx
 from scoring.fields import clean_text, clean_whole
 from scoring.figures import FONT, figure
 
@@ -154,26 +155,12 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
 
 
 def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
-    from openpyxl.styles import Font
-
-    from scoring import xlsx
-
     table = register(response.get(ID, {}))
-    xlsx.put(ws, top, 1, "Strategic risks").font = Font(bold=True, size=14)
-    if table.empty:
-        xlsx.put(ws, top + 1, 1, "No risks recorded yet")
-        return top + 3
-    for offset, (_, name) in enumerate(reversed(BANDS), start=1):
-        xlsx.put(ws, top + offset, 1, f"{name} risks")
-        xlsx.put(ws, top + offset, 2, int((table["band"] == name).sum()))
-    return top + len(BANDS) + 2
+    counts = {f"{name} risks": count for name, count in register_bands(table).items()} if len(table) else {}
+    return xlsx.counts_block(ws, top, "Strategic risks", counts, "No risks recorded yet")
 
 
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
-    from openpyxl.styles import PatternFill
-
-    from scoring import xlsx
-
     table = register(response.get(ID, {}))
     titles = {a.id: a.title for a in approaches.instrument().approaches}
     ws = wb.create_sheet("Risks")

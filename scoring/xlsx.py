@@ -89,6 +89,18 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool = True) -
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def counts_block(ws: Worksheet, top: int, heading: str, counts: dict[str, int], empty: str) -> int:
+    """A heading and "label: number" lines (or `empty` when there is nothing); next free row."""
+    put(ws, top, 1, heading).font = Font(bold=True, size=14)
+    if not counts:
+        put(ws, top + 1, 1, empty)
+        return top + 3
+    for offset, (label, count) in enumerate(counts.items(), start=1):
+        put(ws, top + offset, 1, label)
+        put(ws, top + offset, 2, count)
+    return top + len(counts) + 2
+
+
 def title(ws: Worksheet, text: str, subtitle: str | None = None) -> int:
     """A bold title in A1 (and a subtitle in A2); returns the next free row."""
     put(ws, 1, 1, text).font = TITLE_FONT
