@@ -13,15 +13,26 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from conftest import (
+    DECIDE_ANSWERS,
+    PLAN_TABLE,
+    RISK_TABLE,
     TIMEOUT,
+    choose_plan_aspect,
     click_rating,
+    decide,
     expect_live_summary,
     expect_no_exception,
+    expected_gap_actions,
+    expected_risks,
+    gap_table,
+    go_to,
+    grid_rows,
     key,
     open_app,
     rating_value,
     wait_for_app,
 )
+from scoring import development_plan, eight_aspects
 
 FAILING_IMPACTS = {"serious", "critical"}
 ANSWERS = [
@@ -129,6 +140,46 @@ def test_pages_with_a_tampered_resume_link(page, app_url, path):
     expect(page.get_by_role("heading").first).to_be_visible(timeout=TIMEOUT)
     open_all_expanders(page)
     scan(page, f"{path} (tampered resume link)")
+
+
+def test_approaches_page_with_priorities_and_a_chosen_approach(page, app_url):
+    """Priorities pressed (so the matrix shows), an approach chosen (so the gap table and
+    the add buttons show), gaps and risks added (so a success message shows)."""
+    decide(page, app_url, priorities=["innovation", "community_capacity"])
+    expect(page.locator(key("ap_matrix")).get_by_test_id("stPlotlyChart")).to_be_visible(timeout=TIMEOUT)
+    expect(gap_table(page)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=TIMEOUT)
+    open_all_expanders(page)
+    scan(page, "approaches (two priorities, a chosen approach, gaps and risks added)")
+
+
+def test_plan_page_with_actions_and_an_aspect_with_nothing_answered(page, app_url):
+    """The plan with gap actions in its table, first on an aspect pre-filled from the
+    answers (classification radios shown), then on one with nothing answered, where some
+    questions are captions instead of empty multiselects."""
+    _, approach_id = decide(page, app_url, risks=False)
+    go_to(page, "plan", PLAN_TABLE + " [data-testid=stDataFrame]")
+    expect(grid_rows(page, PLAN_TABLE)).to_have_count(len(expected_gap_actions(approach_id)), timeout=TIMEOUT)
+    failures = [serious_violations(page, "plan (actions; System design pre-filled from the answers)")]
+
+    unanswered = next(a for a in eight_aspects.ASPECTS if a not in DECIDE_ANSWERS)
+    choose_plan_aspect(page, unanswered)
+    # Nothing supports this aspect yet, so "which could you boost" has no options: it is a
+    # caption, not a multiselect.
+    expect(page.get_by_text(development_plan.QUESTIONS[2], exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(key(f"pl_boost_{unanswered}"))).to_have_count(0)
+    expect(page.locator(key(f"pl_holds_{unanswered}"))).to_be_visible(timeout=TIMEOUT)
+    expect(grid_rows(page, PLAN_TABLE)).to_have_count(len(expected_gap_actions(approach_id)), timeout=TIMEOUT)
+    failures.append(serious_violations(page, f"plan (actions; {unanswered}, nothing answered: empty-state captions)"))
+    if any(failures):
+        pytest.fail("\n\n".join(f for f in failures if f), pytrace=False)
+
+
+def test_risks_page_with_risks(page, app_url):
+    _, approach_id = decide(page, app_url, gaps=False)
+    go_to(page, "risks", key("rk_heat") + " [data-testid=stPlotlyChart]")
+    expect(grid_rows(page, RISK_TABLE)).to_have_count(len(expected_risks(approach_id)), timeout=TIMEOUT)
+    scan(page, "risks (suggested risks in the register, heat map)")
 
 
 def test_the_scan_catches_a_serious_violation(page, app_url):
