@@ -289,9 +289,9 @@ def score(
 
 def overall(aspect_scores: pd.DataFrame | Mapping[str, float]) -> float:
     """Room for manoeuvre: the mean of the aspects that have a score (NaN if none)."""
-    values = aspect_scores["score"] if isinstance(aspect_scores, pd.DataFrame) else pd.Series(aspect_scores)
-    values = values.dropna()
-    return float(values.mean()) if len(values) else math.nan
+    values = aspect_scores["score"] if isinstance(aspect_scores, pd.DataFrame) else aspect_scores.values()
+    present = [float(v) for v in values if v is not None and not math.isnan(v)]
+    return sum(present) / len(present) if present else math.nan
 
 
 def _check_rating(item_id: str, rating: Any) -> None:

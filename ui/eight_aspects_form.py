@@ -29,7 +29,8 @@ def widget_key(field: str, item_id: str) -> str:
 
 def save_factor(item_id: str) -> None:
     """Copy one factor's widgets into the store (called when any of them changes)."""
-    record = dict(session.record(ID, item_id) or {})
+    previous = session.record(ID, item_id) or {}
+    record = dict(previous)
     state = st.session_state
     rating = state.get(widget_key("rating", item_id))
     if rating is not None:
@@ -37,7 +38,7 @@ def save_factor(item_id: str) -> None:
     for field in FIELDS[1:]:
         if widget_key(field, item_id) in state:
             record[field] = state[widget_key(field, item_id)]
-    session.save(ID, item_id, record)
+    session.save(ID, item_id, record, previous=previous)
 
 
 def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:

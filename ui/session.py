@@ -85,14 +85,18 @@ def response() -> dict[str, dict[str, dict]]:
     return store().response(current) if current else {}
 
 
-def save(diagnostic_id: str, item_id: str, record: dict[str, Any], *, quiet: bool = False) -> str | None:
+def save(
+    diagnostic_id: str, item_id: str, record: dict[str, Any], *, quiet: bool = False, previous: dict | None = None
+) -> str | None:
     """Validate a record as its diagnostic defines it and store it.
 
+    `previous` is the stored record when the caller has just read it (else it is read).
     Returns None when saved, else the reason it was refused (nothing is changed then);
     the reason is also shown as a toast unless `quiet`.
     """
     current = token()
-    previous = store().answer(current, diagnostic_id, item_id) if current else None
+    if previous is None and current:
+        previous = store().answer(current, diagnostic_id, item_id)
     try:
         cleaned = DIAGNOSTICS[diagnostic_id].clean_record(item_id, record, previous)
     except ValueError as exc:

@@ -44,7 +44,7 @@ def aspect_table(scores: pd.DataFrame) -> None:
 
 def unscored_note(scores: pd.DataFrame) -> None:
     """Say in words which aspects have no score: a gap in a radar is easy to miss."""
-    missing = scores.loc[scores["score"].isna(), "aspect"].tolist()
+    missing = [aspect for aspect, value in zip(scores["aspect"], scores["score"]) if math.isnan(value)]
     if missing:
         st.caption(f"No score yet (nothing rated): {', '.join(missing)}.")
 
