@@ -59,6 +59,10 @@ def change_classification(at: AppTest, run: int) -> None:
     at.radio(key="pl_class_system_design_sd_one_place").set_value(["in_control", "influenceable", "out_of_control"][run % 3])
 
 
+def change_frequency(at: AppTest, run: int) -> None:
+    at.radio(key="tol_frequency_waiting_lists").set_value(run % 4)
+
+
 def change_slider(at: AppTest, run: int) -> None:
     at.slider(key="bare_0").set_value(run % 100)
 
@@ -67,6 +71,7 @@ PAGES = {
     "self_check": ("pages/eight_aspects.py", change_rating),
     "approaches": ("pages/approaches.py", change_priorities),
     "plan": ("pages/plan.py", change_classification),
+    "tolerance": ("pages/tolerance.py", change_frequency),
 }
 
 

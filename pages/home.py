@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring import approaches, development_plan, eight_aspects, risks
+from scoring import approaches, development_plan, eight_aspects, risks, tolerance
 from ui import session
 
 st.title("Commissioning Diagnostics")
@@ -24,7 +24,15 @@ with st.container(border=True, key="home_eight_aspects"):
     st.page_link("pages/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
     st.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
 
-st.header("2. Decide what to do next")
+st.header("2. Look at how you work")
+tolerance_done, tolerance_total = tolerance.progress(response.get(tolerance.ID, {}))
+with st.container(border=True, key="home_tolerance"):
+    st.markdown(f"**{tolerance.instrument().title}**")
+    st.caption("Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.")
+    st.progress(tolerance_done / tolerance_total, text=f"{tolerance_done} of {tolerance_total} areas rated")
+    st.page_link("pages/tolerance.py", label="Carry on" if tolerance_done else "Start", icon=":material/front_hand:")
+
+st.header("3. Decide what to do next")
 chosen = approaches.choice(response)["chosen"]
 actions = development_plan.actions(response.get(development_plan.ID, {}))
 register = risks.register(response.get(risks.ID, {}))

@@ -20,7 +20,7 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
-def _wrap(label: str, width: int = 16) -> str:
+def wrap(label: str, width: int = 16) -> str:
     return "<br>".join(textwrap.wrap(label, width)) or label
 
 
@@ -33,7 +33,7 @@ def radar(
     `compact` suits a narrow side panel. Pages name the unscored aspects in text, since
     a gap alone is easy to miss.
     """
-    labels = [_wrap(aspect, 14) for aspect in aspect_scores["aspect"]]
+    labels = [wrap(aspect, 14) for aspect in aspect_scores["aspect"]]
     values = [None if math.isnan(v) else round(v, 1) for v in aspect_scores["score"]]
     trace = dict(
         type="scatterpolar",

@@ -109,3 +109,26 @@ def test_a_good_action_is_added(answered):
     actions = [r for k, r in Store().response(token_of(at))["development_plan"].items() if k.startswith("action:")]
     assert [a["action"] for a in actions] == ["Agree a joint commissioning unit with the ICB"]
     assert at.session_state["pl_form_version"] == 1  # a fresh, empty form
+
+
+def test_tolerance_page_scores_switches_mode_and_sends_an_action_to_the_plan():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/tolerance.py").run()
+    assert not at.exception
+    at.radio(key="tol_frequency_staff_turnover").set_value(3).run()
+    at.radio(key="tol_impact_staff_turnover").set_value(2).run()
+    at.radio(key="tol_gift_staff_turnover").set_value("ours").run()
+    assert any("= 6 of 9; ours to change" in c.value for c in at.caption)
+    before = [m.value for m in at.markdown]
+    at.radio(key="tol_mode").set_value("team_discussion").run()
+    assert [m.value for m in at.markdown] != before  # the prompts are worded for the team
+    assert "team" in at.info[0].value.lower()
+    at.button(key="tol_plan_staff_turnover").click().run()
+    stored = Store().response(token_of(at))
+    assert stored["tolerance"]["mode"] == {"mode": "team_discussion"}
+    actions = [r for k, r in stored["development_plan"].items() if k.startswith("action:")]
+    assert [a["aspect_id"] for a in actions] == ["capacity_capability"]
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/tolerance.py").run()
+    assert at.radio(key="tol_frequency_staff_turnover").value == 3
+    assert any(c.value == "In the development plan." for c in at.caption)

@@ -1,0 +1,312 @@
+"""Diagnostic 4: what are we tolerating? (source 000_80427d57362e641e.txt)
+
+Six areas commissioners end up tolerating, each with the statement that signals it. For
+each: how often it is heard or said, its impact on children and families, the evidence,
+and whose gift it is to change. Three modes (self-reflection, team discussion, provider
+dialogue) change the wording, not the scoring.
+
+Method: priority = how often (0 never … 3 it is the norm) x impact (1 low … 3 high), so
+0–9. The things to stop first are the areas with the highest priority (at most three, and
+only those heard at all); a tie goes first to what is ours to change, then to what we can
+influence, since that is where stopping can start.
+
+Stored records (diagnostic "tolerance"): "mode" -> {"mode": id};
+"area:<id>" -> {"frequency": 0–3, "impact": 1–3, "evidence": text, "gift": id}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+
+from scoring import xlsx
+from scoring.eight_aspects import ASPECTS
+from scoring.fields import clean_text
+from scoring.figures import FONT, PALETTE, wrap, figure
+from scoring.instrument import (
+    DATA_DIR,
+    InstrumentError,
+    describe,
+    load_current,
+    read_yaml,
+    require_header,
+    require_id,
+    require_list,
+    require_source,
+    require_text,
+)
+
+ID = "tolerance"
+INSTRUMENT_FILE = DATA_DIR / "tolerance.yaml"
+MODES = ("self_reflection", "team_discussion", "provider_dialogue")
+AREAS = (
+    "waiting_lists",
+    "staff_turnover",
+    "activity_accountability",
+    "weak_impact_data",
+    "siloed_learning",
+    "commissioning_disconnect",
+)
+FREQUENCY = {0: "Never", 1: "Sometimes", 2: "Often", 3: "It is the norm"}
+IMPACT = {1: "Low", 2: "Medium", 3: "High"}
+GIFT = {"ours": "Ours to change", "influence": "We can influence", "outside": "Outside our control"}
+EVIDENCE_LIMIT = 2000
+STOP_FIRST = 3
+MODE = "mode"
+
+METHOD = (
+    "Priority = how often it is heard or said (0 never, 1 sometimes, 2 often, 3 it is the norm) "
+    "x its impact on children and families (1 low, 2 medium, 3 high), so 0–9. The things to stop "
+    "first are the areas with the highest priority (at most three, only those heard at all); a tie "
+    "goes to what is ours to change, then what we can influence."
+)
+
+
+@dataclass(frozen=True)
+class Mode:
+    id: str
+    title: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    statement: str
+    description: str
+    aspect_id: str
+    prompts: dict[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    version: str
+    intro: str
+    modes: tuple[Mode, ...]
+    areas: tuple[Area, ...]
+
+    def area(self, area_id: str) -> Area:
+        return next(a for a in self.areas if a.id == area_id)
+
+
+def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
+    path = Path(path)
+    content = read_yaml(path)
+    version = require_header(path, content, ID)
+    seen: set[str] = set()
+    modes = []
+    for number, entry in enumerate(require_list(path, content, "modes"), start=1):
+        where = describe(entry, "mode", number)
+        modes.append(Mode(require_id(path, where, entry, seen), require_text(path, where, entry, "title"), require_text(path, where, entry, "note")))
+    if tuple(m.id for m in modes) != MODES:
+        raise InstrumentError(path, "modes", f"must be exactly these ids in this order: {', '.join(MODES)}")
+    areas = []
+    for number, entry in enumerate(require_list(path, content, "areas"), start=1):
+        where = describe(entry, "area", number)
+        area_id = require_id(path, where, entry, seen)
+        if entry.get("aspect") not in ASPECTS:
+            raise InstrumentError(path, where, f"unknown aspect {entry.get('aspect')!r}")
+        prompts = entry.get("prompts")
+        if not isinstance(prompts, dict) or set(prompts) != set(MODES):
+            raise InstrumentError(path, where, f"'prompts' must give a wording for each mode: {', '.join(MODES)}")
+        areas.append(
+            Area(
+                id=area_id,
+                title=require_text(path, where, entry, "title"),
+                statement=require_text(path, where, entry, "statement"),
+                description=require_text(path, where, entry, "description"),
+                aspect_id=entry["aspect"],
+                prompts={mode: require_text(path, f"{where}, prompt {mode}", prompts, mode) for mode in MODES},
+                source=require_source(path, where, entry),
+            )
+        )
+    if tuple(a.id for a in areas) != AREAS:
+        raise InstrumentError(path, "areas", f"must be exactly these ids in this order: {', '.join(AREAS)}")
+    return Instrument(
+        id=ID,
+        title=require_text(path, "file", content, "title"),
+        version=version,
+        intro=require_text(path, "file", content, "intro", optional=True),
+        modes=tuple(modes),
+        areas=tuple(areas),
+    )
+
+
+def instrument() -> Instrument:
+    return load_current(load, INSTRUMENT_FILE)
+
+
+def area_key(area_id: str) -> str:
+    return f"area:{area_id}"
+
+
+def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
+    if item_id == MODE:
+        if record.get("mode") not in MODES:
+            raise ValueError(f"mode must be one of: {', '.join(MODES)}")
+        return {"mode": record["mode"]}
+    area_id = item_id.removeprefix("area:")
+    if not item_id.startswith("area:") or area_id not in AREAS:
+        raise ValueError(f"unknown tolerance entry {item_id!r}")
+    cleaned: dict[str, Any] = {}
+    for field, scale in (("frequency", FREQUENCY), ("impact", IMPACT)):
+        value = record.get(field)
+        if value is not None:
+            if isinstance(value, bool) or value not in scale:
+                raise ValueError(f"{field} {value!r} must be one of: {', '.join(scale.values())}")
+            cleaned[field] = value
+    gift = record.get("gift")
+    if gift is not None and gift not in GIFT:
+        raise ValueError(f"whose gift {gift!r} must be one of: {', '.join(GIFT.values())}")
+    cleaned["gift"] = gift
+    cleaned["evidence"] = clean_text(record.get("evidence"), "The evidence", limit=EVIDENCE_LIMIT)
+    return cleaned
+
+
+def mode(records: Mapping[str, dict]) -> str:
+    return (records.get(MODE) or {}).get("mode", MODES[0])
+
+
+def profile(records: Mapping[str, dict], inst: Instrument | None = None) -> pd.DataFrame:
+    """One row per area: frequency, impact, priority (0–9, NaN until both are given), gift."""
+    inst = inst or instrument()
+    rows = []
+    for area in inst.areas:
+        record = records.get(area_key(area.id), {})
+        frequency, impact = record.get("frequency"), record.get("impact")
+        rows.append(
+            {
+                "area_id": area.id,
+                "title": area.title,
+                "frequency": frequency,
+                "impact": impact,
+                "priority": frequency * impact if frequency is not None and impact is not None else float("nan"),
+                "gift": record.get("gift"),
+                "evidence": record.get("evidence", ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def stop_first(records: Mapping[str, dict], inst: Instrument | None = None) -> pd.DataFrame:
+    """The areas to stop tolerating first, with the reasoning, best first."""
+    table = profile(records, inst)
+    table = table[table["priority"] > 0].copy()
+    gift_order = {key: n for n, key in enumerate(GIFT)}
+    table["gift_order"] = [gift_order.get(g, len(GIFT)) if isinstance(g, str) else len(GIFT) for g in table["gift"]]
+    table["order"] = [AREAS.index(a) for a in table["area_id"]]
+    table = table.sort_values(["priority", "gift_order", "order"], ascending=[False, True, True], kind="stable").head(STOP_FIRST)
+    table["why"] = [
+        f"How often: {FREQUENCY[int(r.frequency)].lower()} ({int(r.frequency)}) x impact: {IMPACT[int(r.impact)].lower()} ({int(r.impact)}) = {int(r.priority)} of 9"
+        + (f"; {GIFT[r.gift].lower()}" if isinstance(r.gift, str) else "")
+        for r in table.itertuples()
+    ]
+    return table.drop(columns=["gift_order", "order"]).reset_index(drop=True)
+
+
+def action_for(area: Area) -> dict:
+    """A development-plan action proposed from an area to stop tolerating."""
+    return {
+        "aspect_id": area.aspect_id,
+        "action": f"Stop tolerating: {area.title.lower()} (\"{area.statement}\")",
+        "owner": "",
+        "due": "",
+        "measure": "",
+        "status": "not_started",
+        "origin": f"What are we tolerating: {area.title}",
+    }
+
+
+def progress(records: Mapping[str, dict]) -> tuple[int, int]:
+    done = sum(1 for a in AREAS if {"frequency", "impact"} <= set(records.get(area_key(a), {})))
+    return done, len(AREAS)
+
+
+def profile_chart(table: pd.DataFrame, *, height: int = 520):
+    """Priority per area (0–9), the value written on each bar; areas not rated are named."""
+    labels = [wrap(t if pd.notna(p) else f"{t} (not rated)", 22) for t, p in zip(table["title"], table["priority"])]
+    values = [None if pd.isna(p) else p for p in table["priority"]]
+    return figure(
+        [
+            dict(
+                type="bar",
+                orientation="h",
+                x=values,
+                y=labels,
+                text=["" if v is None else f"{v:.0f}" for v in values],
+                textposition="outside",
+                textfont=dict(size=16),
+                marker=dict(color=PALETTE[5]),
+                hovertemplate="%{y}: priority %{x} of 9<extra></extra>",
+                cliponaxis=False,
+            )
+        ],
+        dict(
+            font=FONT,
+            height=height,
+            margin=dict(l=20, r=50, t=10, b=60),
+            xaxis=dict(range=[0, 9.5], title=dict(text="Priority to stop (0–9)"), tickvals=[0, 3, 6, 9], fixedrange=True),
+            yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
+            showlegend=False,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            bargap=0.3,
+        ),
+    )
+
+
+# --- Excel ------------------------------------------------------------------------
+
+
+def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
+    table = stop_first(response.get(ID, {}))
+    counts = {f"Stop first: {r.title}": int(r.priority) for r in table.itertuples()}
+    return xlsx.counts_block(ws, top, "What are we tolerating? Priority to stop (0–9)", counts, "Not answered yet")
+
+
+def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
+    records = response.get(ID, {})
+    inst = instrument()
+    table = profile(records, inst)
+    ws = wb.create_sheet("Tolerating")
+    row = xlsx.title(ws, inst.title, f"Mode: {next(m.title for m in inst.modes if m.id == mode(records))}. Priority = how often x impact (0–9).")
+    statements = {a.id: a.statement for a in inst.areas}
+    last = xlsx.write_table(
+        ws, row, ["Area", "Priority (0–9)", "Tolerance statement", "How often", "Impact", "Whose gift", "Evidence"],
+        (
+            [r.title, None if pd.isna(r.priority) else int(r.priority), statements[r.area_id],
+             "" if pd.isna(r.frequency) else FREQUENCY[int(r.frequency)], "" if pd.isna(r.impact) else IMPACT[int(r.impact)],
+             GIFT.get(r.gift, "") if isinstance(r.gift, str) else "", r.evidence]
+            for r in table.itertuples()
+        ),
+        wrap=["Area", "Tolerance statement", "Evidence"],
+    )
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Priority to stop (0–9)"
+    chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 9
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = 9, 18
+    ws.add_chart(chart, f"A{last + 3}")
+    xlsx.put(ws, last + 2, 1, "Priority by area").font = Font(bold=True)
+    xlsx.finish(ws, {1: 34, 2: 12, 3: 46, 4: 14, 5: 10, 6: 20, 7: 50})
+
+
+def about_rows() -> list[tuple[str, str]]:
+    inst = instrument()
+    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
