@@ -63,6 +63,10 @@ def change_frequency(at: AppTest, run: int) -> None:
     at.radio(key="tol_frequency_waiting_lists").set_value(run % 4)
 
 
+def change_condition(at: AppTest, run: int) -> None:
+    at.radio(key="cond_rating_cul_understood").set_value(run % 5 + 1)
+
+
 def change_slider(at: AppTest, run: int) -> None:
     at.slider(key="bare_0").set_value(run % 100)
 
@@ -72,6 +76,7 @@ PAGES = {
     "approaches": ("pages/approaches.py", change_priorities),
     "plan": ("pages/plan.py", change_classification),
     "tolerance": ("pages/tolerance.py", change_frequency),
+    "conditions": ("pages/conditions.py", change_condition),
 }
 
 

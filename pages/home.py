@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring import approaches, development_plan, eight_aspects, risks, tolerance
+from scoring import approaches, conditions, development_plan, eight_aspects, risks, tolerance
 from ui import session
 
 st.title("Commissioning Diagnostics")
@@ -31,6 +31,13 @@ with st.container(border=True, key="home_tolerance"):
     st.caption("Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.")
     st.progress(tolerance_done / tolerance_total, text=f"{tolerance_done} of {tolerance_total} areas rated")
     st.page_link("pages/tolerance.py", label="Carry on" if tolerance_done else "Start", icon=":material/front_hand:")
+
+conditions_done, conditions_total = conditions.progress(response.get(conditions.ID, {}))
+with st.container(border=True, key="home_conditions"):
+    st.markdown(f"**{conditions.instrument().title}**")
+    st.caption("Why commissioning is hard here, the five core practices and relational commissioning; and the practice to work on first.")
+    st.progress(conditions_done / conditions_total, text=f"{conditions_done} of {conditions_total} statements answered")
+    st.page_link("pages/conditions.py", label="Carry on" if conditions_done else "Start", icon=":material/diversity_3:")
 
 st.header("3. Decide what to do next")
 chosen = approaches.choice(response)["chosen"]

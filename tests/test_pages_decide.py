@@ -132,3 +132,20 @@ def test_tolerance_page_scores_switches_mode_and_sends_an_action_to_the_plan():
     at.switch_page("pages/tolerance.py").run()
     assert at.radio(key="tol_frequency_staff_turnover").value == 3
     assert any(c.value == "In the development plan." for c in at.caption)
+
+
+def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/conditions.py").run()
+    assert not at.exception
+    at.selectbox(key="cond_part").set_value("core_practices").run()
+    at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
+    at.radio(key="cond_rating_clr_roles_tasks").set_value(2).run()
+    at.radio(key="cond_rating_clr_decisions").set_value("dont_know").run()
+    assert at.success[0].value.startswith("**Clarity**")
+    assert any("Clarity scores 25 out of 100" in c.value for c in at.caption)
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/conditions.py").run()
+    assert at.selectbox(key="cond_part").value == "core_practices"
+    assert at.radio(key="cond_rating_clr_decisions").value == "dont_know"
+    assert Store().response(token_of(at))["conditions"]["clr_decisions"] == {"rating": None}

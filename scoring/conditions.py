@@ -1,0 +1,304 @@
+"""Diagnostic 6: conditions and practices (sources 001, 003 and 004).
+
+Three parts: why commissioning is hard here (culture, complexity, data and research,
+skills), the five core practices (honest conversations, clarity, learning, culture
+shaping, intent) and relational commissioning (trust, lived experience, equity of voice,
+long-term vision, system stewardship and learning together, partners not providers).
+Every statement is phrased so that agreeing is a strength.
+
+Method: ratings 1–5 map to 0, 25, 50, 75, 100; a theme's score is the mean of its answered
+statements ("don't know" left out) and a part's score the mean of its themes. The practice
+to work on first is the core practice with the lowest score; a tie goes to the earlier
+practice, since the seed puts honest conversations, clarity and learning first as the
+basics that make a learning system.
+
+Stored records (diagnostic "conditions"): item id -> {"rating": 1–5 or None}.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+
+from scoring import xlsx
+from scoring.figures import FONT, PALETTE, figure, wrap
+from scoring.instrument import (
+    DATA_DIR,
+    InstrumentError,
+    describe,
+    load_current,
+    read_yaml,
+    require_header,
+    require_id,
+    require_list,
+    require_source,
+    require_text,
+)
+
+ID = "conditions"
+INSTRUMENT_FILE = DATA_DIR / "conditions.yaml"
+PARTS = ("hard_here", "core_practices", "relational")
+PRACTICES_PART = "core_practices"
+RATINGS = (1, 2, 3, 4, 5)
+
+METHOD = (
+    "Each statement is rated 1 (not at all true) to 5 (very true); ratings map to 0, 25, 50, 75 "
+    "and 100, and agreeing is always a strength. A theme's score is the mean of its answered "
+    "statements (\"don't know\" is left out); a part's score is the mean of its themes. The "
+    "practice to work on first is the core practice with the lowest score; a tie goes to the "
+    "earlier one, as honest conversations, clarity and learning are the basics that make a "
+    "learning system."
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    part_id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    theme_id: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    version: str
+    intro: str
+    scale: dict[int, str]
+    dont_know: str
+    parts: tuple[Part, ...]
+    themes: tuple[Theme, ...]
+    items: tuple[Item, ...]
+
+    def themes_of(self, part_id: str) -> list[Theme]:
+        return [t for t in self.themes if t.part_id == part_id]
+
+    def items_of(self, theme_id: str) -> list[Item]:
+        return [i for i in self.items if i.theme_id == theme_id]
+
+
+def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
+    path = Path(path)
+    content = read_yaml(path)
+    version = require_header(path, content, ID)
+    scale = {entry.get("value"): entry.get("label") for entry in content.get("scale") or [] if isinstance(entry, dict)}
+    if sorted(scale, key=str) != list(RATINGS) or not all(isinstance(v, str) and v.strip() for v in scale.values()):
+        raise InstrumentError(path, "scale", "must have exactly the values 1, 2, 3, 4, 5, each with a label")
+    seen: set[str] = set()
+    parts = []
+    for number, entry in enumerate(require_list(path, content, "parts"), start=1):
+        where = describe(entry, "part", number)
+        parts.append(Part(require_id(path, where, entry, seen), require_text(path, where, entry, "title"), require_text(path, where, entry, "question")))
+        require_source(path, where, entry)
+    if tuple(p.id for p in parts) != PARTS:
+        raise InstrumentError(path, "parts", f"must be exactly these ids in this order: {', '.join(PARTS)}")
+    themes = []
+    for number, entry in enumerate(require_list(path, content, "themes"), start=1):
+        where = describe(entry, "theme", number)
+        theme_id = require_id(path, where, entry, seen)
+        if entry.get("part") not in PARTS:
+            raise InstrumentError(path, where, f"unknown part {entry.get('part')!r}")
+        require_source(path, where, entry)
+        themes.append(Theme(theme_id, entry["part"], require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
+    theme_ids = {t.id for t in themes}
+    items = []
+    for number, entry in enumerate(require_list(path, content, "items"), start=1):
+        where = describe(entry, "item", number)
+        item_id = require_id(path, where, entry, seen)
+        if entry.get("theme") not in theme_ids:
+            raise InstrumentError(path, where, f"unknown theme {entry.get('theme')!r}")
+        items.append(Item(item_id, entry["theme"], require_text(path, where, entry, "text"), require_source(path, where, entry)))
+    for theme in themes:
+        if not any(i.theme_id == theme.id for i in items):
+            raise InstrumentError(path, f"theme {theme.id!r}", "has no statements")
+    return Instrument(
+        id=ID,
+        title=require_text(path, "file", content, "title"),
+        version=version,
+        intro=require_text(path, "file", content, "intro", optional=True),
+        scale=dict(sorted(scale.items())),
+        dont_know=require_text(path, "dont_know", content, "dont_know"),
+        parts=tuple(parts),
+        themes=tuple(themes),
+        items=tuple(items),
+    )
+
+
+def instrument() -> Instrument:
+    return load_current(load, INSTRUMENT_FILE)
+
+
+def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
+    if item_id not in {i.id for i in instrument().items}:
+        raise ValueError(f"unknown statement {item_id!r}")
+    rating = record.get("rating")
+    if rating is not None and (isinstance(rating, bool) or rating not in RATINGS):
+        raise ValueError(f"{item_id}: rating {rating!r} is not one of 1–5 or don't know")
+    return {"rating": rating}
+
+
+def theme_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
+    """One row per theme: part_id, title, score (0–100, NaN if nothing rated), answered, dont_know."""
+    inst = inst or instrument()
+    rows = []
+    for theme in inst.themes:
+        ratings = [records[i.id]["rating"] for i in inst.items_of(theme.id) if i.id in records and "rating" in records[i.id]]
+        rated = [r for r in ratings if r is not None]
+        rows.append(
+            {
+                "theme_id": theme.id,
+                "part_id": theme.part_id,
+                "title": theme.title,
+                "score": sum((r - 1) * 25.0 for r in rated) / len(rated) if rated else math.nan,
+                "answered": len(rated),
+                "dont_know": len(ratings) - len(rated),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def part_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, float]:
+    themes = theme_scores(records, inst)
+    result = {}
+    for part_id in PARTS:
+        present = [v for v in themes.loc[themes["part_id"] == part_id, "score"] if not math.isnan(v)]
+        result[part_id] = sum(present) / len(present) if present else math.nan
+    return result
+
+
+def practice_to_work_on(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[str, str] | None:
+    """(theme id, reasoning) for the core practice to work on first, or None if none rated."""
+    themes = theme_scores(records, inst)
+    practices = themes[(themes["part_id"] == PRACTICES_PART) & themes["score"].notna()]
+    if practices.empty:
+        return None
+    lowest = practices.iloc[practices["score"].to_numpy().argmin()]  # first of equals: the earlier practice
+    others = ", ".join(f"{r.title.lower()} {r.score:.0f}" for r in practices.itertuples() if r.theme_id != lowest.theme_id)
+    reason = f"{lowest.title} scores {lowest.score:.0f} out of 100, the lowest of the core practices you rated"
+    reason += f" (then {others})." if others else "."
+    return str(lowest.theme_id), reason
+
+
+def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
+    items = instrument().items
+    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+
+
+def part_chart(themes: pd.DataFrame, part_id: str, *, height: int = 320):
+    """One part's themes, 0–100, the score written on each bar; unrated themes named."""
+    shown = themes[themes["part_id"] == part_id]
+    labels = [wrap(t if not math.isnan(s) else f"{t} (not rated)", 22) for t, s in zip(shown["title"], shown["score"])]
+    values = [None if math.isnan(v) else round(v, 1) for v in shown["score"]]
+    return figure(
+        [
+            dict(
+                type="bar",
+                orientation="h",
+                x=values,
+                y=labels,
+                text=["" if v is None else f"{v:.0f}" for v in values],
+                textposition="outside",
+                textfont=dict(size=16),
+                marker=dict(color=PALETTE[2]),
+                hovertemplate="%{y}: %{x:.0f} / 100<extra></extra>",
+                cliponaxis=False,
+            )
+        ],
+        dict(
+            font=FONT,
+            height=max(height, 70 + 58 * len(shown)),
+            margin=dict(l=20, r=50, t=10, b=50),
+            xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title=dict(text="0 not true … 100 very true"), fixedrange=True),
+            yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
+            showlegend=False,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            bargap=0.3,
+        ),
+    )
+
+
+# --- Excel ------------------------------------------------------------------------
+
+
+def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
+    records = response.get(ID, {})
+    inst = instrument()
+    parts = part_scores(records, inst)
+    counts = {f"{p.title} (0–100)": round(parts[p.id]) for p in inst.parts if not math.isnan(parts[p.id])}
+    row = xlsx.counts_block(ws, top, inst.title, counts, "Not answered yet")
+    choice = practice_to_work_on(records, inst)
+    if choice:
+        xlsx.put(ws, row - 1, 1, "Practice to work on first").font = Font(bold=True)
+        xlsx.put(ws, row - 1, 2, choice[1])
+        row += 1
+    return row
+
+
+def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
+    records = response.get(ID, {})
+    inst = instrument()
+    themes = theme_scores(records, inst)
+    part_titles = {p.id: p.title for p in inst.parts}
+    ws = wb.create_sheet("Conditions and practices")
+    row = xlsx.title(ws, inst.title, "Score 0–100 per theme: the mean of its statements, 1 (not at all true) = 0 … 5 (very true) = 100.")
+    last = xlsx.write_table(
+        ws, row, ["Theme", "Score (0–100)", "Part", "Rated", "Don't know"],
+        ([r.title, None if math.isnan(r.score) else round(r.score, 1), part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
+        number_formats={"Score (0–100)": "0"}, wrap=["Theme", "Part"],
+    )
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Score per theme (0–100)"
+    chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = 12, 16
+    ws.add_chart(chart, "G3")
+    row = last + 2
+    xlsx.put(ws, row, 1, "Every statement").font = Font(bold=True)
+    labels = {**inst.scale, None: inst.dont_know}
+    theme_titles = {t.id: t.title for t in inst.themes}
+    xlsx.write_table(
+        ws, row + 1, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
+        (
+            [theme_titles[i.theme_id], i.text,
+             labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
+             records.get(i.id, {}).get("rating"), i.source]
+            for i in inst.items
+        ),
+        wrap=["Theme", "Statement"],
+    )
+    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 26})
+
+
+def about_rows() -> list[tuple[str, str]]:
+    inst = instrument()
+    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
