@@ -10,51 +10,52 @@ from scoring.figures import radar
 from ui import session, widgets
 
 instrument = eight_aspects.instrument()
-records = session.records(eight_aspects.ID)
+response = session.response()
+records = response.get(eight_aspects.ID, {})
 st.title("Results")
 
-if not records:
-    st.info("No answers yet. Answer some factors in the self-check and the results appear here at once.")
+if records:
+    scores = widgets.score_summary(records, instrument)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.header("Room for manoeuvre by aspect")
+        widgets.chart(radar(scores, height=500), key="results_radar")
+        widgets.unscored_note(scores)
+    with right:
+        st.markdown("**Score per aspect** (0 = factors strongly constrain, 50 = neither, 100 = strongly enable)")
+        widgets.aspect_table(scores)
+
+    enablers, constraints = eight_aspects.enablers_and_constraints(records)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.header("Strongest enablers")
+        widgets.factor_list(enablers, empty="Nothing rated as enabling yet.")
+    with right:
+        st.header("Strongest constraints")
+        widgets.factor_list(constraints, empty="Nothing rated as constraining yet.")
+
+    with st.expander("How the scores are calculated"):
+        st.markdown(eight_aspects.METHOD)
+else:
+    st.info("No self-check answers yet. Answer some factors and your room for manoeuvre appears here at once.")
     st.page_link("pages/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
-    st.stop()
 
-scores = widgets.score_summary(records, instrument)
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.header("Room for manoeuvre by aspect")
-    widgets.chart(radar(scores, height=500), key="results_radar")
-    widgets.unscored_note(scores)
-with right:
-    st.markdown("**Score per aspect** (0 = factors strongly constrain, 50 = neither, 100 = strongly enable)")
-    widgets.aspect_table(scores)
-
-enablers, constraints = eight_aspects.enablers_and_constraints(records)
-left, right = st.columns(2, gap="large")
-with left:
-    st.header("Strongest enablers")
-    widgets.factor_list(enablers, empty="Nothing rated as enabling yet.")
-with right:
-    st.header("Strongest constraints")
-    widgets.factor_list(constraints, empty="Nothing rated as constraining yet.")
-
-with st.expander("How the scores are calculated"):
-    st.markdown(eight_aspects.METHOD)
-
-st.header("Take it away")
-token = session.token()
-store = session.store()
-st.download_button(
-    "Download the Excel summary",
-    data=lambda: build_workbook(store.response(token)),
-    file_name=f"commissioning-self-check-{date.today():%Y-%m-%d}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    key="download_xlsx",
-    type="primary",
-    icon=":material/download:",
-)
-st.caption("A summary with a radar chart, every answer with weights and notes, and how it was worked out.")
-url = session.resume_url()
-if url:
-    st.markdown("**Your resume link** (keep it to come back to these answers):")
-    st.code(url, language=None)
+if response:
+    st.header("Take it away")
+    token = session.token()
+    store = session.store()
+    st.download_button(
+        "Download the Excel summary",
+        data=lambda: build_workbook(store.response(token)),
+        file_name=f"commissioning-self-check-{date.today():%Y-%m-%d}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="download_xlsx",
+        type="primary",
+        icon=":material/download:",
+    )
+    st.caption("Everything you have answered, on one sheet per diagnostic, with native charts, the plan and risks, and how it was worked out.")
+    url = session.resume_url()
+    if url:
+        st.markdown("**Your resume link** (keep it to come back to these answers):")
+        st.code(url, language=None)

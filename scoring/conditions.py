@@ -230,7 +230,7 @@ def part_chart(themes: pd.DataFrame, part_id: str, *, height: int = 320):
             font=FONT,
             height=max(height, 70 + 58 * len(shown)),
             margin=dict(l=20, r=50, t=10, b=50),
-            xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title=dict(text="0 not true … 100 very true"), fixedrange=True),
+            xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title=dict(text="Score (0–100)"), fixedrange=True),
             yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
             showlegend=False,
             paper_bgcolor="white",

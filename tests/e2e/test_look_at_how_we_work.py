@@ -1,0 +1,71 @@
+"""Browser flow through "What are we tolerating?" and "Conditions and practices": answer,
+see the results change, and find both in the downloaded workbook."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from conftest import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
+from scoring import conditions, tolerance
+
+TOLERANCE_ANSWERS = {"staff_turnover": (3, 2, "ours"), "weak_impact_data": (2, 3, "influence")}
+CONDITION_ANSWERS = {"hon_undiscussable": "Very true", "clr_roles_tasks": "Slightly true", "lrn_predict": "Mostly true"}
+
+
+def click_option(page, widget_key: str, label: str) -> None:
+    option = page.locator(key(widget_key)).get_by_test_id("stRadioOption").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    expect(option).to_have_count(1, timeout=TIMEOUT)
+    option.click()
+    expect(page.locator(key(widget_key)).locator("input[type=radio]:checked")).to_have_count(1, timeout=TIMEOUT)
+    wait_for_app(page)
+
+
+def token_of(page) -> str:
+    return parse_qs(urlparse(page.url).query)["r"][0]
+
+
+def test_tolerance_and_conditions_flow_into_the_workbook(page, app_url, tmp_path):
+    open_app(page, f"{app_url}/tolerating", key("tol_frequency_waiting_lists"))
+    for area_id, (frequency, impact, gift) in TOLERANCE_ANSWERS.items():
+        click_option(page, f"tol_frequency_{area_id}", tolerance.FREQUENCY[frequency])
+        click_option(page, f"tol_impact_{area_id}", tolerance.IMPACT[impact])
+        click_option(page, f"tol_gift_{area_id}", tolerance.GIFT[gift])
+    records = {tolerance.area_key(a): {"frequency": f, "impact": i, "gift": g} for a, (f, i, g) in TOLERANCE_ANSWERS.items()}
+    first = tolerance.stop_first(records).iloc[0]
+    expect(page.locator(key(f"tol_stop_{first.area_id}"))).to_contain_text(first.why, timeout=TIMEOUT)
+    click_option(page, "tol_mode", "Provider dialogue")
+    prompt = tolerance.instrument().area("waiting_lists").prompts["provider_dialogue"]
+    expect(page.get_by_text(prompt)).to_be_visible(timeout=TIMEOUT)
+    token = token_of(page)
+
+    open_app(page, f"{app_url}/conditions?r={token}", key("cond_part"))
+    page.locator(key("cond_part")).get_by_role("combobox").click()
+    page.get_by_role("option", name="The five core practices").click()
+    wait_for_app(page)
+    for item_id, label in CONDITION_ANSWERS.items():
+        click_option(page, f"cond_rating_{item_id}", label)
+    scale = {label: value for value, label in conditions.instrument().scale.items()}
+    _, reason = conditions.practice_to_work_on({i: {"rating": scale[l]} for i, l in CONDITION_ANSWERS.items()})
+    expect(page.get_by_text(reason)).to_be_visible(timeout=TIMEOUT)
+    expect_no_exception(page)
+
+    open_app(page, f"{app_url}/results?r={token}", key("download_xlsx"))
+    with page.expect_download(timeout=TIMEOUT) as download_info:
+        page.locator(key("download_xlsx")).get_by_role("button").click()
+    path = tmp_path / "summary.xlsx"
+    download_info.value.save_as(path)
+    workbook = load_workbook(path)
+    tolerating = workbook["Tolerating"]
+    rows = {row[0]: row for row in tolerating.iter_rows(min_row=5, values_only=True) if row[0]}
+    staff = tolerance.instrument().area("staff_turnover").title
+    assert rows[staff][1] == 6 and rows[staff][5] == tolerance.GIFT["ours"]
+    assert "Provider dialogue" in str(tolerating["A2"].value)
+    sheet = workbook["Conditions and practices"]
+    themes = {row[0]: row[1] for row in sheet.iter_rows(min_row=5, max_row=19, values_only=True) if row[0]}
+    assert themes["Honest conversations"] == 100 and themes["Clarity"] == 25
+    summary = " ".join(str(c.value) for row in workbook["Summary"].iter_rows() for c in row if c.value)
+    assert reason in summary
