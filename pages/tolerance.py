@@ -48,9 +48,9 @@ with questions:
             st.caption(area.description)
             st.markdown(area.prompts[current_mode])
             for field, scale, label in (
-                ("frequency", tolerance.FREQUENCY, "How often is it heard or said?"),
-                ("impact", tolerance.IMPACT, "Its impact on children and families"),
-                ("gift", tolerance.GIFT, "Whose gift is it to change?"),
+                ("frequency", instrument.scales["frequency"], "How often is it heard or said?"),
+                ("impact", instrument.scales["impact"], "Its impact on children and families"),
+                ("gift", instrument.scales["gift"], "Whose gift is it to change?"),
             ):
                 st.radio(label, list(scale), format_func=scale.get, horizontal=True, key=f"tol_{field}_{area.id}", on_change=save_area, args=(area.id,))
             st.text_area(

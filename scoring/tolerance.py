@@ -52,9 +52,8 @@ AREAS = (
     "siloed_learning",
     "commissioning_disconnect",
 )
-FREQUENCY = {0: "Never", 1: "Sometimes", 2: "Often", 3: "It is the norm"}
-IMPACT = {1: "Low", 2: "Medium", 3: "High"}
-GIFT = {"ours": "Ours to change", "influence": "We can influence", "outside": "Outside our control"}
+# The scoring rests on these values; their labels are in the data file.
+SCALE_VALUES = {"frequency": (0, 1, 2, 3), "impact": (1, 2, 3), "gift": ("ours", "influence", "outside")}
 EVIDENCE_LIMIT = 2000
 STOP_FIRST = 3
 MODE = "mode"
@@ -91,6 +90,7 @@ class Instrument:
     title: str
     version: str
     intro: str
+    scales: dict[str, dict]
     modes: tuple[Mode, ...]
     areas: tuple[Area, ...]
 
@@ -102,6 +102,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     path = Path(path)
     content = read_yaml(path)
     version = require_header(path, content, ID)
+    scales = _load_scales(path, content)
     seen: set[str] = set()
     modes = []
     for number, entry in enumerate(require_list(path, content, "modes"), start=1):
@@ -136,9 +137,27 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         title=require_text(path, "file", content, "title"),
         version=version,
         intro=require_text(path, "file", content, "intro", optional=True),
+        scales=scales,
         modes=tuple(modes),
         areas=tuple(areas),
     )
+
+
+def _load_scales(path: Path, content: dict) -> dict[str, dict]:
+    raw = content.get("scales")
+    if not isinstance(raw, dict):
+        raise InstrumentError(path, "scales", f"must give the options for {', '.join(SCALE_VALUES)}")
+    scales = {}
+    for field, values in SCALE_VALUES.items():
+        entries = raw.get(field)
+        if not isinstance(entries, list):
+            raise InstrumentError(path, f"scales, {field}", "must list value and label pairs")
+        options = {e.get("value"): e.get("label") for e in entries if isinstance(e, dict)}
+        if tuple(options) != values or not all(isinstance(label, str) and label.strip() for label in options.values()):
+            shown = ", ".join(map(str, values))
+            raise InstrumentError(path, f"scales, {field}", f"must have exactly the values {shown}, in that order, each with a label")
+        scales[field] = options
+    return scales
 
 
 def instrument() -> Instrument:
@@ -157,16 +176,17 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
     area_id = item_id.removeprefix("area:")
     if not item_id.startswith("area:") or area_id not in AREAS:
         raise ValueError(f"unknown tolerance entry {item_id!r}")
+    scales = instrument().scales
     cleaned: dict[str, Any] = {}
-    for field, scale in (("frequency", FREQUENCY), ("impact", IMPACT)):
+    for field in ("frequency", "impact"):
         value = record.get(field)
         if value is not None:
-            if isinstance(value, bool) or value not in scale:
-                raise ValueError(f"{field} {value!r} must be one of: {', '.join(scale.values())}")
+            if isinstance(value, bool) or value not in scales[field]:
+                raise ValueError(f"{field} {value!r} must be one of: {', '.join(scales[field].values())}")
             cleaned[field] = value
     gift = record.get("gift")
-    if gift is not None and gift not in GIFT:
-        raise ValueError(f"whose gift {gift!r} must be one of: {', '.join(GIFT.values())}")
+    if gift is not None and gift not in scales["gift"]:
+        raise ValueError(f"whose gift {gift!r} must be one of: {', '.join(scales['gift'].values())}")
     cleaned["gift"] = gift
     cleaned["evidence"] = clean_text(record.get("evidence"), "The evidence", limit=EVIDENCE_LIMIT)
     return cleaned
@@ -199,15 +219,17 @@ def profile(records: Mapping[str, dict], inst: Instrument | None = None) -> pd.D
 
 def stop_first(records: Mapping[str, dict], inst: Instrument | None = None) -> pd.DataFrame:
     """The areas to stop tolerating first, with the reasoning, best first."""
+    inst = inst or instrument()
+    frequency, impact, gifts = (inst.scales[f] for f in ("frequency", "impact", "gift"))
     table = profile(records, inst)
     table = table[table["priority"] > 0].copy()
-    gift_order = {key: n for n, key in enumerate(GIFT)}
-    table["gift_order"] = [gift_order.get(g, len(GIFT)) if isinstance(g, str) else len(GIFT) for g in table["gift"]]
+    gift_order = {key: n for n, key in enumerate(gifts)}
+    table["gift_order"] = [gift_order.get(g, len(gifts)) if isinstance(g, str) else len(gifts) for g in table["gift"]]
     table["order"] = [AREAS.index(a) for a in table["area_id"]]
     table = table.sort_values(["priority", "gift_order", "order"], ascending=[False, True, True], kind="stable").head(STOP_FIRST)
     table["why"] = [
-        f"How often: {FREQUENCY[int(r.frequency)].lower()} ({int(r.frequency)}) x impact: {IMPACT[int(r.impact)].lower()} ({int(r.impact)}) = {int(r.priority)} of 9"
-        + (f"; {GIFT[r.gift].lower()}" if isinstance(r.gift, str) else "")
+        f"How often: {frequency[int(r.frequency)].lower()} ({int(r.frequency)}) x impact: {impact[int(r.impact)].lower()} ({int(r.impact)}) = {int(r.priority)} of 9"
+        + (f"; {gifts[r.gift].lower()}" if isinstance(r.gift, str) else "")
         for r in table.itertuples()
     ]
     return table.drop(columns=["gift_order", "order"]).reset_index(drop=True)
@@ -284,8 +306,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ws, row, ["Area", "Priority (0–9)", "Tolerance statement", "How often", "Impact", "Whose gift", "Evidence"],
         (
             [r.title, None if pd.isna(r.priority) else int(r.priority), statements[r.area_id],
-             "" if pd.isna(r.frequency) else FREQUENCY[int(r.frequency)], "" if pd.isna(r.impact) else IMPACT[int(r.impact)],
-             GIFT.get(r.gift, "") if isinstance(r.gift, str) else "", r.evidence]
+             "" if pd.isna(r.frequency) else inst.scales["frequency"][int(r.frequency)],
+             "" if pd.isna(r.impact) else inst.scales["impact"][int(r.impact)],
+             inst.scales["gift"].get(r.gift, "") if isinstance(r.gift, str) else "", r.evidence]
             for r in table.itertuples()
         ),
         wrap=["Area", "Tolerance statement", "Evidence"],

@@ -80,6 +80,8 @@ def test_an_area_becomes_a_plan_action_that_validates():
         (lambda c: c["areas"].pop(), "must be exactly these ids"),
         (lambda c: c["modes"][0].pop("note"), "'note' is missing"),
         (lambda c: c["areas"][2].pop("statement"), "'statement' is missing"),
+        (lambda c: c["scales"]["frequency"].pop(), "scales, frequency: must have exactly the values 0, 1, 2, 3"),
+        (lambda c: c["scales"]["gift"].reverse(), "scales, gift: must have exactly the values ours, influence, outside, in that order"),
     ],
 )
 def test_broken_tolerance_file_is_refused(tmp_path, mutate, problem):

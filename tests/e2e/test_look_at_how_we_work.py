@@ -31,9 +31,10 @@ def token_of(page) -> str:
 def test_tolerance_and_conditions_flow_into_the_workbook(page, app_url, tmp_path):
     open_app(page, f"{app_url}/tolerating", key("tol_frequency_waiting_lists"))
     for area_id, (frequency, impact, gift) in TOLERANCE_ANSWERS.items():
-        click_option(page, f"tol_frequency_{area_id}", tolerance.FREQUENCY[frequency])
-        click_option(page, f"tol_impact_{area_id}", tolerance.IMPACT[impact])
-        click_option(page, f"tol_gift_{area_id}", tolerance.GIFT[gift])
+        scales = tolerance.instrument().scales
+        click_option(page, f"tol_frequency_{area_id}", scales["frequency"][frequency])
+        click_option(page, f"tol_impact_{area_id}", scales["impact"][impact])
+        click_option(page, f"tol_gift_{area_id}", scales["gift"][gift])
     records = {tolerance.area_key(a): {"frequency": f, "impact": i, "gift": g} for a, (f, i, g) in TOLERANCE_ANSWERS.items()}
     first = tolerance.stop_first(records).iloc[0]
     expect(page.locator(key(f"tol_stop_{first.area_id}"))).to_contain_text(first.why, timeout=TIMEOUT)
@@ -62,7 +63,7 @@ def test_tolerance_and_conditions_flow_into_the_workbook(page, app_url, tmp_path
     tolerating = workbook["Tolerating"]
     rows = {row[0]: row for row in tolerating.iter_rows(min_row=5, values_only=True) if row[0]}
     staff = tolerance.instrument().area("staff_turnover").title
-    assert rows[staff][1] == 6 and rows[staff][5] == tolerance.GIFT["ours"]
+    assert rows[staff][1] == 6 and rows[staff][5] == tolerance.instrument().scales["gift"]["ours"]
     assert "Provider dialogue" in str(tolerating["A2"].value)
     sheet = workbook["Conditions and practices"]
     themes = {row[0]: row[1] for row in sheet.iter_rows(min_row=5, max_row=19, values_only=True) if row[0]}
