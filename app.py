@@ -33,6 +33,7 @@ page = st.navigation(
         st.Page("pages/eight_aspects.py", title="Eight aspects self-check", icon=":material/tune:", url_path="eight-aspects"),
         st.Page("pages/results.py", title="Results and Excel summary", icon=":material/insights:", url_path="results"),
         st.Page("pages/tolerance.py", title="What are we tolerating?", icon=":material/front_hand:", url_path="tolerating"),
+        st.Page("pages/starting_points.py", title="Starting points and support needs", icon=":material/flag:", url_path="starting-points"),
         st.Page("pages/conditions.py", title="Conditions and practices", icon=":material/diversity_3:", url_path="conditions"),
         st.Page("pages/approaches.py", title="Approaches: model fit", icon=":material/compare_arrows:", url_path="approaches"),
         st.Page("pages/plan.py", title="Development plan", icon=":material/checklist:", url_path="plan"),

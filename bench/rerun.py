@@ -67,6 +67,10 @@ def change_condition(at: AppTest, run: int) -> None:
     at.radio(key="cond_rating_cul_understood").set_value(run % 5 + 1)
 
 
+def change_starting_point(at: AppTest, run: int) -> None:
+    at.radio(key="sp_rating_min_optimism").set_value(run % 5 + 1)
+
+
 def change_slider(at: AppTest, run: int) -> None:
     at.slider(key="bare_0").set_value(run % 100)
 
@@ -77,6 +81,7 @@ PAGES = {
     "plan": ("pages/plan.py", change_classification),
     "tolerance": ("pages/tolerance.py", change_frequency),
     "conditions": ("pages/conditions.py", change_condition),
+    "starting_points": ("pages/starting_points.py", change_starting_point),
 }
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring import approaches, conditions, development_plan, eight_aspects, risks, tolerance
+from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance
 from ui import session
 
 st.title("Commissioning Diagnostics")
@@ -31,6 +31,13 @@ with st.container(border=True, key="home_tolerance"):
     st.caption("Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.")
     st.progress(tolerance_done / tolerance_total, text=f"{tolerance_done} of {tolerance_total} areas rated")
     st.page_link("pages/tolerance.py", label="Carry on" if tolerance_done else "Start", icon=":material/front_hand:")
+
+sp_done, sp_total = starting_points.progress(response.get(starting_points.ID, {}))
+with st.container(border=True, key="home_starting_points"):
+    st.markdown(f"**{starting_points.instrument().title}**")
+    st.caption("Mindset, history, leadership and structures; the talent, capacity and outcomes support you need; and the support that would help.")
+    st.progress(sp_done / sp_total, text=f"{sp_done} of {sp_total} statements answered")
+    st.page_link("pages/starting_points.py", label="Carry on" if sp_done else "Start", icon=":material/flag:")
 
 conditions_done, conditions_total = conditions.progress(response.get(conditions.ID, {}))
 with st.container(border=True, key="home_conditions"):

@@ -26,8 +26,8 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from scoring import xlsx
-from scoring.figures import FONT, PALETTE, figure, wrap
+from scoring import statements, xlsx
+from scoring.figures import PALETTE, theme_bars
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -45,7 +45,6 @@ ID = "conditions"
 INSTRUMENT_FILE = DATA_DIR / "conditions.yaml"
 PARTS = ("hard_here", "core_practices", "relational")
 PRACTICES_PART = "core_practices"
-RATINGS = (1, 2, 3, 4, 5)
 
 METHOD = (
     "Each statement is rated 1 (not at all true) to 5 (very true); ratings map to 0, 25, 50, 75 "
@@ -103,9 +102,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     path = Path(path)
     content = read_yaml(path)
     version = require_header(path, content, ID)
-    scale = {entry.get("value"): entry.get("label") for entry in content.get("scale") or [] if isinstance(entry, dict)}
-    if sorted(scale, key=str) != list(RATINGS) or not all(isinstance(v, str) and v.strip() for v in scale.values()):
-        raise InstrumentError(path, "scale", "must have exactly the values 1, 2, 3, 4, 5, each with a label")
+    scale = statements.load_scale(path, content)
     seen: set[str] = set()
     parts = []
     for number, entry in enumerate(require_list(path, content, "parts"), start=1):
@@ -138,7 +135,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         title=require_text(path, "file", content, "title"),
         version=version,
         intro=require_text(path, "file", content, "intro", optional=True),
-        scale=dict(sorted(scale.items())),
+        scale=scale,
         dont_know=require_text(path, "dont_know", content, "dont_know"),
         parts=tuple(parts),
         themes=tuple(themes),
@@ -151,32 +148,14 @@ def instrument() -> Instrument:
 
 
 def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
-    if item_id not in {i.id for i in instrument().items}:
-        raise ValueError(f"unknown statement {item_id!r}")
-    rating = record.get("rating")
-    if rating is not None and (isinstance(rating, bool) or rating not in RATINGS):
-        raise ValueError(f"{item_id}: rating {rating!r} is not one of 1–5 or don't know")
-    return {"rating": rating}
+    return statements.clean_rating(item_id, record, (i.id for i in instrument().items))
 
 
 def theme_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
     """One row per theme: part_id, title, score (0–100, NaN if nothing rated), answered, dont_know."""
     inst = inst or instrument()
-    rows = []
-    for theme in inst.themes:
-        ratings = [records[i.id]["rating"] for i in inst.items_of(theme.id) if i.id in records and "rating" in records[i.id]]
-        rated = [r for r in ratings if r is not None]
-        rows.append(
-            {
-                "theme_id": theme.id,
-                "part_id": theme.part_id,
-                "title": theme.title,
-                "score": sum((r - 1) * 25.0 for r in rated) / len(rated) if rated else math.nan,
-                "answered": len(rated),
-                "dont_know": len(ratings) - len(rated),
-            }
-        )
-    return pd.DataFrame(rows)
+    table = statements.theme_scores(((t.id, t.part_id, t.title) for t in inst.themes), ((i.id, i.theme_id) for i in inst.items), records)
+    return table.rename(columns={"group": "part_id"})
 
 
 def part_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, float]:
@@ -206,38 +185,9 @@ def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
     return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
 
 
-def part_chart(themes: pd.DataFrame, part_id: str, *, height: int = 320):
-    """One part's themes, 0–100, the score written on each bar; unrated themes named."""
-    shown = themes[themes["part_id"] == part_id]
-    labels = [wrap(t if not math.isnan(s) else f"{t} (not rated)", 22) for t, s in zip(shown["title"], shown["score"])]
-    values = [None if math.isnan(v) else round(v, 1) for v in shown["score"]]
-    return figure(
-        [
-            dict(
-                type="bar",
-                orientation="h",
-                x=values,
-                y=labels,
-                text=["" if v is None else f"{v:.0f}" for v in values],
-                textposition="outside",
-                textfont=dict(size=16),
-                marker=dict(color=PALETTE[2]),
-                hovertemplate="%{y}: %{x:.0f} / 100<extra></extra>",
-                cliponaxis=False,
-            )
-        ],
-        dict(
-            font=FONT,
-            height=max(height, 70 + 58 * len(shown)),
-            margin=dict(l=20, r=50, t=10, b=50),
-            xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title=dict(text="Score (0–100)"), fixedrange=True),
-            yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
-            showlegend=False,
-            paper_bgcolor="white",
-            plot_bgcolor="white",
-            bargap=0.3,
-        ),
-    )
+def part_chart(themes: pd.DataFrame, part_id: str):
+    """One part's themes on 0–100."""
+    return theme_bars(themes[themes["part_id"] == part_id], colour=PALETTE[2])
 
 
 # --- Excel ------------------------------------------------------------------------

@@ -129,3 +129,34 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.F
         plot_bgcolor="white",
     )
     return figure([trace], layout)
+
+
+def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2], height: int = 320) -> go.Figure:
+    """Themes (columns title, score) on 0–100, the score written on each bar; a theme with
+    no score is named "(not rated)" rather than drawn as a zero."""
+    labels = [wrap(t if not math.isnan(s) else f"{t} (not rated)", 22) for t, s in zip(themes["title"], themes["score"])]
+    values = [None if math.isnan(v) else round(v, 1) for v in themes["score"]]
+    trace = dict(
+        type="bar",
+        orientation="h",
+        x=values,
+        y=labels,
+        text=["" if v is None else f"{v:.0f}" for v in values],
+        textposition="outside",
+        textfont=dict(size=16),
+        marker=dict(color=colour),
+        hovertemplate="%{y}: %{x:.0f} / 100<extra></extra>",
+        cliponaxis=False,
+    )
+    layout = dict(
+        font=FONT,
+        height=max(height, 70 + 58 * len(themes)),
+        margin=dict(l=20, r=50, t=10, b=50),
+        xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title=dict(text="Score (0–100)"), fixedrange=True),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
+        showlegend=False,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        bargap=0.3,
+    )
+    return figure([trace], layout)

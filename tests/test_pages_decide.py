@@ -149,3 +149,18 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     assert at.selectbox(key="cond_part").value == "core_practices"
     assert at.radio(key="cond_rating_clr_decisions").value == "dont_know"
     assert Store().response(token_of(at))["conditions"]["clr_decisions"] == {"rating": None}
+
+
+def test_starting_points_page_ranks_needs_and_suggests_support():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/starting_points.py").run()
+    assert not at.exception
+    at.radio(key="sp_rating_min_optimism").set_value(1).run()
+    assert any("Starting-point themes below 50: mindset (0)." == c.value for c in at.caption)
+    at.selectbox(key="sp_theme").set_value("outcomes").run()
+    at.radio(key="sp_rating_out_define").set_value(5).run()
+    assert any(m.value.startswith("1. **Outcomes**: 100 of 100") for m in at.markdown)
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/starting_points.py").run()
+    assert at.selectbox(key="sp_theme").value == "outcomes"
+    assert at.radio(key="sp_rating_out_define").value == 5

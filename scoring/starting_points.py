@@ -1,0 +1,255 @@
+"""Diagnostic 5: starting points and support needs (source 002_a1de31909fe06895.txt).
+
+Statements rated 1–5 for how true they are, in seven themes: four describe the starting
+point (mindset, history, leadership, structures; true = a good start) and three the
+support needs (talent, capacity, outcomes; true = a greater need).
+
+Method: ratings map to 0–100 and a theme's score is the mean of its answered statements.
+Support needs are ranked by their score, greatest need first. The kinds of support the
+research recommends follow from the profile:
+- initial assessment and listening: always the first step (the research begins every
+  place's support there), and the whole of it while the profile is still unknown;
+- bespoke support: for each starting-point theme that scores below 50;
+- generic tools: for each support need that scores 50 or more.
+
+Stored records (diagnostic "starting_points"): item id -> {"rating": 1–5 or None}.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+
+from scoring import statements, xlsx
+from scoring.instrument import (
+    DATA_DIR,
+    InstrumentError,
+    describe,
+    load_current,
+    read_yaml,
+    require_header,
+    require_id,
+    require_list,
+    require_source,
+    require_text,
+)
+
+ID = "starting_points"
+INSTRUMENT_FILE = DATA_DIR / "starting_points.yaml"
+PROFILE_THEMES = ("mindset", "history", "leadership", "structures")
+NEED_THEMES = ("talent", "capacity", "outcomes")
+SUPPORT_KINDS = ("initial_assessment", "bespoke_support", "generic_tools")
+WEAK_BELOW = 50
+NEED_FROM = 50
+
+METHOD = (
+    "Each statement is rated 1 (not at all true) to 5 (very true), mapped to 0–100; a theme's score "
+    "is the mean of its answered statements (\"don't know\" left out). Starting-point themes: higher "
+    "is a better start. Support needs: higher is a greater need, and they are ranked by it. Initial "
+    "assessment and listening is always the first step; bespoke support is suggested for each "
+    f"starting-point theme below {WEAK_BELOW}; generic tools for each support need of {NEED_FROM} or more."
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    kind: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    theme_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SupportKind:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    version: str
+    intro: str
+    scale: dict[int, str]
+    dont_know: str
+    themes: tuple[Theme, ...]
+    items: tuple[Item, ...]
+    support_kinds: tuple[SupportKind, ...]
+
+    def items_of(self, theme_id: str) -> list[Item]:
+        return [i for i in self.items if i.theme_id == theme_id]
+
+
+def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
+    path = Path(path)
+    content = read_yaml(path)
+    version = require_header(path, content, ID)
+    scale = statements.load_scale(path, content)
+    seen: set[str] = set()
+    themes = []
+    for number, entry in enumerate(require_list(path, content, "themes"), start=1):
+        where = describe(entry, "theme", number)
+        theme_id = require_id(path, where, entry, seen)
+        if entry.get("kind") not in ("profile", "need"):
+            raise InstrumentError(path, where, f"kind {entry.get('kind')!r} must be profile or need")
+        require_source(path, where, entry)
+        themes.append(Theme(theme_id, entry["kind"], require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
+    if tuple(t.id for t in themes) != PROFILE_THEMES + NEED_THEMES:
+        raise InstrumentError(path, "themes", f"must be exactly these ids in this order: {', '.join(PROFILE_THEMES + NEED_THEMES)}")
+    if any((t.kind == "need") != (t.id in NEED_THEMES) for t in themes):
+        raise InstrumentError(path, "themes", f"{', '.join(NEED_THEMES)} are the needs; the others are the profile")
+    theme_ids = {t.id for t in themes}
+    items = []
+    for number, entry in enumerate(require_list(path, content, "items"), start=1):
+        where = describe(entry, "item", number)
+        item_id = require_id(path, where, entry, seen)
+        if entry.get("theme") not in theme_ids:
+            raise InstrumentError(path, where, f"unknown theme {entry.get('theme')!r}")
+        require_source(path, where, entry)
+        items.append(Item(item_id, entry["theme"], require_text(path, where, entry, "text")))
+    for theme in themes:
+        if not any(i.theme_id == theme.id for i in items):
+            raise InstrumentError(path, f"theme {theme.id!r}", "has no statements")
+    kinds = []
+    for number, entry in enumerate(require_list(path, content, "support_kinds"), start=1):
+        where = describe(entry, "support kind", number)
+        require_source(path, where, entry)
+        kinds.append(SupportKind(require_id(path, where, entry, seen), require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
+    if tuple(k.id for k in kinds) != SUPPORT_KINDS:
+        raise InstrumentError(path, "support_kinds", f"must be exactly these ids in this order: {', '.join(SUPPORT_KINDS)}")
+    return Instrument(
+        id=ID,
+        title=require_text(path, "file", content, "title"),
+        version=version,
+        intro=require_text(path, "file", content, "intro", optional=True),
+        scale=scale,
+        dont_know=require_text(path, "dont_know", content, "dont_know"),
+        themes=tuple(themes),
+        items=tuple(items),
+        support_kinds=tuple(kinds),
+    )
+
+
+def instrument() -> Instrument:
+    return load_current(load, INSTRUMENT_FILE)
+
+
+def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
+    return statements.clean_rating(item_id, record, (i.id for i in instrument().items))
+
+
+def theme_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
+    """One row per theme: theme_id, kind, title, score (0–100 or NaN), answered, dont_know."""
+    inst = inst or instrument()
+    table = statements.theme_scores(((t.id, t.kind, t.title) for t in inst.themes), ((i.id, i.theme_id) for i in inst.items), records)
+    return table.rename(columns={"group": "kind"})
+
+
+def ranked_needs(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
+    """The support needs, greatest first; needs not rated yet come last."""
+    themes = theme_scores(records, inst)
+    needs = themes[themes["kind"] == "need"].copy()
+    needs["order"] = range(len(needs))
+    return needs.sort_values(["score", "order"], ascending=[False, True], na_position="last", kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+def recommendations(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> list[tuple[str, str]]:
+    """(support kind id, why) in the research's order: listening first, then bespoke
+    support for weak starting points, then generic tools for pressing needs."""
+    inst = inst or instrument()
+    themes = theme_scores(records, inst).set_index("theme_id")
+    profile = themes[themes["kind"] == "profile"]
+    unknown = [t for t in profile.itertuples() if math.isnan(t.score)]
+    why_listen = "Support for every place begins with listening and a map of its structures, partners, leaders and champions"
+    if unknown:
+        why_listen += f"; {len(unknown)} of the starting-point themes are not rated yet"
+    advice = [("initial_assessment", why_listen + ".")]
+    weak = [f"{t.title.lower()} ({t.score:.0f})" for t in profile.itertuples() if not math.isnan(t.score) and t.score < WEAK_BELOW]
+    if weak:
+        advice.append(("bespoke_support", f"Starting-point themes below {WEAK_BELOW}: {', '.join(weak)}."))
+    pressing = [f"{t.title.lower()} ({t.score:.0f})" for t in ranked_needs(records, inst).itertuples() if not math.isnan(t.score) and t.score >= NEED_FROM]
+    if pressing:
+        advice.append(("generic_tools", f"Support needs of {NEED_FROM} or more: {', '.join(pressing)}."))
+    return advice
+
+
+def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
+    items = instrument().items
+    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+
+
+# --- Excel ------------------------------------------------------------------------
+
+
+def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
+    records = response.get(ID, {})
+    inst = instrument()
+    titles = {k.id: k.title for k in inst.support_kinds}
+    counts = {f"Suggested: {titles[kind]}": why for kind, why in recommendations(records, inst)} if records else {}
+    return xlsx.counts_block(ws, top, inst.title, counts, "Not answered yet")
+
+
+def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
+    records = response.get(ID, {})
+    inst = instrument()
+    themes = theme_scores(records, inst)
+    ws = wb.create_sheet("Starting points")
+    row = xlsx.title(ws, inst.title, "Starting-point themes: higher is a better start. Support needs: higher is a greater need. 0–100.")
+    kind_titles = {"profile": "Starting point", "need": "Support need"}
+    last = xlsx.write_table(
+        ws, row, ["Theme", "Score (0–100)", "Kind", "Rated", "Don't know"],
+        ([t.title, None if math.isnan(t.score) else round(t.score, 1), kind_titles[t.kind], t.answered, t.dont_know] for t in themes.itertuples()),
+        number_formats={"Score (0–100)": "0"},
+    )
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Starting points and support needs (0–100)"
+    chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = 9, 16
+    ws.add_chart(chart, "G3")
+    row = last + 2
+    xlsx.put(ws, row, 1, "Suggested support").font = Font(bold=True)
+    kinds = {k.id: k for k in inst.support_kinds}
+    row = xlsx.write_table(
+        ws, row + 1, ["Support", "Why", "What it is"],
+        ([kinds[kind].title, why, kinds[kind].description] for kind, why in recommendations(records, inst)),
+        wrap=["Support", "Why", "What it is"],
+    ) + 2
+    labels = {**inst.scale, None: inst.dont_know}
+    theme_titles = {t.id: t.title for t in inst.themes}
+    xlsx.write_table(
+        ws, row, ["Theme", "Statement", "Answer", "Rating (1–5)"],
+        (
+            [theme_titles[i.theme_id], i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered", records.get(i.id, {}).get("rating")]
+            for i in inst.items
+        ),
+        wrap=["Statement", "Why"],
+    )
+    xlsx.finish(ws, {1: 26, 2: 60, 3: 50, 4: 12, 5: 12})
+
+
+def about_rows() -> list[tuple[str, str]]:
+    inst = instrument()
+    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]

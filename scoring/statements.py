@@ -1,0 +1,52 @@
+"""Shared by the diagnostics whose questions are statements rated 1–5 for how true they
+are, grouped in themes: the scale check and the theme scores."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from scoring.instrument import InstrumentError
+
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def load_scale(path: Path, content: dict) -> dict[int, str]:
+    scale = {entry.get("value"): entry.get("label") for entry in content.get("scale") or [] if isinstance(entry, dict)}
+    if sorted(scale, key=str) != list(RATINGS) or not all(isinstance(v, str) and v.strip() for v in scale.values()):
+        raise InstrumentError(path, "scale", "must have exactly the values 1, 2, 3, 4, 5, each with a label")
+    return dict(sorted(scale.items()))
+
+
+def clean_rating(item_id: str, record: Mapping[str, Any], known: Iterable[str]) -> dict:
+    if item_id not in set(known):
+        raise ValueError(f"unknown statement {item_id!r}")
+    rating = record.get("rating")
+    if rating is not None and (isinstance(rating, bool) or rating not in RATINGS):
+        raise ValueError(f"{item_id}: rating {rating!r} is not one of 1–5 or don't know")
+    return {"rating": rating}
+
+
+def theme_scores(themes: Iterable[tuple[str, str, str]], items: Iterable[tuple[str, str]], records: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """`themes`: (id, group, title); `items`: (id, theme id). One row per theme: theme_id,
+    group, title, score (mean of answered statements on 0–100, NaN if none), answered,
+    dont_know."""
+    items = list(items)
+    rows = []
+    for theme_id, group, title in themes:
+        ratings = [records[i]["rating"] for i, t in items if t == theme_id and "rating" in records.get(i, {})]
+        rated = [r for r in ratings if r is not None]
+        rows.append(
+            {
+                "theme_id": theme_id,
+                "group": group,
+                "title": title,
+                "score": sum((r - 1) * 25.0 for r in rated) / len(rated) if rated else math.nan,
+                "answered": len(rated),
+                "dont_know": len(ratings) - len(rated),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,69 @@
+"""Starting points and support needs: worked cases, suggestions, broken files, Excel."""
+
+import math
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart
+
+from scoring import starting_points as sp
+from scoring.export import build_workbook
+from scoring.instrument import InstrumentError
+
+CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "starting_points.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+def _records(answers):
+    return {item_id: {"rating": rating} for item_id, rating in answers.items()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_worked_case(case):
+    records = _records(case["answers"])
+    scores = sp.theme_scores(records).set_index("theme_id")["score"]
+    for theme_id, actual in scores.items():
+        expected = case["expected"]["themes"].get(theme_id)
+        assert math.isnan(actual) if expected is None else actual == pytest.approx(expected), theme_id
+    assert list(sp.ranked_needs(records)["theme_id"]) == case["expected"]["needs"]
+    assert [kind for kind, _ in sp.recommendations(records)] == case["expected"]["support"]
+
+
+def test_suggestions_say_why():
+    advice = dict(sp.recommendations(_records({"str_board_operational": 1, "out_measure": 5})))
+    assert advice["bespoke_support"] == "Starting-point themes below 50: structures (0)."
+    assert advice["generic_tools"] == "Support needs of 50 or more: outcomes (100)."
+    assert "3 of the starting-point themes are not rated yet" in advice["initial_assessment"]
+
+
+def test_the_instrument_covers_the_themes_the_research_names():
+    inst = sp.instrument()
+    assert [t.id for t in inst.themes] == list(sp.PROFILE_THEMES + sp.NEED_THEMES)
+    assert all(len(inst.items_of(t.id)) >= 3 for t in inst.themes)
+
+
+@pytest.mark.parametrize(
+    "mutate, problem",
+    [
+        (lambda c: c["themes"][4].update(kind="profile"), "are the needs"),
+        (lambda c: c["items"][0].update(theme="vibes"), "unknown theme 'vibes'"),
+        (lambda c: c["support_kinds"].pop(), "must be exactly these ids"),
+        (lambda c: c["themes"][0].update(kind="mood"), "kind 'mood'"),
+    ],
+)
+def test_broken_starting_points_file_is_refused(tmp_path, mutate, problem):
+    content = yaml.safe_load(sp.INSTRUMENT_FILE.read_text(encoding="utf-8"))
+    mutate(content)
+    path = tmp_path / "starting_points.yaml"
+    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InstrumentError, match=problem):
+        sp.load(path)
+
+
+def test_workbook_has_a_starting_points_sheet_with_a_chart_and_suggestions():
+    ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"lea_ce_dcs": 1, "cap_workload": 5})})))["Starting points"]
+    assert any(isinstance(chart, BarChart) for chart in ws._charts)
+    values = [cell.value for row in ws.iter_rows() for cell in row]
+    assert "Bespoke support" in values and "Generic tools" in values
