@@ -25,26 +25,20 @@ with st.container(border=True, key="home_eight_aspects"):
     st.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
 
 st.header("2. Look at how you work")
-tolerance_done, tolerance_total = tolerance.progress(response.get(tolerance.ID, {}))
-with st.container(border=True, key="home_tolerance"):
-    st.markdown(f"**{tolerance.instrument().title}**")
-    st.caption("Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.")
-    st.progress(tolerance_done / tolerance_total, text=f"{tolerance_done} of {tolerance_total} areas rated")
-    st.page_link("pages/tolerance.py", label="Carry on" if tolerance_done else "Start", icon=":material/front_hand:")
-
-sp_done, sp_total = starting_points.progress(response.get(starting_points.ID, {}))
-with st.container(border=True, key="home_starting_points"):
-    st.markdown(f"**{starting_points.instrument().title}**")
-    st.caption("Mindset, history, leadership and structures; the talent, capacity and outcomes support you need; and the support that would help.")
-    st.progress(sp_done / sp_total, text=f"{sp_done} of {sp_total} statements answered")
-    st.page_link("pages/starting_points.py", label="Carry on" if sp_done else "Start", icon=":material/flag:")
-
-conditions_done, conditions_total = conditions.progress(response.get(conditions.ID, {}))
-with st.container(border=True, key="home_conditions"):
-    st.markdown(f"**{conditions.instrument().title}**")
-    st.caption("Why commissioning is hard here, the five core practices and relational commissioning; and the practice to work on first.")
-    st.progress(conditions_done / conditions_total, text=f"{conditions_done} of {conditions_total} statements answered")
-    st.page_link("pages/conditions.py", label="Carry on" if conditions_done else "Start", icon=":material/diversity_3:")
+for module, page, icon, what, unit in (
+    (tolerance, "pages/tolerance.py", ":material/front_hand:",
+     "Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.", "areas rated"),
+    (starting_points, "pages/starting_points.py", ":material/flag:",
+     "Mindset, history, leadership and structures; the talent, capacity and outcomes support you need; and the support that would help.", "statements answered"),
+    (conditions, "pages/conditions.py", ":material/diversity_3:",
+     "Why commissioning is hard here, the five core practices and relational commissioning; and the practice to work on first.", "statements answered"),
+):
+    module_done, module_total = module.progress(response.get(module.ID, {}))
+    with st.container(border=True, key=f"home_{module.ID}"):
+        st.markdown(f"**{module.instrument().title}**")
+        st.caption(what)
+        st.progress(module_done / module_total, text=f"{module_done} of {module_total} {unit}")
+        st.page_link(page, label="Carry on" if module_done else "Start", icon=icon)
 
 st.header("3. Decide what to do next")
 chosen = approaches.choice(response)["chosen"]
