@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from scoring import eight_aspects, xlsx
@@ -476,20 +475,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0"},
         wrap=["Approach", "Supported by", "Held back by"],
     )
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = "Fit to this context (0–100)"
-    chart.add_data(Reference(ws, min_col=3, min_row=header, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=last))
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.x_axis.scaling.orientation = "maxMin"  # best fit at the top
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend = None
-    chart.height, chart.width = 12, 20
-    ws.add_chart(chart, "I3")
+    xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=last, label_column=2, value_column=3,
+                   maximum=100, anchor="I3", size=(12, 20))
 
     xlsx.finish(ws, {1: 7, 2: 40, 3: 12, 4: 12, 5: 12, 6: 34, 7: 34})
 

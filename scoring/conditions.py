@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from scoring import statements, xlsx
@@ -219,19 +218,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ([r.title, None if math.isnan(r.score) else round(r.score, 1), part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
         number_formats={"Score (0–100)": "0"}, wrap=["Theme", "Part"],
     )
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Score per theme (0–100)"
-    chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend = None
-    chart.height, chart.width = 12, 16
-    ws.add_chart(chart, "G3")
+    xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
+                   maximum=100, anchor="G3", size=(12, 16))
     row = last + 2
     xlsx.put(ws, row, 1, "Every statement").font = Font(bold=True)
     labels = {**inst.scale, None: inst.dont_know}

@@ -131,28 +131,31 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.F
     return figure([trace], layout)
 
 
-def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2], height: int = 320) -> go.Figure:
-    """Themes (columns title, score) on 0–100, the score written on each bar; a theme with
-    no score is named "(not rated)" rather than drawn as a zero."""
-    labels = [wrap(t if not math.isnan(s) else f"{t} (not rated)", 22) for t, s in zip(themes["title"], themes["score"])]
-    values = [None if math.isnan(v) else round(v, 1) for v in themes["score"]]
+def labelled_bars(
+    titles: list[str], values: list[float], *, maximum: float, tickvals: list[float], axis_title: str,
+    colour: str, height: int = 320,
+) -> go.Figure:
+    """Horizontal bars, first at the top, each value written beside its bar; a title with no
+    value (NaN) is named "(not rated)" rather than drawn as a zero."""
+    shown = [None if v is None or math.isnan(v) else round(float(v), 1) for v in values]
+    labels = [wrap(t if v is not None else f"{t} (not rated)", 22) for t, v in zip(titles, shown)]
     trace = dict(
         type="bar",
         orientation="h",
-        x=values,
+        x=shown,
         y=labels,
-        text=["" if v is None else f"{v:.0f}" for v in values],
+        text=["" if v is None else f"{v:.0f}" for v in shown],
         textposition="outside",
         textfont=dict(size=16),
         marker=dict(color=colour),
-        hovertemplate="%{y}: %{x:.0f} / 100<extra></extra>",
+        hovertemplate=f"%{{y}}: %{{x:.0f}} of {maximum:g}<extra></extra>",
         cliponaxis=False,
     )
     layout = dict(
         font=FONT,
-        height=max(height, 70 + 58 * len(themes)),
+        height=max(height, 70 + 58 * len(titles)),
         margin=dict(l=20, r=50, t=10, b=50),
-        xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title=dict(text="Score (0–100)"), fixedrange=True),
+        xaxis=dict(range=[0, maximum * 1.05], tickvals=tickvals, title=dict(text=axis_title), fixedrange=True),
         yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
         showlegend=False,
         paper_bgcolor="white",
@@ -160,3 +163,9 @@ def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2], height: int = 
         bargap=0.3,
     )
     return figure([trace], layout)
+
+
+def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2]) -> go.Figure:
+    """Themes (columns title, score) on 0–100."""
+    return labelled_bars(list(themes["title"]), list(themes["score"]), maximum=100, tickvals=[0, 25, 50, 75, 100],
+                         axis_title="Score (0–100)", colour=colour)

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from scoring import statements, xlsx
@@ -216,19 +215,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ([t.title, None if math.isnan(t.score) else round(t.score, 1), kind_titles[t.kind], t.answered, t.dont_know] for t in themes.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Starting points and support needs (0–100)"
-    chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend = None
-    chart.height, chart.width = 9, 16
-    ws.add_chart(chart, "G3")
+    xlsx.bar_chart(ws, title="Starting points and support needs (0–100)", header=row, last=last, label_column=1,
+                   value_column=2, maximum=100, anchor="G3", size=(9, 16))
     row = last + 2
     xlsx.put(ws, row, 1, "Suggested support").font = Font(bold=True)
     kinds = {k.id: k for k in inst.support_kinds}

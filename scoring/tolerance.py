@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from scoring import xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_text
-from scoring.figures import FONT, PALETTE, wrap, figure
+from scoring.figures import PALETTE, labelled_bars
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -253,37 +252,10 @@ def progress(records: Mapping[str, dict]) -> tuple[int, int]:
     return done, len(AREAS)
 
 
-def profile_chart(table: pd.DataFrame, *, height: int = 520):
+def profile_chart(table: pd.DataFrame):
     """Priority per area (0–9), the value written on each bar; areas not rated are named."""
-    labels = [wrap(t if pd.notna(p) else f"{t} (not rated)", 22) for t, p in zip(table["title"], table["priority"])]
-    values = [None if pd.isna(p) else p for p in table["priority"]]
-    return figure(
-        [
-            dict(
-                type="bar",
-                orientation="h",
-                x=values,
-                y=labels,
-                text=["" if v is None else f"{v:.0f}" for v in values],
-                textposition="outside",
-                textfont=dict(size=16),
-                marker=dict(color=PALETTE[5]),
-                hovertemplate="%{y}: priority %{x} of 9<extra></extra>",
-                cliponaxis=False,
-            )
-        ],
-        dict(
-            font=FONT,
-            height=height,
-            margin=dict(l=20, r=50, t=10, b=60),
-            xaxis=dict(range=[0, 9.5], title=dict(text="Priority to stop (0–9)"), tickvals=[0, 3, 6, 9], fixedrange=True),
-            yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
-            showlegend=False,
-            paper_bgcolor="white",
-            plot_bgcolor="white",
-            bargap=0.3,
-        ),
-    )
+    return labelled_bars(list(table["title"]), [float(p) for p in table["priority"]], maximum=9, tickvals=[0, 3, 6, 9],
+                         axis_title="Priority to stop (0–9)", colour=PALETTE[5], height=520)
 
 
 # --- Excel ------------------------------------------------------------------------
@@ -313,19 +285,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ),
         wrap=["Area", "Tolerance statement", "Evidence"],
     )
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Priority to stop (0–9)"
-    chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 9
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend = None
-    chart.height, chart.width = 9, 18
-    ws.add_chart(chart, f"A{last + 3}")
+    xlsx.bar_chart(ws, title="Priority to stop (0–9)", header=row, last=last, label_column=1, value_column=2,
+                   maximum=9, anchor=f"A{last + 3}", size=(9, 18))
     xlsx.put(ws, last + 2, 1, "Priority by area").font = Font(bold=True)
     xlsx.finish(ws, {1: 34, 2: 12, 3: 46, 4: 14, 5: 10, 6: 20, 7: 50})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Sequence
 
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -87,6 +88,27 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool = True) -
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def bar_chart(
+    ws: Worksheet, *, title: str, header: int, last: int, label_column: int, value_column: int,
+    maximum: float, anchor: str, size: tuple[float, float] = (12, 18),
+) -> BarChart:
+    """A native horizontal bar chart of one table column, first row at the top, 0 to `maximum`."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.add_data(Reference(ws, min_col=value_column, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=label_column, min_row=header + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = maximum
+    chart.x_axis.scaling.orientation = "maxMin"  # the table's first row at the top
+    chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = size
+    ws.add_chart(chart, anchor)
+    return chart
 
 
 def counts_block(ws: Worksheet, top: int, heading: str, counts: dict[str, int], empty: str) -> int:

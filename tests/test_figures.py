@@ -9,7 +9,7 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from scoring import approaches, eight_aspects, figures, risks
+from scoring import approaches, conditions, eight_aspects, figures, risks, tolerance
 
 
 def validated(figure: go.Figure) -> go.Figure:
@@ -27,9 +27,11 @@ RANKED = approaches.rank(SCORES["score"].to_dict(), {"innovation": 2})
         lambda: figures.radar(SCORES, compact=True, title="Room"),
         lambda: figures.fit_bars(RANKED),
         lambda: figures.feasibility_desirability(RANKED),
+        lambda: tolerance.profile_chart(tolerance.profile({"area:staff_turnover": {"frequency": 2, "impact": 3}})),
+        lambda: figures.theme_bars(conditions.theme_scores({"hon_truth": {"rating": 3}})),
         lambda: risks.heat_map(risks.register({"risk:a": {"approach_id": "", "title": "T", "description": "", "likelihood": 2, "impact": 5, "mitigation": "", "owner": "", "suggested_id": ""}})),
     ],
-    ids=["radar", "radar-compact", "fit-bars", "feasibility-desirability", "heat-map"],
+    ids=["radar", "radar-compact", "fit-bars", "feasibility-desirability", "tolerance-profile", "theme-bars", "heat-map"],
 )
 def test_figure_is_valid_and_uses_projector_fonts(build):
     figure = validated(build())
