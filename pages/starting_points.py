@@ -5,9 +5,11 @@ import math
 
 import streamlit as st
 
+from scoring import capacity, stakeholder_map
 from scoring import starting_points as sp
-from scoring.figures import PALETTE, theme_bars
+from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
+from ui.editors import record_editor
 
 THEME_KEY = "sp_theme"
 LAST_THEME_KEY = "sp_last_theme"
@@ -69,3 +71,80 @@ with results:
             st.caption(why)
     with st.expander("How this is worked out"):
         st.markdown(sp.METHOD)
+
+# --- The simple map of critical structures, partners, leaders and champions ---------
+st.header("Map of critical structures, partners, leaders and champions")
+st.caption("Who matters to commissioning here, their role, and how strong each relationship is. Add a row at the foot of the table.")
+kind_by_label = {label: key for key, label in stakeholder_map.KINDS.items()}
+relationship_by_label = {label: key for key, label in stakeholder_map.RELATIONSHIPS.items()}
+people = stakeholder_map.table(records)
+map_left, map_right = st.columns([1, 1], gap="large")
+with map_left:
+    record_editor(
+        "sp_map",
+        sp.ID,
+        people.assign(
+            Name=people["name"],
+            Kind=[stakeholder_map.KINDS[k] for k in people["kind"]],
+            Role=people["role"],
+            Relationship=[stakeholder_map.RELATIONSHIPS[r] for r in people["relationship"]],
+        )[["key", "Name", "Kind", "Role", "Relationship"]],
+        to_record=lambda row: {
+            "name": row.get("Name"),
+            "kind": kind_by_label.get(row.get("Kind"), row.get("Kind")),
+            "role": row.get("Role"),
+            "relationship": relationship_by_label.get(row.get("Relationship"), row.get("Relationship")),
+        },
+        new_key=stakeholder_map.new_key,
+        column_config={
+            "Name": st.column_config.TextColumn("Name", required=True, max_chars=stakeholder_map.NAME_LIMIT),
+            "Kind": st.column_config.SelectboxColumn("Kind", options=list(kind_by_label), required=True),
+            "Role": st.column_config.TextColumn("Role", max_chars=stakeholder_map.TEXT_LIMIT),
+            "Relationship": st.column_config.SelectboxColumn("Relationship", options=list(relationship_by_label), required=True),
+        },
+        defaults={"Kind": "Partner", "Relationship": "Workable"},
+    )
+with map_right:
+    if people.empty:
+        st.caption("The map draws itself as you add people and structures.")
+    else:
+        widgets.chart(stakeholder_map.network(people), key="sp_network")
+        st.caption("Line: thick = strong, thin = workable, dashed = weak, dotted = arm's length. Marker: square = structure, circle = partner, diamond = leader, star = champion.")
+
+# --- Capacity calculator -------------------------------------------------------------
+st.header("Commissioning capacity")
+values = capacity.inputs(records)
+st.caption(
+    "Enter what drives your workload and the hours each takes a year. The hours per full-time "
+    "person is a starting assumption for you to replace with your own: nothing here is a benchmark."
+)
+with st.form("sp_capacity", border=True):
+    entered = {}
+    for driver, label in capacity.DRIVERS.items():
+        first, second = st.columns(2)
+        entered[driver] = {
+            "count": first.number_input(f"{label}: how many", min_value=0.0, value=float(values["drivers"][driver]["count"]), step=1.0, key=f"sp_count_{driver}"),
+            "hours": second.number_input(f"{label}: hours each a year", min_value=0.0, value=float(values["drivers"][driver]["hours"]), step=1.0, key=f"sp_hours_{driver}"),
+        }
+    first, second = st.columns(2)
+    staff = first.number_input("Full-time staff in post", min_value=0.0, value=float(values["staff_in_post"]), step=0.5, key="sp_staff")
+    hours_per_fte = second.number_input("Assumption: productive hours a year per full-time person", min_value=1.0, value=float(values["hours_per_fte"]), step=10.0, key="sp_hours_per_fte")
+    if st.form_submit_button("Work out capacity", type="primary", icon=":material/calculate:"):
+        problem = session.save(sp.ID, capacity.KEY, {"drivers": entered, "staff_in_post": staff, "hours_per_fte": hours_per_fte}, quiet=True)
+        if problem:
+            st.error(f"Not saved: {problem}.", icon=":material/error:")
+        else:
+            st.rerun()
+drivers, totals = capacity.calculate(values)
+if totals["hours"]:
+    first, second, third = st.columns(3)
+    first.metric("Full-time staff needed", f"{totals['fte_needed']:.1f}")
+    second.metric("Full-time staff in post", f"{totals['fte_in_post']:.1f}")
+    third.metric("Gap", f"{totals['gap']:+.1f}", help="Needed minus in post: positive means more capacity is needed.")
+    main = drivers.iloc[0]
+    st.markdown(f"**{main.label}** takes the most time: {main.hours:,.0f} hours a year, {main.share:.0%} of the total.")
+    widgets.chart(
+        labelled_bars(list(drivers["label"]), list(drivers["hours"]), maximum=max(float(drivers["hours"].max()), 1.0),
+                      tickvals=[], axis_title="Hours a year", colour=PALETTE[1]),
+        key="sp_capacity_chart",
+    )

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring import statements, xlsx
+from scoring import capacity, stakeholder_map, statements, xlsx
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -149,6 +149,11 @@ def instrument() -> Instrument:
 
 
 def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
+    """A rating, a stakeholder on the map, or the capacity calculator's inputs."""
+    if item_id.startswith(stakeholder_map.PREFIX):
+        return stakeholder_map.clean(record)
+    if item_id == capacity.KEY:
+        return capacity.clean(record)
     return statements.clean_rating(item_id, record, (i.id for i in instrument().items))
 
 
@@ -188,6 +193,7 @@ def recommendations(records: Mapping[str, Mapping[str, Any]], inst: Instrument |
 
 
 def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
+    """(statements answered, statements in all)."""
     items = instrument().items
     return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
 
@@ -236,6 +242,40 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         wrap=["Statement", "Why"],
     )
     xlsx.finish(ws, {1: 26, 2: 60, 3: 50, 4: 12, 5: 12})
+    write_map_and_capacity(wb, records)
+
+
+def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
+    """The stakeholder map as a table, and the capacity calculation with its assumption."""
+    ws = wb.create_sheet("Stakeholder map")
+    row = xlsx.title(ws, "Critical structures, partners, leaders and champions", "The strength of each relationship as you see it.")
+    people = stakeholder_map.table(records)
+    xlsx.write_table(
+        ws, row, ["Name", "Kind", "Role", "Relationship"],
+        ([p.name, stakeholder_map.KINDS[p.kind], p.role, stakeholder_map.RELATIONSHIPS[p.relationship]] for p in people.itertuples()),
+        wrap=["Name", "Role"],
+    )
+    xlsx.finish(ws, {1: 34, 2: 14, 3: 60, 4: 16})
+
+    ws = wb.create_sheet("Capacity")
+    values = capacity.inputs(records)
+    drivers, totals = capacity.calculate(values)
+    row = xlsx.title(ws, "Commissioning capacity", f"Assumption you can change: {values['hours_per_fte']:,.0f} productive hours a year per full-time person. Not a benchmark.")
+    last = xlsx.write_table(
+        ws, row, ["Driver", "Number", "Hours each a year", "Hours a year", "Share of the total"],
+        ([d.label, d.count, d.hours_each, d.hours, d.share] for d in drivers.itertuples()),
+        number_formats={"Hours a year": "#,##0", "Share of the total": "0%"}, wrap=["Driver"],
+    )
+    for offset, (label, value) in enumerate(
+        (("Hours a year in all", totals["hours"]), ("Full-time staff needed", totals["fte_needed"]),
+         ("Full-time staff in post", totals["fte_in_post"]), ("Gap (needed minus in post)", totals["gap"])),
+        start=2,
+    ):
+        xlsx.put(ws, last + offset, 1, label).font = Font(bold=True)
+        xlsx.put(ws, last + offset, 4, round(value, 1), "#,##0.0")
+    xlsx.bar_chart(ws, title="Hours a year by driver", header=row, last=last, label_column=1, value_column=4,
+                   maximum=max(float(drivers["hours"].max()), 1.0), anchor="G3", size=(9, 16))
+    xlsx.finish(ws, {1: 36, 2: 12, 3: 18, 4: 16, 5: 18})
 
 
 def about_rows() -> list[tuple[str, str]]:

@@ -164,3 +164,16 @@ def test_starting_points_page_ranks_needs_and_suggests_support():
     at.switch_page("pages/starting_points.py").run()
     assert at.selectbox(key="sp_theme").value == "outcomes"
     assert at.radio(key="sp_rating_out_define").value == 5
+
+
+def test_capacity_calculator_saves_and_shows_the_gap():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/starting_points.py").run()
+    at.number_input(key="sp_count_partnership_boards").set_value(6)
+    at.number_input(key="sp_hours_partnership_boards").set_value(250)
+    at.number_input(key="sp_staff").set_value(0.5)
+    at.button(key="FormSubmitter:sp_capacity-Work out capacity").click().run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Gap"] == "+0.5"
+    stored = Store().response(token_of(at))["starting_points"]["capacity"]
+    assert stored["drivers"]["partnership_boards"] == {"count": 6.0, "hours": 250.0}
