@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from scoring.fields import clean_text
-from scoring.figures import FONT, figure
+from scoring.figures import FONT, figure, wrap
 
 PREFIX = "stakeholder:"
 KINDS = {"structure": "Structure", "partner": "Partner", "leader": "Leader", "champion": "Champion"}
@@ -80,7 +80,7 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
             mode="markers+text",
             x=xs,
             y=ys,
-            text=list(stakeholders["name"]),
+            text=[wrap(name, 18) for name in stakeholders["name"]],
             textposition=["middle right" if x >= 0 else "middle left" for x in xs],
             textfont=dict(size=15),
             marker=dict(size=22, color="white", line=dict(color="#1A1A1A", width=2), symbol=[SYMBOLS[k] for k in stakeholders["kind"]]),
@@ -99,7 +99,8 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
             font=FONT,
             height=height,
             margin=dict(l=20, r=20, t=20, b=20),
-            xaxis=dict(visible=False, range=[-1.9, 1.9], fixedrange=True),
+            # Room either side for the names written beside the outer markers.
+            xaxis=dict(visible=False, range=[-2.6, 2.6], fixedrange=True),
             yaxis=dict(visible=False, range=[-1.3, 1.3], fixedrange=True),
             legend=dict(title=dict(text="Relationship"), orientation="h", y=-0.02),
             paper_bgcolor="white",
