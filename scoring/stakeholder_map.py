@@ -7,6 +7,7 @@ Stored as records of the starting-points diagnostic: "stakeholder:<id>" -> {"nam
 
 from __future__ import annotations
 
+import html
 import math
 import secrets
 from typing import Any, Mapping
@@ -80,7 +81,8 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
             mode="markers+text",
             x=xs,
             y=ys,
-            text=[wrap(name, 18) for name in stakeholders["name"]],
+            # Names are typed by users: escaped, since plotly reads tags such as <a> in text.
+            text=[wrap(html.escape(name), 18) for name in stakeholders["name"]],
             textposition=["middle right" if x >= 0 else "middle left" for x in xs],
             textfont=dict(size=15),
             marker=dict(size=22, color="white", line=dict(color="#1A1A1A", width=2), symbol=[SYMBOLS[k] for k in stakeholders["kind"]]),

@@ -80,3 +80,9 @@ def test_workbook_has_the_map_and_the_capacity_sheets():
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert 1200 in values and "Full-time staff needed" in values
     assert "Not a benchmark" in str(sheet["A2"].value)
+
+
+def test_names_reach_the_chart_escaped():
+    people = stakeholder_map.table({"stakeholder:a": {**PERSON, "name": '<a href="javascript:alert(1)">x</a>'}})
+    text = stakeholder_map.network(people).data[-2].text[0]
+    assert "<a" not in text and "&lt;a" in text

@@ -70,3 +70,31 @@ def test_tolerance_and_conditions_flow_into_the_workbook(page, app_url, tmp_path
     assert themes["Honest conversations"] == 100 and themes["Clarity"] == 25
     summary = " ".join(str(c.value) for row in workbook["Summary"].iter_rows() for c in row if c.value)
     assert reason in summary
+
+
+def test_starting_points_capacity_and_map_flow_into_the_workbook(page, app_url, tmp_path):
+    from scoring import starting_points
+
+    open_app(page, f"{app_url}/starting-points", key("sp_theme"))
+    click_option(page, "sp_rating_min_optimism", "Slightly true")
+    expect(page.get_by_text("Starting-point themes below 50: mindset (25).")).to_be_visible(timeout=TIMEOUT)
+    for driver, count, hours in (("contracts", "40", "30"), ("recommissions", "3", "200")):
+        page.locator(key(f"sp_count_{driver}")).locator("input").fill(count)
+        page.locator(key(f"sp_hours_{driver}")).locator("input").fill(hours)
+    page.locator(key("sp_staff")).locator("input").fill("1")
+    page.get_by_role("button", name="Work out capacity").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Contracts managed takes the most time: 1,200 hours a year")).to_be_visible(timeout=TIMEOUT)
+    token = token_of(page)
+
+    open_app(page, f"{app_url}/results?r={token}", key("download_xlsx"))
+    with page.expect_download(timeout=TIMEOUT) as download_info:
+        page.locator(key("download_xlsx")).get_by_role("button").click()
+    path = tmp_path / "summary.xlsx"
+    download_info.value.save_as(path)
+    workbook = load_workbook(path)
+    themes = {row[0]: row[1] for row in workbook["Starting points"].iter_rows(min_row=5, max_row=11, values_only=True) if row[0]}
+    assert themes[starting_points.instrument().themes[0].title] == 25
+    values = [c.value for row in workbook["Capacity"].iter_rows() for c in row]
+    assert 1800 in values and 1200 in values  # hours a year: total and contracts
+    expect_no_exception(page)
