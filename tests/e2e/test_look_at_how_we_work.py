@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
+from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -86,6 +87,8 @@ def test_starting_points_capacity_and_map_flow_into_the_workbook(page, app_url, 
     wait_for_app(page)
     expect(page.get_by_text("Contracts managed takes the most time: 1,200 hours a year")).to_be_visible(timeout=TIMEOUT)
     token = token_of(page)
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not violations, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
 
     open_app(page, f"{app_url}/results?r={token}", key("download_xlsx"))
     with page.expect_download(timeout=TIMEOUT) as download_info:
