@@ -7,10 +7,7 @@ import streamlit as st
 
 from scoring import conditions
 from ui import session, widgets
-
-PART_KEY = "cond_part"
-LAST_PART_KEY = "cond_last_part"
-DONT_KNOW = "dont_know"
+from ui.statements import DONT_KNOW, remembered_picker, statement_radio
 
 instrument = conditions.instrument()
 records = session.records(conditions.ID)
@@ -23,21 +20,9 @@ done, total = conditions.progress(records)
 st.progress(done / total, text=f"{done} of {total} statements answered, saved as you go")
 
 
-def remember_part() -> None:
-    st.session_state[LAST_PART_KEY] = st.session_state[PART_KEY]
-
-
-def save_item(item_id: str) -> None:
-    rating = st.session_state.get(f"cond_rating_{item_id}")
-    if rating is not None:
-        session.save(conditions.ID, item_id, {"rating": None if rating == DONT_KNOW else rating})
-
-
 questions, results = st.columns([3, 2], gap="large")
 with questions:
-    # Fixed labels, and the widgets set from the store before drawing (see ui/eight_aspects_form.py).
-    st.session_state[PART_KEY] = st.session_state.setdefault(LAST_PART_KEY, conditions.PARTS[0])
-    part_id = st.selectbox("Part", conditions.PARTS, format_func=part_titles.get, key=PART_KEY, on_change=remember_part)
+    part_id = remembered_picker("Part", list(conditions.PARTS), part_titles.get, "cond_part")
     part = next(p for p in instrument.parts if p.id == part_id)
     st.markdown(f"*{part.question}*")
     for theme in instrument.themes_of(part_id):
@@ -45,9 +30,7 @@ with questions:
             st.markdown(f"**{theme.title}**")
             st.caption(theme.description)
             for item in instrument.items_of(theme.id):
-                record = records.get(item.id, {})
-                st.session_state[f"cond_rating_{item.id}"] = (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None
-                st.radio(item.text, list(rating_labels), format_func=rating_labels.get, horizontal=True, key=f"cond_rating_{item.id}", on_change=save_item, args=(item.id,))
+                statement_radio(conditions.ID, "cond", item.id, item.text, records.get(item.id, {}), rating_labels)
 
 with results:
     st.header("Which practice do you need to work on the most?")

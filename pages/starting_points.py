@@ -10,10 +10,7 @@ from scoring import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
 from ui.editors import record_editor
-
-THEME_KEY = "sp_theme"
-LAST_THEME_KEY = "sp_last_theme"
-DONT_KNOW = "dont_know"
+from ui.statements import DONT_KNOW, remembered_picker, statement_radio
 
 instrument = sp.instrument()
 records = session.records(sp.ID)
@@ -26,33 +23,18 @@ done, total = sp.progress(records)
 st.progress(done / total, text=f"{done} of {total} statements answered, saved as you go")
 
 
-def remember_theme() -> None:
-    st.session_state[LAST_THEME_KEY] = st.session_state[THEME_KEY]
-
-
-def save_item(item_id: str) -> None:
-    rating = st.session_state.get(f"sp_rating_{item_id}")
-    if rating is not None:
-        session.save(sp.ID, item_id, {"rating": None if rating == DONT_KNOW else rating})
-
-
 questions, results = st.columns([3, 2], gap="large")
 with questions:
-    # Fixed labels, and the widgets set from the store before drawing (see ui/eight_aspects_form.py).
-    st.session_state[THEME_KEY] = st.session_state.setdefault(LAST_THEME_KEY, instrument.themes[0].id)
-    theme_id = st.selectbox(
+    theme_id = remembered_picker(
         "Theme",
         [t.id for t in instrument.themes],
-        format_func=lambda t: f"{theme_titles[t]} ({'support need' if t in sp.NEED_THEMES else 'starting point'})",
-        key=THEME_KEY,
-        on_change=remember_theme,
+        lambda t: f"{theme_titles[t]} ({'support need' if t in sp.NEED_THEMES else 'starting point'})",
+        "sp_theme",
     )
     theme = next(t for t in instrument.themes if t.id == theme_id)
     st.caption(theme.description)
     for item in instrument.items_of(theme_id):
-        record = records.get(item.id, {})
-        st.session_state[f"sp_rating_{item.id}"] = (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None
-        st.radio(item.text, list(rating_labels), format_func=rating_labels.get, horizontal=True, key=f"sp_rating_{item.id}", on_change=save_item, args=(item.id,))
+        statement_radio(sp.ID, "sp", item.id, item.text, records.get(item.id, {}), rating_labels)
 
 with results:
     themes = sp.theme_scores(records, instrument)

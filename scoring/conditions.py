@@ -118,17 +118,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
             raise InstrumentError(path, where, f"unknown part {entry.get('part')!r}")
         require_source(path, where, entry)
         themes.append(Theme(theme_id, entry["part"], require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
-    theme_ids = {t.id for t in themes}
-    items = []
-    for number, entry in enumerate(require_list(path, content, "items"), start=1):
-        where = describe(entry, "item", number)
-        item_id = require_id(path, where, entry, seen)
-        if entry.get("theme") not in theme_ids:
-            raise InstrumentError(path, where, f"unknown theme {entry.get('theme')!r}")
-        items.append(Item(item_id, entry["theme"], require_text(path, where, entry, "text"), require_source(path, where, entry)))
-    for theme in themes:
-        if not any(i.theme_id == theme.id for i in items):
-            raise InstrumentError(path, f"theme {theme.id!r}", "has no statements")
+    items = [Item(*item) for item in statements.load_items(path, content, [t.id for t in themes], seen)]
     return Instrument(
         id=ID,
         title=require_text(path, "file", content, "title"),

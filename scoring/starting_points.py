@@ -112,18 +112,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         raise InstrumentError(path, "themes", f"must be exactly these ids in this order: {', '.join(PROFILE_THEMES + NEED_THEMES)}")
     if any((t.kind == "need") != (t.id in NEED_THEMES) for t in themes):
         raise InstrumentError(path, "themes", f"{', '.join(NEED_THEMES)} are the needs; the others are the profile")
-    theme_ids = {t.id for t in themes}
-    items = []
-    for number, entry in enumerate(require_list(path, content, "items"), start=1):
-        where = describe(entry, "item", number)
-        item_id = require_id(path, where, entry, seen)
-        if entry.get("theme") not in theme_ids:
-            raise InstrumentError(path, where, f"unknown theme {entry.get('theme')!r}")
-        require_source(path, where, entry)
-        items.append(Item(item_id, entry["theme"], require_text(path, where, entry, "text")))
-    for theme in themes:
-        if not any(i.theme_id == theme.id for i in items):
-            raise InstrumentError(path, f"theme {theme.id!r}", "has no statements")
+    items = [Item(item_id, theme_id, text) for item_id, theme_id, text, _ in statements.load_items(path, content, [t.id for t in themes], seen)]
     kinds = []
     for number, entry in enumerate(require_list(path, content, "support_kinds"), start=1):
         where = describe(entry, "support kind", number)

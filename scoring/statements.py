@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from scoring.instrument import InstrumentError
+from scoring.instrument import InstrumentError, describe, require_id, require_list, require_source, require_text
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -19,6 +19,21 @@ def load_scale(path: Path, content: dict) -> dict[int, str]:
     if sorted(scale, key=str) != list(RATINGS) or not all(isinstance(v, str) and v.strip() for v in scale.values()):
         raise InstrumentError(path, "scale", "must have exactly the values 1, 2, 3, 4, 5, each with a label")
     return dict(sorted(scale.items()))
+
+
+def load_items(path: Path, content: dict, theme_ids: list[str], seen: set[str]) -> list[tuple[str, str, str, str]]:
+    """The statements: (id, theme id, text, source) each; every theme must have one."""
+    items = []
+    for number, entry in enumerate(require_list(path, content, "items"), start=1):
+        where = describe(entry, "item", number)
+        item_id = require_id(path, where, entry, seen)
+        if entry.get("theme") not in theme_ids:
+            raise InstrumentError(path, where, f"unknown theme {entry.get('theme')!r}")
+        items.append((item_id, entry["theme"], require_text(path, where, entry, "text"), require_source(path, where, entry)))
+    for theme_id in theme_ids:
+        if not any(theme == theme_id for _, theme, _, _ in items):
+            raise InstrumentError(path, f"theme {theme_id!r}", "has no statements")
+    return items
 
 
 def clean_rating(item_id: str, record: Mapping[str, Any], known: Iterable[str]) -> dict:
