@@ -13,6 +13,7 @@ import secrets
 from typing import Any, Mapping
 
 import pandas as pd
+import plotly.graph_objects as go
 from openpyxl.styles import PatternFill
 
 from scoring import approaches, xlsx
@@ -102,12 +103,10 @@ def register_bands(table: pd.DataFrame) -> dict[str, int]:
 
 
 def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
-    """Likelihood x impact grid: how many risks sit in each cell, and which (by number)."""
-    counts = [[0] * 5 for _ in range(5)]
+    """Likelihood x impact grid, each cell named by its band and the risks (by number) in it."""
     labels = [[""] * 5 for _ in range(5)]
     for number, row in enumerate(table.itertuples(), start=1):
         li, im = int(row.likelihood) - 1, int(row.impact) - 1
-        counts[li][im] += 1
         labels[li][im] = f"{labels[li][im]} R{number}".strip()
     ratings = [[(li + 1) * (im + 1) for im in range(5)] for li in range(5)]
     names = [name for _, name in BANDS]
