@@ -4,7 +4,8 @@ import streamlit as st
 
 from scoring.instrument import InstrumentError
 from scoring.registry import load_all
-from ui import session
+from ui import navigation, session
+from ui.join import JOIN_PARAM
 
 st.set_page_config(
     page_title="Commissioning Diagnostics",
@@ -27,18 +28,10 @@ notice = session.pop_notice()
 if notice:
     st.warning(notice, icon=":material/link_off:")
 
-page = st.navigation(
-    [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/eight_aspects.py", title="Eight aspects self-check", icon=":material/tune:", url_path="eight-aspects"),
-        st.Page("pages/results.py", title="Results and Excel summary", icon=":material/insights:", url_path="results"),
-        st.Page("pages/tolerance.py", title="What are we tolerating?", icon=":material/front_hand:", url_path="tolerating"),
-        st.Page("pages/starting_points.py", title="Starting points and support needs", icon=":material/flag:", url_path="starting-points"),
-        st.Page("pages/conditions.py", title="Conditions and practices", icon=":material/diversity_3:", url_path="conditions"),
-        st.Page("pages/approaches.py", title="Approaches: model fit", icon=":material/compare_arrows:", url_path="approaches"),
-        st.Page("pages/plan.py", title="Development plan", icon=":material/checklist:", url_path="plan"),
-        st.Page("pages/risks.py", title="Strategic risks", icon=":material/report:", url_path="risks"),
-    ]
-)
+workshop = session.load_workshop()
+joining = st.query_params.get(JOIN_PARAM) is not None
+sections, default = navigation.sections_for(workshop, joining=joining)
+session.remember_pages(navigation.scripts(sections))
+page = st.navigation(navigation.pages(sections, default))
 session.remember_page(page.url_path)
 page.run()

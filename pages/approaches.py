@@ -19,7 +19,7 @@ st.markdown(instrument.intro)
 done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
 if not done:
     st.info("Fit is worked out from your room for manoeuvre, so answer some of the self-check first.")
-    st.page_link("pages/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
+    session.page_link("pages/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
     st.stop()
 st.caption(f"Based on {done} of {total} self-check factors answered.")
 
@@ -103,15 +103,20 @@ if choice["chosen"]:
                 added += 1
         st.session_state["ap_notice"] = f"{added} suggested risk(s) added to the register." if added else "The suggested risks are already in the register."
 
-    first, second = st.columns(2)
-    first.button("Add these gaps to the development plan", key="ap_add_gaps", on_click=add_gaps_to_plan, type="primary", icon=":material/playlist_add:")
-    second.button("Add the suggested risks to the register", key="ap_add_risks", on_click=add_risks, icon=":material/report:")
-    notice = st.session_state.pop("ap_notice", None)
-    if notice:
-        st.success(notice)
-    link_plan, link_risks = st.columns(2)
-    link_plan.page_link("pages/plan.py", label="Open the development plan", icon=":material/checklist:")
-    link_risks.page_link("pages/risks.py", label="Open the risk register", icon=":material/report:")
+    if session.is_participant():
+        st.caption("The facilitator records the room's development plan and risks; your blend is counted in the room's results.")
+    else:
+        first, second = st.columns(2)
+        first.button("Add these gaps to the development plan", key="ap_add_gaps", on_click=add_gaps_to_plan, type="primary", icon=":material/playlist_add:")
+        second.button("Add the suggested risks to the register", key="ap_add_risks", on_click=add_risks, icon=":material/report:")
+        notice = st.session_state.pop("ap_notice", None)
+        if notice:
+            st.success(notice)
+        link_plan, link_risks = st.columns(2)
+        with link_plan:
+            session.page_link("pages/plan.py", label="Open the development plan", icon=":material/checklist:")
+        with link_risks:
+            session.page_link("pages/risks.py", label="Open the risk register", icon=":material/report:")
 
 with st.expander("How fit is calculated"):
     st.markdown(approaches.METHOD)

@@ -21,8 +21,8 @@ with st.container(border=True, key="home_eight_aspects"):
     st.markdown(f"**{eight_aspects.instrument().title}**")
     st.caption(f"About ten minutes. {total} factors across the eight aspects of commissioning.")
     st.progress(done / total, text=f"{done} of {total} answered")
-    st.page_link("pages/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
-    st.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
+    session.page_link("pages/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
+    session.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
 
 st.header("2. Look at how you work")
 for module, page, icon, what, unit in (
@@ -38,7 +38,7 @@ for module, page, icon, what, unit in (
         st.markdown(f"**{module.instrument().title}**")
         st.caption(what)
         st.progress(module_done / module_total, text=f"{module_done} of {module_total} {unit}")
-        st.page_link(page, label="Carry on" if module_done else "Start", icon=icon)
+        session.page_link(page, label="Carry on" if module_done else "Start", icon=icon)
 
 st.header("3. Decide what to do next")
 chosen = approaches.choice(response)["chosen"]
@@ -49,17 +49,17 @@ with first.container(border=True, key="home_approaches"):
     st.markdown("**Approaches: model fit**")
     st.caption("Which of the thirteen commissioning approaches your context supports, and what would have to change.")
     st.caption(f"{len(chosen)} chosen" if chosen else "None chosen yet")
-    st.page_link("pages/approaches.py", label="Open", icon=":material/compare_arrows:")
+    session.page_link("pages/approaches.py", label="Open", icon=":material/compare_arrows:")
 with second.container(border=True, key="home_plan"):
     st.markdown("**Development plan**")
     st.caption("What holds you back and supports you, per aspect, and an action plan.")
     st.caption(f"{len(actions)} action(s), {int((actions['status'] == 'done').sum())} done" if len(actions) else "No actions yet")
-    st.page_link("pages/plan.py", label="Open", icon=":material/checklist:")
+    session.page_link("pages/plan.py", label="Open", icon=":material/checklist:")
 with third.container(border=True, key="home_risks"):
     st.markdown("**Strategic risks**")
     st.caption("The risks of implementing your chosen approaches, rated for likelihood and impact.")
     st.caption(f"{len(register)} risk(s)" if len(register) else "No risks yet")
-    st.page_link("pages/risks.py", label="Open", icon=":material/report:")
+    session.page_link("pages/risks.py", label="Open", icon=":material/report:")
 
 url = session.resume_url()
 if url:

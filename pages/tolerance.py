@@ -81,7 +81,9 @@ with results:
         with st.container(border=True, key=f"tol_stop_{row.area_id}"):
             st.markdown(f"**{area.title}**")
             st.caption(row.why)
-            if tolerance.action_for(area)["origin"] in planned:
+            if session.is_participant():
+                pass  # the room's plan is the facilitator's to record
+            elif tolerance.action_for(area)["origin"] in planned:
                 st.caption("In the development plan.")
             else:
                 st.button("Add to the development plan", key=f"tol_plan_{row.area_id}", on_click=add_action, args=(row.area_id,), icon=":material/playlist_add:")

@@ -6,23 +6,31 @@ copy of the database cannot be used to open anyone's answers.
 
 Tables are generic on purpose: a respondent answers items of any registered diagnostic,
 each answer a small JSON record that the diagnostic's scorer validates. Workshop mode adds
-workshops and participants (respondents with kind "participant") beside these.
+a workshops table; its facilitator and participants are respondents of kind "facilitator"
+and "participant" that carry the workshop's id (and a participant's optional role).
+
+The schema has a version (table schema_version). Version 1 was the self-check's two
+tables; opening such a database upgrades it in place, keeping every answer.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
+    Index,
+    Integer,
     ForeignKey,
     MetaData,
     String,
@@ -32,7 +40,9 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -43,8 +53,13 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+SCHEMA_VERSION = 2
+
+SELF_CHECK, FACILITATOR, PARTICIPANT = "self_check", "facilitator", "participant"
 
 metadata = MetaData()
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 
 respondents = Table(
     "respondents",
@@ -53,6 +68,34 @@ respondents = Table(
     Column("kind", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Version 2. No foreign key: the columns are added to existing tables by ALTER TABLE,
+    # and delete_workshop removes a workshop's respondents itself.
+    Column("workshop_id", String(32), nullable=True),
+    Column("role", String(100), nullable=True),
+    Index("respondents_by_workshop", "workshop_id"),
+)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("diagnostics", Text, nullable=False),  # JSON list of diagnostic ids
+    Column("roles", Text, nullable=False),  # JSON list of role labels
+    Column("results_visible", Boolean, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Wrong join codes per client (a hash of its address), to slow down guessing.
+join_failures = Table(
+    "join_failures",
+    metadata,
+    Column("client", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", DateTime(timezone=True), nullable=False),
 )
 
 answers = Table(
@@ -80,6 +123,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands datetimes back without their (UTC) zone.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -96,18 +144,13 @@ class Store:
         self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        _create_or_upgrade(self.engine)
 
     # Respondents ----------------------------------------------------------------
-    def new_respondent(self, kind: str = "self_check") -> str:
+    def new_respondent(self, kind: str = SELF_CHECK) -> str:
         """Create a respondent and return its token (shown to the user, not stored)."""
-        token = secrets.token_urlsafe(18)
-        now = _now()
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(respondents).values(id=token_hash(token), kind=kind, created_at=now, updated_at=now)
-            )
-        return token
+            return _insert_respondent(conn, kind)
 
     def exists(self, token: Any) -> bool:
         if not looks_like_token(token):
@@ -117,6 +160,18 @@ class Store:
                 select(respondents.c.id).where(respondents.c.id == token_hash(token))
             ).first()
         return found is not None
+
+    def kind(self, token: Any) -> tuple[str, str | None, str | None] | None:
+        """(kind, workshop id, role) of a respondent, or None if the token is unknown."""
+        if not looks_like_token(token):
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(respondents.c.kind, respondents.c.workshop_id, respondents.c.role).where(
+                    respondents.c.id == token_hash(token)
+                )
+            ).first()
+        return None if row is None else (row.kind, row.workshop_id, row.role)
 
     def delete_respondent(self, token: str) -> None:
         key = token_hash(token)
@@ -172,7 +227,11 @@ class Store:
             )
 
     def save_answer(self, token: str, diagnostic_id: str, item_id: str, record: dict) -> None:
-        """Insert or replace one record (the caller has validated it)."""
+        """Insert or replace one record (the caller has validated it).
+
+        A workshop participant can only answer the workshop's diagnostics while it is
+        open (WorkshopError otherwise); an unknown token raises KeyError.
+        """
         key = token_hash(token)
         data = json.dumps(record, ensure_ascii=False, sort_keys=True)
         now = _now()
@@ -182,11 +241,19 @@ class Store:
             & (answers.c.item_id == item_id)
         )
         with self.engine.begin() as conn:
-            touched = conn.execute(
-                update(respondents).where(respondents.c.id == key).values(updated_at=now)
-            ).rowcount
-            if not touched:
+            found = conn.execute(
+                select(respondents.c.kind, workshops.c.is_open, workshops.c.diagnostics)
+                .select_from(respondents.outerjoin(workshops, respondents.c.workshop_id == workshops.c.id))
+                .where(respondents.c.id == key)
+            ).first()
+            if found is None:
                 raise KeyError("unknown respondent")
+            if found.kind == PARTICIPANT:
+                if not found.is_open:
+                    raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")
+                if diagnostic_id not in json.loads(found.diagnostics):
+                    raise WorkshopError("That diagnostic is not part of this workshop, so nothing was saved.")
+            conn.execute(update(respondents).where(respondents.c.id == key).values(updated_at=now))
             changed = conn.execute(update(answers).where(where).values(data=data, updated_at=now)).rowcount
             if not changed:
                 try:
@@ -202,6 +269,253 @@ class Store:
                         )
                 except IntegrityError:  # a concurrent first save of the same item won
                     conn.execute(update(answers).where(where).values(data=data, updated_at=now))
+
+
+    # Workshops -------------------------------------------------------------------
+    def create_workshop(self, name: str, diagnostics: list[str], roles: list[str]) -> tuple[str, str]:
+        """A new open workshop with its results hidden. Returns (join code, facilitator
+        token); the token is the facilitator's private link and is not stored."""
+        self.purge_expired()
+        now = _now()
+        workshop_id = secrets.token_hex(16)
+        for _attempt in range(10):  # a clash among 31^8 codes is rare; try another
+            code = new_join_code()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(workshops).values(
+                            id=workshop_id,
+                            code=code,
+                            name=name,
+                            diagnostics=json.dumps(list(diagnostics)),
+                            roles=json.dumps(list(roles), ensure_ascii=False),
+                            results_visible=False,
+                            is_open=True,
+                            created_at=now,
+                            expires_at=now + timedelta(days=RETENTION_DAYS),
+                        )
+                    )
+                    token = _insert_respondent(conn, FACILITATOR, workshop_id=workshop_id)
+                return code, token
+            except IntegrityError:
+                continue
+        raise RuntimeError("could not find a free join code")
+
+    def workshop(self, token: Any) -> dict | None:
+        """The workshop a facilitator or participant token belongs to, with that
+        respondent's kind and role: None for an unknown token or a self-check."""
+        if not looks_like_token(token):
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(workshops, respondents.c.kind, respondents.c.role)
+                .select_from(respondents.join(workshops, respondents.c.workshop_id == workshops.c.id))
+                .where(respondents.c.id == token_hash(token))
+            ).first()
+        return None if row is None else _workshop_dict(row)
+
+    def find_workshop(self, code: Any, client: str = "unknown") -> dict:
+        """The open workshop with this join code: {id, name, roles, code}.
+
+        Raises JoinError with a message for the participant: a code of the wrong shape, an
+        unknown or finished workshop, or too many wrong codes from this client lately
+        (each wrong code counts, and past a few the next check has to wait).
+        """
+        normalised = normalise_join_code(code)
+        if normalised is None:
+            raise JoinError(
+                f"That is not a join code: a code is {JOIN_CODE_LENGTH} letters and digits, "
+                "like ABCD-2345. Check it on the shared screen."
+            )
+        wait = self.join_wait(client)
+        if wait:
+            raise JoinError(f"Too many wrong codes from here. Wait {_seconds(wait)}, then try again.")
+        with self.engine.begin() as conn:
+            found = conn.execute(select(workshops).where(workshops.c.code == normalised)).first()
+            if found is None or _aware(found.expires_at) < _now():
+                _count_failure(conn, token_hash(client))  # committed: the wrong guess must count
+                found = None
+        if found is None:
+            raise JoinError(
+                "No workshop has that code. Check it on the shared screen: the code may be "
+                "mistyped, or the workshop may have been deleted."
+            )
+        if not found.is_open:
+            raise JoinError("This workshop has finished: it is closed to new answers. Ask the facilitator.")
+        return {"id": found.id, "name": found.name, "roles": json.loads(found.roles), "code": found.code}
+
+    def join(self, code: Any, role: str | None, client: str = "unknown") -> str:
+        """A new participant of the workshop with this join code; returns their token.
+        Raises JoinError as find_workshop does, or for a role the workshop does not offer."""
+        found = self.find_workshop(code, client)
+        if role is not None and role not in found["roles"]:
+            raise JoinError("That role is not one this workshop offers. Choose one from the list, or none.")
+        with self.engine.begin() as conn:
+            return _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role)
+
+    def join_wait(self, client: str = "unknown") -> int:
+        """Seconds this client must wait before its next join code is checked."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(join_failures).where(join_failures.c.client == token_hash(client))).first()
+        if row is None or row.failures < FREE_WRONG_CODES:
+            return 0
+        last = _aware(row.last_failure)
+        delay = min(2 ** (row.failures - FREE_WRONG_CODES), MAX_JOIN_WAIT_SECONDS)
+        return max(0, math.ceil(delay - (_now() - last).total_seconds()))
+
+    def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None) -> None:
+        """Reveal or hide results, close or reopen: facilitator only (PermissionError)."""
+        workshop_id = self._facilitated(facilitator_token)
+        values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open)) if v is not None}
+        if values:
+            with self.engine.begin() as conn:
+                conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values))
+
+    def participants(self, facilitator_token: str) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
+        """Every participant's (role, response) in order of joining: facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+        with self.engine.connect() as conn:
+            people = conn.execute(
+                select(respondents.c.id, respondents.c.role)
+                .where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
+                .order_by(respondents.c.created_at, respondents.c.id)
+            ).all()
+            rows = conn.execute(
+                select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
+                .join(respondents, answers.c.respondent_id == respondents.c.id)
+                .where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
+            ).all()
+        responses: dict[str, dict[str, dict[str, dict]]] = {person.id: {} for person in people}
+        for respondent_id, diagnostic_id, item_id, data in rows:
+            if respondent_id in responses:
+                responses[respondent_id].setdefault(diagnostic_id, {})[item_id] = json.loads(data)
+        return [(person.role, responses[person.id]) for person in people]
+
+    def delete_workshop(self, facilitator_token: str) -> None:
+        """The workshop, its facilitator and participants, and every answer: gone."""
+        self._delete_workshops([self._facilitated(facilitator_token)])
+
+    def purge_expired(self) -> int:
+        """Delete workshops past their retention date; returns how many."""
+        with self.engine.connect() as conn:
+            expired = conn.execute(select(workshops.c.id).where(workshops.c.expires_at < _now())).scalars().all()
+        self._delete_workshops(expired)
+        return len(expired)
+
+    def _delete_workshops(self, workshop_ids: list[str]) -> None:
+        if not workshop_ids:
+            return
+        with self.engine.begin() as conn:
+            members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
+            conn.execute(delete(answers).where(answers.c.respondent_id.in_(members)))
+            conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
+            conn.execute(delete(workshops).where(workshops.c.id.in_(workshop_ids)))
+
+    def _facilitated(self, facilitator_token: Any) -> str:
+        found = self.kind(facilitator_token)
+        if found is None or found[0] != FACILITATOR or not found[1]:
+            raise PermissionError("Only the facilitator's link can do that.")
+        return found[1]
+
+
+class WorkshopError(ValueError):
+    """An answer a workshop does not accept (closed, or not one of its diagnostics)."""
+
+
+class JoinError(ValueError):
+    """A join code or role that cannot be used; the message is for the participant."""
+
+
+RETENTION_DAYS = 90
+FREE_WRONG_CODES = 5  # typos are free; after these each wrong code doubles the wait
+MAX_JOIN_WAIT_SECONDS = 60
+FAILURE_MEMORY = timedelta(minutes=15)  # a client's count restarts after this quiet spell
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
+JOIN_CODE_LENGTH = 8
+
+
+def _seconds(count: int) -> str:
+    return "1 second" if count == 1 else f"{count} seconds"
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(code: Any) -> str | None:
+    """The stored form of a typed code (case, spaces and dashes ignored), or None if it
+    cannot be a code."""
+    if not isinstance(code, str) or len(code) > 40:
+        return None
+    cleaned = re.sub(r"[\s-]", "", code).upper()
+    if len(cleaned) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in cleaned):
+        return None
+    return cleaned
+
+
+def show_join_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None) -> str:
+    token = secrets.token_urlsafe(18)
+    now = _now()
+    conn.execute(
+        insert(respondents).values(
+            id=token_hash(token), kind=kind, created_at=now, updated_at=now, workshop_id=workshop_id, role=role
+        )
+    )
+    return token
+
+
+def _count_failure(conn, client_key: str) -> None:
+    now = _now()
+    row = conn.execute(select(join_failures).where(join_failures.c.client == client_key)).first()
+    if row is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(join_failures).values(client=client_key, failures=1, last_failure=now))
+            return
+        except IntegrityError:
+            row = conn.execute(select(join_failures).where(join_failures.c.client == client_key)).first()
+    last = _aware(row.last_failure)
+    failures = 1 if now - last > FAILURE_MEMORY else join_failures.c.failures + 1
+    conn.execute(update(join_failures).where(join_failures.c.client == client_key).values(failures=failures, last_failure=now))
+
+
+def _workshop_dict(row) -> dict:
+    return {
+        "id": row.id,
+        "code": row.code,
+        "name": row.name,
+        "diagnostics": json.loads(row.diagnostics),
+        "roles": json.loads(row.roles),
+        "results_visible": bool(row.results_visible),
+        "is_open": bool(row.is_open),
+        "created_at": row.created_at,
+        "expires_at": row.expires_at,
+        "kind": row.kind,
+        "role": row.role,
+    }
+
+
+def _create_or_upgrade(engine: Engine) -> None:
+    """Create the tables, or bring a database from an earlier version up to date."""
+    existing = set(inspect(engine).get_table_names())
+    with engine.begin() as conn:
+        if "respondents" in existing and "schema_version" not in existing:
+            # Version 1 (the self-check): add the workshop columns, keep every answer.
+            conn.execute(text("ALTER TABLE respondents ADD COLUMN workshop_id VARCHAR(32)"))
+            conn.execute(text("ALTER TABLE respondents ADD COLUMN role VARCHAR(100)"))
+        metadata.create_all(conn)
+        version = conn.execute(select(schema_version.c.version)).scalar()
+        if version is None:
+            conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+        elif version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"The database is from a newer version of this app (schema {version}, this app knows "
+                f"{SCHEMA_VERSION}). Upgrade the app before using this database."
+            )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

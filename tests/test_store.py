@@ -9,16 +9,11 @@ from scoring import store as store_module
 from scoring.store import Store, answers, database_url, respondents
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        yield Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        return
-    made = Store(request.getfixturevalue("postgres_url"))
+@pytest.fixture
+def store(fresh_db_url):
+    made = Store(fresh_db_url)
     yield made
-    with made.engine.begin() as conn:  # the cluster is shared by the session
-        conn.execute(answers.delete())
-        conn.execute(respondents.delete())
+    made.engine.dispose()
 
 
 def test_default_url_is_a_sqlite_file_in_the_data_dir(isolated_data_dir, monkeypatch):

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from scoring.registry import DIAGNOSTICS
-from scoring.store import Store
+from scoring.store import PARTICIPANT, Store, WorkshopError
 
 TOKEN_PARAM = "r"
 TOKEN_KEY = "resume_token"
@@ -103,7 +103,13 @@ def save(
         if not quiet:
             st.toast(f"Not saved: {exc}", icon=":material/error:")
         return str(exc)
-    store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
+    try:
+        store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
+    except (WorkshopError, KeyError) as exc:
+        reason = str(exc) if isinstance(exc, WorkshopError) else "This link no longer works (its workshop may have been deleted), so nothing was saved."
+        if not quiet:
+            st.toast(reason, icon=":material/error:")
+        return reason
     return None
 
 
@@ -129,10 +135,53 @@ def resume_url() -> str | None:
     """The app's root with the token: a root link opens cleanly even on a server that has
     just restarted (a deep link can meet Streamlit's "page not found" pop-up then)."""
     current = token()
-    if not current:
-        return None
+    return f"{app_root()}/?{TOKEN_PARAM}={current}" if current else None
+
+
+# --- Workshops ------------------------------------------------------------------------
+WORKSHOP_KEY = "current_workshop"
+PAGES_KEY = "navigable_pages"
+
+
+def workshop() -> dict | None:
+    """The workshop this tab's token belongs to (with its kind and role), read once per
+    run by app.py; None for a self-check."""
+    return st.session_state.get(WORKSHOP_KEY)
+
+
+def load_workshop() -> dict | None:
+    current = token()
+    found = store().workshop(current) if current else None
+    st.session_state[WORKSHOP_KEY] = found
+    return found
+
+
+def is_participant() -> bool:
+    found = workshop()
+    return bool(found) and found["kind"] == PARTICIPANT
+
+
+def switch_to(new_token: str) -> None:
+    """This tab now answers as another respondent (a new participant or facilitator)."""
+    st.session_state[TOKEN_KEY] = new_token
+    st.query_params.clear()
+    st.query_params[TOKEN_PARAM] = new_token
+
+
+def remember_pages(paths: list[str]) -> None:
+    st.session_state[PAGES_KEY] = set(paths)
+
+
+def page_link(path: str, **kwargs) -> None:
+    """st.page_link, left out when this tab's navigation does not offer the page (a
+    workshop participant sees only the workshop's diagnostics)."""
+    if path in st.session_state.get(PAGES_KEY, {path}):
+        st.page_link(path, **kwargs)
+
+
+def app_root() -> str:
     url = st.context.url or ""
     page_path = st.session_state.get(PAGE_KEY) or ""
     if page_path and url.endswith("/" + page_path):
         url = url[: -len(page_path)]
-    return f"{url.rstrip('/')}/?{TOKEN_PARAM}={current}"
+    return url.rstrip("/")

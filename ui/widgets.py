@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -62,3 +63,12 @@ def chart(figure, key: str) -> None:
     """A plotly figure as built in scoring/figures.py: our projector fonts and colours
     (theme=None keeps Streamlit's theme from overriding them), no plotly logo."""
     st.plotly_chart(figure, key=key, config={"displaylogo": False}, theme=None)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(text: str) -> str:
+    """Typed text made safe to place inside markdown: shown as typed, never as a link,
+    image, heading or formatting."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

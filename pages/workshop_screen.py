@@ -1,0 +1,70 @@
+"""The facilitator's shared screen: join code and QR code, controls, the room's results."""
+
+import streamlit as st
+
+from ui import session, widgets
+from ui import workshop_screen as screen
+
+token = screen.facilitator_token()
+if token is None:
+    st.error("Only the facilitator's link opens this screen.", icon=":material/lock:")
+    st.stop()
+
+workshop = session.workshop()
+options = screen.views(workshop)
+if st.session_state.get(screen.VIEW_KEY) not in options:
+    st.session_state[screen.VIEW_KEY] = options[0]
+present = st.session_state.get(screen.PRESENT_KEY, False)
+screen.join_code_style()
+
+if present:
+    screen.presentation_style()
+    st.button("Leave presentation view", key="ws_present_off", on_click=st.session_state.__setitem__, args=(screen.PRESENT_KEY, False), icon=":material/close_fullscreen:")
+else:
+    st.title(widgets.plain(workshop["name"]))
+    screen.join_panel(workshop, large=False)
+    screen.controls(token, workshop)
+
+st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
+
+
+@st.fragment(run_every=screen.REFRESH_SECONDS)
+def live() -> None:
+    current = session.store().workshop(token)  # read afresh: another tab may have changed it
+    if current is None:
+        st.error("This workshop has been deleted.", icon=":material/delete:")
+        return
+    people = screen.participants(token)
+    if not present:
+        screen.counts(people, current)
+        if not current["is_open"]:
+            st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
+    if not current["results_visible"]:
+        st.info(
+            f"Results are hidden so early answers do not steer the room. {len(people)} joined so far. "
+            "Reveal them when you are ready to discuss.",
+            icon=":material/visibility_off:",
+        )
+        if present:
+            screen.join_panel(current, large=True)
+        return
+    screen.show_view(st.session_state[screen.VIEW_KEY], people, large=present)
+
+
+live()
+
+if not present:
+    with st.expander("Your private facilitator link"):
+        st.markdown("This link opens this screen and its controls from any browser. Keep it to yourself: participants join with the code.")
+        st.code(session.resume_url(), language=None)
+    with st.expander("Delete this workshop"):
+        st.markdown("Deletes the workshop, every participant's answers and the room's plan and risks, for good. Download the pack first if you need it.")
+        confirm = st.text_input(f"Type the join code ({screen.show_join_code(workshop['code'])}) to confirm", key="ws_delete_confirm")
+
+        def delete() -> None:
+            session.store().delete_workshop(token)
+            session.start_afresh()
+            st.session_state["resume_notice"] = "The workshop and all its answers have been deleted."
+
+        st.button("Delete the workshop and all its answers", key="ws_delete", on_click=delete, type="primary",
+                  disabled=screen.normalise_join_code(confirm) != workshop["code"], icon=":material/delete_forever:")

@@ -1,0 +1,238 @@
+"""Workshops in the store, on SQLite and PostgreSQL: joining, permissions, bad input,
+deletion, retention, the schema upgrade and 40 participants saving at once."""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, func, select, text, update
+
+from scoring import eight_aspects, store as store_module
+from scoring.store import (
+    FREE_WRONG_CODES,
+    JoinError,
+    Store,
+    WorkshopError,
+    answers,
+    respondents,
+    schema_version,
+    workshops,
+)
+
+
+@pytest.fixture
+def store(fresh_db_url):
+    made = Store(fresh_db_url)
+    yield made
+    made.engine.dispose()
+
+
+def everything(store):
+    """Every row of every table, to show that a refused action changed nothing."""
+    with store.engine.connect() as conn:
+        return {table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr) for table in (respondents, answers, workshops)}
+
+
+def test_a_participant_joins_by_code_and_the_facilitator_sees_their_answers(store):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects", "tolerance"], ["Finance", "Provider"])
+    assert len(code) == store_module.JOIN_CODE_LENGTH
+    # Typed loosely: lower case, a dash, spaces.
+    first = store.join(f" {code[:4].lower()}-{code[4:]} ", "Finance", client="a")
+    second = store.join(code, None, client="b")
+    store.save_answer(first, "eight_aspects", "sd_one_place", {"rating": 4})
+    store.save_answer(second, "tolerance", "area:waiting_lists", {"frequency": 2, "impact": 3})
+    assert store.participants(facilitator) == [
+        ("Finance", {"eight_aspects": {"sd_one_place": {"rating": 4}}}),
+        (None, {"tolerance": {"area:waiting_lists": {"frequency": 2, "impact": 3}}}),
+    ]
+    seen = store.workshop(first)
+    assert (seen["kind"], seen["role"], seen["name"], seen["results_visible"], seen["is_open"]) == ("participant", "Finance", "Away day", False, True)
+    assert store.workshop(facilitator)["kind"] == "facilitator"
+
+
+def test_codes_avoid_characters_that_are_easy_to_misread():
+    codes = {store_module.new_join_code() for _ in range(300)}
+    assert len(codes) == 300
+    assert not set("".join(codes)) & set("IL0O1")
+
+
+@pytest.mark.parametrize("code", ["", "ABC", "ABCD-234", "ABCD-23456", "ABCD-2O45", "ABCD 1234", "🙂🙂🙂🙂🙂🙂🙂🙂", "' OR 1=1 --", None, 12345678, "A" * 1000])
+def test_a_code_of_the_wrong_shape_is_refused_with_a_message_and_saves_nothing(store, code):
+    store.create_workshop("Away day", ["eight_aspects"], [])
+    before = everything(store)
+    with pytest.raises(JoinError, match="not a join code"):
+        store.join(code, None)
+    assert everything(store) == before
+
+
+def test_unknown_finished_and_deleted_workshops_are_refused(store):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], ["Finance"])
+    with pytest.raises(JoinError, match="No workshop has that code"):
+        store.join("ABCD2345" if code != "ABCD2345" else "ABCD2346", None, client="x")
+    with pytest.raises(JoinError, match="not one this workshop offers"):
+        store.join(code, "Chief executive", client="x")
+    store.set_workshop(facilitator, is_open=False)
+    with pytest.raises(JoinError, match="finished"):
+        store.join(code, None, client="x")
+    store.set_workshop(facilitator, is_open=True)
+    assert store.join(code, "Finance", client="x")
+    store.delete_workshop(facilitator)
+    with pytest.raises(JoinError, match="No workshop has that code"):
+        store.join(code, None, client="y")
+
+
+def test_repeated_wrong_codes_are_slowed_down_for_that_client_only(store):
+    code, _ = store.create_workshop("Away day", ["eight_aspects"], [])
+    wrong = "ABCD2345" if code != "ABCD2345" else "ABCD2346"
+    for _ in range(FREE_WRONG_CODES):
+        with pytest.raises(JoinError, match="No workshop"):
+            store.join(wrong, None, client="guesser")
+    assert store.join_wait("guesser") >= 1
+    # While it waits, even the right code is not checked: a guesser learns nothing.
+    with pytest.raises(JoinError, match="Too many wrong codes"):
+        store.join(code, None, client="guesser")
+    assert store.join_wait("someone else") == 0
+    assert store.join(code, None, client="someone else")
+    # Each further wrong code doubles the wait (the clock is moved on instead of slept).
+    with store.engine.begin() as conn:
+        conn.execute(update(store_module.join_failures).values(failures=FREE_WRONG_CODES + 3))
+    assert 5 <= store.join_wait("guesser") <= 8
+
+
+def test_participants_answer_only_the_workshops_diagnostics_and_only_while_open(store):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    participant = store.join(code, None)
+    store.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 2})
+    before = everything(store)
+    with pytest.raises(WorkshopError, match="not part of this workshop"):
+        store.save_answer(participant, "tolerance", "area:waiting_lists", {"frequency": 1})
+    store.set_workshop(facilitator, is_open=False)
+    before = everything(store)
+    with pytest.raises(WorkshopError, match="closed"):
+        store.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 5})
+    assert everything(store) == before
+    store.set_workshop(facilitator, is_open=True)
+    store.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 5})
+    assert store.answers(participant, "eight_aspects") == {"sd_one_place": {"rating": 5}}
+
+
+@pytest.mark.parametrize("who", ["participant", "self_check", "forged", "malformed"])
+def test_only_the_facilitator_token_can_see_results_or_control_the_workshop(store, who):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    participant = store.join(code, None)
+    store.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 2})
+    token = {
+        "participant": participant,
+        "self_check": store.new_respondent(),
+        "forged": facilitator[:-2] + ("AA" if not facilitator.endswith("AA") else "BB"),
+        "malformed": "../../facilitator",
+    }[who]
+    before = everything(store)
+    for action in (
+        lambda: store.participants(token),
+        lambda: store.set_workshop(token, results_visible=True),
+        lambda: store.set_workshop(token, is_open=False),
+        lambda: store.delete_workshop(token),
+    ):
+        with pytest.raises(PermissionError):
+            action()
+    assert everything(store) == before
+
+
+def test_deleting_a_workshop_removes_it_and_every_answer_and_nothing_else(store):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    other_code, other_facilitator = store.create_workshop("Another", ["eight_aspects"], [])
+    self_check = store.new_respondent()
+    store.save_answer(self_check, "eight_aspects", "sd_one_place", {"rating": 1})
+    for n in range(3):
+        store.save_answer(store.join(code, None), "eight_aspects", "sd_one_place", {"rating": n + 1})
+    store.save_answer(facilitator, "risks", "risk:one", {"risk": "x"})
+    kept = store.join(other_code, None)
+    store.save_answer(kept, "eight_aspects", "sd_one_place", {"rating": 3})
+
+    store.delete_workshop(facilitator)
+    assert store.workshop(facilitator) is None
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(workshops)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(respondents)).scalar() == 3  # self-check, other facilitator, kept
+        assert conn.execute(select(func.count()).select_from(answers)).scalar() == 2
+    assert store.participants(other_facilitator) == [(None, {"eight_aspects": {"sd_one_place": {"rating": 3}}})]
+
+
+def test_workshops_past_their_retention_date_are_purged(store):
+    _, old = store.create_workshop("Last year", ["eight_aspects"], [])
+    _, new = store.create_workshop("Today", ["eight_aspects"], [])
+    with store.engine.begin() as conn:
+        conn.execute(update(workshops).where(workshops.c.name == "Last year").values(expires_at=store_module._now() - timedelta(days=1)))
+    assert store.purge_expired() == 1
+    assert store.workshop(old) is None and store.workshop(new) is not None
+
+
+VERSION_1 = [
+    "CREATE TABLE respondents (id VARCHAR(64) PRIMARY KEY, kind VARCHAR(20) NOT NULL, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL)",
+    "CREATE TABLE answers (respondent_id VARCHAR(64) NOT NULL REFERENCES respondents (id) ON DELETE CASCADE, diagnostic_id VARCHAR(64) NOT NULL, "
+    "item_id VARCHAR(64) NOT NULL, data TEXT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (respondent_id, diagnostic_id, item_id))",
+]
+
+
+def test_a_self_check_database_from_version_1_is_upgraded_keeping_every_answer(fresh_db_url):
+    token = "T" * 24
+    engine = create_engine(fresh_db_url)
+    with engine.begin() as conn:
+        for statement in VERSION_1:
+            conn.execute(text(statement))
+        conn.execute(text("INSERT INTO respondents VALUES (:id, 'self_check', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"), {"id": store_module.token_hash(token)})
+        conn.execute(text("INSERT INTO answers VALUES (:id, 'eight_aspects', 'sd_one_place', :data, '2026-01-01 10:00:00')"),
+                     {"id": store_module.token_hash(token), "data": json.dumps({"rating": 4})})
+    engine.dispose()
+
+    upgraded = Store(fresh_db_url)
+    assert upgraded.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 4}}
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalars().all() == [store_module.SCHEMA_VERSION]
+    code, _ = upgraded.create_workshop("After the upgrade", ["eight_aspects"], [])
+    assert upgraded.join(code, None)
+    upgraded.engine.dispose()
+    again = Store(fresh_db_url)  # opening an up-to-date database changes nothing
+    assert again.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 4}}
+    again.engine.dispose()
+
+
+def test_a_database_from_a_newer_version_is_refused_with_a_clear_message(fresh_db_url):
+    Store(fresh_db_url).engine.dispose()
+    engine = create_engine(fresh_db_url)
+    with engine.begin() as conn:
+        conn.execute(update(schema_version).values(version=store_module.SCHEMA_VERSION + 1))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="newer version of this app"):
+        Store(fresh_db_url)
+
+
+def test_forty_participants_saving_everything_at_once_lose_and_duplicate_nothing(store):
+    code, facilitator = store.create_workshop("Big room", ["eight_aspects"], ["Finance", "Provider"])
+    factors = list(eight_aspects.instrument().factor_ids)
+    people = [store.join(code, ["Finance", "Provider", None][n % 3], client=f"phone-{n}") for n in range(40)]
+    start = threading.Barrier(len(people))
+    errors = []
+
+    def answer_everything(n: int, token: str) -> None:
+        try:
+            start.wait()
+            for position, item_id in enumerate(factors):
+                store.save_answer(token, "eight_aspects", item_id, {"rating": (n + position) % 5 + 1})
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=answer_everything, args=pair) for pair in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    room = store.participants(facilitator)
+    assert len(room) == 40
+    for n, (_role, response) in enumerate(room):
+        assert response == {"eight_aspects": {item_id: {"rating": (n + p) % 5 + 1} for p, item_id in enumerate(factors)}}
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(answers)).scalar() == 40 * len(factors)

@@ -1,0 +1,59 @@
+"""Which pages a tab is offered: everything for a self-check; for a workshop participant
+only that workshop's diagnostics; for a facilitator the shared screen and the room's plan."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring.store import FACILITATOR, PARTICIPANT
+
+Spec = tuple[str, str, str, str]  # script, title, icon, url path
+
+# Diagnostics a workshop participant can answer, with their pages. The development plan
+# and risk register are the room's, recorded by the facilitator.
+DIAGNOSTIC_PAGES: dict[str, list[Spec]] = {
+    "eight_aspects": [("pages/eight_aspects.py", "Eight aspects self-check", ":material/tune:", "eight-aspects"),
+                      ("pages/results.py", "Results and Excel summary", ":material/insights:", "results")],
+    "tolerance": [("pages/tolerance.py", "What are we tolerating?", ":material/front_hand:", "tolerating")],
+    "starting_points": [("pages/starting_points.py", "Starting points and support needs", ":material/flag:", "starting-points")],
+    "conditions": [("pages/conditions.py", "Conditions and practices", ":material/diversity_3:", "conditions")],
+    "approaches": [("pages/approaches.py", "Approaches: model fit", ":material/compare_arrows:", "approaches")],
+}
+HOME: Spec = ("pages/home.py", "Home", ":material/home:", "")
+PLAN: Spec = ("pages/plan.py", "Development plan", ":material/checklist:", "plan")
+RISKS: Spec = ("pages/risks.py", "Strategic risks", ":material/report:", "risks")
+JOIN: Spec = ("pages/join.py", "Join a workshop", ":material/login:", "join")
+RUN: Spec = ("pages/workshop_new.py", "Run a workshop", ":material/co_present:", "run-workshop")
+PARTICIPANT_HOME: Spec = ("pages/workshop_participant.py", "Your workshop", ":material/groups:", "")
+SHARED_SCREEN: Spec = ("pages/workshop_screen.py", "Shared screen", ":material/co_present:", "")
+
+
+def _diagnostic_specs(diagnostic_ids: list[str]) -> list[Spec]:
+    return [spec for diagnostic_id, specs in DIAGNOSTIC_PAGES.items() if diagnostic_id in diagnostic_ids for spec in specs]
+
+
+def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, list[Spec]], Spec]:
+    """The navigation's sections and its default page (served at the app's root)."""
+    if workshop and workshop["kind"] == PARTICIPANT and not joining:
+        return {"": [PARTICIPANT_HOME, *_diagnostic_specs(workshop["diagnostics"])]}, PARTICIPANT_HOME
+    if workshop and workshop["kind"] == FACILITATOR and not joining:
+        return {
+            "Facilitator": [SHARED_SCREEN, PLAN, RISKS],
+            "The questions (preview)": _diagnostic_specs(workshop["diagnostics"]),
+        }, SHARED_SCREEN
+    everything = _diagnostic_specs(list(DIAGNOSTIC_PAGES))
+    return {"Self-check": [HOME, *everything, PLAN, RISKS], "Workshops": [JOIN, RUN]}, JOIN if joining else HOME
+
+
+def pages(sections: dict[str, list[Spec]], default: Spec) -> dict[str, list[st.Page]]:
+    def page(spec: Spec) -> st.Page:
+        script, title, icon, url_path = spec
+        if spec == default:  # the default page lives at the root and takes no url path
+            return st.Page(script, title=title, icon=icon, default=True)
+        return st.Page(script, title=title, icon=icon, url_path=url_path or None)
+
+    return {name: [page(spec) for spec in specs] for name, specs in sections.items()}
+
+
+def scripts(sections: dict[str, list[Spec]]) -> list[str]:
+    return [spec[0] for specs in sections.values() for spec in specs]
