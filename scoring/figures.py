@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -169,3 +170,169 @@ def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2]) -> go.Figure:
     """Themes (columns title, score) on 0–100."""
     return labelled_bars(list(themes["title"]), list(themes["score"]), maximum=100, tickvals=[0, 25, 50, 75, 100],
                          axis_title="Score (0–100)", colour=colour)
+
+
+# --- Workshop: the room's answers --------------------------------------------------------
+
+BAND_LABEL = "Middle half of the room (quartiles)"
+# Fill patterns tell the groups apart where colour cannot (print, colour blindness).
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
+# Diverging orange–grey–blue from the Okabe–Ito colours: 1 (constrains) … 5 (enables).
+RATING_COLOURS = ("#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2")
+RATING_TEXT = ("white", "#1A1A1A", "#1A1A1A", "#1A1A1A", "white")
+
+
+def _pattern_colour(colour: str) -> str:
+    """Dark lines on the light Okabe–Ito colours, white on the dark ones."""
+    return "#1A1A1A" if colour in ("#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7") else "white"
+
+
+def _empty(message: str, height: int) -> go.Figure:
+    """A blank figure that says why it is blank."""
+    return figure(
+        [],
+        dict(
+            font=FONT, height=height, paper_bgcolor="white", plot_bgcolor="white",
+            xaxis=dict(visible=False), yaxis=dict(visible=False),
+            annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=20))],
+        ),
+    )
+
+
+def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
+    """The room's mean score per aspect (line with markers) over the middle half of the
+    room (a band from the lower to the upper quartile), on 0–100.
+
+    `spread` is what workshop.aspect_spread() returns. With an aspect nobody has scored, the
+    quartiles are drawn as dotted lines with a gap there, since a band cannot have a gap.
+    """
+    labels = [wrap(aspect, 14) for aspect in spread["aspect"]]
+
+    def values(column: str) -> list[float | None]:
+        return [None if pd.isna(v) else round(float(v), 1) for v in spread[column]]
+
+    mean, q1, q3 = values("mean"), values("q1"), values("q3")
+    band = dict(type="scatterpolar", name=BAND_LABEL, hoverinfo="skip", fillcolor="rgba(86, 180, 233, 0.45)")
+    if all(v is not None for v in q1 + q3):
+        # The upper quartile round one way, then the lower one back the other way: the
+        # shape between them is filled and the inside is left clear (SVG's nonzero rule).
+        bands = [{
+            **band,
+            "r": q3 + q3[:1] + q1[:1] + q1[:0:-1] + q1[:1],
+            "theta": labels + labels[:1] + labels[:1] + labels[:0:-1] + labels[:1],
+            "mode": "lines", "fill": "toself", "line": dict(color="rgba(0, 114, 178, 0.6)", width=1),
+        }]
+    else:
+        bands = [
+            {**band, "r": r + r[:1], "theta": labels + labels[:1], "mode": "lines", "connectgaps": False,
+             "line": dict(color=PALETTE[4], width=3, dash="dot"), "legendgroup": "band", "showlegend": first}
+            for r, first in ((q1, True), (q3, False))
+        ]
+    hover = [
+        f"n = {int(r.n)}<br>median {r.median:.0f}, middle half {r.q1:.0f}–{r.q3:.0f}, range {r.low:.0f}–{r.high:.0f}" if r.n else "no scores yet"
+        for r in spread.itertuples()
+    ]
+    line = dict(
+        type="scatterpolar", name="Room mean", r=mean + mean[:1], theta=labels + labels[:1], mode="lines+markers",
+        line=dict(color=PALETTE[0], width=4), marker=dict(size=12, symbol="circle"), connectgaps=False,
+        customdata=hover + hover[:1], hovertemplate="%{theta}: mean %{r:.0f} / 100<br>%{customdata}<extra></extra>",
+    )
+    layout = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=120, r=120, t=50, b=120),
+        showlegend=True,
+        # Below the labels of the bottom aspect, which sit outside the polar area.
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.16, yanchor="top", font=dict(size=17)),
+        polar=dict(
+            bgcolor="white",
+            radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], tickfont=dict(size=14), angle=67.5, gridcolor="#CCC", linecolor="#999"),
+            angularaxis=dict(tickfont=dict(size=17), direction="clockwise", rotation=90, gridcolor="#CCC", linecolor="#999"),
+        ),
+        paper_bgcolor="white",
+    )
+    return figure([*bands, line], layout)
+
+
+def role_bars(by_role: pd.DataFrame, aspect_titles: Mapping[str, str], *, height: int | None = None) -> go.Figure:
+    """Mean aspect scores per role group: aspects down the side, one bar per group, each
+    group with its own colour and fill pattern, and every value written by its bar.
+
+    `by_role` is what workshop.aspects_by_role() returns (role, n, a column per aspect id);
+    `aspect_titles` maps aspect ids to their titles, in the order to show them.
+    """
+    aspect_ids = [a for a in aspect_titles if a in by_role.columns]
+    labels = [wrap(aspect_titles[a], 22) for a in aspect_ids]
+    height = height or 130 + len(aspect_ids) * (20 + 19 * max(len(by_role), 1))
+    if by_role.empty:
+        return _empty("No role group is large enough to show yet", min(height, 360))
+    traces = []
+    for number, row in enumerate(by_role.itertuples(index=False)):
+        values = [None if pd.isna(getattr(row, a)) else round(float(getattr(row, a)), 1) for a in aspect_ids]
+        colour = PALETTE[number % len(PALETTE)]
+        traces.append(
+            dict(
+                type="bar", orientation="h", name=f"{row.role} (n = {row.n})", x=values, y=labels,
+                text=["no score" if v is None else f"{v:.0f}" for v in values], textposition="outside", textfont=dict(size=15),
+                marker=dict(color=colour, line=dict(color="#1A1A1A", width=1),
+                            pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fgcolor=_pattern_colour(colour), solidity=0.3)),
+                hovertemplate=f"{row.role}<br>%{{y}}: %{{x:.0f}} / 100<extra></extra>", cliponaxis=False,
+            )
+        )
+    layout = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=20, r=60, t=20, b=60),
+        barmode="group",
+        bargap=0.25,
+        showlegend=True,  # even for one group: the legend names it
+        xaxis=dict(range=[0, 108], tickvals=[0, 25, 50, 75, 100], title=dict(text="Mean score (0–100)"), fixedrange=True, gridcolor="#DDD"),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=16)),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=16), traceorder="normal"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return figure(traces, layout)
+
+
+def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, str] | None = None, height: int | None = None) -> go.Figure:
+    """The factors the room disagrees on most: how many gave each rating 1–5, stacked from
+    1 on the left to 5 on the right, each count written in its segment.
+
+    `items` is what workshop.item_disagreement() returns; `scale` the rating labels
+    (default: the eight-aspects instrument's).
+    """
+    if scale is None:
+        from scoring import eight_aspects  # here, so figures stay importable by every scorer
+
+        scale = eight_aspects.instrument().scale
+    shown = items.head(top)
+    height = height or 150 + 74 * max(len(shown), 1)
+    if shown.empty:
+        return _empty("Not enough ratings yet to see where the room disagrees", min(height, 300))
+    labels = [wrap(f"{r.text} ({r.aspect})", 44) for r in shown.itertuples()]
+    traces = []
+    for rating, colour, text_colour in zip(range(1, 6), RATING_COLOURS, RATING_TEXT):
+        counts = [int(c) for c in shown[f"count_{rating}"]]
+        traces.append(
+            dict(
+                type="bar", orientation="h", name=f"{rating} {scale.get(rating, '')}".strip(), x=counts, y=labels,
+                text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="middle",
+                textfont=dict(size=16, color=text_colour), marker=dict(color=colour, line=dict(color="white", width=1.5)),
+                hovertemplate=f"%{{y}}<br>{rating} {scale.get(rating, '')}: %{{x}} people<extra></extra>",
+            )
+        )
+    most = int(shown[[f"count_{r}" for r in range(1, 6)]].sum(axis=1).max())
+    layout = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=20, r=30, t=30, b=60),
+        barmode="stack",
+        bargap=0.3,
+        xaxis=dict(range=[0, most], title=dict(text="Number of people giving each rating"), fixedrange=True, gridcolor="#DDD", dtick=max(1, round(most / 8))),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=16), traceorder="normal"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return figure(traces, layout)

@@ -1,0 +1,388 @@
+"""The workshop pack: one Excel workbook for the whole room.
+
+Summary (the room's aggregates with their spread, where it disagrees most, the room's
+approach ranking), By role (with small groups merged or hidden), the room's tolerance,
+conditions and starting-points profiles, the development plan and risk register agreed
+in the room, every response anonymised, and About (method and sources).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+from io import BytesIO
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, RadarChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.styles import Alignment, Font
+
+from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance, workshop, xlsx
+from scoring.export import APP_NAME
+from scoring.figures import PALETTE
+from scoring.instrument import source_titles
+from scoring.registry import DIAGNOSTICS
+from scoring.workshop import Participant
+
+BOLD = Font(bold=True)
+HEADING = Font(bold=True, size=14)
+CM_PER_ROW = 0.5  # a default row is 15 points, a little over half a centimetre
+
+
+def build_pack(
+    workshop_info: Mapping[str, Any],
+    participants: list[Participant],
+    room_response: Mapping[str, Mapping[str, dict]],
+    *,
+    generated: datetime | None = None,
+) -> bytes:
+    """The .xlsx bytes of the workshop pack.
+
+    `workshop_info`: name, code, diagnostics (ids), roles, created_at. `room_response`: the
+    facilitator's own records, the development plan and risk register agreed in the room.
+    """
+    generated = generated or datetime.now(timezone.utc)
+    diagnostics = list(workshop_info.get("diagnostics") or [])
+    wb = Workbook()
+    _summary(wb.active, workshop_info, participants, diagnostics, generated)
+    _by_role(wb.create_sheet("By role"), participants)
+    if tolerance.ID in diagnostics:
+        _tolerance(wb.create_sheet("Tolerating (room)"), participants)
+    for module, sheet in ((conditions, "Conditions (room)"), (starting_points, "Starting points (room)")):
+        if module.ID in diagnostics:
+            _themes(wb.create_sheet(sheet), module, participants)
+    development_plan.write_sheets(wb, room_response)
+    risks.write_sheets(wb, room_response)
+    _responses(wb.create_sheet("Responses"), participants)
+    _about(wb.create_sheet("About"), diagnostics, generated)
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(value: Any, digits: int = 1) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), digits)
+
+
+def _reserve(top: int, chart) -> int:
+    """The first row below a chart anchored at `top`."""
+    return top + math.ceil(chart.height / CM_PER_ROW) + 2
+
+
+# --- Summary ---------------------------------------------------------------------------
+
+
+def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], diagnostics: list[str], generated: datetime) -> None:
+    ws.title = "Summary"
+    row = xlsx.title(ws, f"{APP_NAME}: workshop pack", f"Generated {generated:%d %B %Y %H:%M} UTC")
+    created = info.get("created_at")
+    facts = [
+        ("Workshop", str(info.get("name") or "")),
+        ("Date", f"{created:%d %B %Y}" if isinstance(created, datetime) else ""),
+        ("Participants joined", len(participants)),
+    ]
+    for label, value in facts:
+        xlsx.put(ws, row, 1, label).font = BOLD
+        xlsx.put(ws, row, 2, value).alignment = Alignment(horizontal="left", vertical="top")
+        row += 1
+
+    counts = workshop.counts(participants, diagnostics)
+    if len(counts):
+        row += 1
+        xlsx.put(ws, row, 1, "How far the room got").font = HEADING
+        row = xlsx.write_table(
+            ws, row + 1, ["Diagnostic", "Started", "Answered everything"],
+            ([r.title, r.started, r.complete] for r in counts.itertuples()), wrap=["Diagnostic"],
+        ) + 2
+
+    if eight_aspects.ID in diagnostics:
+        row = _aspect_spread(ws, row + 1, participants)
+        row = _disagreement(ws, row, participants)
+        row = _ranking(ws, row, participants)
+    xlsx.finish(ws, {1: 56, 2: 10, 3: 10, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 11, 11: 13})
+
+
+def _aspect_spread(ws, top: int, participants: Sequence[Participant]) -> int:
+    spread = workshop.aspect_spread(participants)
+    ws.row_breaks.append(Break(id=top - 1))  # printed, each section starts a page
+    xlsx.put(ws, top, 1, "The eight aspects: the room's scores and their spread (0–100)").font = HEADING
+    xlsx.put(ws, top + 1, 1, "People = participants with a score for the aspect. The middle half of the room lies between the quartiles.")
+    header = top + 2
+    last = xlsx.write_table(
+        ws, header, ["Aspect", "People", "Mean", "Median", "Lower quartile", "Upper quartile", "Lowest", "Highest", "Standard deviation"],
+        (
+            [r.aspect, r.n, _number(r.mean), _number(r.median), _number(r.q1), _number(r.q3), _number(r.low), _number(r.high), _number(r.sd)]
+            for r in spread.itertuples()
+        ),
+        number_formats={h: "0" for h in ("Mean", "Median", "Lower quartile", "Upper quartile", "Lowest", "Highest", "Standard deviation")},
+    )
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.title = "Room mean and middle half (0–100)"
+    chart.style = 26
+    for column in (3, 5, 6):  # mean, lower and upper quartile
+        chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 25
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "b"
+    chart.display_blanks = "gap"  # an aspect nobody scored is not a zero
+    # The mean a solid line, the quartiles dashed, so they differ without colour.
+    for series, (colour, dash, width) in zip(chart.series, (("0072B2", "solid", 38100), ("E69F00", "dash", 19050), ("009E73", "sysDot", 19050))):
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.prstDash = dash
+        series.graphicalProperties.line.width = width
+        series.marker.symbol = "none" if dash != "solid" else "circle"
+    chart.height, chart.width = 13, 24
+    anchor = last + 2
+    ws.add_chart(chart, f"A{anchor}")
+    return _reserve(anchor, chart)
+
+
+def _disagreement(ws, top: int, participants: Sequence[Participant]) -> int:
+    items = workshop.item_disagreement(participants).head(10)
+    ws.row_breaks.append(Break(id=top - 1))
+    xlsx.put(ws, top, 1, "Where the room disagrees most").font = HEADING
+    xlsx.put(ws, top + 1, 1, "Disagreement 0–1: 0 when everyone gives the same rating, 1 when the room splits evenly between 1 and 5.")
+    if items.empty:
+        xlsx.put(ws, top + 2, 1, "Not enough ratings yet: a factor needs two people who rated it.")
+        return top + 4
+    scale = eight_aspects.instrument().scale
+    last = xlsx.write_table(
+        ws, top + 2,
+        ["Factor (aspect)", "Rated by", "Don't know", "Mean rating (1–5)", *(f"{r} {scale[r]}" for r in range(1, 6)), "Standard deviation", "Disagreement (0–1)"],
+        (
+            [f"{r.text} ({r.aspect})", r.n, r.dont_know, _number(r.mean), r.count_1, r.count_2, r.count_3, r.count_4, r.count_5, _number(r.sd), _number(r.disagreement, 2)]
+            for r in items.itertuples()
+        ),
+        number_formats={"Mean rating (1–5)": "0.0", "Standard deviation": "0.0", "Disagreement (0–1)": "0.00"},
+        wrap=["Factor (aspect)"],
+    )
+    return last + 3
+
+
+def _ranking(ws, top: int, participants: Sequence[Participant]) -> int:
+    ranked = workshop.approach_ranking(participants)
+    ws.row_breaks.append(Break(id=top - 1))
+    xlsx.put(ws, top, 1, "Commissioning approaches: the room's ranking").font = HEADING
+    xlsx.put(ws, top + 1, 1, "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend.")
+    if ranked["fit"].isna().all():
+        xlsx.put(ws, top + 2, 1, "No fit yet: nobody has scored an aspect.")
+        return top + 4
+    header = top + 2
+    last = xlsx.write_table(
+        ws, header, ["Approach", "Fit (0–100)", "Rank", "Feasibility", "Desirability", "Chosen by"],
+        ([r.title, _number(r.fit), None if pd.isna(r.rank) else int(r.rank), _number(r.feasibility), _number(r.desirability), r.chosen_by] for r in ranked.itertuples()),
+        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0"}, wrap=["Approach"],
+    )
+    chart = xlsx.bar_chart(ws, title="The room's fit (0–100)", header=header, last=last, label_column=1, value_column=2,
+                           maximum=100, anchor=f"A{last + 2}", size=(12, 20))
+    return _reserve(last + 2, chart)
+
+
+# --- By role -----------------------------------------------------------------------------
+
+
+def _by_role(ws, participants: Sequence[Participant]) -> None:
+    row = xlsx.title(ws, "The eight aspects by role", f"Mean score (0–100) per role group. No group of fewer than {workshop.MIN_GROUP} people is shown.")
+    by_role, note = workshop.aspects_by_role(participants)
+    if note:
+        cell = xlsx.put(ws, row, 1, note)
+        cell.alignment = xlsx.WRAP
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
+        ws.row_dimensions[row].height = 34
+        row += 2
+    if by_role.empty:
+        xlsx.put(ws, row, 1, "No role group is large enough to show.")
+        xlsx.finish(ws, {1: 30})
+        return
+    titles = [a.title for a in eight_aspects.instrument().aspects]
+    header = row
+    last = xlsx.write_table(
+        ws, header, ["Role", "People", *titles],
+        ([r["role"], int(r["n"]), *(_number(r[a]) for a in eight_aspects.ASPECTS)] for _, r in by_role.iterrows()),
+        number_formats={t: "0" for t in titles}, wrap=["Role", *titles],
+    )
+    # Aspects along the axis, one bar per role group.
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "Mean score by role (0–100)"
+    chart.add_data(Reference(ws, min_col=3, max_col=2 + len(titles), min_row=header + 1, max_row=last), from_rows=True, titles_from_data=False)
+    for number, (series, role) in enumerate(zip(chart.series, by_role["role"])):
+        series.tx = SeriesLabel(v=str(role))
+        colour = PALETTE[number % len(PALETTE)].lstrip("#")  # Okabe–Ito, not the spreadsheet's defaults
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = "1A1A1A"
+    chart.set_categories(Reference(ws, min_col=3, max_col=2 + len(titles), min_row=header))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "b"
+    chart.height, chart.width = 11, 26
+    ws.add_chart(chart, f"A{last + 2}")
+    xlsx.finish(ws, {1: 30, 2: 9, **{c: 14 for c in range(3, 3 + len(titles))}})
+
+
+# --- The other diagnostics, for the room ---------------------------------------------
+
+
+def _tolerance(ws, participants: Sequence[Participant]) -> None:
+    inst = tolerance.instrument()
+    row = xlsx.title(ws, f"{inst.title}: the room", "Priority = how often x impact (0–9), the mean over the people who gave both.")
+    gifts = inst.scales["gift"]
+    table = workshop.tolerance_profile(participants)
+    header = row
+    last = xlsx.write_table(
+        ws, header,
+        ["Area", "Priority (0–9)", "People", "How often (0–3)", "Impact (1–3)", "Standard deviation", "Lowest", "Highest", *gifts.values()],
+        (
+            [r.title, _number(r.priority), r.n, _number(r.frequency), _number(r.impact), _number(r.priority_sd), _number(r.priority_low), _number(r.priority_high),
+             *(getattr(r, g) for g in gifts)]
+            for r in table.itertuples()
+        ),
+        number_formats={"Priority (0–9)": "0.0", "How often (0–3)": "0.0", "Impact (1–3)": "0.0", "Standard deviation": "0.0"},
+        wrap=["Area", *gifts.values()],
+    )
+    xlsx.bar_chart(ws, title="The room's priority to stop (0–9)", header=header, last=last, label_column=1, value_column=2,
+                   maximum=9, anchor=f"A{last + 2}", size=(9, 18))
+    xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12})
+
+
+def _themes(ws, module, participants: Sequence[Participant]) -> None:
+    inst = module.instrument()
+    row = xlsx.title(ws, f"{inst.title}: the room", "Theme scores 0–100 over the people who rated the theme.")
+    table = workshop.statement_themes(module, participants)
+    group_column = next(c for c in table.columns if c not in ("theme_id", "title", "n", "mean", "median", "sd", "low", "high"))
+    group_titles = {p.id: p.title for p in inst.parts} if module is conditions else {"profile": "Starting point", "need": "Support need"}
+    header = row
+    last = xlsx.write_table(
+        ws, header, ["Theme", "Part" if module is conditions else "Kind", "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
+        ([r.title, group_titles.get(getattr(r, group_column), ""), _number(r.mean), r.n, _number(r.median), _number(r.sd), _number(r.low), _number(r.high)] for r in table.itertuples()),
+        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")}, wrap=["Theme", "Part", "Kind"],
+    )
+    # On a page of its own when printed, and tall enough for every theme's label to show.
+    if len(table) > 8:
+        ws.row_breaks.append(Break(id=last + 1))
+    chart = xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=3,
+                           maximum=100, anchor=f"A{last + 2}", size=(3 + 1.2 * len(table), 22))
+    chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other theme's name
+    xlsx.finish(ws, {1: 42, 2: 32, 3: 12, 4: 9, 5: 10, 6: 12, 7: 9, 8: 9})
+
+
+# --- Every response, anonymised ------------------------------------------------------------
+
+RESPONSE_HEADERS = [
+    "Participant", "Role", "Diagnostic", "Item id", "Item", "Rating (1–5)", "Weight", "Evidence or impression",
+    "How often (0–3)", "Impact (1–3)", "Whose gift", "Note or evidence", "Other details",
+]
+
+
+def _title(diagnostic_id: str) -> str:
+    module = DIAGNOSTICS.get(diagnostic_id)
+    if module is None:
+        return diagnostic_id
+    return module.instrument().title if hasattr(module, "instrument") else getattr(module, "TITLE", diagnostic_id)
+
+
+def _item_texts() -> dict[str, dict[str, str]]:
+    """Diagnostic id -> item id -> what was asked, in the instruments' order."""
+    aspect_titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
+    return {
+        eight_aspects.ID: {f.id: f.text for f in eight_aspects.instrument().factors},
+        conditions.ID: {i.id: i.text for i in conditions.instrument().items},
+        starting_points.ID: {i.id: i.text for i in starting_points.instrument().items},
+        tolerance.ID: {tolerance.MODE: "Mode", **{tolerance.area_key(a.id): f"{a.title} (\u201c{a.statement}\u201d)" for a in tolerance.instrument().areas}},
+        approaches.ID: {approaches.CHOICE: "Chosen approaches and priorities"},
+        development_plan.ID: {development_plan.aspect_key(a): f"Plan for {t}" for a, t in aspect_titles.items()},
+    }
+
+
+def _item_text(texts: Mapping[str, Mapping[str, str]], diagnostic_id: str, item_id: str) -> str:
+    known = texts.get(diagnostic_id, {}).get(item_id)
+    if known:
+        return known
+    prefixes = {"stakeholder:": "Stakeholder on the map", "action:": "Action in the plan", "risk:": "Risk"}
+    if item_id == "capacity":
+        return "Capacity calculator"
+    return next((text for prefix, text in prefixes.items() if item_id.startswith(prefix)), "")
+
+
+def _flatten(value: Any, names: Mapping[str, str]) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{names.get(k, k)} {_flatten(v, names)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_flatten(v, names) for v in value)
+    return names.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _response_row(record: Mapping[str, Any], names: Mapping[str, str]) -> list[Any]:
+    """The record's fields in the sheet's columns; anything else in "Other details"."""
+    fields = dict(record)
+    rating = fields.pop("rating", "")
+    rating = "Don't know" if rating is None else rating
+    weight = fields.pop("weight", None)
+    basis = eight_aspects.EVIDENCE_BASES.get(fields.pop("basis", None), "")
+    frequency, impact = fields.pop("frequency", None), fields.pop("impact", None)
+    gift = tolerance.instrument().scales["gift"].get(fields.pop("gift", None), "")
+    text = " / ".join(t for t in (fields.pop("note", ""), fields.pop("evidence", "")) if t)
+    other = "; ".join(f"{key}: {_flatten(value, names)}" for key, value in fields.items() if value not in (None, "", [], {}))
+    return [rating if rating != "" else None, weight, basis, frequency, impact, gift, text, other]
+
+
+def _responses(ws, participants: Sequence[Participant]) -> None:
+    row = xlsx.title(
+        ws, "Every response, anonymised",
+        f"One row per answer. Participants are numbered in the order they joined; a role is shown only for a group of {workshop.MIN_GROUP} or more.",
+    )
+    roles = workshop.shown_roles(participants)
+    texts = _item_texts()
+    order = {d: {item: n for n, item in enumerate(items)} for d, items in texts.items()}
+    diagnostic_order = {d: n for n, d in enumerate(DIAGNOSTICS)}
+    names = {a.id: a.title for a in approaches.instrument().approaches} | {p.id: p.title for p in approaches.instrument().priorities}
+    rows = []
+    for p in participants:
+        for diagnostic_id in sorted(p.response, key=lambda d: (diagnostic_order.get(d, len(diagnostic_order)), d)):
+            records = p.response[diagnostic_id] or {}
+            known = order.get(diagnostic_id, {})
+            for item_id in sorted(records, key=lambda i: (known.get(i, len(known)), i)):
+                rows.append([p.label, roles[p.number], _title(diagnostic_id), item_id, _item_text(texts, diagnostic_id, item_id),
+                             *_response_row(records[item_id], names)])
+    last = xlsx.write_table(ws, row, RESPONSE_HEADERS, rows, wrap=["Role", "Diagnostic", "Item", "Note or evidence", "Other details"])
+    for number_column in (6, 7, 9, 10):  # rating, weight, how often, impact: centred, clear of the text beside them
+        for cells in ws.iter_rows(min_row=row + 1, max_row=last, min_col=number_column, max_col=number_column):
+            cells[0].alignment = Alignment(horizontal="center", vertical="top")
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    ws.auto_filter.ref = f"A{row}:M{max(last, row)}"
+    xlsx.finish(ws, {1: 11, 2: 16, 3: 20, 4: 22, 5: 40, 6: 11, 7: 8, 8: 14, 9: 10, 10: 9, 11: 15, 12: 36, 13: 32})
+
+
+# --- About ---------------------------------------------------------------------------------
+
+
+def _about(ws, diagnostics: list[str], generated: datetime) -> None:
+    xlsx.title(ws, "About this workbook")
+    lines = [
+        ("Tool", APP_NAME),
+        ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Purpose", "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."),
+        ("Workshop pack", "The whole room's answers taken together, the plan and risks agreed in the room, and every response anonymised."),
+        ("Aggregation", workshop.METHOD),
+        ("Small groups", workshop.SMALL_GROUP_RULE),
+        ("Anonymity", "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in the order they joined."),
+    ]
+    for diagnostic_id in dict.fromkeys([*diagnostics, development_plan.ID, risks.ID]):
+        if diagnostic_id in DIAGNOSTICS:
+            lines.extend(DIAGNOSTICS[diagnostic_id].about_rows())
+    lines.extend((f"Source {name}", text) for name, text in source_titles().items())
+    last = xlsx.write_table(ws, 3, ["Item", "Detail"], list(dict.fromkeys(lines)), wrap=["Detail"])
+    for row_number in range(4, last + 1):
+        ws.cell(row=row_number, column=1).font = BOLD
+    xlsx.finish(ws, {1: 46, 2: 100})
