@@ -33,5 +33,4 @@ joining = st.query_params.get(JOIN_PARAM) is not None
 sections, default = navigation.sections_for(workshop, joining=joining)
 session.remember_pages(navigation.scripts(sections))
 page = st.navigation(navigation.pages(sections, default))
-session.remember_page(page.url_path)
 page.run()

@@ -20,12 +20,17 @@ screen.join_code_style()
 if present:
     screen.presentation_style()
     st.button("Leave presentation view", key="ws_present_off", on_click=st.session_state.__setitem__, args=(screen.PRESENT_KEY, False), icon=":material/close_fullscreen:")
+    main = st.container()
 else:
     st.title(widgets.plain(workshop["name"]))
-    screen.join_panel(workshop, large=False)
-    screen.controls(token, workshop)
+    side, main = st.columns([1, 3], gap="large")
+    with side:
+        screen.join_panel(workshop, large=False)
+    with main:
+        screen.controls(token, workshop)
 
-st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
+with main:
+    st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
 
 
 @st.fragment(run_every=screen.REFRESH_SECONDS)
@@ -41,7 +46,7 @@ def live() -> None:
             st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
     if not current["results_visible"]:
         st.info(
-            f"Results are hidden so early answers do not steer the room. {len(people)} joined so far. "
+            "Results are hidden so early answers do not steer the room. "
             "Reveal them when you are ready to discuss.",
             icon=":material/visibility_off:",
         )
@@ -51,7 +56,8 @@ def live() -> None:
     screen.show_view(st.session_state[screen.VIEW_KEY], people, large=present)
 
 
-live()
+with main:
+    live()
 
 if not present:
     with st.expander("Your private facilitator link"):

@@ -329,11 +329,12 @@ class Store:
             )
         wait = self.join_wait(client)
         if wait:
-            raise JoinError(f"Too many wrong codes from here. Wait {_seconds(wait)}, then try again.")
+            raise JoinError(f"Too many wrong codes have been tried lately. Wait {_seconds(wait)}, then try again.")
         with self.engine.begin() as conn:
             found = conn.execute(select(workshops).where(workshops.c.code == normalised)).first()
             if found is None or _aware(found.expires_at) < _now():
-                _count_failure(conn, token_hash(client))  # committed: the wrong guess must count
+                for key in (token_hash(client), EVERYONE):  # committed: a wrong guess must count
+                    _count_failure(conn, key)
                 found = None
         if found is None:
             raise JoinError(
@@ -354,14 +355,19 @@ class Store:
             return _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role)
 
     def join_wait(self, client: str = "unknown") -> int:
-        """Seconds this client must wait before its next join code is checked."""
+        """Seconds before this client's next join code is checked. Wrong codes are also
+        counted for everyone together, with a larger allowance: a client address can be
+        forged, and this keeps guessing slow even then."""
+        limits = {token_hash(client): FREE_WRONG_CODES, EVERYONE: FREE_WRONG_CODES_EVERYONE}
         with self.engine.connect() as conn:
-            row = conn.execute(select(join_failures).where(join_failures.c.client == token_hash(client))).first()
-        if row is None or row.failures < FREE_WRONG_CODES:
-            return 0
-        last = _aware(row.last_failure)
-        delay = min(2 ** (row.failures - FREE_WRONG_CODES), MAX_JOIN_WAIT_SECONDS)
-        return max(0, math.ceil(delay - (_now() - last).total_seconds()))
+            rows = conn.execute(select(join_failures).where(join_failures.c.client.in_(limits))).all()
+        waits = [0]
+        for row in rows:
+            free = limits[row.client]
+            if row.failures >= free and _now() - _aware(row.last_failure) <= FAILURE_MEMORY:
+                delay = min(2 ** (row.failures - free), MAX_JOIN_WAIT_SECONDS)
+                waits.append(math.ceil(delay - (_now() - _aware(row.last_failure)).total_seconds()))
+        return max(waits)
 
     def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None) -> None:
         """Reveal or hide results, close or reopen: facilitator only (PermissionError)."""
@@ -428,6 +434,8 @@ class JoinError(ValueError):
 
 RETENTION_DAYS = 90
 FREE_WRONG_CODES = 5  # typos are free; after these each wrong code doubles the wait
+FREE_WRONG_CODES_EVERYONE = 100  # the same across all clients together
+EVERYONE = "everyone"
 MAX_JOIN_WAIT_SECONDS = 60
 FAILURE_MEMORY = timedelta(minutes=15)  # a client's count restarts after this quiet spell
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread

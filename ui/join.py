@@ -17,7 +17,8 @@ NO_ROLE = "Prefer not to say"
 
 def client() -> str:
     """Who is guessing codes, for slowing down repeated wrong guesses."""
-    return st.context.ip_address or "unknown"
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
 
 
 def pending_code() -> str | None:

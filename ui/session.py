@@ -7,6 +7,7 @@ closed browser loses nothing: the resume link brings them back.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -124,13 +125,6 @@ def delete(diagnostic_id: str, item_id: str) -> None:
         store().delete_answer(current, diagnostic_id, item_id)
 
 
-PAGE_KEY = "page_url_path"
-
-
-def remember_page(url_path: str) -> None:
-    st.session_state[PAGE_KEY] = url_path
-
-
 def resume_url() -> str | None:
     """The app's root with the token: a root link opens cleanly even on a server that has
     just restarted (a deep link can meet Streamlit's "page not found" pop-up then)."""
@@ -180,8 +174,8 @@ def page_link(path: str, **kwargs) -> None:
 
 
 def app_root() -> str:
-    url = st.context.url or ""
-    page_path = st.session_state.get(PAGE_KEY) or ""
-    if page_path and url.endswith("/" + page_path):
-        url = url[: -len(page_path)]
-    return url.rstrip("/")
+    """The app's address without any page path. st.context.url is the address the tab
+    first opened, which may be another page's (a tab changes page without reconnecting)."""
+    parts = urlsplit(st.context.url or "")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base}" if base else "")

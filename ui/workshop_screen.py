@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from scoring import conditions, eight_aspects, figures, starting_points, tolerance
+from scoring import conditions, eight_aspects, figures, starting_points, tolerance, workshop_setup
 from scoring import workshop as room
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, normalise_join_code, show_join_code  # noqa: F401 (the page uses them)
@@ -56,22 +56,21 @@ def views(workshop: dict) -> list[str]:
 
 
 def join_panel(workshop: dict, *, large: bool) -> None:
+    """The code, the QR code and the link, stacked to sit beside the chart."""
     code = show_join_code(workshop["code"])
     url = join_url(workshop["code"])
-    text, picture = st.columns([3, 1] if large else [4, 1], vertical_alignment="center")
-    with text:
-        st.markdown(f"Join on your phone: scan the code, or go to **{widgets.plain(session.app_root())}** and type")
-        st.markdown(f"<p class='join-code' aria-label='Join code {' '.join(code)}'>{code}</p>", unsafe_allow_html=True)
-        st.caption(f"Join link: {url}")
-    with picture:
-        st.image(qr_png(url), caption="Scan to join", width=260 if large else 180, alt=f"QR code of the join link {url}")
+    st.markdown(f"**Join on your phone**: scan the code, or go to {widgets.plain(session.app_root())} and type")
+    with st.container(key="join_code"):
+        st.markdown(code)
+    st.image(qr_png(url), width=300 if large else 220, alt=f"QR code of the join link {url}")
+    st.caption(f"Join link: {url}")
 
 
 def controls(token: str, workshop: dict) -> None:
     def toggle(**change) -> None:
         session.store().set_workshop(token, **change)
 
-    reveal, close, present, pack = st.columns(4)
+    reveal, close, present, pack = st.columns(4, vertical_alignment="center")
     if workshop["results_visible"]:
         reveal.button("Hide results", key="ws_hide", on_click=toggle, kwargs={"results_visible": False}, icon=":material/visibility_off:", width="stretch")
     else:
@@ -96,11 +95,15 @@ def controls(token: str, workshop: dict) -> None:
 def counts(people: list[room.Participant], workshop: dict) -> None:
     answered = sum(1 for p in people if any(p.response.values()))
     table = room.counts(people, workshop["diagnostics"])
-    columns = st.columns(2 + len(table))
-    columns[0].metric("Joined", len(people))
-    columns[1].metric("Answered something", answered)
-    for column, row in zip(columns[2:], table.itertuples()):
-        column.metric(row.title, f"{row.started} started", f"{row.complete} finished", delta_color="off", delta_arrow="off")
+    joined, started, detail = st.columns([1, 1, 4], vertical_alignment="center")
+    joined.metric("Joined", len(people))
+    started.metric("Answered something", answered)
+    detail.caption(
+        "  \n".join(
+            f"**{workshop_setup.TITLES[row.diagnostic_id].split(' (')[0]}**: {row.started} started, {row.complete} finished"
+            for row in table.itertuples()
+        )
+    )
 
 
 def show_view(view: str, people: list[room.Participant], *, large: bool) -> None:
@@ -142,11 +145,14 @@ def show_view(view: str, people: list[room.Participant], *, large: bool) -> None
 def presentation_style() -> None:
     """Large type and nothing else on the projector: no sidebar, no header."""
     st.html(
-        "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header{display:none}"
-        ".block-container{padding-top:1rem;max-width:100%} .stApp{font-size:1.35rem}"
-        ".join-code{font-size:2.4rem}</style>"
+        "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],[data-testid=stHeader]{display:none !important}"
+        ".block-container{padding-top:1.5rem !important;max-width:100% !important} .stApp{font-size:1.35rem}"
+        ".st-key-join_code p{font-size:2.6rem !important}</style>"
     )
 
 
 def join_code_style() -> None:
-    st.html("<style>.join-code{font-size:4rem;font-weight:700;letter-spacing:.25em;margin:0;line-height:1.1}</style>")
+    st.html(
+        "<style>.st-key-join_code p{font-size:3rem !important;font-weight:700;letter-spacing:.1em;white-space:nowrap;"
+        "line-height:1.1;margin:0;font-family:'Source Code Pro',monospace}</style>"
+    )

@@ -63,15 +63,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """A real Streamlit server with its own empty data directory."""
-    port = _free_port()
-    data_dir = tmp_path_factory.mktemp("e2e-data")
+def start_server(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` with its own data directory; returns (process, url) once healthy."""
+    port = port or _free_port()
     log_path = data_dir / "streamlit.log"
     env = {**os.environ, "COMMISSIONING_DATA_DIR": str(data_dir)}
     env.pop("COMMISSIONING_DATABASE_URL", None)
-    with open(log_path, "w") as log:
+    with open(log_path, "a") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -87,18 +85,27 @@ def app_url(tmp_path_factory):
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return server, url
         except OSError:
             time.sleep(0.3)
-    else:
-        server.kill()
-        raise RuntimeError(f"Streamlit did not start:\n{log_path.read_text()}")
-    yield url
+    server.kill()
+    raise RuntimeError(f"Streamlit did not start:\n{log_path.read_text()}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
     try:
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """A real Streamlit server with its own empty data directory."""
+    server, url = start_server(tmp_path_factory.mktemp("e2e-data"))
+    yield url
+    stop_server(server)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -110,10 +117,14 @@ def warm_up_app(app_url, browser):
     "Page not found" modal over the right page (streamlit/streamlit#9992). That is
     Streamlit's, not this app's, and would make whichever test runs first flaky.
     """
+    warm_up(browser, app_url)
+
+
+def warm_up(browser, url: str) -> None:
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(app_url)
+        page.goto(url)
         page.get_by_role("heading", name="Commissioning Diagnostics").first.wait_for(timeout=60_000)
         wait_for_app(page)
     finally:

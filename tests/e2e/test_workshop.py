@@ -1,0 +1,215 @@
+"""A workshop in real browsers: a facilitator on a 1920x1080 shared screen and several
+participants on phones, each in its own browser context (its own cookies and session).
+
+Expected figures come from the scoring API for the same answers, never written in."""
+
+from __future__ import annotations
+
+import math
+import re
+import signal
+from io import BytesIO
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from conftest import TIMEOUT, click_rating, key, open_app, rating_value, start_server, stop_server, wait_for_app, warm_up
+from scoring import eight_aspects
+from scoring import workshop as room
+
+SCREEN = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+# Three participants rate two factors; the first two share a role, the third gives none.
+PARTICIPANTS = [
+    ("Finance", [("sd_one_place", "Strongly enables"), ("sd_wellbeing_system", "Constrains")]),
+    ("Finance", [("sd_one_place", "Strongly constrains"), ("sd_wellbeing_system", "Enables")]),
+    (None, [("sd_one_place", "Enables"), ("sd_wellbeing_system", "Don't know")]),
+]
+
+
+def token_in(url: str) -> str:
+    return parse_qs(urlparse(url).query)["r"][0]
+
+
+def create_workshop(page, app_url: str, name: str) -> str:
+    """Set up a workshop (the default diagnostics) and return its join code as shown."""
+    open_app(page, f"{app_url}/run-workshop", key("ws_name") + " input")
+    page.locator(key("ws_name") + " input").fill(name)
+    page.get_by_role("button", name="Create the workshop").click()
+    code = page.locator(".st-key-join_code")
+    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$"), timeout=TIMEOUT)
+    wait_for_app(page)
+    return code.inner_text()
+
+
+def join(page, app_url: str, code: str, role: str | None) -> None:
+    """Arrive by the join link (what the QR code holds), pick a role, join."""
+    open_app(page, f"{app_url}/?join={code}", page.get_by_text("Workshop found"))
+    if role:
+        page.locator(key("join_role")).get_by_test_id("stRadioOption").filter(has_text=re.compile(rf"^\s*{role}\s*$")).click()
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_text("Carry on later")).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"[?&]r=[A-Za-z0-9_-]{20,}"), timeout=TIMEOUT)
+    wait_for_app(page)
+
+
+def answer(page, ratings: list[tuple[str, str]]) -> None:
+    page.locator(key("wp_eight_aspects")).get_by_role("link").first.click()
+    for item_id, label in ratings:
+        expect(page.locator(key(f"ea_rating_{item_id}")).get_by_test_id("stRadioOption").first).to_be_visible(timeout=TIMEOUT)
+        click_rating(page, item_id, label)
+        wait_for_app(page)
+
+
+def joined_metric(page):
+    return page.get_by_test_id("stMetric").filter(has_text="Joined").get_by_test_id("stMetricValue")
+
+
+def expected_room_means() -> list[float | None]:
+    people = [
+        room.Participant(number=n, role=role, response={"eight_aspects": {i: {"rating": rating_value(label)} for i, label in ratings}})
+        for n, (role, ratings) in enumerate(PARTICIPANTS, start=1)
+    ]
+    means = room.aspect_spread(people)["mean"]
+    return [None if math.isnan(v) else round(v, 1) for v in means]
+
+
+def radar_has_trace_with(page, expected: list) -> None:
+    page.wait_for_function(
+        """expected => {
+            const plot = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+            if (!plot || !plot.data) return false;
+            const want = JSON.stringify(expected);
+            return plot.data.some(t => t.r && JSON.stringify(Array.from(t.r).slice(0, expected.length).map(
+                v => v === null ? null : Math.round(v * 10) / 10)) === want);
+        }""",
+        arg=expected,
+        timeout=TIMEOUT,
+    )
+
+
+def test_a_facilitator_and_three_participants_run_a_workshop(browser, app_url):
+    screen_context = browser.new_context(viewport=SCREEN, accept_downloads=True)
+    screen = screen_context.new_page()
+    code = create_workshop(screen, app_url, "Away day")
+    expect(screen.get_by_role("img", name=re.compile("QR code"))).to_be_visible(timeout=TIMEOUT)
+    expect(joined_metric(screen)).to_have_text("0", timeout=TIMEOUT)
+    facilitator_url = screen.url
+
+    phones = []
+    for role, ratings in PARTICIPANTS:
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        phone = context.new_page()
+        join(phone, app_url, code, role)
+        answer(phone, ratings)
+        phones.append((context, phone))
+
+    # The shared screen counts them by itself: no reload, no click.
+    expect(joined_metric(screen)).to_have_text("3", timeout=TIMEOUT)
+    expect(screen.get_by_text("Results are hidden")).to_be_visible()
+    expect(screen.get_by_test_id("stPlotlyChart")).to_have_count(0)
+
+    screen.get_by_role("button", name="Reveal results").click()
+    radar_has_trace_with(screen, expected_room_means())
+    screen.get_by_role("button", name="Hide results").click()
+    expect(screen.get_by_test_id("stPlotlyChart")).to_have_count(0, timeout=TIMEOUT)
+    expect(screen.get_by_text("Results are hidden")).to_be_visible(timeout=TIMEOUT)
+
+    # A participant's browser: its own link shows its own page, never the screen, and
+    # the facilitator's page address without the facilitator's token shows nothing.
+    _, phone = phones[0]
+    phone.goto(app_url + "/?" + urlparse(phone.url).query)
+    expect(phone.get_by_text("Carry on later")).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(phone)
+    expect(phone.get_by_role("button", name="Reveal results")).to_have_count(0)
+    expect(phone.get_by_text("Joined", exact=True)).to_have_count(0)
+    assert token_in(phone.url) != token_in(facilitator_url)
+
+    with screen.expect_download() as download:
+        screen.get_by_role("button", name="Download the workshop pack").click()
+    workbook = load_workbook(BytesIO(open(download.value.path(), "rb").read()))
+    responses = workbook["Responses"]
+    given = sum(len(ratings) for _, ratings in PARTICIPANTS)
+    labels = [row[0] for row in responses.iter_rows(values_only=True) if row and isinstance(row[0], str) and re.fullmatch(r"P\d\d", row[0])]
+    assert len(labels) == given and set(labels) == {"P01", "P02", "P03"}
+    for context, _ in phones:
+        context.close()
+    screen_context.close()
+
+
+def test_answers_survive_the_server_being_killed(browser, tmp_path):
+    """SIGKILL the server mid-workshop: every answer saved is there after a restart, and a
+    participant's link carries on."""
+    data_dir = tmp_path / "durable"
+    data_dir.mkdir()
+    server, url = start_server(data_dir)
+    try:
+        warm_up(browser, url)
+        context = browser.new_context(viewport=PHONE)
+        screen = context.new_page()
+        code = create_workshop(screen, url, "Durable")
+        phone = context.new_page()
+        # A second page of the same browser would share cookies; the app keys on the
+        # link's token, so joining here is a separate participant.
+        join(phone, url, code, None)
+        ratings = [("sd_one_place", "Enables"), ("sd_wellbeing_system", "Strongly constrains")]
+        answer(phone, ratings)
+        resume = f"{url}/?r={token_in(phone.url)}"
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+        context.close()
+
+        server, url = start_server(data_dir, port=int(urlparse(url).port))
+        warm_up(browser, url)
+        context = browser.new_context(viewport=PHONE)
+        phone = context.new_page()
+        open_app(phone, resume, phone.get_by_text("Carry on later"))
+        expect(phone.locator(key("wp_eight_aspects"))).to_contain_text(f"{len(ratings)} of", timeout=TIMEOUT)
+        phone.locator(key("wp_eight_aspects")).get_by_role("link").first.click()
+        for item_id, label in ratings:
+            radio = phone.locator(key(f"ea_rating_{item_id}")).locator("input[type=radio]")
+            options = [*eight_aspects.instrument().scale.values(), eight_aspects.instrument().dont_know]
+            expect(radio.nth(options.index(label))).to_be_checked(timeout=TIMEOUT)
+        context.close()
+    finally:
+        stop_server(server)
+
+
+def test_workshop_pages_pass_axe_on_phone_and_shared_screen(browser, app_url):
+    """axe on every workshop page as people see it: set-up and joining, the participant's
+    pages at phone width, and the shared screen hidden, revealed and in presentation."""
+    from test_accessibility import open_all_expanders, serious_violations
+
+    failures = []
+    screen_context = browser.new_context(viewport=SCREEN)
+    screen = screen_context.new_page()
+    open_app(screen, f"{app_url}/run-workshop", key("ws_name") + " input")
+    failures.append(serious_violations(screen, "run a workshop"))
+    code = create_workshop(screen, app_url, "Accessible workshop")
+    failures.append(serious_violations(screen, "shared screen, results hidden"))
+
+    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context.new_page()
+    open_app(phone, f"{app_url}/join", phone.get_by_role("button", name="Find the workshop"))
+    failures.append(serious_violations(phone, "join page at 390 px"))
+    open_app(phone, f"{app_url}/?join={code}", phone.get_by_text("Workshop found"))
+    failures.append(serious_violations(phone, "join page with a workshop found, 390 px"))
+    join(phone, app_url, code, "Finance")
+    failures.append(serious_violations(phone, "participant's workshop page, 390 px"))
+    answer(phone, PARTICIPANTS[0][1])
+    failures.append(serious_violations(phone, "eight aspects in a workshop, 390 px"))
+
+    screen.get_by_role("button", name="Reveal results").click()
+    expect(screen.get_by_test_id("stPlotlyChart")).to_have_count(1, timeout=TIMEOUT)
+    open_all_expanders(screen)
+    failures.append(serious_violations(screen, "shared screen, results revealed"))
+    screen.get_by_role("button", name="Presentation view").click()
+    expect(screen.get_by_role("button", name="Leave presentation view")).to_be_visible(timeout=TIMEOUT)
+    failures.append(serious_violations(screen, "shared screen, presentation view"))
+    phone_context.close()
+    screen_context.close()
+    failures = [f for f in failures if f]
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)

@@ -1,0 +1,157 @@
+"""Workshop pages through AppTest: set up, join by code, answer, the shared screen and
+its controls, and what a participant's link cannot do."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring.store import Store, show_join_code
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def token_of(at: AppTest) -> str:
+    value = at.query_params["r"]
+    return value[0] if isinstance(value, list) else value
+
+
+def create(name="Away day", diagnostics=None) -> AppTest:
+    at = app()
+    at.switch_page("pages/workshop_new.py").run()
+    at.text_input(key="ws_name").input(name)
+    if diagnostics is not None:
+        at.multiselect(key="ws_diagnostics").set_value(diagnostics)
+    next(b for b in at.button if b.label == "Create the workshop").click().run()
+    assert not at.exception
+    return at
+
+
+def join(code: str, role: str | None = None) -> AppTest:
+    at = app(join=code)
+    assert not at.exception
+    if role:
+        at.radio(key="join_role").set_value(role)
+    next(b for b in at.button if b.label == "Join").click().run()
+    assert not at.exception
+    # The tab now holds the participant's link; open it as the next page load does.
+    # (AppTest keeps asking for the join page by its old address after the navigation
+    # has changed under it, so a fresh run stands in for that reload.)
+    return app(r=token_of(at))
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_creating_a_workshop_opens_its_shared_screen_with_code_and_qr():
+    at = create("Children's commissioning away day")
+    assert at.title[0].value == "Children's commissioning away day"
+    workshop = Store().workshop(token_of(at))
+    assert workshop["kind"] == "facilitator"
+    shown = show_join_code(workshop["code"])
+    assert any(shown in m.value for m in at.markdown)
+    assert at.get("image"), "the QR code is drawn"
+    assert metric(at, "Joined") == "0"
+    assert any("Results are hidden" in i.value for i in at.info)
+
+
+def test_an_empty_name_is_refused_and_no_workshop_is_made():
+    at = app()
+    at.switch_page("pages/workshop_new.py").run()
+    next(b for b in at.button if b.label == "Create the workshop").click().run()
+    assert "name is empty" in at.error[0].value
+    assert "r" not in at.query_params
+
+
+def test_a_participant_joins_from_the_link_picks_a_role_and_sees_only_the_workshop():
+    facilitator = create(diagnostics=["tolerance"])
+    code = Store().workshop(token_of(facilitator))["code"]
+    at = join(show_join_code(code), role="Finance")
+    assert at.title[0].value == "Away day"
+    assert "as Finance" in at.caption[0].value
+    links = [str(link.proto.page) for link in at.get("page_link")]
+    assert links and set(links) == {"tolerating"}
+    me = Store().workshop(token_of(at))
+    assert (me["kind"], me["role"]) == ("participant", "Finance")
+
+
+@pytest.mark.parametrize("typed, message", [("nonsense", "not a join code"), ("ABCD-2345", "No workshop has that code")])
+def test_a_wrong_code_gets_a_clear_message_and_nothing_is_created(typed, message):
+    at = app()
+    at.switch_page("pages/join.py").run()
+    at.text_input(key="join_code").input(typed)
+    next(b for b in at.button if b.label == "Find the workshop").click().run()
+    assert message in at.error[0].value
+    assert "r" not in at.query_params
+
+
+def test_answers_reach_the_shared_screen_hidden_until_revealed():
+    facilitator = create(diagnostics=["eight_aspects"])
+    code = Store().workshop(token_of(facilitator))["code"]
+    for rating in (1, 3, 5):
+        participant = join(code)
+        participant.switch_page("pages/eight_aspects.py").run()
+        participant.radio(key="ea_rating_sd_one_place").set_value(rating).run()
+        assert not participant.exception
+    facilitator.run()
+    assert metric(facilitator, "Joined") == "3"
+    assert not facilitator.get("plotly_chart")
+    next(b for b in facilitator.button if b.label == "Reveal results").click().run()
+    assert facilitator.get("plotly_chart"), "the room's radar once revealed"
+    assert Store().workshop(token_of(facilitator))["results_visible"] is True
+    next(b for b in facilitator.button if b.label == "Hide results").click().run()
+    assert not facilitator.get("plotly_chart")
+
+
+def test_presentation_view_shows_only_the_chart_under_discussion():
+    facilitator = create(diagnostics=["eight_aspects"])
+    next(b for b in facilitator.button if b.label == "Reveal results").click().run()
+    next(b for b in facilitator.button if b.label == "Presentation view").click().run()
+    assert not facilitator.title and not facilitator.metric
+    assert len(facilitator.get("plotly_chart")) == 1
+    next(b for b in facilitator.button if b.label == "Leave presentation view").click().run()
+    assert facilitator.title
+
+
+def test_a_closed_workshop_refuses_answers_and_says_so():
+    facilitator = create(diagnostics=["eight_aspects"])
+    code = Store().workshop(token_of(facilitator))["code"]
+    participant = join(code)
+    next(b for b in facilitator.button if b.label == "Close to new answers").click().run()
+    participant.run()
+    assert any("closed" in w.value for w in participant.warning)
+    participant.switch_page("pages/eight_aspects.py").run()
+    participant.radio(key="ea_rating_sd_one_place").set_value(4).run()
+    assert Store().answers(token_of(participant), "eight_aspects") == {}
+    assert any("closed" in t.value for t in participant.toast), [t.value for t in participant.toast]
+
+
+def test_a_participant_link_opens_the_participant_page_never_the_shared_screen():
+    facilitator = create()
+    code = Store().workshop(token_of(facilitator))["code"]
+    participant_token = token_of(join(code))
+    at = app(r=participant_token)
+    assert at.title[0].value == "Away day"
+    assert not at.metric and not at.get("image")
+    assert not [b for b in at.button if b.label in ("Reveal results", "Download the workshop pack")]
+
+
+def test_the_facilitator_deletes_the_workshop_after_typing_its_code():
+    facilitator = create()
+    token = token_of(facilitator)
+    code = Store().workshop(token)["code"]
+    participant = token_of(join(code))
+    delete = next(b for b in facilitator.button if b.label == "Delete the workshop and all its answers")
+    assert delete.disabled
+    facilitator.text_input(key="ws_delete_confirm").input(show_join_code(code).lower()).run()
+    next(b for b in facilitator.button if b.label == "Delete the workshop and all its answers").click().run()
+    assert Store().workshop(token) is None and not Store().exists(participant)
+    assert facilitator.title[0].value == "Commissioning Diagnostics"
