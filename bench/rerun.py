@@ -40,7 +40,7 @@ def median_rerun_ms(at: AppTest, change, runs: int) -> float:
 def app_on(page: str) -> AppTest:
     """The app with a self-check half answered, showing `page`."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     for n, item_id in enumerate(["sd_one_place", "sd_wellbeing_system", "sd_funding_coherence", "sd_joint_commissioning"]):
         at.radio(key=f"ea_rating_{item_id}").set_value(n % 5 + 1).run()
     at.switch_page(page).run()
@@ -76,12 +76,12 @@ def change_slider(at: AppTest, run: int) -> None:
 
 
 PAGES = {
-    "self_check": ("pages/eight_aspects.py", change_rating),
-    "approaches": ("pages/approaches.py", change_priorities),
-    "plan": ("pages/plan.py", change_classification),
-    "tolerance": ("pages/tolerance.py", change_frequency),
-    "conditions": ("pages/conditions.py", change_condition),
-    "starting_points": ("pages/starting_points.py", change_starting_point),
+    "self_check": ("views/eight_aspects.py", change_rating),
+    "approaches": ("views/approaches.py", change_priorities),
+    "plan": ("views/plan.py", change_classification),
+    "tolerance": ("views/tolerance.py", change_frequency),
+    "conditions": ("views/conditions.py", change_condition),
+    "starting_points": ("views/starting_points.py", change_starting_point),
 }
 
 

@@ -76,7 +76,7 @@ def main() -> None:
         os.environ["COMMISSIONING_DATABASE_URL"] = args.database_url
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/workshop_new.py").run()
+    at.switch_page("views/workshop_new.py").run()
     at.text_input(key="ws_name").input("Benchmark room")
     next(b for b in at.button if b.label == "Create the workshop").click().run()
     token = at.query_params["r"]

@@ -10,7 +10,7 @@ from scoring import eight_aspects
 from scoring.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-PAGES = ["pages/home.py", "pages/eight_aspects.py", "pages/results.py"]
+PAGES = ["views/home.py", "views/eight_aspects.py", "views/results.py"]
 
 
 def app() -> AppTest:
@@ -37,7 +37,7 @@ def test_home_says_what_it_is_for_and_offers_the_self_check():
 
 def test_answering_changes_the_scores_and_is_saved():
     at = app().run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     assert metric(at, "Room for manoeuvre") == "–"
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
     assert metric(at, "Room for manoeuvre") == "100"
@@ -58,7 +58,7 @@ def test_answering_changes_the_scores_and_is_saved():
 
 def test_dont_know_counts_and_leaves_score_alone():
     at = app().run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     at.radio(key="ea_rating_sd_one_place").set_value(4).run()
     at.radio(key="ea_rating_sd_wellbeing_system").set_value("dont_know").run()
     assert metric(at, "Room for manoeuvre") == "75"
@@ -67,14 +67,14 @@ def test_dont_know_counts_and_leaves_score_alone():
 
 def test_answers_survive_switching_page_and_aspect():
     at = app().run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     at.radio(key="ea_rating_sd_one_place").set_value(1).run()
     at.button(key="ea_next").click().run()
     assert at.selectbox(key="ea_aspect").value == "relationships"
     at.radio(key="ea_rating_rel_provider_trust").set_value(4).run()
-    at.switch_page("pages/results.py").run()
+    at.switch_page("views/results.py").run()
     assert metric(at, "Factors answered") == "2 of 40"
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     assert at.selectbox(key="ea_aspect").value == "relationships"  # back where they were
     assert at.radio(key="ea_rating_rel_provider_trust").value == 4
     at.selectbox(key="ea_aspect").set_value("system_design").run()
@@ -83,7 +83,7 @@ def test_answers_survive_switching_page_and_aspect():
 
 def test_resume_link_brings_answers_back_in_a_new_session():
     first = app().run()
-    first.switch_page("pages/eight_aspects.py").run()
+    first.switch_page("views/eight_aspects.py").run()
     first.radio(key="ea_rating_sd_one_place").set_value(4).run()
     token = first.query_params["r"]
     token = token[0] if isinstance(token, list) else token
@@ -93,7 +93,7 @@ def test_resume_link_brings_answers_back_in_a_new_session():
     returning.run()
     assert not returning.warning
     assert any(token in code.value for code in returning.code)  # the link is shown on home
-    returning.switch_page("pages/eight_aspects.py").run()
+    returning.switch_page("views/eight_aspects.py").run()
     assert returning.radio(key="ea_rating_sd_one_place").value == 4
 
 
@@ -105,15 +105,15 @@ def test_unknown_or_tampered_token_gets_a_clear_message_and_a_fresh_start(bad):
     assert not at.exception
     assert "not recognised" in at.warning[0].value
     assert "r" not in at.query_params
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     assert "0 of 40" in at.get("progress")[0].proto.text
 
 
 def test_results_page_offers_the_download_built_on_click():
     at = app().run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
-    at.switch_page("pages/results.py").run()
+    at.switch_page("views/results.py").run()
     button = at.get("download_button")
     assert len(button) == 1
     assert "Strongly enables" in " ".join(m.value for m in at.markdown)
@@ -134,13 +134,13 @@ def test_an_invalid_instrument_stops_the_app_with_a_clear_message(tmp_path, monk
 
 def test_details_toggle_is_remembered_and_summarises_when_hidden():
     at = app().run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     assert not [r for r in at.radio if r.key.startswith("ea_weight_")]
     at.toggle(key="ea_details").set_value(True).run()
     at.radio(key="ea_weight_sd_one_place").set_value(0).run()
     at.radio(key="ea_basis_sd_one_place").set_value("evidence").run()
-    at.switch_page("pages/results.py").run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/results.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     assert at.toggle(key="ea_details").value is True
     assert at.radio(key="ea_weight_sd_one_place").value == 0
     at.toggle(key="ea_details").set_value(False).run()

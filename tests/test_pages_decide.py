@@ -20,13 +20,13 @@ def token_of(at: AppTest) -> str:
 def answered() -> AppTest:
     """A session that has answered the system-design factors of the self-check."""
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/eight_aspects.py").run()
+    at.switch_page("views/eight_aspects.py").run()
     for item_id, rating in [("sd_one_place", 1), ("sd_wellbeing_system", 2), ("sd_funding_coherence", 5), ("sd_joint_commissioning", 4)]:
         at.radio(key=f"ea_rating_{item_id}").set_value(rating).run()
     return at
 
 
-@pytest.mark.parametrize("page", ["pages/approaches.py", "pages/plan.py", "pages/risks.py"])
+@pytest.mark.parametrize("page", ["views/approaches.py", "views/plan.py", "views/risks.py"])
 def test_new_pages_render_without_answers(page):
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page(page).run()
@@ -35,7 +35,7 @@ def test_new_pages_render_without_answers(page):
 
 def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
     at = answered
-    at.switch_page("pages/approaches.py").run()
+    at.switch_page("views/approaches.py").run()
     assert not at.exception
     assert any("Based on 4 of 40" in c.value for c in at.caption)
     at.button_group(key="ap_priorities").set_value(["lower_cost"]).run()
@@ -52,7 +52,7 @@ def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
 
     at.button(key="ap_add_risks").click().run()
     assert "suggested risk(s) added" in at.success[0].value
-    at.switch_page("pages/risks.py").run()
+    at.switch_page("views/risks.py").run()
     assert not at.exception
     assert not [b for b in at.button if b.key == "rk_add_suggested"]  # all suggestions already in
     assert any("are in the register" in c.value for c in at.caption)
@@ -60,16 +60,16 @@ def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
 
 def test_choice_survives_leaving_and_coming_back(answered):
     at = answered
-    at.switch_page("pages/approaches.py").run()
+    at.switch_page("views/approaches.py").run()
     at.multiselect(key="ap_chosen").set_value(["disruptive"]).run()
-    at.switch_page("pages/home.py").run()
-    at.switch_page("pages/approaches.py").run()
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/approaches.py").run()
     assert at.multiselect(key="ap_chosen").value == ["disruptive"]
 
 
 def test_plan_starts_from_the_self_check_and_saves_edits(answered):
     at = answered
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     assert at.multiselect(key="pl_holds_system_design").value == ["sd_one_place", "sd_wellbeing_system"]
     assert at.multiselect(key="pl_supports_system_design").value == ["sd_funding_coherence", "sd_joint_commissioning"]
     at.radio(key="pl_class_system_design_sd_one_place").set_value("influenceable").run()
@@ -77,8 +77,8 @@ def test_plan_starts_from_the_self_check_and_saves_edits(answered):
     saved = Store().response(token_of(at))["development_plan"]["aspect:system_design"]
     assert saved["classes"] == {"sd_one_place": "influenceable"}
     assert saved["boost"] == ["sd_joint_commissioning"]
-    at.switch_page("pages/results.py").run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/results.py").run()
+    at.switch_page("views/plan.py").run()
     assert at.radio(key="pl_class_system_design_sd_one_place").value == "influenceable"
 
 
@@ -95,7 +95,7 @@ def _fill_action_form(at: AppTest, text: str, due):
 )
 def test_a_bad_action_gets_a_clear_message_and_saves_nothing(answered, text, due, problem):
     at = answered
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     _fill_action_form(at, text, due)
     assert problem in at.error[0].value
     assert not any(k.startswith("action:") for k in Store().response(token_of(at)).get("development_plan", {}))
@@ -103,7 +103,7 @@ def test_a_bad_action_gets_a_clear_message_and_saves_nothing(answered, text, due
 
 def test_a_good_action_is_added(answered):
     at = answered
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     _fill_action_form(at, "Agree a joint commissioning unit with the ICB", date.today() + timedelta(days=90))
     assert not at.error
     actions = [r for k, r in Store().response(token_of(at))["development_plan"].items() if k.startswith("action:")]
@@ -113,7 +113,7 @@ def test_a_good_action_is_added(answered):
 
 def test_tolerance_page_scores_switches_mode_and_sends_an_action_to_the_plan():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/tolerance.py").run()
+    at.switch_page("views/tolerance.py").run()
     assert not at.exception
     at.radio(key="tol_frequency_staff_turnover").set_value(3).run()
     at.radio(key="tol_impact_staff_turnover").set_value(2).run()
@@ -128,15 +128,15 @@ def test_tolerance_page_scores_switches_mode_and_sends_an_action_to_the_plan():
     assert stored["tolerance"]["mode"] == {"mode": "team_discussion"}
     actions = [r for k, r in stored["development_plan"].items() if k.startswith("action:")]
     assert [a["aspect_id"] for a in actions] == ["capacity_capability"]
-    at.switch_page("pages/home.py").run()
-    at.switch_page("pages/tolerance.py").run()
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/tolerance.py").run()
     assert at.radio(key="tol_frequency_staff_turnover").value == 3
     assert any(c.value == "In the development plan." for c in at.caption)
 
 
 def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/conditions.py").run()
+    at.switch_page("views/conditions.py").run()
     assert not at.exception
     at.selectbox(key="cond_part").set_value("core_practices").run()
     at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
@@ -144,8 +144,8 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     at.radio(key="cond_rating_clr_decisions").set_value("dont_know").run()
     assert at.success[0].value.startswith("**Clarity**")
     assert any("Clarity scores 25 out of 100" in c.value for c in at.caption)
-    at.switch_page("pages/home.py").run()
-    at.switch_page("pages/conditions.py").run()
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/conditions.py").run()
     assert at.selectbox(key="cond_part").value == "core_practices"
     assert at.radio(key="cond_rating_clr_decisions").value == "dont_know"
     assert Store().response(token_of(at))["conditions"]["clr_decisions"] == {"rating": None}
@@ -153,22 +153,22 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
 
 def test_starting_points_page_ranks_needs_and_suggests_support():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/starting_points.py").run()
+    at.switch_page("views/starting_points.py").run()
     assert not at.exception
     at.radio(key="sp_rating_min_optimism").set_value(1).run()
     assert any("Starting-point themes below 50: mindset (0)." == c.value for c in at.caption)
     at.selectbox(key="sp_theme").set_value("outcomes").run()
     at.radio(key="sp_rating_out_define").set_value(5).run()
     assert any(m.value.startswith("1. **Outcomes**: 100 of 100") for m in at.markdown)
-    at.switch_page("pages/home.py").run()
-    at.switch_page("pages/starting_points.py").run()
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/starting_points.py").run()
     assert at.selectbox(key="sp_theme").value == "outcomes"
     assert at.radio(key="sp_rating_out_define").value == 5
 
 
 def test_capacity_calculator_saves_and_shows_the_gap():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/starting_points.py").run()
+    at.switch_page("views/starting_points.py").run()
     at.number_input(key="sp_count_partnership_boards").set_value(6)
     at.number_input(key="sp_hours_partnership_boards").set_value(250)
     at.number_input(key="sp_staff").set_value(0.5)

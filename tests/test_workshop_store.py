@@ -236,3 +236,15 @@ def test_forty_participants_saving_everything_at_once_lose_and_duplicate_nothing
         assert response == {"eight_aspects": {item_id: {"rating": (n + p) % 5 + 1} for p, item_id in enumerate(factors)}}
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(answers)).scalar() == 40 * len(factors)
+
+
+def test_wrong_codes_from_many_addresses_are_slowed_down_together(store):
+    """A guesser who forges a new client address for each guess is slowed all the same."""
+    code, _ = store.create_workshop("Away day", ["eight_aspects"], [])
+    wrong = "ABCD2345" if code != "ABCD2345" else "ABCD2346"
+    for n in range(store_module.FREE_WRONG_CODES_EVERYONE):
+        with pytest.raises(JoinError, match="No workshop"):
+            store.join(wrong, None, client=f"forged-{n}")
+    assert store.join_wait("a brand new address") >= 1
+    with pytest.raises(JoinError, match="Too many wrong codes"):
+        store.join(code, None, client="another new address")

@@ -166,4 +166,4 @@ def aspect_form(instrument: Instrument, records: dict) -> None:
         forward.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
     else:
         with forward:
-            session.page_link("pages/results.py", label="See your results", icon=":material/insights:")
+            session.page_link("views/results.py", label="See your results", icon=":material/insights:")

@@ -12,20 +12,20 @@ Spec = tuple[str, str, str, str]  # script, title, icon, url path
 # Diagnostics a workshop participant can answer, with their pages. The development plan
 # and risk register are the room's, recorded by the facilitator.
 DIAGNOSTIC_PAGES: dict[str, list[Spec]] = {
-    "eight_aspects": [("pages/eight_aspects.py", "Eight aspects self-check", ":material/tune:", "eight-aspects"),
-                      ("pages/results.py", "Results and Excel summary", ":material/insights:", "results")],
-    "tolerance": [("pages/tolerance.py", "What are we tolerating?", ":material/front_hand:", "tolerating")],
-    "starting_points": [("pages/starting_points.py", "Starting points and support needs", ":material/flag:", "starting-points")],
-    "conditions": [("pages/conditions.py", "Conditions and practices", ":material/diversity_3:", "conditions")],
-    "approaches": [("pages/approaches.py", "Approaches: model fit", ":material/compare_arrows:", "approaches")],
+    "eight_aspects": [("views/eight_aspects.py", "Eight aspects self-check", ":material/tune:", "eight-aspects"),
+                      ("views/results.py", "Results and Excel summary", ":material/insights:", "results")],
+    "tolerance": [("views/tolerance.py", "What are we tolerating?", ":material/front_hand:", "tolerating")],
+    "starting_points": [("views/starting_points.py", "Starting points and support needs", ":material/flag:", "starting-points")],
+    "conditions": [("views/conditions.py", "Conditions and practices", ":material/diversity_3:", "conditions")],
+    "approaches": [("views/approaches.py", "Approaches: model fit", ":material/compare_arrows:", "approaches")],
 }
-HOME: Spec = ("pages/home.py", "Home", ":material/home:", "")
-PLAN: Spec = ("pages/plan.py", "Development plan", ":material/checklist:", "plan")
-RISKS: Spec = ("pages/risks.py", "Strategic risks", ":material/report:", "risks")
-JOIN: Spec = ("pages/join.py", "Join a workshop", ":material/login:", "join")
-RUN: Spec = ("pages/workshop_new.py", "Run a workshop", ":material/co_present:", "run-workshop")
-PARTICIPANT_HOME: Spec = ("pages/workshop_participant.py", "Your workshop", ":material/groups:", "")
-SHARED_SCREEN: Spec = ("pages/workshop_screen.py", "Shared screen", ":material/co_present:", "")
+HOME: Spec = ("views/home.py", "Home", ":material/home:", "")
+PLAN: Spec = ("views/plan.py", "Development plan", ":material/checklist:", "plan")
+RISKS: Spec = ("views/risks.py", "Strategic risks", ":material/report:", "risks")
+JOIN: Spec = ("views/join.py", "Join a workshop", ":material/login:", "join")
+RUN: Spec = ("views/workshop_new.py", "Run a workshop", ":material/co_present:", "run-workshop")
+PARTICIPANT_HOME: Spec = ("views/workshop_participant.py", "Your workshop", ":material/groups:", "")
+SHARED_SCREEN: Spec = ("views/workshop_screen.py", "Shared screen", ":material/co_present:", "")
 
 
 def _diagnostic_specs(diagnostic_ids: list[str]) -> list[Spec]:

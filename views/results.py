@@ -38,7 +38,7 @@ if records:
         st.markdown(eight_aspects.METHOD)
 else:
     st.info("No self-check answers yet. Answer some factors and your room for manoeuvre appears here at once.")
-    session.page_link("pages/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
+    session.page_link("views/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
 
 if response:
     st.header("Take it away")

@@ -31,7 +31,7 @@ if chosen:
         st.caption(f"All the suggested risks for {blend} are in the register.")
 else:
     st.info("Choose an approach or a blend on the Approaches page to get suggested risks, or add your own below.")
-    session.page_link("pages/approaches.py", label="Choose approaches", icon=":material/arrow_forward:")
+    session.page_link("views/approaches.py", label="Choose approaches", icon=":material/arrow_forward:")
 
 register = risks.register(records)
 approach_by_title = {title: key for key, title in titles.items()}

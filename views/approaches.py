@@ -19,7 +19,7 @@ st.markdown(instrument.intro)
 done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
 if not done:
     st.info("Fit is worked out from your room for manoeuvre, so answer some of the self-check first.")
-    session.page_link("pages/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
+    session.page_link("views/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
     st.stop()
 st.caption(f"Based on {done} of {total} self-check factors answered.")
 
@@ -114,9 +114,9 @@ if choice["chosen"]:
             st.success(notice)
         link_plan, link_risks = st.columns(2)
         with link_plan:
-            session.page_link("pages/plan.py", label="Open the development plan", icon=":material/checklist:")
+            session.page_link("views/plan.py", label="Open the development plan", icon=":material/checklist:")
         with link_risks:
-            session.page_link("pages/risks.py", label="Open the risk register", icon=":material/report:")
+            session.page_link("views/risks.py", label="Open the risk register", icon=":material/report:")
 
 with st.expander("How fit is calculated"):
     st.markdown(approaches.METHOD)

@@ -21,16 +21,16 @@ with st.container(border=True, key="home_eight_aspects"):
     st.markdown(f"**{eight_aspects.instrument().title}**")
     st.caption(f"About ten minutes. {total} factors across the eight aspects of commissioning.")
     st.progress(done / total, text=f"{done} of {total} answered")
-    session.page_link("pages/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
-    session.page_link("pages/results.py", label="Results and Excel summary", icon=":material/insights:")
+    session.page_link("views/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
+    session.page_link("views/results.py", label="Results and Excel summary", icon=":material/insights:")
 
 st.header("2. Look at how you work")
 for module, page, icon, what, unit in (
-    (tolerance, "pages/tolerance.py", ":material/front_hand:",
+    (tolerance, "views/tolerance.py", ":material/front_hand:",
      "Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.", "areas rated"),
-    (starting_points, "pages/starting_points.py", ":material/flag:",
+    (starting_points, "views/starting_points.py", ":material/flag:",
      "Mindset, history, leadership and structures; the talent, capacity and outcomes support you need; and the support that would help.", "statements answered"),
-    (conditions, "pages/conditions.py", ":material/diversity_3:",
+    (conditions, "views/conditions.py", ":material/diversity_3:",
      "Why commissioning is hard here, the five core practices and relational commissioning; and the practice to work on first.", "statements answered"),
 ):
     module_done, module_total = module.progress(response.get(module.ID, {}))
@@ -49,17 +49,17 @@ with first.container(border=True, key="home_approaches"):
     st.markdown("**Approaches: model fit**")
     st.caption("Which of the thirteen commissioning approaches your context supports, and what would have to change.")
     st.caption(f"{len(chosen)} chosen" if chosen else "None chosen yet")
-    session.page_link("pages/approaches.py", label="Open", icon=":material/compare_arrows:")
+    session.page_link("views/approaches.py", label="Open", icon=":material/compare_arrows:")
 with second.container(border=True, key="home_plan"):
     st.markdown("**Development plan**")
     st.caption("What holds you back and supports you, per aspect, and an action plan.")
     st.caption(f"{len(actions)} action(s), {int((actions['status'] == 'done').sum())} done" if len(actions) else "No actions yet")
-    session.page_link("pages/plan.py", label="Open", icon=":material/checklist:")
+    session.page_link("views/plan.py", label="Open", icon=":material/checklist:")
 with third.container(border=True, key="home_risks"):
     st.markdown("**Strategic risks**")
     st.caption("The risks of implementing your chosen approaches, rated for likelihood and impact.")
     st.caption(f"{len(register)} risk(s)" if len(register) else "No risks yet")
-    session.page_link("pages/risks.py", label="Open", icon=":material/report:")
+    session.page_link("views/risks.py", label="Open", icon=":material/report:")
 
 url = session.resume_url()
 if url:

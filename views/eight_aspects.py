@@ -23,4 +23,4 @@ with live:
     scores = widgets.score_summary(records, instrument, compact=True)
     widgets.chart(radar(scores, height=400, compact=True), key="ea_radar")
     widgets.unscored_note(scores)
-    session.page_link("pages/results.py", label="Full results and Excel summary", icon=":material/insights:")
+    session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
