@@ -37,12 +37,11 @@ def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, lis
     if workshop and workshop["kind"] == PARTICIPANT and not joining:
         return {"": [PARTICIPANT_HOME, *_diagnostic_specs(workshop["diagnostics"])]}, PARTICIPANT_HOME
     if workshop and workshop["kind"] == FACILITATOR and not joining:
-        return {
-            "Facilitator": [SHARED_SCREEN, PLAN, RISKS],
-            "The questions (preview)": _diagnostic_specs(workshop["diagnostics"]),
-        }, SHARED_SCREEN
+        # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
+        # screen readers (and axe) take for a broken list.
+        return {"": [SHARED_SCREEN, PLAN, RISKS, *_diagnostic_specs(workshop["diagnostics"])]}, SHARED_SCREEN
     everything = _diagnostic_specs(list(DIAGNOSTIC_PAGES))
-    return {"Self-check": [HOME, *everything, PLAN, RISKS], "Workshops": [JOIN, RUN]}, JOIN if joining else HOME
+    return {"": [HOME, *everything, PLAN, RISKS, JOIN, RUN]}, JOIN if joining else HOME
 
 
 def pages(sections: dict[str, list[Spec]], default: Spec) -> dict[str, list[st.Page]]:

@@ -63,7 +63,7 @@ def join_panel(workshop: dict, *, large: bool) -> None:
     with st.container(key="join_code"):
         st.markdown(code)
     st.image(qr_png(url), width=300 if large else 220, alt=f"QR code of the join link {url}")
-    st.caption(f"Join link: {url}")
+    st.markdown(f"Join link: {url}")
 
 
 def controls(token: str, workshop: dict) -> None:

@@ -68,7 +68,7 @@ if url:
         "Your answers are saved as you go. Keep this link to return to them from any "
         "browser; anyone with the link can see and change these answers."
     )
-    st.code(url, language=None)
+    st.code(url, language=None, wrap_lines=True)
     if st.button("Start a new self-check", key="start_afresh", help="This tab forgets the current answers; the link above still opens them."):
         session.start_afresh()
         st.rerun()

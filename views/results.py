@@ -58,4 +58,4 @@ if response:
     url = session.resume_url()
     if url:
         st.markdown("**Your resume link** (keep it to come back to these answers):")
-        st.code(url, language=None)
+        st.code(url, language=None, wrap_lines=True)

@@ -32,4 +32,4 @@ for diagnostic_id in workshop["diagnostics"]:
 
 st.header("Carry on later")
 st.markdown("Your answers are saved as you go. If your phone locks or the page reloads, this link brings you back:")
-st.code(session.resume_url(), language=None)
+st.code(session.resume_url(), language=None, wrap_lines=True)

@@ -62,7 +62,7 @@ with main:
 if not present:
     with st.expander("Your private facilitator link"):
         st.markdown("This link opens this screen and its controls from any browser. Keep it to yourself: participants join with the code.")
-        st.code(session.resume_url(), language=None)
+        st.code(session.resume_url(), language=None, wrap_lines=True)
     with st.expander("Delete this workshop"):
         st.markdown("Deletes the workshop, every participant's answers and the room's plan and risks, for good. Download the pack first if you need it.")
         confirm = st.text_input(f"Type the join code ({screen.show_join_code(workshop['code'])}) to confirm", key="ws_delete_confirm")
