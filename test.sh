@@ -23,4 +23,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-exec python3 -m pytest "$@"
+# Extra arguments: one pytest run with them (e.g. ./test.sh -k store), nothing more.
+if [ $# -gt 0 ]; then
+  exec python3 -m pytest "$@"
+fi
+
+# The whole suite on SQLite (the default store), browser tests included ...
+python3 -m pytest
+# ... then every test but the browser ones again with PostgreSQL as the app's store
+# (a throwaway cluster the tests start). CI=true makes a missing PostgreSQL an error.
+if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || [ "${CI:-}" = true ]; then
+  echo "Again with PostgreSQL as the store ..."
+  COMMISSIONING_TEST_DATABASE=postgresql python3 -m pytest --ignore=tests/e2e
+else
+  echo "PostgreSQL is not installed: the suite ran on SQLite only." >&2
+fi

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import secrets
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -145,6 +147,10 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         _create_or_upgrade(self.engine)
+        # Workshop participants' answers as last read, by respondent: (updated_at, response).
+        self._responses: dict[str, tuple[datetime, dict]] = {}
+        self._lock = threading.Lock()
+        self.purge_expired()  # also on every new workshop; a restart catches quiet spells
 
     # Respondents ----------------------------------------------------------------
     def new_respondent(self, kind: str = SELF_CHECK) -> str:
@@ -217,10 +223,13 @@ class Store:
         return response
 
     def delete_answer(self, token: str, diagnostic_id: str, item_id: str) -> None:
+        """Remove one record; refused as save_answer refuses."""
+        key = token_hash(token)
         with self.engine.begin() as conn:
+            _may_write(conn, key, diagnostic_id)
             conn.execute(
                 delete(answers).where(
-                    answers.c.respondent_id == token_hash(token),
+                    answers.c.respondent_id == key,
                     answers.c.diagnostic_id == diagnostic_id,
                     answers.c.item_id == item_id,
                 )
@@ -241,19 +250,7 @@ class Store:
             & (answers.c.item_id == item_id)
         )
         with self.engine.begin() as conn:
-            found = conn.execute(
-                select(respondents.c.kind, workshops.c.is_open, workshops.c.diagnostics)
-                .select_from(respondents.outerjoin(workshops, respondents.c.workshop_id == workshops.c.id))
-                .where(respondents.c.id == key)
-            ).first()
-            if found is None:
-                raise KeyError("unknown respondent")
-            if found.kind == PARTICIPANT:
-                if not found.is_open:
-                    raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")
-                if diagnostic_id not in json.loads(found.diagnostics):
-                    raise WorkshopError("That diagnostic is not part of this workshop, so nothing was saved.")
-            conn.execute(update(respondents).where(respondents.c.id == key).values(updated_at=now))
+            _may_write(conn, key, diagnostic_id)
             changed = conn.execute(update(answers).where(where).values(data=data, updated_at=now)).rowcount
             if not changed:
                 try:
@@ -269,7 +266,6 @@ class Store:
                         )
                 except IntegrityError:  # a concurrent first save of the same item won
                     conn.execute(update(answers).where(where).values(data=data, updated_at=now))
-
 
     # Workshops -------------------------------------------------------------------
     def create_workshop(self, name: str, diagnostics: list[str], roles: list[str]) -> tuple[str, str]:
@@ -378,24 +374,48 @@ class Store:
                 conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values))
 
     def participants(self, facilitator_token: str) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
-        """Every participant's (role, response) in order of joining: facilitator only."""
+        """Every participant's (role, response) in order of joining: facilitator only.
+        The responses are shared with later calls: read them, never change them.
+
+        The shared screen asks every few seconds; only the answers of participants who
+        changed something since the last call are read again (each change moves the
+        participant's updated_at in the same transaction as the answer)."""
         workshop_id = self._facilitated(facilitator_token)
         with self.engine.connect() as conn:
             people = conn.execute(
-                select(respondents.c.id, respondents.c.role)
+                select(respondents.c.id, respondents.c.role, respondents.c.updated_at)
                 .where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
                 .order_by(respondents.c.created_at, respondents.c.id)
             ).all()
-            rows = conn.execute(
-                select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
-                .join(respondents, answers.c.respondent_id == respondents.c.id)
-                .where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
-            ).all()
-        responses: dict[str, dict[str, dict[str, dict]]] = {person.id: {} for person in people}
-        for respondent_id, diagnostic_id, item_id, data in rows:
-            if respondent_id in responses:
-                responses[respondent_id].setdefault(diagnostic_id, {})[item_id] = json.loads(data)
-        return [(person.role, responses[person.id]) for person in people]
+            with self._lock:
+                stale = [p.id for p in people if self._responses.get(p.id, (None,))[0] != p.updated_at]
+            fresh: dict[str, dict[str, dict[str, dict]]] = {respondent_id: {} for respondent_id in stale}
+            for chunk in range(0, len(stale), 500):  # keep IN (...) lists short
+                rows = conn.execute(
+                    select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
+                    .where(answers.c.respondent_id.in_(stale[chunk:chunk + 500]))
+                ).all()
+                for respondent_id, diagnostic_id, item_id, data in rows:
+                    fresh[respondent_id].setdefault(diagnostic_id, {})[item_id] = json.loads(data)
+        stamps = {p.id: p.updated_at for p in people}
+        with self._lock:
+            if len(self._responses) > RESPONSES_KEPT:
+                self._responses.clear()  # a bound on memory: the next calls read afresh
+            for respondent_id, response in fresh.items():
+                self._responses[respondent_id] = (stamps[respondent_id], response)
+            return [(p.role, self._responses[p.id][1]) for p in people]
+
+    def answers_version(self, facilitator_token: str) -> tuple[int, str]:
+        """A mark that changes whenever a participant joins or changes an answer: the
+        shared screen rereads the room only when it moves. Facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+        with self.engine.connect() as conn:
+            count, latest = conn.execute(
+                select(func.count(), func.max(respondents.c.updated_at)).where(
+                    respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT
+                )
+            ).one()
+        return count, str(latest)
 
     def delete_workshop(self, facilitator_token: str) -> None:
         """The workshop, its facilitator and participants, and every answer: gone."""
@@ -416,6 +436,8 @@ class Store:
             conn.execute(delete(answers).where(answers.c.respondent_id.in_(members)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(workshops).where(workshops.c.id.in_(workshop_ids)))
+        with self._lock:
+            self._responses.clear()  # deleted answers must not linger in memory
 
     def _facilitated(self, facilitator_token: Any) -> str:
         found = self.kind(facilitator_token)
@@ -433,6 +455,7 @@ class JoinError(ValueError):
 
 
 RETENTION_DAYS = 90
+RESPONSES_KEPT = 5000  # participants whose answers the store keeps in memory between reads
 FREE_WRONG_CODES = 5  # typos are free; after these each wrong code doubles the wait
 FREE_WRONG_CODES_EVERYONE = 100  # the same across all clients together
 EVERYONE = "everyone"
@@ -463,6 +486,24 @@ def normalise_join_code(code: Any) -> str | None:
 
 def show_join_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
+
+
+def _may_write(conn, key: str, diagnostic_id: str) -> None:
+    """Refuse a change the respondent may not make, else mark the respondent as changed
+    now (the shared screen rereads a workshop only when that mark moves)."""
+    found = conn.execute(
+        select(respondents.c.kind, workshops.c.is_open, workshops.c.diagnostics)
+        .select_from(respondents.outerjoin(workshops, respondents.c.workshop_id == workshops.c.id))
+        .where(respondents.c.id == key)
+    ).first()
+    if found is None:
+        raise KeyError("unknown respondent")
+    if found.kind == PARTICIPANT:
+        if not found.is_open:
+            raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")
+        if diagnostic_id not in json.loads(found.diagnostics):
+            raise WorkshopError("That diagnostic is not part of this workshop, so nothing was saved.")
+    conn.execute(update(respondents).where(respondents.c.id == key).values(updated_at=_now()))
 
 
 def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None) -> str:

@@ -1,15 +1,37 @@
 """Shared fixtures: every test gets its own empty database."""
 
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from scoring import instrument as instrument_module
 
 
+TEST_BACKEND_ENV = "COMMISSIONING_TEST_DATABASE"  # "postgresql": the suite's store is PostgreSQL
+
+
 @pytest.fixture(autouse=True)
-def isolated_data_dir(tmp_path, monkeypatch):
-    """Point the store at a fresh SQLite file; never touch the user's own data."""
+def isolated_data_dir(request, tmp_path, monkeypatch):
+    """Point the store at a fresh, empty database; never touch the user's own data.
+
+    SQLite by default. With COMMISSIONING_TEST_DATABASE=postgresql (test.sh's second pass)
+    every test that uses the app's default store gets a new database in a throwaway
+    PostgreSQL cluster instead, so the same tests run on both backends."""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
     monkeypatch.setenv("COMMISSIONING_DATA_DIR", str(tmp_path / "data"))
+    if os.environ.get(TEST_BACKEND_ENV) == "postgresql" and "e2e" not in request.node.nodeid:
+        server = request.getfixturevalue("postgres_url")
+        with _new_postgres_database(server) as url:
+            monkeypatch.setenv("COMMISSIONING_DATABASE_URL", url)
+            yield tmp_path / "data"
+        return
     yield tmp_path / "data"
 
 
@@ -28,13 +50,6 @@ def fresh_caches():
 
 # --- A real, throwaway PostgreSQL server for the store tests -----------------------
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -83,16 +98,24 @@ def fresh_db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
+    with _new_postgres_database(request.getfixturevalue("postgres_url")) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _new_postgres_database(server_url: str):
     from sqlalchemy import create_engine, text
 
-    server = request.getfixturevalue("postgres_url")
     name = f"test_{os.urandom(6).hex()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
     try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
+        import streamlit as st
+
+        st.cache_resource.clear()  # the app's cached store holds connections to it
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         admin.dispose()

@@ -153,3 +153,35 @@ def test_the_facilitator_deletes_the_workshop_after_typing_its_code():
     assert Store().workshop(token) is None and not Store().exists(participant)
     assert any("have been deleted" in w.value for w in facilitator.warning)
     assert not facilitator.get("image") and "r" not in facilitator.query_params
+
+
+def _save_as_participant():
+    """A script that saves through the app's own save path, as the pages do, with the
+    forged record in st.session_state["forged"]; it shows what save() answered."""
+    import streamlit as st
+
+    from ui import session
+
+    st.session_state[session.TOKEN_KEY] = st.session_state["participant"]
+    diagnostic_id, item_id, record = st.session_state["forged"]
+    st.markdown(f"refused: {session.save(diagnostic_id, item_id, record, quiet=True)}")
+
+
+@pytest.mark.parametrize("forged", [
+    ("eight_aspects", "no_such_factor", {"rating": 3}),
+    ("eight_aspects", "sd_one_place", {"rating": 9}),
+    ("tolerance", "area:waiting_lists", {"frequency": 1}),
+    ("no_such_diagnostic", "x", {}),
+])
+def test_a_reply_the_workshop_cannot_take_is_refused_with_a_reason_and_nothing_is_saved(forged):
+    store = Store()
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    participant = store.join(code, None)
+    at = AppTest.from_function(_save_as_participant, default_timeout=60)
+    at.session_state["participant"] = participant
+    at.session_state["forged"] = forged
+    at.run()
+    assert not at.exception
+    reason = at.markdown[0].value.removeprefix("refused: ")
+    assert reason not in ("None", ""), "a reason is given"
+    assert store.participants(facilitator) == [(None, {})]

@@ -17,6 +17,7 @@ def store(fresh_db_url):
 
 
 def test_default_url_is_a_sqlite_file_in_the_data_dir(isolated_data_dir, monkeypatch):
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
     url = database_url()
     assert url.startswith("sqlite:///") and url.endswith("commissioning.sqlite3")
     assert str(isolated_data_dir) in url

@@ -248,3 +248,39 @@ def test_wrong_codes_from_many_addresses_are_slowed_down_together(store):
     assert store.join_wait("a brand new address") >= 1
     with pytest.raises(JoinError, match="Too many wrong codes"):
         store.join(code, None, client="another new address")
+
+
+def test_the_room_as_reread_follows_every_change_made_through_any_replica(fresh_db_url):
+    """participants() reads again only who changed: a save, a deletion or a new joiner
+    through another app replica (another Store on the same database) always shows."""
+    screen, replica = Store(fresh_db_url), Store(fresh_db_url)
+    code, facilitator = screen.create_workshop("Away day", ["eight_aspects", "starting_points"], [])
+    first = replica.join(code, None)
+    replica.save_answer(first, "eight_aspects", "sd_one_place", {"rating": 1})
+    assert screen.participants(facilitator) == [(None, {"eight_aspects": {"sd_one_place": {"rating": 1}}})]
+    replica.save_answer(first, "eight_aspects", "sd_one_place", {"rating": 4})
+    replica.save_answer(first, "starting_points", "stakeholder:x", {"name": "Board"})
+    second = replica.join(code, None)
+    assert screen.participants(facilitator) == [
+        (None, {"eight_aspects": {"sd_one_place": {"rating": 4}}, "starting_points": {"stakeholder:x": {"name": "Board"}}}),
+        (None, {}),
+    ]
+    replica.delete_answer(first, "starting_points", "stakeholder:x")
+    replica.save_answer(second, "eight_aspects", "sd_one_place", {"rating": 2})
+    assert screen.participants(facilitator) == [
+        (None, {"eight_aspects": {"sd_one_place": {"rating": 4}}}),
+        (None, {"eight_aspects": {"sd_one_place": {"rating": 2}}}),
+    ]
+    screen.engine.dispose()
+    replica.engine.dispose()
+
+
+def test_a_participant_cannot_delete_answers_once_the_workshop_is_closed(store):
+    code, facilitator = store.create_workshop("Away day", ["starting_points"], [])
+    participant = store.join(code, None)
+    store.save_answer(participant, "starting_points", "stakeholder:x", {"name": "Board"})
+    store.set_workshop(facilitator, is_open=False)
+    before = everything(store)
+    with pytest.raises(WorkshopError, match="closed"):
+        store.delete_answer(participant, "starting_points", "stakeholder:x")
+    assert everything(store) == before

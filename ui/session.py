@@ -99,6 +99,8 @@ def save(
     if previous is None and current:
         previous = store().answer(current, diagnostic_id, item_id)
     try:
+        if diagnostic_id not in DIAGNOSTICS:
+            raise ValueError(f"there is no diagnostic {diagnostic_id!r}")
         cleaned = DIAGNOSTICS[diagnostic_id].clean_record(item_id, record, previous)
     except ValueError as exc:
         if not quiet:
@@ -107,10 +109,7 @@ def save(
     try:
         store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
     except (WorkshopError, KeyError) as exc:
-        reason = str(exc) if isinstance(exc, WorkshopError) else "This link no longer works (its workshop may have been deleted), so nothing was saved."
-        if not quiet:
-            st.toast(reason, icon=":material/error:")
-        return reason
+        return _refused(exc, quiet=quiet)
     return None
 
 
@@ -119,10 +118,22 @@ def record(diagnostic_id: str, item_id: str) -> dict | None:
     return store().answer(current, diagnostic_id, item_id) if current else None
 
 
-def delete(diagnostic_id: str, item_id: str) -> None:
+def delete(diagnostic_id: str, item_id: str) -> str | None:
+    """Remove one record; returns the reason when refused (also shown as a toast)."""
     current = token()
     if current:
-        store().delete_answer(current, diagnostic_id, item_id)
+        try:
+            store().delete_answer(current, diagnostic_id, item_id)
+        except (WorkshopError, KeyError) as exc:
+            return _refused(exc, quiet=False)
+    return None
+
+
+def _refused(exc: Exception, *, quiet: bool) -> str:
+    reason = str(exc) if isinstance(exc, WorkshopError) else "This link no longer works (its workshop may have been deleted), so nothing was saved."
+    if not quiet:
+        st.toast(reason, icon=":material/error:")
+    return reason
 
 
 def resume_url() -> str | None:

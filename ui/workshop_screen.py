@@ -10,29 +10,17 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from scoring import conditions, eight_aspects, figures, starting_points, tolerance, workshop_setup
+from scoring import workshop_setup, workshop_views
 from scoring import workshop as room
 from scoring.qr import qr_png
-from scoring.store import FACILITATOR, normalise_join_code, show_join_code  # noqa: F401 (the page uses them)
-from scoring.workshop_pack import build_pack  # noqa
+from scoring.store import FACILITATOR, show_join_code
+from scoring.workshop_pack import build_pack
 from ui import session, widgets
 from ui.join import JOIN_PARAM
 
 REFRESH_SECONDS = 3
 VIEW_KEY = "ws_view"
 PRESENT_KEY = "ws_present"
-
-# The views the screen can show, by the diagnostic they need; labels stay fixed.
-VIEWS = {
-    "Room's profile": "eight_aspects",
-    "Where the room disagrees": "eight_aspects",
-    "By role": "eight_aspects",
-    "Approaches": "approaches",
-    "Tolerating": "tolerance",
-    "Starting points": "starting_points",
-    "Conditions": "conditions",
-}
-
 
 def facilitator_token() -> str | None:
     """This tab's token if it is a facilitator's, else None (the page then refuses)."""
@@ -44,15 +32,20 @@ def join_url(code: str) -> str:
     return f"{session.app_root()}/?{JOIN_PARAM}={show_join_code(code)}"
 
 
-def participants(token: str) -> list[room.Participant]:
+def participants(token: str, version: tuple[int, str] | None = None) -> list[room.Participant]:
+    """The room's participants, reread from the store only when someone has joined or
+    changed an answer (the version moves) since the last refresh. Read-only: shared
+    between reruns."""
+    return _participants(token, version or session.store().answers_version(token))
+
+
+@st.cache_resource(max_entries=50, show_spinner=False)
+def _participants(token: str, version: tuple[int, str]) -> list[room.Participant]:
+    # `version` is unused here but part of the cache key: it moves with the room.
     return [
         room.Participant(number=n, role=role, response=response)
         for n, (role, response) in enumerate(session.store().participants(token), start=1)
     ]
-
-
-def views(workshop: dict) -> list[str]:
-    return [view for view, needs in VIEWS.items() if needs in workshop["diagnostics"]]
 
 
 def join_panel(workshop: dict, *, large: bool) -> None:
@@ -92,12 +85,11 @@ def controls(token: str, workshop: dict) -> None:
     )
 
 
-def counts(people: list[room.Participant], workshop: dict) -> None:
-    answered = sum(1 for p in people if any(p.response.values()))
-    table = room.counts(people, workshop["diagnostics"])
-    joined, started, detail = st.columns([1, 1, 4], vertical_alignment="center")
-    joined.metric("Joined", len(people))
-    started.metric("Answered something", answered)
+def counts(token: str, version: tuple[int, str], diagnostics: list[str]) -> None:
+    joined, answered, table = _counts(token, version, tuple(diagnostics))
+    first, second, detail = st.columns([1, 1, 4], vertical_alignment="center")
+    first.metric("Joined", joined)
+    second.metric("Answered something", answered)
     detail.caption(
         "  \n".join(
             f"**{workshop_setup.TITLES[row.diagnostic_id].split(' (')[0]}**: {row.started} started, {row.complete} finished"
@@ -106,40 +98,27 @@ def counts(people: list[room.Participant], workshop: dict) -> None:
     )
 
 
-def show_view(view: str, people: list[room.Participant], *, large: bool) -> None:
-    """One chart of the room's answers, with the words that make it honest."""
-    height = 760 if large else 600
-    key = f"ws_chart_{view}"
-    if view == "Room's profile":
-        spread = room.aspect_spread(people)
-        widgets.chart(figures.spread_radar(spread, height=height), key=key)
-        if not large:
-            st.caption(room.METHOD)
-    elif view == "Where the room disagrees":
-        items = room.item_disagreement(people)
-        widgets.chart(figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None), key=key)
-        aspects = room.aspect_disagreement(people).dropna(subset=["sd"]).head(3)
-        if len(aspects):
-            st.caption("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {r.sd:.0f})" for r in aspects.itertuples()) + ".")
-    elif view == "By role":
-        by_role, note = room.aspects_by_role(people)
-        titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
-        if len(by_role):
-            widgets.chart(figures.role_bars(by_role, titles, height=height + 100 if large else None), key=key)
-        if note:
-            st.info(note, icon=":material/shield_person:")
-    elif view == "Approaches":
-        ranking = room.approach_ranking(people)
-        widgets.chart(figures.fit_bars(ranking, height=height + 100 if large else None), key=key)
-        chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
-        if len(chosen):
-            st.caption("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ".")
-    elif view == "Tolerating":
-        widgets.chart(tolerance.profile_chart(room.tolerance_profile(people)), key=key)
-    elif view in ("Starting points", "Conditions"):
-        module = starting_points if view == "Starting points" else conditions
-        themes = room.statement_themes(module, people).rename(columns={"mean": "score"})
-        widgets.chart(figures.theme_bars(themes), key=key)
+@st.cache_resource(max_entries=50, show_spinner=False)
+def _counts(token: str, version: tuple[int, str], diagnostics: tuple[str, ...]):
+    people = participants(token, version)
+    return len(people), sum(1 for p in people if any(p.response.values())), room.counts(people, diagnostics)
+
+
+def show_view(token: str, version: tuple[int, str], name: str, *, large: bool) -> None:
+    """One chart of the room's answers, with its caption and note."""
+    view = _view(token, version, name, large)
+    if view.figure is not None:
+        widgets.chart(view.figure, key=f"ws_chart_{name}")
+    if view.caption:
+        st.caption(view.caption)
+    if view.note:
+        st.info(view.note, icon=":material/shield_person:")
+
+
+@st.cache_resource(max_entries=50, show_spinner=False)
+def _view(token: str, version: tuple[int, str], name: str, large: bool) -> workshop_views.View:
+    # Built once per change in the room (`version` is part of the key), not per refresh.
+    return workshop_views.build(name, participants(token, version), large=large)
 
 
 def presentation_style() -> None:

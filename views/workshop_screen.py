@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from scoring import workshop_views
+from scoring.store import normalise_join_code, show_join_code
 from ui import session, widgets
 from ui import workshop_screen as screen
 
@@ -11,7 +13,7 @@ if token is None:
     st.stop()
 
 workshop = session.workshop()
-options = screen.views(workshop)
+options = workshop_views.available(workshop["diagnostics"])
 if st.session_state.get(screen.VIEW_KEY) not in options:
     st.session_state[screen.VIEW_KEY] = options[0]
 present = st.session_state.get(screen.PRESENT_KEY, False)
@@ -39,9 +41,9 @@ def live() -> None:
     if current is None:
         st.error("This workshop has been deleted.", icon=":material/delete:")
         return
-    people = screen.participants(token)
+    version = session.store().answers_version(token)
     if not present:
-        screen.counts(people, current)
+        screen.counts(token, version, current["diagnostics"])
         if not current["is_open"]:
             st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
     if not current["results_visible"]:
@@ -53,7 +55,7 @@ def live() -> None:
         if present:
             screen.join_panel(current, large=True)
         return
-    screen.show_view(st.session_state[screen.VIEW_KEY], people, large=present)
+    screen.show_view(token, version, st.session_state[screen.VIEW_KEY], large=present)
 
 
 with main:
@@ -65,7 +67,7 @@ if not present:
         st.code(session.resume_url(), language=None, wrap_lines=True)
     with st.expander("Delete this workshop"):
         st.markdown("Deletes the workshop, every participant's answers and the room's plan and risks, for good. Download the pack first if you need it.")
-        confirm = st.text_input(f"Type the join code ({screen.show_join_code(workshop['code'])}) to confirm", key="ws_delete_confirm")
+        confirm = st.text_input(f"Type the join code ({show_join_code(workshop['code'])}) to confirm", key="ws_delete_confirm")
 
         def delete() -> None:
             session.store().delete_workshop(token)
@@ -73,4 +75,4 @@ if not present:
             st.session_state["resume_notice"] = "The workshop and all its answers have been deleted."
 
         st.button("Delete the workshop and all its answers", key="ws_delete", on_click=delete, type="primary",
-                  disabled=screen.normalise_join_code(confirm) != workshop["code"], icon=":material/delete_forever:")
+                  disabled=normalise_join_code(confirm) != workshop["code"], icon=":material/delete_forever:")

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from conftest import TIMEOUT, click_rating, key, open_app, rating_value, start_server, stop_server, wait_for_app, warm_up
 from scoring import eight_aspects
 from scoring import workshop as room
+from scoring.store import Store
 
 SCREEN = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
@@ -150,13 +151,18 @@ def test_answers_survive_the_server_being_killed(browser, tmp_path):
         context = browser.new_context(viewport=PHONE)
         screen = context.new_page()
         code = create_workshop(screen, url, "Durable")
-        phone = context.new_page()
-        # A second page of the same browser would share cookies; the app keys on the
-        # link's token, so joining here is a separate participant.
-        join(phone, url, code, None)
-        ratings = [("sd_one_place", "Enables"), ("sd_wellbeing_system", "Strongly constrains")]
-        answer(phone, ratings)
-        resume = f"{url}/?r={token_in(phone.url)}"
+        facilitator = token_in(screen.url)
+        # Two participants, each in a page of its own: the app keys on the link's token.
+        given = {
+            "Finance": [("sd_one_place", "Enables"), ("sd_wellbeing_system", "Strongly constrains")],
+            None: [("sd_one_place", "Constrains"), ("sd_funding_coherence", "Don't know")],
+        }
+        resume = {}
+        for role, ratings in given.items():
+            phone = context.new_page()
+            join(phone, url, code, role)
+            answer(phone, ratings)
+            resume[role] = f"{url}/?r={token_in(phone.url)}"
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=10)
         context.close()
@@ -164,15 +170,25 @@ def test_answers_survive_the_server_being_killed(browser, tmp_path):
         server, url = start_server(data_dir, port=int(urlparse(url).port))
         warm_up(browser, url)
         context = browser.new_context(viewport=PHONE)
-        phone = context.new_page()
-        open_app(phone, resume, phone.get_by_text("Carry on later"))
-        expect(phone.locator(key("wp_eight_aspects"))).to_contain_text(f"{len(ratings)} of", timeout=TIMEOUT)
-        phone.locator(key("wp_eight_aspects")).get_by_role("link").first.click()
-        for item_id, label in ratings:
-            radio = phone.locator(key(f"ea_rating_{item_id}")).locator("input[type=radio]")
-            options = [*eight_aspects.instrument().scale.values(), eight_aspects.instrument().dont_know]
-            expect(radio.nth(options.index(label))).to_be_checked(timeout=TIMEOUT)
+        options = [*eight_aspects.instrument().scale.values(), eight_aspects.instrument().dont_know]
+        for role, ratings in given.items():
+            phone = context.new_page()
+            open_app(phone, resume[role], phone.get_by_text("Carry on later"))
+            expect(phone.locator(key("wp_eight_aspects"))).to_contain_text(f"{len(ratings)} of", timeout=TIMEOUT)
+            phone.locator(key("wp_eight_aspects")).get_by_role("link").first.click()
+            for item_id, label in ratings:
+                radio = phone.locator(key(f"ea_rating_{item_id}")).locator("input[type=radio]")
+                expect(radio.nth(options.index(label))).to_be_checked(timeout=TIMEOUT)
         context.close()
+        # And the facilitator's view of the room has every answer, by role.
+        store = Store(f"sqlite:///{data_dir / 'commissioning.sqlite3'}")
+        room_now = store.participants(facilitator)
+        assert [role for role, _ in room_now] == list(given)
+        for (_, response), ratings in zip(room_now, given.values()):
+            assert {item: record["rating"] for item, record in response["eight_aspects"].items()} == {
+                item: rating_value(label) for item, label in ratings
+            }
+        store.engine.dispose()
     finally:
         stop_server(server)
 

@@ -1,0 +1,65 @@
+"""What the shared screen can show of the room: one chart per view, with the words that
+make it honest (the method, who is hidden, what people chose). No Streamlit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import plotly.graph_objects as go
+
+from scoring import conditions, eight_aspects, figures, starting_points, tolerance
+from scoring import workshop as room
+
+# View label -> the diagnostic it needs. Labels are shown on the screen's selector, whose
+# choices Streamlit matches by label, so they stay fixed.
+VIEWS = {
+    "Room's profile": eight_aspects.ID,
+    "Where the room disagrees": eight_aspects.ID,
+    "By role": eight_aspects.ID,
+    "Approaches": "approaches",
+    "Tolerating": tolerance.ID,
+    "Starting points": starting_points.ID,
+    "Conditions": conditions.ID,
+}
+
+
+@dataclass(frozen=True)
+class View:
+    figure: go.Figure | None
+    caption: str | None = None  # read beside the chart
+    note: str | None = None  # what is not shown, and why
+
+
+def available(diagnostic_ids: Sequence[str]) -> list[str]:
+    return [name for name, needs in VIEWS.items() if needs in diagnostic_ids]
+
+
+def build(name: str, people: Sequence[room.Participant], *, large: bool = False) -> View:
+    """The view `name` of these participants' answers; `large` for the presentation view."""
+    height = 760 if large else 600
+    if name == "Room's profile":
+        return View(figures.spread_radar(room.aspect_spread(people), height=height), None if large else room.METHOD)
+    if name == "Where the room disagrees":
+        items = room.item_disagreement(people)
+        figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
+        aspects = room.aspect_disagreement(people).dropna(subset=["sd"]).head(3)
+        caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {r.sd:.0f})" for r in aspects.itertuples()) + ".") if len(aspects) else None
+        return View(figure, caption)
+    if name == "By role":
+        by_role, note = room.aspects_by_role(people)
+        titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
+        figure = figures.role_bars(by_role, titles, height=height + 100 if large else None) if len(by_role) else None
+        return View(figure, None, note)
+    if name == "Approaches":
+        ranking = room.approach_ranking(people)
+        chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
+        caption = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ".") if len(chosen) else None
+        return View(figures.fit_bars(ranking, height=height + 100 if large else None), caption)
+    if name == "Tolerating":
+        return View(tolerance.profile_chart(room.tolerance_profile(people)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
+    if name in ("Starting points", "Conditions"):
+        module = starting_points if name == "Starting points" else conditions
+        themes = room.statement_themes(module, people).rename(columns={"mean": "score"})
+        return View(figures.theme_bars(themes), "The room's mean score per theme (0–100).")
+    raise ValueError(f"unknown view {name!r}")
