@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
-from openpyxl.chart import RadarChart, Reference
 from openpyxl.styles import Font
 
 from scoring import xlsx
@@ -442,19 +441,8 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         ),
         number_formats={"Score (0–100)": "0"},
     )
-    chart = RadarChart()
-    chart.type = "marker"
-    chart.title = "Room for manoeuvre by aspect"
-    chart.style = 26
-    chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.y_axis.majorUnit = 25
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
+    chart = xlsx.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect")
     chart.legend = None
-    chart.display_blanks = "gap"  # an aspect with no answers is not a zero
     chart.height, chart.width = 12, 18
     ws.add_chart(chart, f"G{top}")
 

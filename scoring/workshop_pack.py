@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, RadarChart, Reference
+from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
@@ -119,20 +119,9 @@ def _aspect_spread(ws, top: int, participants: Sequence[Participant]) -> int:
         ),
         number_formats={h: "0" for h in ("Mean", "Median", "Lower quartile", "Upper quartile", "Lowest", "Highest", "Standard deviation")},
     )
-    chart = RadarChart()
-    chart.type = "marker"
-    chart.title = "Room mean and middle half (0–100)"
-    chart.style = 26
-    for column in (3, 5, 6):  # mean, lower and upper quartile
-        chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.y_axis.majorUnit = 25
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
+    # Mean, lower and upper quartile.
+    chart = xlsx.radar_chart(ws, header=header, last=last, data_columns=(3, 5, 6), title="Room mean and middle half (0–100)")
     chart.legend.position = "b"
-    chart.display_blanks = "gap"  # an aspect nobody scored is not a zero
     # The mean a solid line, the quartiles dashed, so they differ without colour.
     for series, (colour, dash, width) in zip(chart.series, (("0072B2", "solid", 38100), ("E69F00", "dash", 19050), ("009E73", "sysDot", 19050))):
         series.graphicalProperties.line.solidFill = colour

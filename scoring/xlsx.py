@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Sequence
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, RadarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -130,3 +130,22 @@ def title(ws: Worksheet, text: str, subtitle: str | None = None) -> int:
         put(ws, 2, 1, subtitle).font = Font(italic=True, color="444444")
         return 4
     return 3
+
+
+def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence[int], title: str) -> RadarChart:
+    """A native radar of 0–100 scores: the categories in column 1 below `header`, one
+    series per data column (named by its header). A blank is a gap, not a zero."""
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.title = title
+    chart.style = 26
+    for column in data_columns:
+        chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 25
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.display_blanks = "gap"
+    return chart

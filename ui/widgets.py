@@ -72,3 +72,13 @@ def plain(text: str) -> str:
     """Typed text made safe to place inside markdown: shown as typed, never as a link,
     image, heading or formatting."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_download(label: str, build, file_name: str, key: str, **options) -> None:
+    """A download button whose workbook is built only when clicked (`build` is called
+    then), never on every rerun."""
+    st.download_button(label, data=build, file_name=file_name, mime=XLSX_MIME, on_click="ignore", key=key,
+                       icon=":material/download:", **options)

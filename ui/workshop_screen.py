@@ -73,16 +73,14 @@ def controls(token: str, workshop: dict) -> None:
     else:
         close.button("Reopen for answers", key="ws_reopen", on_click=toggle, kwargs={"is_open": True}, icon=":material/lock_open:", width="stretch")
     present.button("Presentation view", key="ws_present_on", on_click=st.session_state.__setitem__, args=(PRESENT_KEY, True), icon=":material/slideshow:", width="stretch")
-    pack.download_button(
-        "Download the workshop pack",
-        data=lambda: build_pack(workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc)),
-        file_name=f"workshop-{workshop['code']}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="ws_pack",
-        icon=":material/download:",
-        width="stretch",
-    )
+    with pack:
+        widgets.excel_download(
+            "Download the workshop pack",
+            lambda: build_pack(workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc)),
+            f"workshop-{workshop['code']}.xlsx",
+            "ws_pack",
+            width="stretch",
+        )
 
 
 def counts(token: str, version: tuple[int, str], diagnostics: list[str]) -> None:

@@ -44,15 +44,12 @@ if response:
     st.header("Take it away")
     token = session.token()
     store = session.store()
-    st.download_button(
+    widgets.excel_download(
         "Download the Excel summary",
-        data=lambda: build_workbook(store.response(token)),
-        file_name=f"commissioning-self-check-{date.today():%Y-%m-%d}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="download_xlsx",
+        lambda: build_workbook(store.response(token)),
+        f"commissioning-self-check-{date.today():%Y-%m-%d}.xlsx",
+        "download_xlsx",
         type="primary",
-        icon=":material/download:",
     )
     st.caption("Everything you have answered, on one sheet per diagnostic, with native charts, the plan and risks, and how it was worked out.")
     url = session.resume_url()
