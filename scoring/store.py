@@ -267,6 +267,22 @@ class Store:
                 except IntegrityError:  # a concurrent first save of the same item won
                     conn.execute(update(answers).where(where).values(data=data, updated_at=now))
 
+    def replace_response(self, token: str, response: dict[str, dict[str, dict]]) -> None:
+        """Make these records the respondent's whole response, in one transaction: all or
+        nothing (resuming from a workbook). The caller has validated every record."""
+        key = token_hash(token)
+        now = _now()
+        with self.engine.begin() as conn:
+            for diagnostic_id in response:
+                _may_write(conn, key, diagnostic_id)
+            conn.execute(delete(answers).where(answers.c.respondent_id == key))
+            rows = [
+                dict(respondent_id=key, diagnostic_id=d, item_id=i, data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
+                for d, items in response.items() for i, r in items.items()
+            ]
+            if rows:
+                conn.execute(insert(answers), rows)
+
     # Workshops -------------------------------------------------------------------
     def create_workshop(self, name: str, diagnostics: list[str], roles: list[str]) -> tuple[str, str]:
         """A new open workshop with its results hidden. Returns (join code, facilitator
@@ -335,7 +351,7 @@ class Store:
         if found is None:
             raise JoinError(
                 "No workshop has that code. Check it on the shared screen: the code may be "
-                "mistyped, or the workshop may have been deleted."
+                f"mistyped, or the workshop deleted or past its {RETENTION_DAYS} days."
             )
         if not found.is_open:
             raise JoinError("This workshop has finished: it is closed to new answers. Ask the facilitator.")
@@ -404,6 +420,27 @@ class Store:
             for respondent_id, response in fresh.items():
                 self._responses[respondent_id] = (stamps[respondent_id], response)
             return [(p.role, self._responses[p.id][1]) for p in people]
+
+    def add_participants(self, facilitator_token: str, people: list[tuple[str | None, dict[str, dict[str, dict]]]]) -> int:
+        """Participants gathered elsewhere (e.g. a survey export), each (role, response),
+        added in one transaction: all or nothing. Facilitator only; the caller has
+        validated every record. Returns how many were added."""
+        workshop_id = self._facilitated(facilitator_token)
+        now = _now()
+        with self.engine.begin() as conn:
+            offered = json.loads(conn.execute(select(workshops.c.diagnostics).where(workshops.c.id == workshop_id)).scalar_one())
+            for role, response in people:
+                if set(response) - set(offered):
+                    raise WorkshopError("Those answers are for a diagnostic this workshop does not include; nothing was imported.")
+                token = _insert_respondent(conn, PARTICIPANT, workshop_id=workshop_id, role=role)
+                rows = [
+                    dict(respondent_id=token_hash(token), diagnostic_id=d, item_id=i,
+                         data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
+                    for d, items in response.items() for i, r in items.items()
+                ]
+                if rows:
+                    conn.execute(insert(answers), rows)
+        return len(people)
 
     def answers_version(self, facilitator_token: str) -> tuple[int, str]:
         """A mark that changes whenever a participant joins or changes an answer: the
