@@ -336,3 +336,64 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
         plot_bgcolor="white",
     )
     return figure(traces, layout)
+
+
+# --- Comparison over time: two profiles overlaid ---------------------------------------------
+
+BASELINE_COLOUR = PALETTE[5]  # vermilion, dashed: tells apart from the current blue in grey too
+
+
+def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *, height: int = 620) -> go.Figure:
+    """The baseline and the current profile on one 0–100 radar: the baseline a dashed line
+    with open markers, the current a solid line with filled markers and a light fill, so
+    they differ without colour. An aspect without a score on a side leaves a gap there.
+
+    `changes` is what compare.aspect_changes(..., inst_order=True) returns (columns aspect,
+    before, after, change), in the instrument's order. The labels are typed by users, so
+    they are escaped (plotly reads tags such as <a> in legend text).
+    """
+    import html
+
+    labels = [wrap(aspect, 14) for aspect in changes["aspect"]]
+
+    def values(column: str) -> list[float | None]:
+        return [None if pd.isna(v) else round(float(v), 1) for v in changes[column]]
+
+    then, now = values("before"), values("after")
+    change = [
+        "no score on both sides" if pd.isna(c) else ("no change" if round(c) == 0 else f"change {c:+.0f}")
+        for c in changes["change"]
+    ]
+    # Wrapped before escaping, so an entity such as &amp; is never split by a line break.
+    names = ["<br>".join(html.escape(line) for line in textwrap.wrap(label, 40)) or html.escape(label) for label in (before_label, after_label)]
+    baseline = dict(
+        type="scatterpolar", name=names[0], r=then + then[:1], theta=labels + labels[:1], mode="lines+markers",
+        line=dict(color=BASELINE_COLOUR, width=3, dash="dash"),
+        marker=dict(size=13, symbol="diamond-open", line=dict(width=2.5, color=BASELINE_COLOUR)),
+        connectgaps=False, hovertemplate="%{fullData.name}<br>%{theta}: %{r:.0f} / 100<extra></extra>",
+    )
+    current = dict(
+        type="scatterpolar", name=names[1], r=now + now[:1], theta=labels + labels[:1], mode="lines+markers",
+        line=dict(color=PALETTE[0], width=4), marker=dict(size=12, symbol="circle", color=PALETTE[0]),
+        fill="toself", fillcolor="rgba(0, 114, 178, 0.15)", connectgaps=False, customdata=change + change[:1],
+        hovertemplate="%{fullData.name}<br>%{theta}: %{r:.0f} / 100 (%{customdata})<extra></extra>",
+    )
+    layout = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=120, r=120, t=50, b=130),
+        showlegend=True,
+        # Below the labels of the bottom aspect, which sit outside the polar area.
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.16, yanchor="top", font=dict(size=17), traceorder="normal"),
+        polar=dict(
+            bgcolor="white",
+            radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], tickfont=dict(size=14), angle=67.5, gridcolor="#CCC", linecolor="#999"),
+            angularaxis=dict(tickfont=dict(size=17), direction="clockwise", rotation=90, gridcolor="#CCC", linecolor="#999"),
+        ),
+        paper_bgcolor="white",
+    )
+    if all(v is None for v in then + now):
+        layout["annotations"] = [dict(text="No aspect scores on either side yet", showarrow=False, x=0.5, y=0.5,
+                                      xref="paper", yref="paper", font=dict(size=20), bgcolor="white")]
+    # The current profile drawn last, on top.
+    return figure([baseline, current], layout)
