@@ -1,10 +1,16 @@
-"""The Excel summary: one workbook for a respondent's answers to every diagnostic."""
+"""The Excel summary: one workbook for a respondent's answers to every diagnostic.
+
+Every workbook the app makes (this one and the workshop pack) also carries an "App data"
+sheet with each stored record as JSON, and its format and instrument versions on the
+About sheet, so scoring/workbook_reader.py can read it back exactly.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from io import BytesIO
-from typing import Mapping
+from typing import Any, Iterable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -14,6 +20,20 @@ from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
 
 APP_NAME = "Commissioning Diagnostics"
+
+# The machine-readable part of a workbook, shared with scoring/workbook_reader.py.
+FORMAT_LABEL = "Workbook format"
+FORMAT_NAME = "commissioning-diagnostics workbook"
+FORMAT_VERSION = 1
+DATA_SHEET = "App data"
+DATA_NOTE = "This sheet lets the app read this workbook back (Bring back a workbook). Change answers in the app, not here."
+DATA_HEADERS = ("Respondent", "Role", "Diagnostic", "Item", "Record (JSON)")
+DATA_HEADER_ROW = 3
+SELF, ROOM = "self", "room"  # respondents in the App data; workshop participants are P01, P02 …
+# Plan and risk records name eight-aspects factors and approaches: the versions of those
+# instruments matter to them too.
+DEPENDS_ON = {"development_plan": ("eight_aspects",), "risks": ("approaches",)}
+EXCEL_MAX_ROW_HEIGHT = 409  # points; Excel refuses taller rows
 
 
 def build_workbook(
@@ -37,12 +57,14 @@ def build_workbook(
 
     for module in DIAGNOSTICS.values():
         module.write_sheets(wb, response)
+    write_data_sheet(wb, data_rows(SELF, None, response))
 
     about = wb.create_sheet("About")
     xlsx.title(about, "About this workbook")
     lines = [
         ("Tool", APP_NAME),
         ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
+        format_line(),
         ("Purpose", "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."),
     ]
     for module in DIAGNOSTICS.values():
@@ -56,3 +78,50 @@ def build_workbook(
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# --- The App data sheet -------------------------------------------------------------
+
+
+def format_line() -> tuple[str, str]:
+    return (FORMAT_LABEL, f"{FORMAT_NAME} {FORMAT_VERSION}")
+
+
+def record_text(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
+def data_rows(respondent: str, role: str | None, response: Mapping[str, Mapping[str, dict]]) -> list[list[Any]]:
+    """One App data row per stored record, diagnostics in the registry's order."""
+    order = {d: n for n, d in enumerate(DIAGNOSTICS)}
+    return [
+        [respondent, role, diagnostic_id, item_id, record_text(record)]
+        for diagnostic_id in sorted(response, key=lambda d: (order.get(d, len(order)), d))
+        for item_id, record in (response[diagnostic_id] or {}).items()
+    ]
+
+
+def write_data_sheet(wb, rows: Iterable[list[Any]]) -> None:
+    """The App data sheet, placed just before About (which the caller adds next)."""
+    ws = wb.create_sheet(DATA_SHEET)
+    xlsx.put(ws, 1, 1, DATA_NOTE).font = Font(italic=True, color="444444")
+    last = xlsx.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows, wrap=["Role", "Record (JSON)"])
+    ws.freeze_panes = ws.cell(row=DATA_HEADER_ROW + 1, column=1)
+    ws.auto_filter.ref = f"A{DATA_HEADER_ROW}:E{max(last, DATA_HEADER_ROW)}"
+    xlsx.finish(ws, {1: 12, 2: 22, 3: 18, 4: 32, 5: 110})  # item ids are at most about 30 characters
+    for dimension in ws.row_dimensions.values():
+        if dimension.height and dimension.height > EXCEL_MAX_ROW_HEIGHT:
+            dimension.height = EXCEL_MAX_ROW_HEIGHT
+
+
+def version_rows(diagnostic_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """The About line with the instrument version of each diagnostic (and those it depends
+    on) that has one, as the diagnostics' own about_rows() write it."""
+    ids = [d for diagnostic_id in diagnostic_ids for d in (diagnostic_id, *DEPENDS_ON.get(diagnostic_id, ()))]
+    lines = []
+    for diagnostic_id in dict.fromkeys(ids):
+        module = DIAGNOSTICS.get(diagnostic_id)
+        if module is not None and hasattr(module, "instrument"):
+            inst = module.instrument()
+            lines.append((f"{inst.title}: instrument", f"{inst.id} version {inst.version}"))
+    return lines

@@ -3,7 +3,8 @@
 Summary (the room's aggregates with their spread, where it disagrees most, the room's
 approach ranking), By role (with small groups merged or hidden), the room's tolerance,
 conditions and starting-points profiles, the development plan and risk register agreed
-in the room, every response anonymised, and About (method and sources).
+in the room, every response anonymised, App data (every record, for the app to read
+back) and About (method and sources).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
 
 from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance, workshop, xlsx
-from scoring.export import APP_NAME
+from scoring.export import APP_NAME, ROOM, data_rows, format_line, version_rows, write_data_sheet
 from scoring.figures import PALETTE
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
@@ -57,7 +58,9 @@ def build_pack(
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
     _responses(wb.create_sheet("Responses"), participants)
-    _about(wb.create_sheet("About"), diagnostics, generated)
+    _app_data(wb, participants, room_response)
+    data_ids = {d for response in (room_response, *(p.response for p in participants)) for d in response}
+    _about(wb.create_sheet("About"), diagnostics, generated, data_ids)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -353,14 +356,29 @@ def _responses(ws, participants: Sequence[Participant]) -> None:
     xlsx.finish(ws, {1: 11, 2: 16, 3: 20, 4: 22, 5: 40, 6: 11, 7: 8, 8: 14, 9: 10, 10: 9, 11: 15, 12: 36, 13: 32})
 
 
+# --- App data: every record, for the app to read back -------------------------------------
+
+
+def _app_data(wb, participants: Sequence[Participant], room_response: Mapping[str, Mapping[str, dict]]) -> None:
+    """The room's records, then each participant's with the role as shown elsewhere in the
+    pack (never one the small-group rule hides). A participant with no answers still gets a
+    row, so the number who joined and their roles come back too."""
+    roles = workshop.shown_roles(participants)
+    rows = data_rows(ROOM, None, room_response)
+    for p in participants:
+        rows.extend(data_rows(p.label, roles[p.number], p.response) or [[p.label, roles[p.number], None, None, None]])
+    write_data_sheet(wb, rows)
+
+
 # --- About ---------------------------------------------------------------------------------
 
 
-def _about(ws, diagnostics: list[str], generated: datetime) -> None:
+def _about(ws, diagnostics: list[str], generated: datetime, data_ids: set[str]) -> None:
     xlsx.title(ws, "About this workbook")
     lines = [
         ("Tool", APP_NAME),
         ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
+        format_line(),
         ("Purpose", "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."),
         ("Workshop pack", "The whole room's answers taken together, the plan and risks agreed in the room, and every response anonymised."),
         ("Aggregation", workshop.METHOD),
@@ -370,6 +388,9 @@ def _about(ws, diagnostics: list[str], generated: datetime) -> None:
     for diagnostic_id in dict.fromkeys([*diagnostics, development_plan.ID, risks.ID]):
         if diagnostic_id in DIAGNOSTICS:
             lines.extend(DIAGNOSTICS[diagnostic_id].about_rows())
+    # The version of every instrument the App data's records depend on (the plan names
+    # eight-aspects factors, risks name approaches), even one the workshop did not ask.
+    lines.extend(version_rows(sorted(data_ids | {development_plan.ID, risks.ID})))
     lines.extend((f"Source {name}", text) for name, text in source_titles().items())
     last = xlsx.write_table(ws, 3, ["Item", "Detail"], list(dict.fromkeys(lines)), wrap=["Detail"])
     for row_number in range(4, last + 1):
