@@ -445,7 +445,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         return top + 3
     last = xlsx.write_table(
         ws, top + 1, ["Approach", "Fit (0–100)", "Rank"],
-        ([row.title, round(row.fit, 1), int(row.rank)] for row in ranked.head(5).itertuples()),
+        ([row.title, round(row.fit, 1), int(row.rank)] for row in ranked.dropna(subset=["fit"]).head(5).itertuples()),
         number_formats={"Fit (0–100)": "0"}, wrap=["Approach"],
     )
     titles = {a.id: a.title for a in instrument().approaches}

@@ -13,6 +13,8 @@ Stored as the record "capacity" of the starting-points diagnostic:
 
 from __future__ import annotations
 
+import math
+
 from typing import Any, Mapping
 
 import pandas as pd
@@ -33,7 +35,7 @@ MAXIMUM = 1_000_000
 def _number(value: Any, label: str) -> float:
     if value is None or value == "":
         return 0.0
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise ValueError(f"{label} must be a number")
     if value < 0:
         raise ValueError(f"{label} cannot be negative")

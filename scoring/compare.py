@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
 from scoring import approaches, development_plan, eight_aspects, figures, workshop, xlsx
-from scoring.export import APP_NAME
+from scoring.xlsx import APP_NAME
 from scoring.eight_aspects import ASPECTS
 from scoring.workshop import Participant
 

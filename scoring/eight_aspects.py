@@ -23,6 +23,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import xlsx
+from scoring.fields import UNSTORABLE
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -342,6 +343,7 @@ def clean_record(
     note = record.get("note") or ""
     if not isinstance(note, str):
         raise AnswerError(f"{item_id}: note must be text")
+    note = UNSTORABLE.sub("", note)
     if len(note) > NOTE_MAX_CHARS:
         raise AnswerError(f"{item_id}: note is longer than {NOTE_MAX_CHARS} characters")
     cleaned["note"] = note

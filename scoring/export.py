@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from scoring import xlsx
+from scoring import baseline, xlsx
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
 
@@ -87,6 +87,9 @@ def format_line() -> tuple[str, str]:
     return (FORMAT_LABEL, f"{FORMAT_NAME} {FORMAT_VERSION}")
 
 
+EXCEL_CELL_LIMIT = 32_767
+
+
 def record_text(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
@@ -94,11 +97,14 @@ def record_text(record: Mapping[str, Any]) -> str:
 def data_rows(respondent: str, role: str | None, response: Mapping[str, Mapping[str, dict]]) -> list[list[Any]]:
     """One App data row per stored record, diagnostics in the registry's order."""
     order = {d: n for n, d in enumerate(DIAGNOSTICS)}
-    return [
+    rows = [
         [respondent, role, diagnostic_id, item_id, record_text(record)]
         for diagnostic_id in sorted(response, key=lambda d: (order.get(d, len(order)), d))
         for item_id, record in (response[diagnostic_id] or {}).items()
     ]
+    # A kept baseline is a whole earlier workbook in one record: when it outgrows an Excel
+    # cell it is left out (bring back the baseline's own workbook to compare again).
+    return [row for row in rows if row[2] != baseline.ID or len(row[4]) <= EXCEL_CELL_LIMIT]
 
 
 def write_data_sheet(wb, rows: Iterable[list[Any]]) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# Characters a spreadsheet cannot hold (XML 1.0 forbids them): control characters other
+# than tab, line feed and carriage return, and the non-characters U+FFFE and U+FFFF. Word
+# pastes some of them (a vertical tab for a line break); they are dropped as typed.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(value: Any, label: str, *, limit: int, required: bool = False, error: type[ValueError] = ValueError) -> str:
@@ -10,7 +16,7 @@ def clean_text(value: Any, label: str, *, limit: int, required: bool = False, er
     value = "" if value is None else value
     if not isinstance(value, str):
         raise error(f"{label} must be text")
-    value = value.strip()
+    value = UNSTORABLE.sub("", value).strip()
     if required and not value:
         raise error(f"{label} is empty")
     if len(value) > limit:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance
+from scoring import approaches, baseline, conditions, development_plan, eight_aspects, risks, starting_points, tolerance
 
 DIAGNOSTICS: dict[str, ModuleType] = {
-    module.ID: module for module in (eight_aspects, approaches, development_plan, risks, tolerance, starting_points, conditions)
+    module.ID: module
+    for module in (eight_aspects, approaches, development_plan, risks, tolerance, starting_points, conditions, baseline)
 }
 
 

@@ -10,6 +10,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scoring.fields import UNSTORABLE
+
+APP_NAME = "Commissioning Diagnostics"
 HEADER_FILL = PatternFill("solid", fgColor="0B5CAD")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=16)
@@ -31,6 +34,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | N
     if value is None or (isinstance(value, float) and math.isnan(value)):
         cell.value = None
     elif isinstance(value, str):
+        value = UNSTORABLE.sub("", value)  # a spreadsheet cannot hold these at all
         cell.value = value
         cell.data_type = "s"
         if value.startswith(FORMULA_TRIGGERS):

@@ -46,7 +46,7 @@ def _summary_scores(ws):
 def test_workbook_has_summary_answers_and_about_sheets(workbook):
     assert workbook.sheetnames == [
         "Summary", "Eight aspects answers", "Model fit", "Approach requirements", "Development plan", "Risks", "Tolerating",
-        "Starting points", "Stakeholder map", "Capacity", "Conditions and practices", "About",
+        "Starting points", "Stakeholder map", "Capacity", "Conditions and practices", "App data", "About",
     ]
 
 

@@ -67,14 +67,14 @@ def _table(ws, first_header: str) -> tuple[list[str], list[tuple]]:
 def test_the_pack_has_its_sheets_in_order(pack):
     assert pack.sheetnames == [
         "Summary", "By role", "Tolerating (room)", "Conditions (room)", "Starting points (room)",
-        "Development plan", "Risks", "Responses", "About",
+        "Development plan", "Risks", "Responses", "App data", "About",
     ]
 
 
 def test_only_the_workshops_diagnostics_get_room_sheets():
     info = {**INFO, "diagnostics": ["eight_aspects"]}
     wb = load_workbook(BytesIO(build_pack(info, PARTICIPANTS, {})))
-    assert wb.sheetnames == ["Summary", "By role", "Development plan", "Risks", "Responses", "About"]
+    assert wb.sheetnames == ["Summary", "By role", "Development plan", "Risks", "Responses", "App data", "About"]
 
 
 def test_the_responses_sheet_holds_every_record_of_every_participant(pack):

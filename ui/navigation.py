@@ -22,6 +22,9 @@ DIAGNOSTIC_PAGES: dict[str, list[Spec]] = {
 HOME: Spec = ("views/home.py", "Home", ":material/home:", "")
 PLAN: Spec = ("views/plan.py", "Development plan", ":material/checklist:", "plan")
 RISKS: Spec = ("views/risks.py", "Strategic risks", ":material/report:", "risks")
+BRING_BACK: Spec = ("views/bring_back.py", "Bring back a workbook", ":material/upload_file:", "bring-back")
+COMPARE: Spec = ("views/compare.py", "Compare over time", ":material/compare:", "compare")
+IMPORT: Spec = ("views/workshop_import.py", "Import responses", ":material/group_add:", "import-responses")
 JOIN: Spec = ("views/join.py", "Join a workshop", ":material/login:", "join")
 RUN: Spec = ("views/workshop_new.py", "Run a workshop", ":material/co_present:", "run-workshop")
 PARTICIPANT_HOME: Spec = ("views/workshop_participant.py", "Your workshop", ":material/groups:", "")
@@ -39,9 +42,9 @@ def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, lis
     if workshop and workshop["kind"] == FACILITATOR and not joining:
         # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
         # screen readers (and axe) take for a broken list.
-        return {"": [SHARED_SCREEN, PLAN, RISKS, *_diagnostic_specs(workshop["diagnostics"])]}, SHARED_SCREEN
+        return {"": [SHARED_SCREEN, IMPORT, PLAN, RISKS, BRING_BACK, COMPARE, *_diagnostic_specs(workshop["diagnostics"])]}, SHARED_SCREEN
     everything = _diagnostic_specs(list(DIAGNOSTIC_PAGES))
-    return {"": [HOME, *everything, PLAN, RISKS, JOIN, RUN]}, JOIN if joining else HOME
+    return {"": [HOME, *everything, PLAN, RISKS, BRING_BACK, COMPARE, JOIN, RUN]}, JOIN if joining else HOME
 
 
 def pages(sections: dict[str, list[Spec]], default: Spec) -> dict[str, list[st.Page]]:

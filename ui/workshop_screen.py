@@ -12,6 +12,7 @@ import streamlit as st
 
 from scoring import workshop_setup, workshop_views
 from scoring import workshop as room
+from scoring.compare import Side
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, show_join_code
 from scoring.workshop_pack import build_pack
@@ -133,3 +134,8 @@ def join_code_style() -> None:
         "<style>.st-key-join_code p{font-size:3rem !important;font-weight:700;letter-spacing:.1em;white-space:nowrap;"
         "line-height:1.1;margin:0;font-family:'Source Code Pro',monospace}</style>"
     )
+
+
+def current_side(workshop: dict, token: str) -> Side:
+    """The workshop as it stands, for a comparison: its participants and the room's plan."""
+    return Side(workshop["name"], session.store().response(token), tuple(participants(token)))

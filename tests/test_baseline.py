@@ -1,0 +1,80 @@
+"""A baseline brought back from a workbook: validated as if typed in, compared on the
+Compare page and in the Excel summary."""
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from scoring import baseline, compare, eight_aspects
+from scoring.export import build_workbook
+from scoring.store import Store
+from scoring.workbook_reader import read_workbook
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _answers(ratings: dict) -> dict:
+    """Records as the app saves them (cleaned), so the workbook reader accepts them."""
+    return {"eight_aspects": {item: eight_aspects.clean_record(item, {"rating": r, "weight": 1}) for item, r in ratings.items()}}
+
+
+THEN = _answers({"sd_one_place": 5, "sd_wellbeing_system": 2})
+NOW = _answers({"sd_one_place": 2, "sd_wellbeing_system": 4})
+
+
+def kept_from(response, label="Last year") -> dict:
+    return baseline.from_workbook(read_workbook(build_workbook(response)), label)
+
+
+def test_a_baseline_is_validated_as_if_every_answer_were_typed_in():
+    record = kept_from(THEN)
+    assert baseline.clean_record(baseline.ITEM, record)["response"]["eight_aspects"]["sd_one_place"]["rating"] == 5
+    broken = {**record, "response": {"eight_aspects": {"sd_one_place": {"rating": 9}}}}
+    with pytest.raises(ValueError, match="rating"):
+        baseline.clean_record(baseline.ITEM, broken)
+    with pytest.raises(ValueError, match="no diagnostic"):
+        baseline.clean_record(baseline.ITEM, {**record, "response": {"nonsense": {}}})
+    with pytest.raises(ValueError, match="name"):
+        baseline.clean_record(baseline.ITEM, {**record, "label": "  "})
+
+
+def test_the_excel_summary_compares_with_a_kept_baseline_and_brings_it_back():
+    response = {**NOW, baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, kept_from(THEN))}}
+    data = build_workbook(response)
+    workbook = load_workbook(BytesIO(data))
+    assert compare.SHEET in workbook.sheetnames
+    summary_text = [c.value for row in workbook["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Baseline: Last year" in summary_text
+    assert read_workbook(data).response == response  # the baseline comes back with the answers
+
+
+def app_with(response) -> AppTest:
+    store = Store()
+    token = store.new_respondent()
+    store.replace_response(token, response)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["r"] = token
+    at.run()
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_compare_page_sets_the_baseline_beside_the_current_answers():
+    at = app_with({**NOW, baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, kept_from(THEN))}})
+    before, after = baseline.side(kept_from(THEN)), compare.Side("Now", NOW)
+    overall = compare.overall_change(before, after)
+    values = {m.label: m.value for m in at.metric}
+    assert values["Room for manoeuvre: Last year"] == f"{overall['before']:.0f}"
+    assert values["Room for manoeuvre: Now"] == f"{overall['after']:.0f}"
+    assert at.get("plotly_chart"), "the overlaid radar"
+    next(b for b in at.button if b.label.startswith("Stop comparing")).click().run()
+    assert any("Keep an earlier workbook" in i.value for i in at.info)
+
+
+def test_without_a_baseline_the_compare_page_says_how_to_keep_one():
+    at = app_with(NOW)
+    assert any("Keep an earlier workbook" in i.value for i in at.info)

@@ -1,0 +1,78 @@
+"""The comparison of a baseline with a current assessment, drawn (maths in scoring/compare)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from scoring import compare
+from ui import widgets
+
+
+def _score(value) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else f"{value:.0f}"
+
+
+def _change(value) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    rounded = int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+    return f"{rounded:+d}" if rounded else "0"
+
+
+def show(before: compare.Side, after: compare.Side) -> None:
+    first, second = compare.labels(before, after)
+    overall = compare.overall_change(before, after)
+    then, now, moved = st.columns(3)
+    then.metric(f"Room for manoeuvre: {first}", _score(overall["before"]))
+    now.metric(f"Room for manoeuvre: {second}", _score(overall["after"]))
+    moved.metric("Change", _change(overall["change"]))
+    st.caption(f"{first}: {before.kind}. {second}: {after.kind}.")
+
+    st.header("The eight aspects then and now")
+    widgets.chart(compare.compare_radar(before, after), key="cmp_radar")
+    aspects = compare.aspect_changes(before, after)
+    st.table(pd.DataFrame({
+        "Aspect": aspects["aspect"],
+        first: [_score(v) for v in aspects["before"]],
+        second: [_score(v) for v in aspects["after"]],
+        "Change": [_change(v) for v in aspects["change"]],
+    }).set_index("Aspect"))
+
+    st.header("What moved most")
+    items = compare.item_changes(before, after, top=10)
+    if items.empty:
+        st.caption("No factor has a rating on both sides yet.")
+    else:
+        st.table(pd.DataFrame({
+            "Factor (aspect)": [f"{r.text} ({r.aspect})" for r in items.itertuples()],
+            f"{first} (1–5)": [f"{v:.1f}" for v in items["before"]],
+            f"{second} (1–5)": [f"{v:.1f}" for v in items["after"]],
+            "Change": [f"{v:+.1f}" for v in items["change"]],
+        }).set_index("Factor (aspect)"))
+
+    st.header("Approaches then and now")
+    ranking = compare.ranking_changes(before, after)
+    st.table(pd.DataFrame({
+        "Approach": ranking["title"],
+        f"Rank {first}": [("–" if pd.isna(v) else str(int(v))) for v in ranking["rank_before"]],
+        f"Rank {second}": [("–" if pd.isna(v) else str(int(v))) for v in ranking["rank_after"]],
+        "Moved": [("–" if pd.isna(v) else (f"up {int(v)}" if v > 0 else f"down {-int(v)}" if v < 0 else "same")) for v in ranking["moved"]],
+    }).set_index("Approach"))
+
+    st.header("The development plan")
+    summary = compare.plan_summary(before, after)
+    st.markdown(
+        f"**{summary['done']}** done, **{summary['outstanding']}** outstanding; "
+        f"{summary['new_since_baseline']} new since the baseline, {summary['dropped_since_baseline']} no longer in the plan."
+    )
+    progress = compare.plan_progress(before, after)
+    if len(progress):
+        st.table(pd.DataFrame({
+            "Action": progress["action"],
+            "Owner": progress["owner"],
+            "Status": progress["status_label"],
+            "In the baseline": ["yes" if v else "new" for v in progress["in_baseline"]],
+        }).set_index("Action"))

@@ -1,0 +1,22 @@
+"""Reading an uploaded workbook once per file, not on every rerun."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring.uploads import UploadError
+from scoring.workbook_reader import Workbook, read_workbook
+
+
+def read_once(uploaded, key: str) -> Workbook | UploadError:
+    """The uploaded file read (or the reason it cannot be), kept for as long as the same
+    file stays in the uploader."""
+    cache = st.session_state.get(key)
+    if cache and cache[0] == uploaded.file_id:
+        return cache[1]
+    try:
+        result: Workbook | UploadError = read_workbook(uploaded.getvalue())
+    except UploadError as exc:
+        result = exc
+    st.session_state[key] = (uploaded.file_id, result)
+    return result

@@ -1,0 +1,72 @@
+"""Bring back a workbook: resume from an Excel summary, or keep it as a baseline."""
+
+from datetime import date
+
+import streamlit as st
+
+from scoring import baseline, uploads
+from scoring.registry import DIAGNOSTICS
+from scoring.uploads import UploadError
+from scoring.workbook_reader import SELF_CHECK
+from ui import session, widgets
+from ui.uploads import read_once
+
+st.title("Bring back a workbook")
+st.markdown(
+    "Upload an Excel summary or workshop pack you downloaded from this app. Resume from a "
+    "self-check, with every answer, weight, note, plan row, risk and stakeholder back in "
+    "place; or keep either kind as a baseline to compare against, say a year later."
+)
+st.caption(f"{uploads.LIMITS_TEXT.split(':')[0]}. Only workbooks made by this app can be brought back.")
+
+uploaded = st.file_uploader("Excel summary or workshop pack (.xlsx)", type=["xlsx"], key="bb_file")
+if uploaded is None:
+    st.stop()
+
+book = read_once(uploaded, "bb_read")
+if isinstance(book, UploadError):
+    st.error(f"**This file cannot be used.** {str(book)[:1].upper()}{str(book)[1:]}", icon=":material/error:")
+    st.caption("Nothing you had saved has changed.")
+    st.stop()
+
+kind = "Self-check" if book.kind == SELF_CHECK else f"Workshop pack, {len(book.participants)} participant(s)"
+st.success(f"**{widgets.plain(book.title)}**: {kind}, made {widgets.plain(book.generated)}.", icon=":material/task:")
+counts = {DIAGNOSTICS[d].ID: len(items) for d, items in book.response.items() if d != baseline.ID}
+if counts:
+    st.caption("Records: " + ", ".join(f"{d.replace('_', ' ')} {n}" for d, n in counts.items()) + ".")
+
+resume, keep = st.columns(2, gap="large")
+with resume.container(border=True):
+    st.markdown("**Resume from it**")
+    if book.kind != SELF_CHECK:
+        st.caption("A workshop pack holds the room's answers: keep it as a baseline to compare with.")
+    elif session.workshop():
+        st.caption("This tab is part of a workshop: open the app in a new tab to resume a self-check.")
+    else:
+        st.caption("Opens a new self-check holding the workbook's answers. What this tab held before stays at its own link.")
+
+        def resume_from_book() -> None:
+            new_token = session.store().new_respondent()
+            session.store().replace_response(new_token, book.response)
+            session.switch_to(new_token)
+            st.session_state["bb_notice"] = ("Your answers are back. Keep the new link on the Home page to return to them.", "views/home.py", "Home")
+
+        st.button("Resume from this workbook", key="bb_resume", on_click=resume_from_book, type="primary", icon=":material/restore:")
+with keep.container(border=True):
+    st.markdown("**Keep it as a baseline**")
+    st.caption("Set beside your current answers on the Compare page and in your Excel summary.")
+    label = st.text_input("Name it", value=f"{book.title} ({book.generated[:10] or date.today().isoformat()})"[:baseline.LABEL_LIMIT],
+                          max_chars=baseline.LABEL_LIMIT, key="bb_label")
+
+    def keep_as_baseline() -> None:
+        refused = session.save(baseline.ID, baseline.ITEM, baseline.from_workbook(book, st.session_state["bb_label"]))
+        if not refused:
+            st.session_state["bb_notice"] = ("Kept as your baseline.", "views/compare.py", "Compare over time")
+
+    st.button("Keep as baseline", key="bb_keep", on_click=keep_as_baseline, icon=":material/compare:")
+
+notice = st.session_state.pop("bb_notice", None)
+if notice:
+    text, page, page_label = notice
+    st.success(text, icon=":material/check_circle:")
+    session.page_link(page, label=page_label, icon=":material/arrow_forward:")

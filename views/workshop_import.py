@@ -1,0 +1,129 @@
+"""Import responses gathered elsewhere (a Microsoft Forms or similar export) into the
+workshop: map columns, map answer texts, preview what can and cannot be used, import."""
+
+import pandas as pd
+import streamlit as st
+
+from scoring import forms_import as forms
+from scoring import uploads, workshop_setup
+from scoring.store import WorkshopError
+from scoring.uploads import UploadError
+from ui import session
+from ui.workshop_screen import facilitator_token
+
+token = facilitator_token()
+if token is None:
+    st.error("Only the facilitator's link can import responses.", icon=":material/lock:")
+    st.stop()
+workshop = session.workshop()
+
+st.title("Import responses")
+st.markdown(
+    "Bring in answers collected before the workshop with Microsoft Forms or another survey "
+    "tool: upload its CSV or Excel export, confirm which column holds which question and what "
+    "each answer means, check the preview, then import. Imported people count like anyone "
+    "who joined by code."
+)
+st.caption(uploads.LIMITS_TEXT)
+notice = st.session_state.pop("imp_notice", None)
+if notice:
+    (st.success if notice[0] == "success" else st.error)(notice[1])
+
+# A new uploader after each import, so the same file cannot be imported twice by mistake.
+uploaded = st.file_uploader("Survey export (.csv, .txt or .xlsx)", type=["csv", "txt", "tsv", "xlsx"],
+                            key=f"imp_file_{st.session_state.get('imp_round', 0)}")
+if uploaded is None:
+    st.stop()
+
+cached = st.session_state.get("imp_table")
+if not cached or cached[0] != uploaded.file_id:
+    try:
+        cached = (uploaded.file_id, forms.read_table(uploaded.getvalue(), uploaded.name))
+    except UploadError as exc:
+        cached = (uploaded.file_id, exc)
+    st.session_state["imp_table"] = cached
+table = cached[1]
+if isinstance(table, UploadError):
+    st.error(f"**This file cannot be used.** {table}", icon=":material/error:")
+    st.caption("Nothing has been imported.")
+    st.stop()
+
+st.success(f"Read {len(table)} row(s) and {len(table.columns)} column(s).", icon=":material/table:")
+
+st.header("1. Which question is in each column")
+options = {"": None, forms.ROLE.key: forms.ROLE, **{t.key: t for t in forms.targets(workshop["diagnostics"])}}
+
+
+def option_label(key: str) -> str:
+    target = options[key]
+    if target is None:
+        return "(not imported)"
+    if target == forms.ROLE:
+        return target.label
+    return f"{workshop_setup.TITLES[target.diagnostic_id].split(' (')[0]}: {target.label}"
+
+
+guess = forms.guess_mapping(list(table.columns), workshop["diagnostics"])
+mapping = {}
+with st.expander(f"{sum(t is not None for t in guess.values())} of {len(table.columns)} columns matched to a question; check them", expanded=False):
+    for number, column in enumerate(table.columns):
+        default = guess[column].key if guess[column] is not None else ""
+        chosen = st.selectbox(column[:200], list(options), index=list(options).index(default), format_func=option_label, key=f"imp_map_{number}")
+        mapping[column] = options[chosen]
+
+st.header("2. What the answers mean")
+values: dict[str, dict[str, object]] = {}
+unmatched = 0
+for number, (column, texts) in enumerate(forms.distinct_answers(table, mapping).items()):
+    target = mapping[column]
+    scale = forms.value_scale(target, workshop["roles"])
+    column_values = {}
+    for position, text in enumerate(texts):
+        value = forms.match_answer(scale, text)
+        if value is forms.UNMAPPED:
+            unmatched += 1
+            labels = forms.choices(target, workshop["roles"])
+            picked = st.selectbox(f"“{text[:120]}” in “{column[:80]}” means", [label for label, _ in labels], index=None,
+                                  placeholder="choose…", key=f"imp_val_{number}_{position}")
+            if picked is not None:
+                column_values[text] = dict(labels)[picked]
+    if column_values:
+        values[column] = {**{t: forms.match_answer(scale, t) for t in texts if forms.match_answer(scale, t) is not forms.UNMAPPED}, **column_values}
+if not unmatched:
+    st.caption("Every answer text matched the scale.")
+
+st.header("3. Preview")
+try:
+    result = forms.preview(table, mapping, values or None, roles=workshop["roles"])
+except forms.MappingError as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+st.markdown(f"**{len(result.people)}** participant(s) can be imported; **{len(result.problems)}** answer(s) or row(s) cannot.")
+if result.people:
+    st.dataframe(
+        pd.DataFrame([
+            {"Row": row, "Role": role or "–",
+             **{workshop_setup.TITLES[d].split(" (")[0]: len(response.get(d, {})) for d in workshop["diagnostics"] if d in (*forms.RATING_DIAGNOSTICS, forms.TOLERANCE)}}
+            for row, role, response in result.people
+        ]),
+        hide_index=True, key="imp_people",
+    )
+    st.caption("One line per person to import: their row in the file, their role and how many answers each diagnostic gets.")
+if result.problems:
+    st.markdown("**What cannot be used, and why** (left out; everything else in that row is imported)")
+    st.dataframe(pd.DataFrame(result.problems, columns=["Row", "Column", "Why"]), hide_index=True, key="imp_problems")
+
+
+def do_import() -> None:
+    try:
+        added = session.store().add_participants(token, result.for_store())
+    except (WorkshopError, PermissionError) as exc:
+        st.session_state["imp_notice"] = ("error", str(exc))
+        return
+    st.session_state["imp_notice"] = ("success", f"{added} participant(s) imported. They count on the shared screen and in the pack.")
+    st.session_state.pop("imp_table", None)
+    st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1
+
+
+st.button(f"Import {len(result.people)} participant(s)", key="imp_go", on_click=do_import, type="primary",
+          disabled=not result.people, icon=":material/group_add:")
