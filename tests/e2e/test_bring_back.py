@@ -1,0 +1,139 @@
+"""Bringing a workbook back in a real browser: download a self-check, keep it as a
+baseline, change answers, see both on the radar, download the comparison; resume from a
+workbook; a bad file gets a message and changes nothing; a facilitator imports a survey
+export. Expected values come from the scoring API."""
+
+from __future__ import annotations
+
+import math
+import re
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from conftest import TIMEOUT, click_rating, key, open_app, rating_value, wait_for_app
+from scoring import compare, eight_aspects
+from test_accessibility import scan
+from test_workshop import create_workshop, joined_metric
+
+FILES = Path(__file__).resolve().parents[1] / "files"
+THEN = [("sd_one_place", "Strongly enables"), ("sd_wellbeing_system", "Constrains")]
+NOW = [("sd_one_place", "Constrains"), ("sd_wellbeing_system", "Enables")]
+
+
+def go(page, name: str, ready) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    expect(page.locator(ready).first if isinstance(ready, str) else ready.first).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
+
+
+def answer(page, app_url: str, ratings) -> None:
+    open_app(page, f"{app_url}/eight-aspects", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
+    for item_id, label in ratings:
+        click_rating(page, item_id, label)
+        wait_for_app(page)
+
+
+def download(page, button: str, path: Path) -> bytes:
+    with page.expect_download() as file:
+        page.get_by_role("button", name=button).click()
+    file.value.save_as(path)
+    return path.read_bytes()
+
+
+def upload(page, path: Path) -> None:
+    page.locator("input[type=file]").set_input_files(str(path))
+    wait_for_app(page)
+
+
+def scores(ratings) -> list:
+    records = {item: {"rating": rating_value(label)} for item, label in ratings}
+    values = eight_aspects.score_records(records)["score"]
+    return [None if math.isnan(v) else round(v, 1) for v in values]
+
+
+def test_keep_a_baseline_change_answers_and_compare(browser, app_url, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    answer(page, app_url, THEN)
+    go(page, "Results and Excel summary", page.get_by_role("button", name="Download the Excel summary"))
+    saved = tmp_path / "then.xlsx"
+    download(page, "Download the Excel summary", saved)
+
+    go(page, "Bring back a workbook", "[data-testid=stFileUploaderDropzone]")
+    upload(page, saved)
+    expect(page.get_by_text("Quick self-check", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    page.locator(key("bb_label") + " input").fill("Last year")
+    page.get_by_role("button", name="Keep as baseline").click()
+    expect(page.get_by_text("Kept as your baseline.")).to_be_visible(timeout=TIMEOUT)
+
+    go(page, "Eight aspects self-check", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
+    for item_id, label in NOW:
+        click_rating(page, item_id, label)
+        wait_for_app(page)
+    go(page, "Compare over time", "[data-testid=stPlotlyChart]")
+    # The radar holds both: the baseline's scores and today's, as the scoring API has them.
+    page.wait_for_function(
+        """([then, now]) => {
+            const plot = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+            if (!plot || !plot.data || plot.data.length < 2) return false;
+            const r = t => JSON.stringify(Array.from(t.r).slice(0, then.length).map(v => v === null ? null : Math.round(v * 10) / 10));
+            return r(plot.data[0]) === JSON.stringify(then) && r(plot.data[1]) === JSON.stringify(now);
+        }""",
+        arg=[scores(THEN), scores(NOW)],
+        timeout=TIMEOUT,
+    )
+    names = page.evaluate("() => document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot').data.map(t => t.name)")
+    assert names == ["Last year", "Now"]
+    scan(page, "compare over time")
+
+    data = download(page, "Download the comparison (Excel)", tmp_path / "comparison.xlsx")
+    workbook = load_workbook(BytesIO(data))
+    assert compare.SHEET in workbook.sheetnames
+    assert len(workbook[compare.SHEET]._charts) >= 1
+    context.close()
+
+
+def test_a_bad_file_gets_a_message_and_resume_brings_answers_back(browser, app_url, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    answer(page, app_url, THEN)
+    go(page, "Results and Excel summary", page.get_by_role("button", name="Download the Excel summary"))
+    saved = tmp_path / "mine.xlsx"
+    download(page, "Download the Excel summary", saved)
+
+    go(page, "Bring back a workbook", "[data-testid=stFileUploaderDropzone]")
+    upload(page, FILES / "workbooks" / "csv_renamed.xlsx")
+    expect(page.get_by_text("This file cannot be used.")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Nothing you had saved has changed.")).to_be_visible()
+    scan(page, "bring back, a bad file")
+
+    upload(page, saved)
+    expect(page.get_by_role("button", name="Resume from this workbook")).to_be_visible(timeout=TIMEOUT)
+    scan(page, "bring back, a workbook read")
+    page.get_by_role("button", name="Resume from this workbook").click()
+    expect(page.get_by_text("Your answers are back.")).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
+    page.get_by_role("link", name="Home").last.click()
+    expect(page.locator(key("home_eight_aspects"))).to_contain_text(f"{len(THEN)} of", timeout=TIMEOUT)
+    context.close()
+
+
+def test_a_facilitator_imports_a_survey_export(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    create_workshop(page, app_url, "Import in the browser")
+    go(page, "Import responses", "[data-testid=stFileUploaderDropzone]")
+    upload(page, FILES / "forms" / "forms_utf8_bom.csv")
+    button = page.get_by_role("button", name=re.compile(r"^Import \d+ participant"))
+    expect(button).to_be_enabled(timeout=TIMEOUT)
+    count = int(re.search(r"\d+", button.inner_text()).group())
+    assert count > 0
+    scan(page, "import responses, preview")
+    button.click()
+    expect(page.get_by_text(f"{count} participant(s) imported.")).to_be_visible(timeout=TIMEOUT)
+    go(page, "Shared screen", page.get_by_text("Joined", exact=True))
+    expect(joined_metric(page)).to_have_text(str(count), timeout=TIMEOUT)
+    context.close()
