@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from copy import copy
 from typing import Any, Iterable, Sequence
 
 from openpyxl.chart import BarChart, RadarChart, Reference
@@ -64,10 +65,23 @@ def write_table(
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     row_number = top
+    styles: dict[int, Any] = {}  # per column: the style of its first data cell, without a quote prefix
     for row_number, row in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, row)):
-            cell = put(ws, row_number, left + offset, value, number_formats.get(header))
-            cell.alignment = WRAP if header in wrap else TOP
+            cell = put(ws, row_number, left + offset, value)
+            formula_like = cell.quotePrefix
+            if offset not in styles:
+                cell.alignment = WRAP if header in wrap else TOP
+                if number_formats.get(header):
+                    cell.number_format = number_formats[header]
+                cell.quotePrefix = False
+                styles[offset] = copy(cell._style)
+            else:
+                # Copying the style array skips openpyxl's per-attribute style lookups,
+                # which dominate the time for a sheet of thousands of answers.
+                cell._style = copy(styles[offset])
+            if formula_like:
+                cell.quotePrefix = True
     return row_number
 
 
