@@ -54,15 +54,20 @@ def scores(ratings) -> list:
     return [None if math.isnan(v) else round(v, 1) for v in values]
 
 
-def test_keep_a_baseline_change_answers_and_compare(browser, app_url, tmp_path):
+def self_check_downloaded(browser, app_url: str, tmp_path: Path):
+    """A new browser answers THEN, downloads its Excel summary and opens Bring back."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     answer(page, app_url, THEN)
     go(page, "Results and Excel summary", page.get_by_role("button", name="Download the Excel summary"))
     saved = tmp_path / "then.xlsx"
     download(page, "Download the Excel summary", saved)
-
     go(page, "Bring back a workbook", "[data-testid=stFileUploaderDropzone]")
+    return context, page, saved
+
+
+def test_keep_a_baseline_change_answers_and_compare(browser, app_url, tmp_path):
+    context, page, saved = self_check_downloaded(browser, app_url, tmp_path)
     upload(page, saved)
     expect(page.get_by_text("Quick self-check", exact=False).first).to_be_visible(timeout=TIMEOUT)
     page.locator(key("bb_label") + " input").fill("Last year")
@@ -97,14 +102,7 @@ def test_keep_a_baseline_change_answers_and_compare(browser, app_url, tmp_path):
 
 
 def test_a_bad_file_gets_a_message_and_resume_brings_answers_back(browser, app_url, tmp_path):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    answer(page, app_url, THEN)
-    go(page, "Results and Excel summary", page.get_by_role("button", name="Download the Excel summary"))
-    saved = tmp_path / "mine.xlsx"
-    download(page, "Download the Excel summary", saved)
-
-    go(page, "Bring back a workbook", "[data-testid=stFileUploaderDropzone]")
+    context, page, saved = self_check_downloaded(browser, app_url, tmp_path)
     upload(page, FILES / "workbooks" / "csv_renamed.xlsx")
     expect(page.get_by_text("This file cannot be used.")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Nothing you had saved has changed.")).to_be_visible()
