@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import export, workshop
+from scoring import export, workshop, workshop_setup
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size
 
@@ -86,6 +86,26 @@ def resume(store, token: str, data: bytes) -> Workbook:
         raise UploadError("a workshop pack cannot be resumed as a self-check; use it as a baseline or to compare.")
     store.replace_response(token, book.response)
     return book
+
+
+def resume_workshop(store, book: Workbook) -> str:
+    """A new workshop holding a pack's participants (roles as the pack shows them) and the
+    room's plan and risks; returns its facilitator token. A failure part-way removes the
+    new workshop again, so nothing is left half made."""
+    if book.kind != WORKSHOP_PACK:
+        raise UploadError("a self-check is resumed as a self-check, not as a workshop.")
+    answered = {d for _, _, response in book.participants for d in response}
+    diagnostics = [d for d in workshop_setup.PARTICIPANT_DIAGNOSTICS if d in answered] or list(workshop_setup.DEFAULT_DIAGNOSTICS)
+    roles = list(dict.fromkeys(role for _, role, _ in book.participants if role))
+    name, diagnostics, roles = workshop_setup.clean_setup(f"{book.title} (brought back)"[: workshop_setup.NAME_LIMIT], diagnostics, roles)
+    _code, facilitator = store.create_workshop(name, diagnostics, roles)
+    try:
+        store.add_participants(facilitator, [(role, response) for _, role, response in book.participants])
+        store.replace_response(facilitator, book.response)
+    except Exception:
+        store.delete_workshop(facilitator)
+        raise
+    return facilitator
 
 
 # --- The file as a whole ------------------------------------------------------------------

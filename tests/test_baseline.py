@@ -78,3 +78,22 @@ def test_the_compare_page_sets_the_baseline_beside_the_current_answers():
 def test_without_a_baseline_the_compare_page_says_how_to_keep_one():
     at = app_with(NOW)
     assert any("Keep an earlier workbook" in i.value for i in at.info)
+
+
+def test_a_workshop_pack_resumes_as_a_new_workshop_with_its_participants_and_room_plan():
+    from datetime import datetime, timezone
+
+    from scoring import development_plan, workbook_reader
+    from scoring.workshop import Participant
+    from scoring.workshop_pack import build_pack
+
+    people = [Participant(n, "Finance", _answers({"sd_one_place": n % 5 + 1})) for n in range(1, 4)]
+    room = {development_plan.ID: {"action:1": development_plan.clean_record("action:1", {"aspect_id": "system_design", "action": "Agree a shared outcome", "status": "not_started"})}}
+    info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": ["Finance"], "created_at": datetime.now(timezone.utc)}
+    book = read_workbook(build_pack(info, people, room))
+    store = Store()
+    facilitator = workbook_reader.resume_workshop(store, book)
+    workshop = store.workshop(facilitator)
+    assert workshop["name"] == "Away day (brought back)" and workshop["diagnostics"] == ["eight_aspects"]
+    assert store.participants(facilitator) == [("Finance", p.response) for p in people]
+    assert store.response(facilitator) == room

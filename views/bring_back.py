@@ -7,9 +7,13 @@ import streamlit as st
 from scoring import baseline, uploads
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import UploadError
+from scoring import workbook_reader
 from scoring.workbook_reader import SELF_CHECK
 from ui import session, widgets
 from ui.uploads import read_once
+
+if st.session_state.pop("bb_to_screen", False):
+    st.switch_page("views/workshop_screen.py")  # the tab is now the new workshop's screen
 
 st.title("Bring back a workbook")
 st.markdown(
@@ -38,10 +42,22 @@ if counts:
 resume, keep = st.columns(2, gap="large")
 with resume.container(border=True):
     st.markdown("**Resume from it**")
-    if book.kind != SELF_CHECK:
-        st.caption("A workshop pack holds the room's answers: keep it as a baseline to compare with.")
-    elif session.workshop():
-        st.caption("This tab is part of a workshop: open the app in a new tab to resume a self-check.")
+    if session.workshop():
+        st.caption("This tab belongs to a workshop: open the app in a new tab, without its link, to resume from a workbook.")
+    elif book.kind != SELF_CHECK:
+        st.caption("Opens a new workshop holding the pack's participants, and the plan and risks agreed in the room, "
+                   "with a new join code. This tab becomes its shared screen; what it held before stays at its own link.")
+
+        def resume_workshop() -> None:
+            try:
+                facilitator = workbook_reader.resume_workshop(session.store(), book)
+            except (UploadError, ValueError) as exc:
+                st.session_state["bb_error"] = str(exc)
+                return
+            session.switch_to(facilitator)
+            st.session_state["bb_to_screen"] = True
+
+        st.button("Resume as a new workshop", key="bb_resume_workshop", on_click=resume_workshop, type="primary", icon=":material/restore:")
     else:
         st.caption("Opens a new self-check holding the workbook's answers. What this tab held before stays at its own link.")
 
@@ -65,6 +81,9 @@ with keep.container(border=True):
 
     st.button("Keep as baseline", key="bb_keep", on_click=keep_as_baseline, icon=":material/compare:")
 
+error = st.session_state.pop("bb_error", None)
+if error:
+    st.error(f"Not resumed: {error}", icon=":material/error:")
 notice = st.session_state.pop("bb_notice", None)
 if notice:
     text, page, page_label = notice

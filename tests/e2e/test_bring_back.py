@@ -119,8 +119,8 @@ def test_a_bad_file_gets_a_message_and_resume_brings_answers_back(browser, app_u
     context.close()
 
 
-def test_a_facilitator_imports_a_survey_export(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def test_a_facilitator_imports_a_survey_export_and_the_pack_resumes_as_a_workshop(browser, app_url, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     create_workshop(page, app_url, "Import in the browser")
     go(page, "Import responses", "[data-testid=stFileUploaderDropzone]")
@@ -133,5 +133,17 @@ def test_a_facilitator_imports_a_survey_export(browser, app_url):
     button.click()
     expect(page.get_by_text(f"{count} participant(s) imported.")).to_be_visible(timeout=TIMEOUT)
     go(page, "Shared screen", page.get_by_text("Joined", exact=True))
+    expect(joined_metric(page)).to_have_text(str(count), timeout=TIMEOUT)
+    pack = tmp_path / "pack.xlsx"
+    download(page, "Download the workshop pack", pack)
+    context.close()
+
+    # Another browser brings the pack back as a new workshop: the same people, a new code.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    open_app(page, f"{app_url}/bring-back", "[data-testid=stFileUploaderDropzone]")
+    upload(page, pack)
+    page.get_by_role("button", name="Resume as a new workshop").click()
+    expect(page.get_by_role("heading", name="Import in the browser (brought back)")).to_be_visible(timeout=TIMEOUT)
     expect(joined_metric(page)).to_have_text(str(count), timeout=TIMEOUT)
     context.close()
