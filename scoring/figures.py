@@ -397,3 +397,17 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
                                       xref="paper", yref="paper", font=dict(size=20), bgcolor="white")]
     # The current profile drawn last, on top.
     return figure([baseline, current], layout)
+
+
+def for_projector(fig: go.Figure, *, size: int = 24, height: int | None = None) -> go.Figure:
+    """The same figure with every font at least `size` px, for the presentation view: the
+    figures set tick, legend and bar-label sizes of their own, which the base font alone
+    would not change."""
+    fig.update_layout(font_size=size, legend_font_size=size - 2, title_font_size=size + 4)
+    fig.update_xaxes(tickfont_size=size - 2, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size - 2, title_font_size=size)
+    fig.update_polars(angularaxis_tickfont_size=size, radialaxis_tickfont_size=size - 4)
+    fig.update_traces(textfont_size=size - 2, selector=lambda trace: "textfont" in trace)
+    if height:
+        fig.update_layout(height=height)
+    return fig

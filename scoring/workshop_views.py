@@ -36,7 +36,15 @@ def available(diagnostic_ids: Sequence[str]) -> list[str]:
 
 
 def build(name: str, people: Sequence[room.Participant], *, large: bool = False) -> View:
-    """The view `name` of these participants' answers; `large` for the presentation view."""
+    """The view `name` of these participants' answers; `large` for the presentation view
+    (every font enlarged for the back of the room)."""
+    view = _build(name, people, large=large)
+    if large and view.figure is not None:
+        figures.for_projector(view.figure, height=max(view.figure.layout.height or 0, 760))
+    return view
+
+
+def _build(name: str, people: Sequence[room.Participant], *, large: bool) -> View:
     height = 760 if large else 600
     if name == "Room's profile":
         return View(figures.spread_radar(room.aspect_spread(people), height=height), None if large else room.METHOD)

@@ -1,0 +1,58 @@
+"""The shared screen's views: each builds for an empty room and a real one, validates as
+plotly, and in the presentation view every font is large."""
+
+import plotly.graph_objects as go
+import pytest
+
+from scoring import workshop_views
+from scoring.workshop import Participant
+
+ROOM = [
+    Participant(n, role, {"eight_aspects": {"sd_one_place": {"rating": rating}, "rel_councillors": {"rating": 6 - rating}},
+                          "tolerance": {"area:waiting_lists": {"frequency": rating % 4, "impact": 2}}})
+    for n, (role, rating) in enumerate([("Finance", 1), ("Finance", 3), ("Finance", 5), (None, 4)], start=1)
+]
+
+
+def font_sizes(figure: go.Figure) -> list[float]:
+    """Every font size set anywhere in the figure."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("font", "tickfont", "textfont") and isinstance(value, dict) and "size" in value:
+                    found.append(value["size"])
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(figure.to_dict())
+    return [size for size in found if isinstance(size, (int, float))]
+
+
+@pytest.mark.parametrize("room", [[], ROOM], ids=["empty room", "four people"])
+@pytest.mark.parametrize("name", list(workshop_views.VIEWS))
+def test_every_view_builds_and_validates(name, room):
+    view = workshop_views.build(name, room)
+    if view.figure is not None:
+        go.Figure(view.figure.to_dict())  # plotly's own validation, which the app skips
+
+
+@pytest.mark.parametrize("name", [n for n in workshop_views.VIEWS if n != "By role"])
+def test_the_presentation_view_makes_every_font_large(name):
+    normal, large = workshop_views.build(name, ROOM), workshop_views.build(name, ROOM, large=True)
+    assert min(font_sizes(large.figure)) >= 20
+    assert large.figure.layout.height >= 760
+    assert max(font_sizes(large.figure)) > max(font_sizes(normal.figure)) or min(font_sizes(normal.figure)) >= 20
+
+
+def test_by_role_says_why_it_is_hidden_for_a_small_group():
+    view = workshop_views.build("By role", ROOM)  # three in Finance, one without a role
+    assert view.figure is None and "not shown" in view.note
+
+
+def test_an_unknown_view_is_refused():
+    with pytest.raises(ValueError):
+        workshop_views.build("League table", ROOM)
