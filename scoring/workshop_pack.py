@@ -21,7 +21,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
 
-from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance, workshop, xlsx
+from scoring import approaches, baseline, compare, conditions, development_plan, eight_aspects, risks, starting_points, tolerance, workshop, xlsx
 from scoring.export import APP_NAME, ROOM, data_rows, format_line, version_rows, write_data_sheet
 from scoring.figures import PALETTE
 from scoring.instrument import source_titles
@@ -57,6 +57,9 @@ def build_pack(
             _themes(wb.create_sheet(sheet), module, participants)
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
+    kept = baseline.stored(room_response)
+    if kept:  # the facilitator keeps an earlier workshop or self-check to compare with
+        compare.write_comparison(wb, baseline.side(kept), compare.Side(workshop_info["name"], room_response, tuple(participants)))
     _responses(wb.create_sheet("Responses"), participants)
     _app_data(wb, participants, room_response)
     data_ids = {d for response in (room_response, *(p.response for p in participants)) for d in response}

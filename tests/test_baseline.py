@@ -97,3 +97,17 @@ def test_a_workshop_pack_resumes_as_a_new_workshop_with_its_participants_and_roo
     assert workshop["name"] == "Away day (brought back)" and workshop["diagnostics"] == ["eight_aspects"]
     assert store.participants(facilitator) == [("Finance", p.response) for p in people]
     assert store.response(facilitator) == room
+
+
+def test_a_facilitators_pack_compares_with_their_baseline_and_reads_back():
+    from datetime import datetime, timezone
+
+    from scoring.workshop import Participant
+    from scoring.workshop_pack import build_pack
+
+    people = [Participant(n, None, _answers({"sd_one_place": n % 5 + 1})) for n in range(1, 4)]
+    room = {baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, kept_from(THEN))}}
+    info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": [], "created_at": datetime.now(timezone.utc)}
+    data = build_pack(info, people, room)
+    assert compare.SHEET in load_workbook(BytesIO(data)).sheetnames
+    assert read_workbook(data).response == room
