@@ -61,6 +61,19 @@ with third.container(border=True, key="home_risks"):
     st.caption(f"{len(register)} risk(s)" if len(register) else "No risks yet")
     session.page_link("views/risks.py", label="Open", icon=":material/report:")
 
+st.header("4. Together, and over time")
+together, later = st.columns(2)
+with together.container(border=True, key="home_workshops"):
+    st.markdown("**Workshops**")
+    st.caption("Run a facilitated session: people answer anonymously from their phones and the shared screen shows the room's results, spread and all.")
+    session.page_link("views/workshop_new.py", label="Run a workshop", icon=":material/co_present:")
+    session.page_link("views/join.py", label="Join a workshop with a code", icon=":material/login:")
+with later.container(border=True, key="home_over_time"):
+    st.markdown("**A year later**")
+    st.caption("Bring back a workbook you downloaded to carry on from it, or keep it as a baseline and see what has moved.")
+    session.page_link("views/bring_back.py", label="Bring back a workbook", icon=":material/upload_file:")
+    session.page_link("views/compare.py", label="Compare over time", icon=":material/compare:")
+
 url = session.resume_url()
 if url:
     st.header("Come back later")
