@@ -593,6 +593,8 @@ def _create_or_upgrade(engine: Engine) -> None:
             # Version 1 (the self-check): add the workshop columns, keep every answer.
             conn.execute(text("ALTER TABLE respondents ADD COLUMN workshop_id VARCHAR(32)"))
             conn.execute(text("ALTER TABLE respondents ADD COLUMN role VARCHAR(100)"))
+            for index in respondents.indexes:  # create_all makes indexes only with new tables
+                index.create(conn)
         metadata.create_all(conn)
         version = conn.execute(select(schema_version.c.version)).scalar()
         if version is None:

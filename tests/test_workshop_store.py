@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, func, inspect, select, text, update
 
 from scoring import eight_aspects, store as store_module
 from scoring.store import (
@@ -189,6 +189,7 @@ def test_a_self_check_database_from_version_1_is_upgraded_keeping_every_answer(f
 
     upgraded = Store(fresh_db_url)
     assert upgraded.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 4}}
+    assert "respondents_by_workshop" in {i["name"] for i in inspect(upgraded.engine).get_indexes("respondents")}
     with upgraded.engine.connect() as conn:
         assert conn.execute(select(schema_version.c.version)).scalars().all() == [store_module.SCHEMA_VERSION]
     code, _ = upgraded.create_workshop("After the upgrade", ["eight_aspects"], [])
