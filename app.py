@@ -4,8 +4,7 @@ import streamlit as st
 
 from scoring.instrument import InstrumentError
 from scoring.registry import load_all
-from ui import navigation, session
-from ui.join import JOIN_PARAM
+from ui import join, navigation, session
 
 st.set_page_config(
     page_title="Commissioning Diagnostics",
@@ -29,7 +28,7 @@ if notice:
     st.warning(notice, icon=":material/link_off:")
 
 workshop = session.load_workshop()
-joining = st.query_params.get(JOIN_PARAM) is not None
+joining = join.pending_code() is not None
 sections, default = navigation.sections_for(workshop, joining=joining)
 session.remember_pages(navigation.scripts(sections))
 page = st.navigation(navigation.pages(sections, default))

@@ -185,3 +185,14 @@ def test_a_reply_the_workshop_cannot_take_is_refused_with_a_reason_and_nothing_i
     reason = at.markdown[0].value.removeprefix("refused: ")
     assert reason not in ("None", ""), "a reason is given"
     assert store.participants(facilitator) == [(None, {})]
+
+
+def test_opening_the_join_link_again_keeps_a_participant_in_the_workshop():
+    facilitator = create(diagnostics=["tolerance"])
+    code = Store().workshop(token_of(facilitator))["code"]
+    participant = join(code)
+    participant.query_params["join"] = show_join_code(code)
+    participant.run()
+    assert participant.title[0].value == "Away day"  # their workshop page, not a second join
+    assert "join" not in participant.query_params
+    assert len(Store().participants(token_of(facilitator))) == 1

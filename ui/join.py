@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.store import JoinError, normalise_join_code, show_join_code
+from scoring.store import PARTICIPANT, JoinError, normalise_join_code
 from ui import session
 
 JOIN_PARAM = "join"
@@ -25,7 +25,7 @@ def pending_code() -> str | None:
     """The code from the join link, unless this tab already takes part in that workshop."""
     given = st.query_params.get(JOIN_PARAM)
     current = session.workshop()
-    if given is not None and current and current["kind"] == "participant" and current["code"] == normalise_join_code(given):
+    if given is not None and current and current["kind"] == PARTICIPANT and current["code"] == normalise_join_code(given):
         del st.query_params[JOIN_PARAM]
         return None
     return given
@@ -53,7 +53,3 @@ def join(role_label: str) -> None:
     st.session_state.pop(FOUND_KEY, None)
     st.session_state.pop("join_error", None)
     session.switch_to(token)
-
-
-def show_code(code: str) -> str:
-    return show_join_code(code)
