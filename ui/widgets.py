@@ -68,10 +68,14 @@ def chart(figure, key: str) -> None:
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
+_AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto|www)([:.])")
+
+
 def plain(text: str) -> str:
     """Typed text made safe to place inside markdown: shown as typed, never as a link,
-    image, heading or formatting."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    image, heading or formatting. Markdown turns a bare address into a link even when
+    escaped, so an invisible word joiner goes between its scheme and the colon."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _AUTOLINKS.sub("\\1\u2060\\2", text))
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

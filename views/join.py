@@ -34,6 +34,7 @@ if found:
         role = st.radio(
             "Your role (optional): the room's results can be shown by role, only for groups of three or more",
             [join.NO_ROLE, *found["roles"]],
+            format_func=plain,  # roles are typed by the facilitator: shown as typed, never as markdown
             key="join_role",
         )
         if st.form_submit_button("Join", type="primary", icon=":material/login:"):
