@@ -4,6 +4,7 @@ import streamlit as st
 
 from scoring.instrument import InstrumentError
 from scoring.registry import load_all
+from scoring.store import SchemaError
 from ui import join, navigation, session
 
 st.set_page_config(
@@ -22,7 +23,12 @@ except InstrumentError as exc:
     )
     st.stop()
 
-session.restore()
+try:
+    session.store()  # opened (and upgraded if need be) before anything is read or saved
+    session.restore()
+except SchemaError as exc:
+    st.error(f"**The app cannot open its database.** {exc}", icon=":material/database:")
+    st.stop()
 notice = session.pop_notice()
 if notice:
     st.warning(notice, icon=":material/link_off:")

@@ -483,6 +483,10 @@ class Store:
         return found[1]
 
 
+class SchemaError(RuntimeError):
+    """A database this version of the app cannot use; the message says what to do."""
+
+
 class WorkshopError(ValueError):
     """An answer a workshop does not accept (closed, or not one of its diagnostics)."""
 
@@ -600,7 +604,7 @@ def _create_or_upgrade(engine: Engine) -> None:
         if version is None:
             conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
         elif version > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise SchemaError(
                 f"The database is from a newer version of this app (schema {version}, this app knows "
                 f"{SCHEMA_VERSION}). Upgrade the app before using this database."
             )

@@ -196,3 +196,17 @@ def test_opening_the_join_link_again_keeps_a_participant_in_the_workshop():
     assert participant.title[0].value == "Away day"  # their workshop page, not a second join
     assert "join" not in participant.query_params
     assert len(Store().participants(token_of(facilitator))) == 1
+
+
+def test_a_database_from_a_newer_app_stops_the_app_with_a_message_not_a_traceback():
+    from sqlalchemy import update
+
+    from scoring.store import SCHEMA_VERSION, schema_version
+
+    store = Store()
+    with store.engine.begin() as conn:
+        conn.execute(update(schema_version).values(version=SCHEMA_VERSION + 1))
+    store.engine.dispose()
+    at = app()
+    assert not at.exception
+    assert "newer version of this app" in at.error[0].value
