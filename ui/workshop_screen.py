@@ -23,6 +23,7 @@ REFRESH_SECONDS = 3
 VIEW_KEY = "ws_view"
 PRESENT_KEY = "ws_present"
 
+
 def facilitator_token() -> str | None:
     """This tab's token if it is a facilitator's, else None (the page then refuses)."""
     workshop = session.workshop()
