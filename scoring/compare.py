@@ -35,7 +35,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
 from scoring import approaches, development_plan, eight_aspects, figures, workshop, xlsx
-from scoring.xlsx import APP_NAME
 from scoring.eight_aspects import ASPECTS
 from scoring.workshop import Participant
 
@@ -471,12 +470,7 @@ def build_comparison_workbook(before: Side, after: Side, *, generated: datetime 
     wb = Workbook()
     wb.remove(wb.active)
     write_comparison(wb, before, after)
-    about = wb.create_sheet("About")
-    xlsx.title(about, "About this workbook")
     lines = [
-        ("Tool", APP_NAME),
-        ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
-        ("Purpose", "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."),
         ("Baseline", f"{first} ({before.kind})"),
         ("Current", f"{second} ({after.kind})"),
         *METHOD_ROWS,
@@ -485,10 +479,7 @@ def build_comparison_workbook(before: Side, after: Side, *, generated: datetime 
     ]
     if before.is_workshop or after.is_workshop:
         lines.append(("Workshop aggregation", workshop.METHOD))
-    last = xlsx.write_table(about, 3, ["Item", "Detail"], lines, wrap=["Item", "Detail"])
-    for row_number in range(4, last + 1):
-        about.cell(row=row_number, column=1).font = BOLD
-    xlsx.finish(about, {1: 36, 2: 100})
+    xlsx.about_sheet(wb, generated, lines, label_width=36)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -19,7 +19,7 @@ from scoring import baseline, xlsx
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
 
-APP_NAME = "Commissioning Diagnostics"
+APP_NAME = xlsx.APP_NAME  # kept here too: the workbook reader reads titles with it
 
 # The machine-readable part of a workbook, shared with scoring/workbook_reader.py.
 FORMAT_LABEL = "Workbook format"
@@ -59,21 +59,11 @@ def build_workbook(
         module.write_sheets(wb, response)
     write_data_sheet(wb, data_rows(SELF, None, response))
 
-    about = wb.create_sheet("About")
-    xlsx.title(about, "About this workbook")
-    lines = [
-        ("Tool", APP_NAME),
-        ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
-        format_line(),
-        ("Purpose", "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."),
-    ]
+    lines = [format_line()]
     for module in DIAGNOSTICS.values():
         lines.extend(module.about_rows())
     lines.extend((f"Source {name}", text) for name, text in source_titles().items())
-    last = xlsx.write_table(about, 3, ["Item", "Detail"], lines, wrap=["Detail"])
-    for row_number in range(4, last + 1):
-        about.cell(row=row_number, column=1).font = Font(bold=True)
-    xlsx.finish(about, {1: 40, 2: 100})
+    xlsx.about_sheet(wb, generated, lines)
 
     buffer = BytesIO()
     wb.save(buffer)

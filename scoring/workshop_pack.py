@@ -63,7 +63,7 @@ def build_pack(
     _responses(wb.create_sheet("Responses"), participants)
     _app_data(wb, participants, room_response)
     data_ids = {d for response in (room_response, *(p.response for p in participants)) for d in response}
-    _about(wb.create_sheet("About"), diagnostics, generated, data_ids)
+    _about(wb, diagnostics, generated, data_ids)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -376,13 +376,9 @@ def _app_data(wb, participants: Sequence[Participant], room_response: Mapping[st
 # --- About ---------------------------------------------------------------------------------
 
 
-def _about(ws, diagnostics: list[str], generated: datetime, data_ids: set[str]) -> None:
-    xlsx.title(ws, "About this workbook")
+def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str]) -> None:
     lines = [
-        ("Tool", APP_NAME),
-        ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
         format_line(),
-        ("Purpose", "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."),
         ("Workshop pack", "The whole room's answers taken together, the plan and risks agreed in the room, and every response anonymised."),
         ("Aggregation", workshop.METHOD),
         ("Small groups", workshop.SMALL_GROUP_RULE),
@@ -395,7 +391,4 @@ def _about(ws, diagnostics: list[str], generated: datetime, data_ids: set[str]) 
     # eight-aspects factors, risks name approaches), even one the workshop did not ask.
     lines.extend(version_rows(sorted(data_ids | {development_plan.ID, risks.ID})))
     lines.extend((f"Source {name}", text) for name, text in source_titles().items())
-    last = xlsx.write_table(ws, 3, ["Item", "Detail"], list(dict.fromkeys(lines)), wrap=["Detail"])
-    for row_number in range(4, last + 1):
-        ws.cell(row=row_number, column=1).font = BOLD
-    xlsx.finish(ws, {1: 46, 2: 100})
+    xlsx.about_sheet(wb, generated, lines, label_width=46)

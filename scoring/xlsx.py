@@ -167,3 +167,19 @@ def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence
     chart.x_axis.delete = False
     chart.display_blanks = "gap"
     return chart
+
+
+PURPOSE = "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."
+
+
+def about_sheet(wb, generated, lines: Iterable[tuple[str, str]], *, label_width: float = 40) -> None:
+    """The About sheet every workbook ends with: the tool, when it was made, its purpose,
+    then `lines` (label, detail), each label in bold."""
+    ws = wb.create_sheet("About")
+    title(ws, "About this workbook")
+    opening = [("Tool", APP_NAME), ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")), ("Purpose", PURPOSE)]
+    rows = list(dict.fromkeys([*opening, *lines]))  # a line two diagnostics share appears once
+    last = write_table(ws, 3, ["Item", "Detail"], rows, wrap=["Item", "Detail"])
+    for row_number in range(4, last + 1):
+        ws.cell(row=row_number, column=1).font = Font(bold=True)
+    finish(ws, {1: label_width, 2: 100})
