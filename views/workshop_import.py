@@ -9,6 +9,7 @@ from scoring import uploads, workshop_setup
 from scoring.store import WorkshopError
 from scoring.uploads import UploadError
 from ui import session
+from ui.widgets import plain
 from ui.workshop_screen import facilitator_token
 
 token = facilitator_token()
@@ -68,7 +69,7 @@ mapping = {}
 with st.expander(f"{sum(t is not None for t in guess.values())} of {len(table.columns)} columns matched to a question; check them", expanded=False):
     for number, column in enumerate(table.columns):
         default = guess[column].key if guess[column] is not None else ""
-        chosen = st.selectbox(column[:200], list(options), index=list(options).index(default), format_func=option_label, key=f"imp_map_{number}")
+        chosen = st.selectbox(plain(column[:200]), list(options), index=list(options).index(default), format_func=option_label, key=f"imp_map_{number}")
         mapping[column] = options[chosen]
 
 st.header("2. What the answers mean")
@@ -77,18 +78,21 @@ unmatched = 0
 for number, (column, texts) in enumerate(forms.distinct_answers(table, mapping).items()):
     target = mapping[column]
     scale = forms.value_scale(target, workshop["roles"])
-    column_values = {}
+    meanings: dict[str, object] = {}  # every text of this column with its value, when the user picked any
+    picked_any = False
     for position, text in enumerate(texts):
         value = forms.match_answer(scale, text)
         if value is forms.UNMAPPED:
             unmatched += 1
-            labels = forms.choices(target, workshop["roles"])
-            picked = st.selectbox(f"“{text[:120]}” in “{column[:80]}” means", [label for label, _ in labels], index=None,
+            labels = dict(forms.choices(target, workshop["roles"]))
+            picked = st.selectbox(f"“{plain(text[:120])}” in “{plain(column[:80])}” means", list(labels), index=None,
                                   placeholder="choose…", key=f"imp_val_{number}_{position}")
-            if picked is not None:
-                column_values[text] = dict(labels)[picked]
-    if column_values:
-        values[column] = {**{t: forms.match_answer(scale, t) for t in texts if forms.match_answer(scale, t) is not forms.UNMAPPED}, **column_values}
+            if picked is None:
+                continue
+            value, picked_any = labels[picked], True
+        meanings[text] = value
+    if picked_any:
+        values[column] = meanings
 if not unmatched:
     st.caption("Every answer text matched the scale.")
 
