@@ -12,10 +12,8 @@ MAX_ROWS = 5000  # rows in any one sheet or CSV
 MAX_COLUMNS = 300
 MAX_CELL_CHARS = 5000
 
-LIMITS_TEXT = (
-    f"Files up to {MAX_UPLOAD_MB} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS} columns per sheet: "
-    ".xlsx workbooks or .csv files (UTF-8, UTF-8 with a byte-order mark, UTF-16 or Windows-1252)."
-)
+LIMITS_TEXT = f"Files up to {MAX_UPLOAD_MB} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS} columns per sheet"
+SURVEY_FORMATS = ".xlsx workbooks or .csv files (UTF-8, UTF-8 with a byte-order mark, UTF-16 or Windows-1252)"
 
 
 class UploadError(ValueError):

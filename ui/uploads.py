@@ -20,3 +20,10 @@ def read_once(uploaded, key: str) -> Workbook | UploadError:
         result = exc
     st.session_state[key] = (uploaded.file_id, result)
     return result
+
+
+def show_refusal(exc: UploadError) -> None:
+    """Why a file cannot be used, and that nothing saved has changed."""
+    reason = str(exc)
+    st.error(f"**This file cannot be used.** {reason[:1].upper()}{reason[1:]}", icon=":material/error:")
+    st.caption("Nothing you had saved has changed.")

@@ -4,13 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from scoring import baseline, uploads
-from scoring.registry import DIAGNOSTICS
+from scoring import baseline, uploads, workbook_reader
 from scoring.uploads import UploadError
-from scoring import workbook_reader
 from scoring.workbook_reader import SELF_CHECK
 from ui import session, widgets
-from ui.uploads import read_once
+from ui.uploads import read_once, show_refusal
 
 if st.session_state.pop("bb_to_screen", False):
     st.switch_page("views/workshop_screen.py")  # the tab is now the new workshop's screen
@@ -21,7 +19,7 @@ st.markdown(
     "self-check, with every answer, weight, note, plan row, risk and stakeholder back in "
     "place; or keep either kind as a baseline to compare against, say a year later."
 )
-st.caption(f"{uploads.LIMITS_TEXT.split(':')[0]}. Only workbooks made by this app can be brought back.")
+st.caption(f"{uploads.LIMITS_TEXT}. Only workbooks made by this app can be brought back.")
 
 uploaded = st.file_uploader("Excel summary or workshop pack (.xlsx)", type=["xlsx"], key="bb_file")
 if uploaded is None:
@@ -29,13 +27,12 @@ if uploaded is None:
 
 book = read_once(uploaded, "bb_read")
 if isinstance(book, UploadError):
-    st.error(f"**This file cannot be used.** {str(book)[:1].upper()}{str(book)[1:]}", icon=":material/error:")
-    st.caption("Nothing you had saved has changed.")
+    show_refusal(book)
     st.stop()
 
 kind = "Self-check" if book.kind == SELF_CHECK else f"Workshop pack, {len(book.participants)} participant(s)"
 st.success(f"**{widgets.plain(book.title)}**: {kind}, made {widgets.plain(book.generated)}.", icon=":material/task:")
-counts = {DIAGNOSTICS[d].ID: len(items) for d, items in book.response.items() if d != baseline.ID}
+counts = {d: len(items) for d, items in book.response.items() if d != baseline.ID}
 if counts:
     st.caption("Records: " + ", ".join(f"{d.replace('_', ' ')} {n}" for d, n in counts.items()) + ".")
 

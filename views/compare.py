@@ -7,7 +7,7 @@ import streamlit as st
 from scoring import baseline, compare
 from scoring.uploads import UploadError
 from ui import comparison, session, widgets
-from ui.uploads import read_once
+from ui.uploads import read_once, show_refusal
 from ui.workshop_screen import current_side
 
 st.title("Compare over time")
@@ -27,7 +27,7 @@ with st.expander("Compare with another workbook instead (two teams, two workshop
     if other is not None:
         book = read_once(other, "cmp_read")
         if isinstance(book, UploadError):
-            st.error(f"**This file cannot be used.** {book}", icon=":material/error:")
+            show_refusal(book)
         else:
             after = baseline.side(baseline.from_workbook(book, f"{book.title} ({book.generated[:10]})"))
 

@@ -9,6 +9,7 @@ from scoring import uploads, workshop_setup
 from scoring.store import WorkshopError
 from scoring.uploads import UploadError
 from ui import session
+from ui.uploads import show_refusal
 from ui.widgets import plain
 from ui.workshop_screen import facilitator_token
 
@@ -25,7 +26,7 @@ st.markdown(
     "each answer means, check the preview, then import. Imported people count like anyone "
     "who joined by code."
 )
-st.caption(uploads.LIMITS_TEXT)
+st.caption(f"{uploads.LIMITS_TEXT}: {uploads.SURVEY_FORMATS}.")
 notice = st.session_state.pop("imp_notice", None)
 if notice:
     (st.success if notice[0] == "success" else st.error)(notice[1])
@@ -45,8 +46,7 @@ if not cached or cached[0] != uploaded.file_id:
     st.session_state["imp_table"] = cached
 table = cached[1]
 if isinstance(table, UploadError):
-    st.error(f"**This file cannot be used.** {table}", icon=":material/error:")
-    st.caption("Nothing has been imported.")
+    show_refusal(table)
     st.stop()
 
 st.success(f"Read {len(table)} row(s) and {len(table.columns)} column(s).", icon=":material/table:")
