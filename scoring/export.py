@@ -19,7 +19,6 @@ from scoring import baseline, xlsx
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
 
-APP_NAME = xlsx.APP_NAME  # kept here too: the workbook reader reads titles with it
 
 # The machine-readable part of a workbook, shared with scoring/workbook_reader.py.
 FORMAT_LABEL = "Workbook format"
@@ -50,7 +49,7 @@ def build_workbook(
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
-    row = xlsx.title(summary, f"{APP_NAME}: {title}", f"Generated {generated:%d %B %Y %H:%M} UTC")
+    row = xlsx.title(summary, f"{xlsx.APP_NAME}: {title}", f"Generated {generated:%d %B %Y %H:%M} UTC")
     for module in DIAGNOSTICS.values():
         row = module.write_summary(summary, row, response) + 1
     xlsx.finish(summary, {1: 52, 2: 20, 3: 10, 4: 12, 5: 14})

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import export, workshop, workshop_setup
+from scoring import export, workshop, workshop_setup, xlsx
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size
 
@@ -287,7 +287,7 @@ def _title(book, kind: str) -> str:
     if kind == WORKSHOP_PACK:
         return next((str(r[1]) for r in rows if len(r) == 2 and r[0] == "Workshop" and r[1] is not None), "")
     first = rows[0][0] if rows and rows[0] else None
-    return first.removeprefix(f"{export.APP_NAME}: ") if isinstance(first, str) else ""
+    return first.removeprefix(f"{xlsx.APP_NAME}: ") if isinstance(first, str) else ""
 
 
 # --- App data ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
 
 from scoring import approaches, baseline, compare, conditions, development_plan, eight_aspects, risks, starting_points, tolerance, workshop, xlsx
-from scoring.export import APP_NAME, ROOM, data_rows, format_line, version_rows, write_data_sheet
+from scoring.export import ROOM, data_rows, format_line, version_rows, write_data_sheet
 from scoring.figures import PALETTE
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
@@ -83,7 +83,7 @@ def _reserve(top: int, chart) -> int:
 
 def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], diagnostics: list[str], generated: datetime) -> None:
     ws.title = "Summary"
-    row = xlsx.title(ws, f"{APP_NAME}: workshop pack", f"Generated {generated:%d %B %Y %H:%M} UTC")
+    row = xlsx.title(ws, f"{xlsx.APP_NAME}: workshop pack", f"Generated {generated:%d %B %Y %H:%M} UTC")
     created = info.get("created_at")
     facts = [
         ("Workshop", str(info.get("name") or "")),
