@@ -1,0 +1,412 @@
+"""A real room on a real server: many phones over Streamlit's own websocket protocol.
+
+Starts the app with `streamlit run` on 127.0.0.1 and a fresh database (one process on
+SQLite, or with --processes 2+ the deploy/stack.py stack: app processes behind nginx on
+PostgreSQL), creates a workshop and reveals its results, opens the facilitator's shared
+screen (its 3-second refresh driven as the browser drives it), then for each N: N phones
+join by the code (spread over --join-seconds), pick a role, open the eight-aspects page
+and answer K factors, each after a think time. Afterwards it reads the store and checks
+that every acknowledged answer is there with the value sent and nothing else is.
+
+In the same run, the same harness drives a bare page with one st.radio (bench/bare_radio.py)
+on one process with the same phones and think times, so `ratio=` (server CPU per answer,
+ours / the bare page's) holds on a noisy machine.
+
+    python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
+                          [--processes 1] [--database-url URL] [--duration SECONDS]
+
+Per N it prints a line of key=value pairs: answers sent, stored, errors, latency
+p50/p95/p99/max (from sending a change to the end of the run it causes), server CPU ms per
+answer, server memory, the shared screen's refresh time; and at the end `ratio=` and
+`p95_ms=` (the largest N's). --duration makes each phone keep answering (changing its
+answers) for that long, sampling server memory every 10 s (a soak run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.protocol import Phone, ProtocolError, open_page  # noqa: E402
+from deploy import stack  # noqa: E402
+
+ROLES = ["Commissioner", "Finance", "Provider", "Elected member"]
+EIGHT_ASPECTS = "eight_aspects"
+
+
+@dataclass
+class Tally:
+    """What the phones saw, and what they were told was saved."""
+
+    latencies: list[float] = field(default_factory=list)  # seconds, answers only
+    join_seconds: list[float] = field(default_factory=list)
+    page_seconds: list[float] = field(default_factory=list)  # Next aspect
+    errors: list[str] = field(default_factory=list)
+    sent: int = 0
+    acknowledged: dict[tuple[str, str], int | None] = field(default_factory=dict)  # (token, item) -> rating
+    in_doubt: dict[tuple[str, str], set] = field(default_factory=dict)  # sent, no answer: either value may be stored
+    screen: list[float] = field(default_factory=list)
+    reconnects: int = 0
+    memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB) while answering
+    cpu_before: float = 0.0
+    cpu: float = 0.0  # server CPU seconds while answering
+    began: float = 0.0
+    seconds: float = 0.0
+
+    def error(self, text: str) -> None:
+        self.errors.append(text[:300])
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# --- Servers -------------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Servers:
+    """The app (one process, or the stack) and the bare page, for one run of the bench."""
+
+    def __init__(self, exit_stack: ExitStack, *, processes: int, database_url: str | None, base: Path):
+        self.base = base
+        if processes > 1:
+            self.stack = exit_stack.enter_context(stack.Stack(processes, database_url=database_url, base=base / "stack"))
+            self.database_url = self.stack.database_url
+            self.http = self.stack.url
+        else:
+            self.stack = None
+            self.database_url = database_url or f"sqlite:///{base / 'commissioning.sqlite3'}"
+            port = stack.free_port()
+            self._app = stack.start_app(port, env={"COMMISSIONING_DATABASE_URL": self.database_url}, log=base / "app.log")
+            exit_stack.callback(stack.stop, self._app)
+            self.http = f"http://127.0.0.1:{port}"
+        bare_port = stack.free_port()
+        self._bare = stack.start_app(bare_port, env={}, log=base / "bare.log", script="bench/bare_radio.py")
+        exit_stack.callback(stack.stop, self._bare)
+        self.bare_http = f"http://127.0.0.1:{bare_port}"
+
+    @property
+    def app_pids(self) -> list[int]:
+        apps = self.stack.apps if self.stack else [self._app]
+        return [app.pid for app in apps if app.poll() is None]
+
+    @property
+    def bare_pids(self) -> list[int]:
+        return [self._bare.pid]
+
+
+def ws(http: str) -> str:
+    return http.replace("http://", "ws://", 1)
+
+
+# --- Phones --------------------------------------------------------------------------------
+def rating_values() -> dict[str, int | None]:
+    from scoring import eight_aspects
+
+    instrument = eight_aspects.instrument()
+    return {**{label: value for value, label in instrument.scale.items()}, instrument.dont_know: None}
+
+
+class Participant:
+    """One phone in the room: joins, answers, and comes back by its link if dropped."""
+
+    def __init__(self, number: int, http: str, code: str, tally: Tally, values: dict, rng: random.Random):
+        self.number, self.http, self.code, self.tally, self.values, self.rng = number, http, code, tally, values, rng
+        self.cookie = f"cd_route=phone{number:04d}{rng.getrandbits(32):08x}"
+        self.phone = Phone(ws(http), cookie=self.cookie)
+        self.token: str | None = None
+
+    async def join(self) -> None:
+        began = time.perf_counter()
+        result = await open_page(self.phone, f"join={self.code}")
+        role_radio = self.phone.widget("join_role")
+        role = list(role_radio.element.options)[1 + self.number % len(ROLES)]
+        result = await self.phone.click(label="Join", also=[(role_radio, "string_value", role)])
+        self.token = self.phone.query("r")
+        if not self.token:
+            raise ProtocolError(f"joining gave no resume link: {result.errors}")
+        await self.phone.run(page="eight-aspects")
+        self.tally.join_seconds.append(time.perf_counter() - began)
+
+    async def reconnect(self) -> None:
+        """What the browser does after a dropped connection: a new websocket, the same
+        link. Through nginx it may land on another process."""
+        await self.phone.close()
+        self.phone = Phone(ws(self.http), cookie=f"cd_route=again{self.rng.getrandbits(48):012x}")
+        await open_page(self.phone, f"r={self.token}", page="eight-aspects")
+        self.tally.reconnects += 1
+
+    async def answer(self, item_ids: list[str], answers: int, think: tuple[float, float], until: float | None) -> None:
+        labels = list(self.values)
+        count = 0
+        while (count < answers) if until is None else (time.monotonic() < until):
+            await asyncio.sleep(self.rng.uniform(*think))
+            item_id = item_ids[count % len(item_ids)]
+            label = labels[self.rng.randrange(len(labels))]
+            key = (self.token, item_id)
+            self.tally.sent += 1
+            count += 1
+            try:
+                if not self.phone.has_widget(f"ea_rating_{item_id}") and self.phone.has_widget("ea_next"):
+                    moved = await self.phone.click("ea_next")  # the aspect is done: on to the next
+                    self.tally.page_seconds.append(moved.seconds)
+                if not self.phone.has_widget(f"ea_rating_{item_id}"):
+                    raise ProtocolError(f"the factor {item_id} is not on the page")
+                result = await self.phone.choose(f"ea_rating_{item_id}", label)
+            except (ProtocolError, OSError) as exc:
+                self.tally.error(f"phone {self.number}: {exc}")
+                self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
+                try:
+                    await self.reconnect()
+                except (ProtocolError, OSError) as again:
+                    self.tally.error(f"phone {self.number} could not come back: {again}")
+                    return
+                continue
+            if result.errors:
+                self.tally.error(f"phone {self.number}: {'; '.join(result.errors)}")
+                self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
+                continue
+            self.tally.latencies.append(result.seconds)
+            self.tally.acknowledged[key] = self.values[label]
+            self.tally.in_doubt.pop(key, None)
+
+
+async def shared_screen(http: str, facilitator_token: str, tally: Tally, stop: asyncio.Event) -> None:
+    """The facilitator's screen, refreshed every few seconds as the browser does it."""
+    phone = Phone(ws(http), cookie="cd_route=facilitator")
+    await open_page(phone, f"r={facilitator_token}")
+    if not phone.fragments:
+        raise ProtocolError("the shared screen has no self-refreshing part")
+    fragment_id, interval = next(iter(phone.fragments.items()))
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), interval)
+        except asyncio.TimeoutError:
+            pass
+        if stop.is_set():
+            break
+        result = await phone.run(fragment_id=fragment_id, auto=True)
+        tally.screen.append(result.seconds)
+        if result.errors:
+            tally.error(f"shared screen: {'; '.join(result.errors)}")
+    await phone.close()
+
+
+async def screen_refresh_quiet(http: str, facilitator_token: str, runs: int = 5) -> list[float]:
+    """The shared screen's refresh with the room at rest (nothing else running), after a
+    first refresh that sees the last answers."""
+    phone = Phone(ws(http), cookie="cd_route=facilitator-quiet")
+    await open_page(phone, f"r={facilitator_token}")
+    fragment_id = next(iter(phone.fragments))
+    times = [(await phone.run(fragment_id=fragment_id, auto=True)).seconds for _ in range(runs)]
+    await phone.close()
+    return times
+
+
+# --- One round -----------------------------------------------------------------------------
+async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int]) -> Tally:
+    """Join everyone, then answer; server CPU is counted over the answering only."""
+    from scoring import eight_aspects
+
+    tally = Tally()
+    values = rating_values()
+    instrument = eight_aspects.instrument()
+    # K answers go to K different factors in page order (Next aspect when one is done);
+    # a soak run keeps changing the first aspect's answers.
+    order = [f.id for aspect in eight_aspects.ASPECTS for f in instrument.factors_of(aspect)]
+    if args.duration:
+        order = [f.id for f in instrument.factors_of(eight_aspects.ASPECTS[0])]
+    rng = random.Random(seed)
+    people = [Participant(i, http, code, tally, values, random.Random(rng.random())) for i in range(n)]
+    stop = asyncio.Event()
+    screen = asyncio.create_task(shared_screen(http, facilitator_token, tally, stop))
+
+    async def join(person: Participant, delay: float) -> Participant | None:
+        await asyncio.sleep(delay)
+        try:
+            await person.join()
+            return person
+        except (ProtocolError, OSError) as exc:
+            tally.error(f"phone {person.number} could not join: {exc}")
+            return None
+
+    joined = [p for p in await asyncio.gather(*(join(p, args.join_seconds * i / n) for i, p in enumerate(people))) if p]
+    tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    tally.began = time.monotonic()
+    until = time.monotonic() + args.duration if args.duration else None
+    sampler = asyncio.create_task(sample_memory(pids, tally, stop)) if args.duration else None
+    await asyncio.gather(*(p.answer(order, args.answers, args.think, until) for p in joined))
+    tally.cpu = sum(cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists()) - tally.cpu_before
+    tally.seconds = time.monotonic() - tally.began
+    stop.set()
+    await screen
+    if sampler:
+        await sampler
+    for person in people:
+        await person.phone.close()
+    return tally
+
+
+async def sample_memory(pids: list[int], tally: Tally, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        tally.memory.append((time.monotonic() - tally.began, sum(rss_mb(pid) for pid in pids if Path(f"/proc/{pid}").exists())))
+        try:
+            await asyncio.wait_for(stop.wait(), 10)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tally:
+    """The same phones and think times on the one-radio page."""
+    tally = Tally()
+    rng = random.Random(seed)
+    phones = [Phone(ws(http)) for _ in range(n)]
+
+    async def arrive(i: int) -> None:
+        await asyncio.sleep(args.join_seconds * i / n)
+        await open_page(phones[i])
+
+    async def answer(i: int) -> None:
+        own = random.Random(rng.random())
+        for _ in range(args.answers):
+            await asyncio.sleep(own.uniform(*args.think))
+            tally.sent += 1
+            result = await phones[i].choose("bare_rating", str(own.randint(1, 5)))
+            (tally.error("; ".join(result.errors)) if result.errors else tally.latencies.append(result.seconds))
+
+    await asyncio.gather(*(arrive(i) for i in range(n)))
+    tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    await asyncio.gather(*(answer(i) for i in range(n)))
+    tally.cpu = sum(cpu_seconds(pid) for pid in pids) - tally.cpu_before
+    for phone in phones:
+        await phone.close()
+    return tally
+
+
+def check_store(database_url: str, tally: Tally) -> tuple[int, list[str]]:
+    """How many acknowledged answers are stored as sent; and every mismatch."""
+    from scoring.store import Store
+
+    store = Store(database_url)
+    problems = []
+    stored = 0
+    tokens = {token for token, _ in tally.acknowledged} | {token for token, _ in tally.in_doubt}
+    for token in tokens:
+        found = store.answers(token, EIGHT_ASPECTS)
+        for item_id, record in found.items():
+            key = (token, item_id)
+            if key in tally.in_doubt and record.get("rating") in tally.in_doubt[key] | {tally.acknowledged.get(key, "-")}:
+                continue  # sent but not acknowledged: saved or not, both are honest
+            if key not in tally.acknowledged:
+                problems.append(f"{item_id} stored but never acknowledged")
+            elif record.get("rating") != tally.acknowledged[key]:
+                problems.append(f"{item_id}: stored {record.get('rating')}, acknowledged {tally.acknowledged[key]}")
+            else:
+                stored += 1
+        for (t, item_id) in tally.acknowledged:
+            if t == token and item_id not in found:
+                problems.append(f"{item_id} acknowledged but not stored")
+    store.engine.dispose()
+    return stored, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", default="10,40,100,200", help="comma-separated room sizes")
+    parser.add_argument("--answers", type=int, default=8, help="answers per phone (K)")
+    parser.add_argument("--think", default="2-6", help="seconds between answers, as LOW-HIGH")
+    parser.add_argument("--join-seconds", type=float, default=None, help="joins spread over this long (default N/10, at least 5)")
+    parser.add_argument("--processes", type=int, default=1, help="app processes; 2+ runs behind nginx on PostgreSQL")
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file (1 process) or a throwaway PostgreSQL")
+    parser.add_argument("--duration", type=float, default=0, help="answer for this many seconds instead of K answers (soak)")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare page (no ratio=)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    low, high = (float(x) for x in args.think.split("-"))
+    args.think = (low, high)
+    sizes = [int(x) for x in args.participants.split(",")]
+
+    base = Path(tempfile.mkdtemp(prefix="cd-load-"))
+    os.environ.setdefault("COMMISSIONING_DATA_DIR", str(base / "bench-process"))
+    with ExitStack() as exit_stack:
+        servers = Servers(exit_stack, processes=args.processes, database_url=args.database_url, base=base)
+        os.environ["COMMISSIONING_DATABASE_URL"] = servers.database_url
+        from scoring.store import Store
+
+        backend = Store(servers.database_url)
+        print(f"processes={args.processes} backend={backend.engine.dialect.name} answers_per_phone={args.answers} "
+              f"think={low:g}-{high:g}s cpus={os.cpu_count()}", flush=True)
+        failed = False
+        last = {}
+        for n in sizes:
+            args.join_seconds = args.join_seconds if args.join_seconds is not None else max(5.0, n / 10)
+            code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES)
+            backend.set_workshop(facilitator, results_visible=True)
+            memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
+            tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids))
+            cpu, seconds = tally.cpu, tally.seconds
+            memory = sum(rss_mb(pid) for pid in servers.app_pids)
+            stored, problems = check_store(servers.database_url, tally)
+            quiet = asyncio.run(screen_refresh_quiet(servers.http, facilitator))
+            cpu_per_answer = 1000 * cpu / max(1, tally.sent)
+            last = dict(n=n, p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer)
+            print(
+                f"N={n} sent={tally.sent} acknowledged={len(tally.latencies)} stored={stored} "
+                f"distinct_acknowledged={len(tally.acknowledged)} errors={len(tally.errors)} store_problems={len(problems)} "
+                f"reconnects={tally.reconnects} "
+                f"p50_ms={1000 * percentile(tally.latencies, 0.5):.0f} p95_ms={1000 * percentile(tally.latencies, 0.95):.0f} "
+                f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
+                f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
+                f"cpu_ms_per_answer={cpu_per_answer:.1f} server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
+                f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} "
+                f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "
+                f"screen_refresh_p95_ms={1000 * percentile(tally.screen, 0.95):.0f} "
+                f"screen_refresh_quiet_ms={1000 * statistics.median(quiet):.0f} seconds={seconds:.0f}",
+                flush=True,
+            )
+            if tally.memory:
+                after_first_minute = [mb for t, mb in tally.memory if t >= 60] or [tally.memory[-1][1]]
+                print(f"  memory_mb_samples={' '.join(f'{t:.0f}s:{mb:.0f}' for t, mb in tally.memory)}")
+                print(f"  memory_growth_after_first_minute={100 * (max(after_first_minute) / after_first_minute[0] - 1):.1f}%")
+            for text in (tally.errors[:5] + problems[:5]):
+                print(f"  {text}", flush=True)
+            failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and stored != tally.sent)
+        if not args.no_bare:
+            n = last["n"]
+            bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
+            bare_per_answer = 1000 * bare.cpu / max(1, bare.sent)
+            print(f"bare_page N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
+                  f"cpu_ms_per_answer={bare_per_answer:.1f}", flush=True)
+            print(f"ratio={last['cpu'] / bare_per_answer:.2f}")
+        print(f"p95_ms={last['p95']:.0f}")
+        backend.engine.dispose()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
