@@ -246,6 +246,16 @@ def score(
     unanswered. `weights` maps item id to its weight (default from the instrument).
     Columns: aspect, score, answered, dont_know, unanswered, excluded (weight 0), items.
     """
+    return pd.DataFrame(aspect_rows(answers, weights, inst)).set_index("aspect_id")
+
+
+def aspect_rows(
+    answers: Mapping[str, int | None],
+    weights: Mapping[str, float] | None = None,
+    inst: Instrument | None = None,
+) -> list[dict[str, Any]]:
+    """score() as plain rows (one dict per aspect, with aspect_id): the live score under
+    each answer is worked out this way, without a DataFrame, on every answer."""
     inst = inst or instrument()
     weights = weights or {}
     known = set(inst.factor_ids)
@@ -284,7 +294,7 @@ def score(
                 "items": len(factors),
             }
         )
-    return pd.DataFrame(rows).set_index("aspect_id")
+    return rows
 
 
 def overall(aspect_scores: pd.DataFrame | Mapping[str, float]) -> float:
@@ -361,6 +371,12 @@ def score_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | N
     """score() of stored records."""
     answers, weights = split_records(records)
     return score(answers, weights, inst)
+
+
+def live_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, float]:
+    """Score per aspect id (NaN where nothing is rated), as score_records() gives them."""
+    answers, weights = split_records(records)
+    return {row["aspect_id"]: row["score"] for row in aspect_rows(answers, weights, inst)}
 
 
 def progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[int, int]:

@@ -20,11 +20,13 @@ import json
 import math
 import os
 import re
+import random
 import secrets
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -47,8 +49,12 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+T = TypeVar("T")
 
 DATABASE_URL_ENV = "COMMISSIONING_DATABASE_URL"
 DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
@@ -143,20 +149,49 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or database_url()
-        self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
+        # A room's sessions each run in a thread of their own: room in the pool for them.
+        pool = dict(pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=10)
+        self.engine: Engine = create_engine(self.url, **pool)
+        self._writer = self.engine
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            # Writes take SQLite's write lock when they begin (BEGIN IMMEDIATE), so they
+            # queue on the busy timeout instead of failing at once when a read turns into
+            # a write behind another writer. Reads stay on the engine above, never locked.
+            self._writer = create_engine(self.url, **pool)
+            event.listen(self._writer, "connect", _sqlite_writer_connect)
+            event.listen(self._writer, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         _create_or_upgrade(self.engine)
         # Workshop participants' answers as last read, by respondent: (updated_at, response).
         self._responses: dict[str, tuple[datetime, dict]] = {}
         self._lock = threading.Lock()
         self.purge_expired()  # also on every new workshop; a restart catches quiet spells
 
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one short write transaction. A lock or a lost connection is
+        retried with back-off; if the write still cannot be made, StoreUnavailable says so
+        in plain words, and nothing was changed (the transaction rolled back)."""
+        pause = WRITE_BACKOFF_SECONDS
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self._writer.begin() as conn:
+                    return work(conn)
+            except (OperationalError, PoolTimeout) as exc:
+                if attempt == WRITE_ATTEMPTS:
+                    raise StoreUnavailable(_unavailable_reason(exc)) from exc
+                time.sleep(pause * (0.5 + random.random()))
+                pause *= 3
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        """Close every pooled connection (tests and benchmarks, before dropping a database)."""
+        self.engine.dispose()
+        self._writer.dispose()
+
     # Respondents ----------------------------------------------------------------
     def new_respondent(self, kind: str = SELF_CHECK) -> str:
         """Create a respondent and return its token (shown to the user, not stored)."""
-        with self.engine.begin() as conn:
-            return _insert_respondent(conn, kind)
+        return self._write(lambda conn: _insert_respondent(conn, kind))
 
     def exists(self, token: Any) -> bool:
         if not looks_like_token(token):
@@ -181,9 +216,12 @@ class Store:
 
     def delete_respondent(self, token: str) -> None:
         key = token_hash(token)
-        with self.engine.begin() as conn:
+
+        def work(conn: Connection) -> None:
             conn.execute(delete(answers).where(answers.c.respondent_id == key))
             conn.execute(delete(respondents).where(respondents.c.id == key))
+
+        self._write(work)
 
     # Answers ----------------------------------------------------------------------
     def answers(self, token: str, diagnostic_id: str) -> dict[str, dict]:
@@ -225,8 +263,9 @@ class Store:
     def delete_answer(self, token: str, diagnostic_id: str, item_id: str) -> None:
         """Remove one record; refused as save_answer refuses."""
         key = token_hash(token)
-        with self.engine.begin() as conn:
-            _may_write(conn, key, diagnostic_id)
+
+        def work(conn: Connection) -> None:
+            _may_write(conn, key, diagnostic_id, _now())
             conn.execute(
                 delete(answers).where(
                     answers.c.respondent_id == key,
@@ -234,6 +273,8 @@ class Store:
                     answers.c.item_id == item_id,
                 )
             )
+
+        self._write(work)
 
     def save_answer(self, token: str, diagnostic_id: str, item_id: str, record: dict) -> None:
         """Insert or replace one record (the caller has validated it).
@@ -243,45 +284,32 @@ class Store:
         """
         key = token_hash(token)
         data = json.dumps(record, ensure_ascii=False, sort_keys=True)
-        now = _now()
-        where = (
-            (answers.c.respondent_id == key)
-            & (answers.c.diagnostic_id == diagnostic_id)
-            & (answers.c.item_id == item_id)
-        )
-        with self.engine.begin() as conn:
-            _may_write(conn, key, diagnostic_id)
-            changed = conn.execute(update(answers).where(where).values(data=data, updated_at=now)).rowcount
-            if not changed:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(answers).values(
-                                respondent_id=key,
-                                diagnostic_id=diagnostic_id,
-                                item_id=item_id,
-                                data=data,
-                                updated_at=now,
-                            )
-                        )
-                except IntegrityError:  # a concurrent first save of the same item won
-                    conn.execute(update(answers).where(where).values(data=data, updated_at=now))
+
+        def work(conn: Connection) -> None:
+            now = _now()
+            _may_write(conn, key, diagnostic_id, now)
+            _upsert_answer(conn, dict(respondent_id=key, diagnostic_id=diagnostic_id, item_id=item_id, data=data, updated_at=now))
+
+        self._write(work)
 
     def replace_response(self, token: str, response: dict[str, dict[str, dict]]) -> None:
         """Make these records the respondent's whole response, in one transaction: all or
         nothing (resuming from a workbook). The caller has validated every record."""
         key = token_hash(token)
         now = _now()
-        with self.engine.begin() as conn:
+        rows = [
+            dict(respondent_id=key, diagnostic_id=d, item_id=i, data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
+            for d, items in response.items() for i, r in items.items()
+        ]
+
+        def work(conn: Connection) -> None:
             for diagnostic_id in response:
-                _may_write(conn, key, diagnostic_id)
+                _may_write(conn, key, diagnostic_id, now)
             conn.execute(delete(answers).where(answers.c.respondent_id == key))
-            rows = [
-                dict(respondent_id=key, diagnostic_id=d, item_id=i, data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
-                for d, items in response.items() for i, r in items.items()
-            ]
             if rows:
                 conn.execute(insert(answers), rows)
+
+        self._write(work)
 
     # Workshops -------------------------------------------------------------------
     def create_workshop(self, name: str, diagnostics: list[str], roles: list[str]) -> tuple[str, str]:
@@ -292,23 +320,25 @@ class Store:
         workshop_id = secrets.token_hex(16)
         for _attempt in range(10):  # a clash among 31^8 codes is rare; try another
             code = new_join_code()
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(
-                        insert(workshops).values(
-                            id=workshop_id,
-                            code=code,
-                            name=name,
-                            diagnostics=json.dumps(list(diagnostics)),
-                            roles=json.dumps(list(roles), ensure_ascii=False),
-                            results_visible=False,
-                            is_open=True,
-                            created_at=now,
-                            expires_at=now + timedelta(days=RETENTION_DAYS),
-                        )
+
+            def work(conn: Connection, code: str = code) -> str:
+                conn.execute(
+                    insert(workshops).values(
+                        id=workshop_id,
+                        code=code,
+                        name=name,
+                        diagnostics=json.dumps(list(diagnostics)),
+                        roles=json.dumps(list(roles), ensure_ascii=False),
+                        results_visible=False,
+                        is_open=True,
+                        created_at=now,
+                        expires_at=now + timedelta(days=RETENTION_DAYS),
                     )
-                    token = _insert_respondent(conn, FACILITATOR, workshop_id=workshop_id)
-                return code, token
+                )
+                return _insert_respondent(conn, FACILITATOR, workshop_id=workshop_id)
+
+            try:
+                return code, self._write(work)
             except IntegrityError:
                 continue
         raise RuntimeError("could not find a free join code")
@@ -342,12 +372,16 @@ class Store:
         wait = self.join_wait(client)
         if wait:
             raise JoinError(f"Too many wrong codes have been tried lately. Wait {_seconds(wait)}, then try again.")
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
             found = conn.execute(select(workshops).where(workshops.c.code == normalised)).first()
-            if found is None or _aware(found.expires_at) < _now():
+        if found is None or _aware(found.expires_at) < _now():
+            found = None
+
+            def count(conn: Connection) -> None:
                 for key in (token_hash(client), EVERYONE):  # committed: a wrong guess must count
                     _count_failure(conn, key)
-                found = None
+
+            self._write(count)
         if found is None:
             raise JoinError(
                 "No workshop has that code. Check it on the shared screen: the code may be "
@@ -363,8 +397,7 @@ class Store:
         found = self.find_workshop(code, client)
         if role is not None and role not in found["roles"]:
             raise JoinError("That role is not one this workshop offers. Choose one from the list, or none.")
-        with self.engine.begin() as conn:
-            return _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role)
+        return self._write(lambda conn: _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role))
 
     def join_wait(self, client: str = "unknown") -> int:
         """Seconds before this client's next join code is checked. Wrong codes are also
@@ -386,8 +419,7 @@ class Store:
         workshop_id = self._facilitated(facilitator_token)
         values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open)) if v is not None}
         if values:
-            with self.engine.begin() as conn:
-                conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values))
+            self._write(lambda conn: conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values)))
 
     def participants(self, facilitator_token: str) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
         """Every participant's (role, response) in order of joining: facilitator only.
@@ -427,7 +459,8 @@ class Store:
         validated every record. Returns how many were added."""
         workshop_id = self._facilitated(facilitator_token)
         now = _now()
-        with self.engine.begin() as conn:
+
+        def work(conn: Connection) -> None:
             offered = json.loads(conn.execute(select(workshops.c.diagnostics).where(workshops.c.id == workshop_id)).scalar_one())
             for role, response in people:
                 if set(response) - set(offered):
@@ -440,6 +473,8 @@ class Store:
                 ]
                 if rows:
                     conn.execute(insert(answers), rows)
+
+        self._write(work)
         return len(people)
 
     def answers_version(self, facilitator_token: str) -> tuple[int, str]:
@@ -468,11 +503,13 @@ class Store:
     def _delete_workshops(self, workshop_ids: list[str]) -> None:
         if not workshop_ids:
             return
-        with self.engine.begin() as conn:
+        def work(conn: Connection) -> None:
             members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
             conn.execute(delete(answers).where(answers.c.respondent_id.in_(members)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(workshops).where(workshops.c.id.in_(workshop_ids)))
+
+        self._write(work)
         with self._lock:
             self._responses.clear()  # deleted answers must not linger in memory
 
@@ -487,6 +524,11 @@ class SchemaError(RuntimeError):
     """A database this version of the app cannot use; the message says what to do."""
 
 
+class StoreUnavailable(RuntimeError):
+    """A write that could not be made after retrying (locked, disk full, read-only, no
+    connection); the message says why in plain words, and nothing was changed."""
+
+
 class WorkshopError(ValueError):
     """An answer a workshop does not accept (closed, or not one of its diagnostics)."""
 
@@ -496,6 +538,9 @@ class JoinError(ValueError):
 
 
 RETENTION_DAYS = 90
+SQLITE_BUSY_TIMEOUT_MS = 2000  # per attempt; _write tries WRITE_ATTEMPTS times
+WRITE_ATTEMPTS = 4
+WRITE_BACKOFF_SECONDS = 0.05  # then 3 times longer each attempt, with jitter
 RESPONSES_KEPT = 5000  # participants whose answers the store keeps in memory between reads
 FREE_WRONG_CODES = 5  # typos are free; after these each wrong code doubles the wait
 FREE_WRONG_CODES_EVERYONE = 100  # the same across all clients together
@@ -529,7 +574,7 @@ def show_join_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _may_write(conn, key: str, diagnostic_id: str) -> None:
+def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) -> None:
     """Refuse a change the respondent may not make, else mark the respondent as changed
     now (the shared screen rereads a workshop only when that mark moves)."""
     found = conn.execute(
@@ -544,7 +589,23 @@ def _may_write(conn, key: str, diagnostic_id: str) -> None:
             raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")
         if diagnostic_id not in json.loads(found.diagnostics):
             raise WorkshopError("That diagnostic is not part of this workshop, so nothing was saved.")
-    conn.execute(update(respondents).where(respondents.c.id == key).values(updated_at=_now()))
+    conn.execute(update(respondents).where(respondents.c.id == key).values(updated_at=now or _now()))
+
+
+def _upsert_answer(conn, row: dict) -> None:
+    """Insert or replace one answer in one statement where the database can (SQLite and
+    PostgreSQL: INSERT ... ON CONFLICT DO UPDATE), else update, then insert."""
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        statement = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(answers).values(**row)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=["respondent_id", "diagnostic_id", "item_id"],
+            set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
+        ))
+        return
+    where = [answers.c[name] == row[name] for name in ("respondent_id", "diagnostic_id", "item_id")]
+    if not conn.execute(update(answers).where(*where).values(data=row["data"], updated_at=row["updated_at"])).rowcount:
+        conn.execute(insert(answers).values(**row))
 
 
 def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None) -> str:
@@ -611,9 +672,28 @@ def _create_or_upgrade(engine: Engine) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets many participants write while the facilitator's screen reads.
+    # WAL lets many participants write while the facilitator's screen reads. A writer
+    # waits up to the busy timeout for the one write lock (then _write retries): a room
+    # of 200 queues its writes, each a millisecond or two.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_writer_connect(dbapi_connection, record) -> None:
+    # The driver's own transaction handling off, so that "begin" can say BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    _sqlite_pragmas(dbapi_connection, record)
+
+
+def _unavailable_reason(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text:
+        return "the server's disk is full"
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return "the server cannot write to its database just now"
+    if "locked" in text or "busy" in text or isinstance(exc, PoolTimeout):
+        return "the server is very busy"
+    return "the server could not reach its database"

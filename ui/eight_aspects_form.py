@@ -7,6 +7,8 @@ that was not drawn in the previous run (another aspect, another page), and the s
 is the one source of truth, also across a refresh or a closed browser.
 """
 
+import math
+
 import streamlit as st
 
 from scoring import eight_aspects
@@ -27,9 +29,34 @@ def widget_key(field: str, item_id: str) -> str:
     return f"ea_{field}_{item_id}"
 
 
+UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
+RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
+LIVE_FRAGMENT = "ea_live"
+PROGRESS_FRAGMENT = "ea_progress"
+COUNT_FRAGMENT = "ea_aspect_count"
+
+
+def load_records() -> dict:
+    """Read this respondent's answers from the store, once per run: on a full run of the
+    page, and after each save (the fragments of that run then share what was read)."""
+    records = session.records(ID)
+    st.session_state[RECORDS_KEY] = records
+    return records
+
+
+def current_records() -> dict:
+    records = st.session_state.get(RECORDS_KEY)
+    return load_records() if records is None else records
+
+
+def factor_fragment(item_id: str) -> str:
+    return f"ea_q_{item_id}"
+
+
 def save_factor(item_id: str) -> None:
-    """Copy one factor's widgets into the store (called when any of them changes)."""
-    previous = session.record(ID, item_id) or {}
+    """Copy one factor's widgets into the store (called when any of them changes), then
+    rerun only that question and the live scores: not the page, nor the other questions."""
+    previous = current_records().get(item_id, {})
     record = dict(previous)
     state = st.session_state
     rating = state.get(widget_key("rating", item_id))
@@ -38,7 +65,14 @@ def save_factor(item_id: str) -> None:
     for field in FIELDS[1:]:
         if widget_key(field, item_id) in state:
             record[field] = state[widget_key(field, item_id)]
-    session.save(ID, item_id, record, previous=previous)
+    unsaved = state.setdefault(UNSAVED_KEY, {})
+    reason = session.save(ID, item_id, record, previous=previous, quiet=True)
+    if reason is None:
+        unsaved.pop(item_id, None)
+        load_records()
+    else:
+        unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
+    st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT, PROGRESS_FRAGMENT, COUNT_FRAGMENT])
 
 
 def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
@@ -52,6 +86,17 @@ def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
         st.session_state[widget_key(field, item_id)] = value
 
 
+def saved_line(records: dict, factor: Factor, instrument: Instrument) -> str:
+    """What a participant sees under an answer once it is stored: that it is, and the
+    scores it moves, as they now stand."""
+    scores = eight_aspects.live_scores(records, instrument)
+    aspect = scores[factor.aspect_id]
+    aspect_text = "no score yet" if math.isnan(aspect) else f"{aspect:.0f} / 100"
+    room = eight_aspects.overall(scores)
+    room_text = "" if math.isnan(room) else f" · room for manoeuvre {room:.0f}"
+    return f"✓ Saved · {instrument.aspect(factor.aspect_id).title}: {aspect_text}{room_text}"
+
+
 def _details_summary(record: dict, instrument: Instrument) -> str:
     details = []
     if record.get("weight", instrument.weight_default) != instrument.weight_default:
@@ -63,8 +108,17 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
     return ", ".join(details)
 
 
-def factor_input(factor: Factor, record: dict, instrument: Instrument, show_details: bool) -> None:
-    _set_from_store(factor.id, record, instrument)
+def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
+    """One question in a fragment of its own, keyed so that its answer reruns just it."""
+    st.fragment(key=factor_fragment(factor.id))(_factor_block)(factor, instrument, show_details)
+
+
+def _factor_block(factor: Factor, instrument: Instrument, show_details: bool) -> None:
+    records = current_records()
+    record = records.get(factor.id, {})
+    reason = st.session_state.get(UNSAVED_KEY, {}).get(factor.id)
+    if reason is None:
+        _set_from_store(factor.id, record, instrument)  # else the unsaved choice stays as it is
     rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
     with st.container(border=True, key=f"ea_factor_{factor.id}"):
         st.markdown(f"**{factor.text}**")
@@ -80,6 +134,11 @@ def factor_input(factor: Factor, record: dict, instrument: Instrument, show_deta
             on_change=save_factor,
             args=(factor.id,),
         )
+        if reason is not None:
+            st.warning(reason, icon=":material/sync_problem:")
+            st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
+        elif "rating" in record:
+            st.caption(saved_line(records, factor, instrument), help=None)
         if not show_details:
             summary = _details_summary(record, instrument)
             if summary:
@@ -118,6 +177,12 @@ def factor_input(factor: Factor, record: dict, instrument: Instrument, show_deta
 # widgets by callbacks, for the same reason the answers live in the store.
 
 
+def _aspect_count(factors: list[Factor]) -> None:
+    records = current_records()
+    done = sum(1 for f in factors if "rating" in records.get(f.id, {}))
+    st.caption(f"{done} of {len(factors)} answered in this aspect" + (" ✓" if done == len(factors) else ""))
+
+
 def _step(offset: int) -> None:
     position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
     st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
@@ -131,7 +196,7 @@ def _remember_details() -> None:
     st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
 
 
-def aspect_form(instrument: Instrument, records: dict) -> None:
+def aspect_form(instrument: Instrument) -> None:
     """Aspect picker, the factors of the chosen aspect, and previous / next."""
 
     # Labels stay the same as answers come in: Streamlit matches a selectbox choice by its
@@ -152,12 +217,11 @@ def aspect_form(instrument: Instrument, records: dict) -> None:
 
     aspect = instrument.aspect(aspect_id)
     factors = instrument.factors_of(aspect_id)
-    done = sum(1 for f in factors if "rating" in records.get(f.id, {}))
     st.header(aspect.title)
     st.markdown(f"*{aspect.question}*")
-    st.caption(f"{done} of {len(factors)} answered in this aspect" + (" ✓" if done == len(factors) else ""))
+    st.fragment(key=COUNT_FRAGMENT)(_aspect_count)(factors)
     for factor in factors:
-        factor_input(factor, records.get(factor.id, {}), instrument, show_details)
+        factor_input(factor, instrument, show_details)
 
     position = eight_aspects.ASPECTS.index(aspect_id)
     back, forward = st.columns(2)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from scoring.registry import DIAGNOSTICS
-from scoring.store import PARTICIPANT, Store, WorkshopError
+from scoring.store import PARTICIPANT, Store, StoreUnavailable, WorkshopError
 
 TOKEN_PARAM = "r"
 TOKEN_KEY = "resume_token"
@@ -108,7 +108,7 @@ def save(
         return str(exc)
     try:
         store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
-    except (WorkshopError, KeyError) as exc:
+    except (WorkshopError, KeyError, StoreUnavailable) as exc:
         return _refused(exc, quiet=quiet)
     return None
 
@@ -124,13 +124,18 @@ def delete(diagnostic_id: str, item_id: str) -> str | None:
     if current:
         try:
             store().delete_answer(current, diagnostic_id, item_id)
-        except (WorkshopError, KeyError) as exc:
+        except (WorkshopError, KeyError, StoreUnavailable) as exc:
             return _refused(exc, quiet=False)
     return None
 
 
 def _refused(exc: Exception, *, quiet: bool) -> str:
-    reason = str(exc) if isinstance(exc, WorkshopError) else "This link no longer works (its workshop may have been deleted), so nothing was saved."
+    if isinstance(exc, StoreUnavailable):
+        reason = f"Not saved yet: {exc}. Your choice is still on screen; send it again in a moment."
+    elif isinstance(exc, WorkshopError):
+        reason = str(exc)
+    else:
+        reason = "This link no longer works (its workshop may have been deleted), so nothing was saved."
     if not quiet:
         st.toast(reason, icon=":material/error:")
     return reason

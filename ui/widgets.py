@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -9,25 +10,44 @@ import pandas as pd
 import streamlit as st
 
 from scoring import eight_aspects
+from scoring.figures import radar
 
 
-def score_summary(records: dict, instrument: eight_aspects.Instrument, *, compact: bool = False) -> pd.DataFrame:
+def score_summary(records: dict, instrument: eight_aspects.Instrument) -> pd.DataFrame:
     """The headline numbers as metrics; returns the aspect scores for further use."""
     scores = eight_aspects.score_records(records, instrument)
     room = eight_aspects.overall(scores)
     done, total = eight_aspects.progress(records, instrument)
-    dont_know = int(scores["dont_know"].sum())
-    room_text = "–" if math.isnan(room) else f"{room:.0f}"
-    room_help = "The mean of the aspect scores. 50 means enablers and constraints balance."
-    if compact:
-        st.metric("Room for manoeuvre (0–100)", room_text, help=room_help)
-        st.caption(f"{done} of {total} answered, {dont_know} don't know")
-        return scores
     first, second, third = st.columns(3)
-    first.metric("Room for manoeuvre (0–100)", room_text, help=room_help)
+    first.metric("Room for manoeuvre (0–100)", "–" if math.isnan(room) else f"{room:.0f}", help=ROOM_HELP)
     second.metric("Factors answered", f"{done} of {total}")
-    third.metric("Don't know", dont_know)
+    third.metric("Don't know", int(scores["dont_know"].sum()))
     return scores
+
+
+ROOM_HELP = "The mean of the aspect scores. 50 means enablers and constraints balance."
+
+
+def live_scores(records: dict, instrument: eight_aspects.Instrument, *, key: str) -> None:
+    """The room for manoeuvre, the count and the radar beside the questions. Worked out
+    without a DataFrame and with the radar kept per set of scores: this runs on every
+    answer."""
+    answers, weights = eight_aspects.split_records(records)
+    rows = eight_aspects.aspect_rows(answers, weights, instrument)
+    room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
+    done, total = eight_aspects.progress(records, instrument)
+    dont_know = sum(row["dont_know"] for row in rows)
+    st.metric("Room for manoeuvre (0–100)", "–" if math.isnan(room) else f"{room:.0f}", help=ROOM_HELP)
+    st.caption(f"{done} of {total} answered, {dont_know} don't know")
+    columns = {"aspect": [row["aspect"] for row in rows], "score": [row["score"] for row in rows]}
+    chart(_compact_radar(tuple(columns["aspect"]), tuple(columns["score"])), key=key)
+    unscored_note(columns)
+
+
+@functools.lru_cache(maxsize=256)
+def _compact_radar(aspects: tuple[str, ...], scores: tuple[float, ...]):
+    # Shared between sessions and never changed after: st.plotly_chart copies it.
+    return radar({"aspect": list(aspects), "score": list(scores)}, height=400, compact=True)
 
 
 def aspect_table(scores: pd.DataFrame) -> None:

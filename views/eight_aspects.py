@@ -1,34 +1,44 @@
-"""The eight-aspects self-check: one aspect at a time, saved as you go, scored live."""
+"""The eight-aspects self-check: one aspect at a time, saved as you go, scored live.
+
+An answer reruns only the fragments it changes (keyed, and named by the answer's
+callback): the question, the live scores beside it and the two progress lines. Moving
+between aspects reruns the questions' column. Neither reruns the page or its navigation.
+"""
 
 import streamlit as st
 
 from scoring import eight_aspects
-from scoring.figures import radar
 from ui import session, widgets
-from ui.eight_aspects_form import aspect_form
+from ui import eight_aspects_form as form
 
 instrument = eight_aspects.instrument()
+form.load_records()  # the one read of this run
 
 st.title(instrument.title)
 st.markdown(instrument.intro)
 
 
-# An answer reruns only this part (the questions and the live score beside them), not
-# the page's navigation and text: in a full room every answer costs the server.
-@st.fragment
-def answering() -> None:
-    records = session.records(eight_aspects.ID)
-    done, total = eight_aspects.progress(records, instrument)
+@st.fragment(key=form.PROGRESS_FRAGMENT)
+def progress() -> None:
+    done, total = eight_aspects.progress(form.current_records(), instrument)
     st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
-    questions, live = st.columns([3, 2], gap="medium")
-    with questions:
-        aspect_form(instrument, records)
-    with live:
-        st.markdown("**Your room for manoeuvre so far**")
-        scores = widgets.score_summary(records, instrument, compact=True)
-        widgets.chart(radar(scores, height=400, compact=True), key="ea_radar")
-        widgets.unscored_note(scores)
-        session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
 
 
-answering()
+@st.fragment
+def questions() -> None:
+    form.aspect_form(instrument)
+
+
+@st.fragment(key=form.LIVE_FRAGMENT)
+def live() -> None:
+    st.markdown("**Your room for manoeuvre so far**")
+    widgets.live_scores(form.current_records(), instrument, key="ea_radar")
+    session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
+
+
+progress()
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    questions()
+with right:
+    live()
