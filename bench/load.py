@@ -352,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(x) for x in args.participants.split(",")]
 
     base = Path(tempfile.mkdtemp(prefix="cd-load-"))
+    base.chmod(0o711)  # the stack's PostgreSQL and nginx run as other users
     os.environ.setdefault("COMMISSIONING_DATA_DIR", str(base / "bench-process"))
     with ExitStack() as exit_stack:
         servers = Servers(exit_stack, processes=args.processes, database_url=args.database_url, base=base)

@@ -43,6 +43,7 @@ def app_on(page: str) -> AppTest:
     at.switch_page("views/eight_aspects.py").run()
     for n, item_id in enumerate(["sd_one_place", "sd_wellbeing_system", "sd_funding_coherence", "sd_joint_commissioning"]):
         at.radio(key=f"ea_rating_{item_id}").set_value(n % 5 + 1).run()
+        at.run()  # the answer redrew only its fragments; AppTest then holds only those
     at.switch_page(page).run()
     return at
 

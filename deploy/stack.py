@@ -157,6 +157,10 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "Stack":
+        # PostgreSQL runs as the postgres user and nginx's workers as nobody: both must be
+        # able to pass through this folder (mkdtemp makes it private to its owner).
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.base.chmod(0o711)
         try:
             if not self.database_url:
                 self.database_url = self._exit.enter_context(postgres(self.base / "postgres"))

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import rate
 from scoring import eight_aspects
 from scoring.store import Store
 
@@ -39,12 +40,12 @@ def test_answering_changes_the_scores_and_is_saved():
     at = app().run()
     at.switch_page("views/eight_aspects.py").run()
     assert metric(at, "Room for manoeuvre") == "–"
-    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    rate(at, "ea_rating_sd_one_place", 5)
     assert metric(at, "Room for manoeuvre") == "100"
-    at.radio(key="ea_rating_sd_wellbeing_system").set_value(2).run()
+    rate(at, "ea_rating_sd_wellbeing_system", 2)
     assert metric(at, "Room for manoeuvre") == f"{eight_aspects.overall(eight_aspects.score({'sd_one_place': 5, 'sd_wellbeing_system': 2})):.0f}"
     at.toggle(key="ea_details").set_value(True).run()
-    at.radio(key="ea_weight_sd_wellbeing_system").set_value(3).run()
+    rate(at, "ea_weight_sd_wellbeing_system", 3)
     expected = eight_aspects.overall(eight_aspects.score({"sd_one_place": 5, "sd_wellbeing_system": 2}, {"sd_wellbeing_system": 3}))
     assert metric(at, "Room for manoeuvre") == f"{expected:.0f}"
     at.text_area(key="ea_note_sd_one_place").input("Seen at the provider forum").run()
@@ -56,11 +57,26 @@ def test_answering_changes_the_scores_and_is_saved():
     assert stored["sd_wellbeing_system"]["weight"] == 3
 
 
+def test_an_answer_reruns_only_its_question_and_the_live_scores():
+    at = app().run()
+    at.switch_page("views/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    assert not at.exception
+    # What that run drew: the question, the live scores and the progress lines; not the
+    # page's title, nor the other questions.
+    assert not at.title
+    assert [r.key for r in at.radio] == ["ea_rating_sd_one_place"]
+    assert metric(at, "Room for manoeuvre") == "100"
+    assert any(c.value.startswith("✓ Saved · System design: 100 / 100") for c in at.caption)
+    assert any(c.value == "1 of 5 answered in this aspect" for c in at.caption)
+    assert "1 of 40 factors answered" in at.get("progress")[0].proto.text
+
+
 def test_dont_know_counts_and_leaves_score_alone():
     at = app().run()
     at.switch_page("views/eight_aspects.py").run()
-    at.radio(key="ea_rating_sd_one_place").set_value(4).run()
-    at.radio(key="ea_rating_sd_wellbeing_system").set_value("dont_know").run()
+    rate(at, "ea_rating_sd_one_place", 4)
+    rate(at, "ea_rating_sd_wellbeing_system", "dont_know")
     assert metric(at, "Room for manoeuvre") == "75"
     assert any("1 don't know" in c.value for c in at.caption)
 
@@ -68,10 +84,10 @@ def test_dont_know_counts_and_leaves_score_alone():
 def test_answers_survive_switching_page_and_aspect():
     at = app().run()
     at.switch_page("views/eight_aspects.py").run()
-    at.radio(key="ea_rating_sd_one_place").set_value(1).run()
+    rate(at, "ea_rating_sd_one_place", 1)
     at.button(key="ea_next").click().run()
     assert at.selectbox(key="ea_aspect").value == "relationships"
-    at.radio(key="ea_rating_rel_provider_trust").set_value(4).run()
+    rate(at, "ea_rating_rel_provider_trust", 4)
     at.switch_page("views/results.py").run()
     assert metric(at, "Factors answered") == "2 of 40"
     at.switch_page("views/eight_aspects.py").run()
@@ -84,7 +100,7 @@ def test_answers_survive_switching_page_and_aspect():
 def test_resume_link_brings_answers_back_in_a_new_session():
     first = app().run()
     first.switch_page("views/eight_aspects.py").run()
-    first.radio(key="ea_rating_sd_one_place").set_value(4).run()
+    rate(first, "ea_rating_sd_one_place", 4)
     token = first.query_params["r"]
     token = token[0] if isinstance(token, list) else token
 
@@ -112,7 +128,7 @@ def test_unknown_or_tampered_token_gets_a_clear_message_and_a_fresh_start(bad):
 def test_results_page_offers_the_download_built_on_click():
     at = app().run()
     at.switch_page("views/eight_aspects.py").run()
-    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    rate(at, "ea_rating_sd_one_place", 5)
     at.switch_page("views/results.py").run()
     button = at.get("download_button")
     assert len(button) == 1
@@ -137,8 +153,8 @@ def test_details_toggle_is_remembered_and_summarises_when_hidden():
     at.switch_page("views/eight_aspects.py").run()
     assert not [r for r in at.radio if r.key.startswith("ea_weight_")]
     at.toggle(key="ea_details").set_value(True).run()
-    at.radio(key="ea_weight_sd_one_place").set_value(0).run()
-    at.radio(key="ea_basis_sd_one_place").set_value("evidence").run()
+    rate(at, "ea_weight_sd_one_place", 0)
+    rate(at, "ea_basis_sd_one_place", "evidence")
     at.switch_page("views/results.py").run()
     at.switch_page("views/eight_aspects.py").run()
     assert at.toggle(key="ea_details").value is True

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import rate
 from scoring.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -22,7 +23,7 @@ def answered() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page("views/eight_aspects.py").run()
     for item_id, rating in [("sd_one_place", 1), ("sd_wellbeing_system", 2), ("sd_funding_coherence", 5), ("sd_joint_commissioning", 4)]:
-        at.radio(key=f"ea_rating_{item_id}").set_value(rating).run()
+        rate(at, f"ea_rating_{item_id}", rating)
     return at
 
 

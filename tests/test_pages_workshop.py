@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import rate
 from scoring.store import Store, show_join_code
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -96,7 +97,7 @@ def test_answers_reach_the_shared_screen_hidden_until_revealed():
     for rating in (1, 3, 5):
         participant = join(code)
         participant.switch_page("views/eight_aspects.py").run()
-        participant.radio(key="ea_rating_sd_one_place").set_value(rating).run()
+        rate(participant, "ea_rating_sd_one_place", rating)
         assert not participant.exception
     facilitator.run()
     assert metric(facilitator, "Joined") == "3"
@@ -128,7 +129,10 @@ def test_a_closed_workshop_refuses_answers_and_says_so():
     participant.switch_page("views/eight_aspects.py").run()
     participant.radio(key="ea_rating_sd_one_place").set_value(4).run()
     assert Store().answers(token_of(participant), "eight_aspects") == {}
-    assert any("closed" in t.value for t in participant.toast), [t.value for t in participant.toast]
+    # Said beside the question, the choice still showing; nothing to send again.
+    assert any("closed" in w.value for w in participant.warning), [w.value for w in participant.warning]
+    assert participant.radio(key="ea_rating_sd_one_place").value == 4
+    assert not [b for b in participant.button if b.label == "Send again"]
 
 
 def test_a_participant_link_opens_the_participant_page_never_the_shared_screen():

@@ -136,7 +136,8 @@ def _factor_block(factor: Factor, instrument: Instrument, show_details: bool) ->
         )
         if reason is not None:
             st.warning(reason, icon=":material/sync_problem:")
-            st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
+            if reason.startswith(session.NOT_SAVED_YET):
+                st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
         elif "rating" in record:
             st.caption(saved_line(records, factor, instrument), help=None)
         if not show_details:

@@ -15,6 +15,7 @@ from scoring.registry import DIAGNOSTICS
 from scoring.store import PARTICIPANT, Store, StoreUnavailable, WorkshopError
 
 TOKEN_PARAM = "r"
+NOT_SAVED_YET = "Not saved yet"  # how a refusal worth sending again begins
 TOKEN_KEY = "resume_token"
 NOTICE_KEY = "resume_notice"
 
@@ -131,7 +132,7 @@ def delete(diagnostic_id: str, item_id: str) -> str | None:
 
 def _refused(exc: Exception, *, quiet: bool) -> str:
     if isinstance(exc, StoreUnavailable):
-        reason = f"Not saved yet: {exc}. Your choice is still on screen; send it again in a moment."
+        reason = f"{NOT_SAVED_YET}: {exc}. Your choice is still on screen; send it again in a moment."
     elif isinstance(exc, WorkshopError):
         reason = str(exc)
     else:

@@ -33,7 +33,6 @@ def questions() -> None:
 def live() -> None:
     st.markdown("**Your room for manoeuvre so far**")
     widgets.live_scores(form.current_records(), instrument, key="ea_radar")
-    session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
 
 
 progress()
@@ -42,3 +41,5 @@ with left:
     questions()
 with right:
     live()
+    # Outside the fragment: the link is the same whatever the answers.
+    session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")

@@ -15,9 +15,7 @@ import contextlib
 import os
 import re
 import shutil
-import tempfile
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -75,12 +73,7 @@ def stack(browser, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COMMISSIONING_DATA_DIR", str(data_dir))
         patch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
-        # Stack's default folder (tempfile.mkdtemp: mode 0700, root's when run as root) is
-        # closed to the postgres user initdb runs as, and to nginx's unprivileged workers:
-        # give it one they can pass through.
-        base = Path(tempfile.mkdtemp(prefix="cd-hosting-"))
-        base.chmod(0o711)
-        with Stack(processes=2, base=base) as running:
+        with Stack(processes=2) as running:
             # Each process learns its pages when app.py first runs (see conftest.warm_up_app).
             for port in running.app_ports:
                 warm_up(browser, f"http://127.0.0.1:{port}")

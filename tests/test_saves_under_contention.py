@@ -1,0 +1,146 @@
+"""Saves under contention and faults: a lock is waited out, a full disk or a read-only
+database gives a plain reason, and nothing already stored changes.
+
+The faults are SQLite's own: another connection holding the write lock, a database at its
+page limit (SQLITE_FULL, as on a full disk), and a connection that may not write
+(SQLITE_READONLY). As root, file permissions would not stop a write, so the read-only case
+uses SQLite's query_only setting on the app's writing connections."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from streamlit.testing.v1 import AppTest
+
+from scoring import store as store_module
+from scoring.store import Store, StoreUnavailable
+from ui import session
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+RECORD = {"rating": 4, "weight": 1, "basis": None, "note": ""}
+
+
+@pytest.fixture
+def sqlite_store(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    made = Store(f"sqlite:///{tmp_path / 'faults.sqlite3'}")
+    yield made
+    made.dispose()
+
+
+def hold_write_lock(path: str, seconds: float) -> threading.Thread:
+    """Another writer (another process, in real life) keeps SQLite's write lock a while."""
+    ready = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        ready.set()
+        time.sleep(seconds)
+        conn.execute("ROLLBACK")
+        conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    ready.wait()
+    return thread
+
+
+def limit_writes(made: Store, pragma: str):
+    """From now on the store's writing connections run `pragma` when they open; returns
+    the listener, to lift the limit with lift()."""
+    made._writer.dispose()
+
+    def listener(conn, _record) -> None:
+        conn.execute(pragma)
+
+    event.listen(made._writer, "connect", listener)
+    return listener
+
+
+def lift(made: Store, listener) -> None:
+    event.remove(made._writer, "connect", listener)
+    made._writer.dispose()
+
+
+def stored(made: Store, token: str) -> dict:
+    return made.answers(token, "eight_aspects")
+
+
+def test_a_short_lock_is_waited_out_and_the_answer_saved(sqlite_store):
+    token = sqlite_store.new_respondent()
+    holder = hold_write_lock(sqlite_store.engine.url.database, 0.25)  # longer than one busy timeout
+    sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", RECORD)
+    holder.join()
+    assert stored(sqlite_store, token) == {"sd_one_place": RECORD}
+
+
+def test_a_lock_that_outlasts_every_retry_is_a_plain_message_and_changes_nothing(sqlite_store):
+    token = sqlite_store.new_respondent()
+    sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", RECORD)
+    holder = hold_write_lock(sqlite_store.engine.url.database, 5)
+    try:
+        with pytest.raises(StoreUnavailable, match="very busy"):
+            sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", {**RECORD, "rating": 1})
+    finally:
+        holder.join()
+    assert stored(sqlite_store, token) == {"sd_one_place": RECORD}
+
+
+@pytest.mark.parametrize(
+    ("pragma", "reason"),
+    [("PRAGMA max_page_count = 1", "disk is full"), ("PRAGMA query_only = ON", "cannot write")],
+    ids=["full disk", "read-only"],
+)
+def test_a_full_disk_or_a_read_only_database_changes_nothing(sqlite_store, pragma, reason):
+    token = sqlite_store.new_respondent()
+    sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", RECORD)
+    if "max_page_count" in pragma:  # no room beyond what the file holds now
+        pages = sqlite3.connect(sqlite_store.engine.url.database).execute("PRAGMA page_count").fetchone()[0]
+        pragma = f"PRAGMA max_page_count = {pages}"
+    limit_writes(sqlite_store, pragma)
+    big = {**RECORD, "note": "x" * 2000}
+    # Saves go on until the database refuses one (a full file may still have a free page).
+    for item_id in ("sd_wellbeing_system", "sd_funding_coherence", "sd_joint_commissioning", "sd_one_place"):
+        before = stored(sqlite_store, token)
+        try:
+            sqlite_store.save_answer(token, "eight_aspects", item_id, big)
+        except StoreUnavailable as exc:
+            assert reason in str(exc)
+            break
+    else:
+        pytest.fail("every save went through")
+    assert stored(sqlite_store, token) == before
+    assert stored(sqlite_store, token)["sd_one_place"] == RECORD
+
+
+def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
+    """A participant whose save cannot be made sees why beside the question, keeps the
+    choice on screen, and sends it again once the database can take it. (SQLite on both
+    passes of the suite: the fault is SQLite's query_only.)"""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    at.run()
+    app_store = session.store()
+    assert app_store.engine.dialect.name == "sqlite"
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    at.radio(key="ea_rating_sd_one_place").set_value(2).run()
+    assert not at.exception
+    warning = [w.value for w in at.warning]
+    assert warning and warning[0].startswith("Not saved yet: the server cannot write"), warning
+    assert at.radio(key="ea_rating_sd_one_place").value == 2  # the choice is still there
+    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    assert app_store.answers(token, "eight_aspects")["sd_one_place"]["rating"] == 5
+
+    lift(app_store, listener)  # the database can be written again
+    next(b for b in at.button if b.label == "Send again").click().run()
+    assert not at.warning
+    assert app_store.answers(token, "eight_aspects")["sd_one_place"]["rating"] == 2
+    assert any(c.value.startswith("✓ Saved") for c in at.caption)
