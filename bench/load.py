@@ -244,7 +244,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     rng = random.Random(seed)
     people = [Participant(i, http, code, tally, values, random.Random(rng.random())) for i in range(n)]
     stop = asyncio.Event()
-    screen = asyncio.create_task(shared_screen(http, facilitator_token, tally, stop))
+    screen = asyncio.create_task(shared_screen(http, facilitator_token, tally, stop)) if not args.no_screen else None
 
     async def join(person: Participant, delay: float) -> Participant | None:
         await asyncio.sleep(delay)
@@ -264,7 +264,8 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     tally.cpu = sum(cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists()) - tally.cpu_before
     tally.seconds = time.monotonic() - tally.began
     stop.set()
-    await screen
+    if screen:
+        await screen
     if sampler:
         await sampler
     for person in people:
@@ -345,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file (1 process) or a throwaway PostgreSQL")
     parser.add_argument("--duration", type=float, default=0, help="answer for this many seconds instead of K answers (soak)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare page (no ratio=)")
+    parser.add_argument("--no-screen", action="store_true", help="no shared screen open (to see what it costs)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     low, high = (float(x) for x in args.think.split("-"))
@@ -369,7 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES)
             backend.set_workshop(facilitator, results_visible=True)
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
+            client_before = time.process_time()
             tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids))
+            client_cpu = time.process_time() - client_before
             cpu, seconds = tally.cpu, tally.seconds
             memory = sum(rss_mb(pid) for pid in servers.app_pids)
             stored, problems = check_store(servers.database_url, tally)
@@ -384,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
                 f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
                 f"cpu_ms_per_answer={cpu_per_answer:.1f} server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
-                f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} "
+                f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} load_generator_cpu_s={client_cpu:.0f} "
                 f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "
                 f"screen_refresh_p95_ms={1000 * percentile(tally.screen, 0.95):.0f} "
                 f"screen_refresh_quiet_ms={1000 * statistics.median(quiet):.0f} seconds={seconds:.0f}",

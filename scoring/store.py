@@ -15,6 +15,7 @@ tables; opening such a database upgrades it in place, keeping every answer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -150,9 +151,12 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = url or database_url()
         # A room's sessions each run in a thread of their own: room in the pool for them.
-        pool = dict(pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=10)
+        pool = dict(pool_size=10, max_overflow=30, pool_timeout=10)
+        if not self.url.startswith("sqlite"):
+            pool["pool_pre_ping"] = True  # a database server may have dropped the connection
         self.engine: Engine = create_engine(self.url, **pool)
         self._writer = self.engine
+        self._one_writer: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()  # PostgreSQL: many writers at once
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             # Writes take SQLite's write lock when they begin (BEGIN IMMEDIATE), so they
@@ -161,6 +165,9 @@ class Store:
             self._writer = create_engine(self.url, **pool)
             event.listen(self._writer, "connect", _sqlite_writer_connect)
             event.listen(self._writer, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            # This process's writers queue here, woken the moment the lock is free, rather
+            # than in SQLite's busy handler, which sleeps up to 100 ms between tries.
+            self._one_writer = threading.Lock()
         _create_or_upgrade(self.engine)
         # Workshop participants' answers as last read, by respondent: (updated_at, response).
         self._responses: dict[str, tuple[datetime, dict]] = {}
@@ -174,7 +181,7 @@ class Store:
         pause = WRITE_BACKOFF_SECONDS
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                with self._writer.begin() as conn:
+                with self._one_writer, self._writer.begin() as conn:
                     return work(conn)
             except (OperationalError, PoolTimeout) as exc:
                 if attempt == WRITE_ATTEMPTS:
@@ -575,12 +582,16 @@ def show_join_code(code: str) -> str:
 
 
 def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) -> None:
-    """Refuse a change the respondent may not make, else mark the respondent as changed
-    now (the shared screen rereads a workshop only when that mark moves)."""
+    """Mark the respondent as changed now (the shared screen rereads a workshop only when
+    that mark moves), or refuse a change the respondent may not make. One statement: the
+    mark comes back with what decides, and a refusal rolls the mark back with the rest."""
+    workshop = lambda column: select(column).where(workshops.c.id == respondents.c.workshop_id).scalar_subquery()  # noqa: E731
     found = conn.execute(
-        select(respondents.c.kind, workshops.c.is_open, workshops.c.diagnostics)
-        .select_from(respondents.outerjoin(workshops, respondents.c.workshop_id == workshops.c.id))
+        update(respondents)
         .where(respondents.c.id == key)
+        .values(updated_at=now or _now())
+        .returning(respondents.c.kind, workshop(workshops.c.is_open).label("is_open"),
+                   workshop(workshops.c.diagnostics).label("diagnostics"))
     ).first()
     if found is None:
         raise KeyError("unknown respondent")
@@ -589,7 +600,6 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
             raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")
         if diagnostic_id not in json.loads(found.diagnostics):
             raise WorkshopError("That diagnostic is not part of this workshop, so nothing was saved.")
-    conn.execute(update(respondents).where(respondents.c.id == key).values(updated_at=now or _now()))
 
 
 def _upsert_answer(conn, row: dict) -> None:

@@ -32,13 +32,11 @@ def widget_key(field: str, item_id: str) -> str:
 UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 LIVE_FRAGMENT = "ea_live"
-PROGRESS_FRAGMENT = "ea_progress"
-COUNT_FRAGMENT = "ea_aspect_count"
 
 
 def load_records() -> dict:
-    """Read this respondent's answers from the store, once per run: on a full run of the
-    page, and after each save (the fragments of that run then share what was read)."""
+    """Read this respondent's answers from the store, once per full run of the page; a
+    save puts what it stored into the same dict, which the fragments it reruns share."""
     records = session.records(ID)
     st.session_state[RECORDS_KEY] = records
     return records
@@ -66,13 +64,13 @@ def save_factor(item_id: str) -> None:
         if widget_key(field, item_id) in state:
             record[field] = state[widget_key(field, item_id)]
     unsaved = state.setdefault(UNSAVED_KEY, {})
-    reason = session.save(ID, item_id, record, previous=previous, quiet=True)
+    stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
     if reason is None:
         unsaved.pop(item_id, None)
-        load_records()
+        current_records()[item_id] = stored  # what the store now holds: no need to read it back
     else:
         unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
-    st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT, PROGRESS_FRAGMENT, COUNT_FRAGMENT])
+    st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT])
 
 
 def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
@@ -178,12 +176,6 @@ def _factor_block(factor: Factor, instrument: Instrument, show_details: bool) ->
 # widgets by callbacks, for the same reason the answers live in the store.
 
 
-def _aspect_count(factors: list[Factor]) -> None:
-    records = current_records()
-    done = sum(1 for f in factors if "rating" in records.get(f.id, {}))
-    st.caption(f"{done} of {len(factors)} answered in this aspect" + (" ✓" if done == len(factors) else ""))
-
-
 def _step(offset: int) -> None:
     position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
     st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
@@ -220,7 +212,6 @@ def aspect_form(instrument: Instrument) -> None:
     factors = instrument.factors_of(aspect_id)
     st.header(aspect.title)
     st.markdown(f"*{aspect.question}*")
-    st.fragment(key=COUNT_FRAGMENT)(_aspect_count)(factors)
     for factor in factors:
         factor_input(factor, instrument, show_details)
 

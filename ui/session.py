@@ -96,6 +96,13 @@ def save(
     Returns None when saved, else the reason it was refused (nothing is changed then);
     the reason is also shown as a toast unless `quiet`.
     """
+    return save_record(diagnostic_id, item_id, record, quiet=quiet, previous=previous)[1]
+
+
+def save_record(
+    diagnostic_id: str, item_id: str, record: dict[str, Any], *, quiet: bool = False, previous: dict | None = None
+) -> tuple[dict | None, str | None]:
+    """save(), returning (the record as stored, None), or (None, the reason it was not)."""
     current = token()
     if previous is None and current:
         previous = store().answer(current, diagnostic_id, item_id)
@@ -106,12 +113,12 @@ def save(
     except ValueError as exc:
         if not quiet:
             st.toast(f"Not saved: {exc}", icon=":material/error:")
-        return str(exc)
+        return None, str(exc)
     try:
         store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
     except (WorkshopError, KeyError, StoreUnavailable) as exc:
-        return _refused(exc, quiet=quiet)
-    return None
+        return None, _refused(exc, quiet=quiet)
+    return cleaned, None
 
 
 def record(diagnostic_id: str, item_id: str) -> dict | None:

@@ -1,8 +1,8 @@
 """The eight-aspects self-check: one aspect at a time, saved as you go, scored live.
 
 An answer reruns only the fragments it changes (keyed, and named by the answer's
-callback): the question, the live scores beside it and the two progress lines. Moving
-between aspects reruns the questions' column. Neither reruns the page or its navigation.
+callback): the question, and the live scores and progress beside it. Moving between
+aspects reruns the questions' column. Neither reruns the page or its navigation.
 """
 
 import streamlit as st
@@ -18,12 +18,6 @@ st.title(instrument.title)
 st.markdown(instrument.intro)
 
 
-@st.fragment(key=form.PROGRESS_FRAGMENT)
-def progress() -> None:
-    done, total = eight_aspects.progress(form.current_records(), instrument)
-    st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
-
-
 @st.fragment
 def questions() -> None:
     form.aspect_form(instrument)
@@ -31,11 +25,13 @@ def questions() -> None:
 
 @st.fragment(key=form.LIVE_FRAGMENT)
 def live() -> None:
+    records = form.current_records()
+    done, total = eight_aspects.progress(records, instrument)
+    st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
     st.markdown("**Your room for manoeuvre so far**")
-    widgets.live_scores(form.current_records(), instrument, key="ea_radar")
+    widgets.live_scores(records, instrument, key="ea_radar")
 
 
-progress()
 left, right = st.columns([3, 2], gap="medium")
 with left:
     questions()
