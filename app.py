@@ -1,18 +1,13 @@
 """Commissioning Diagnostics: the entry point (`streamlit run app.py`)."""
 
-import sys
-
 import streamlit as st
 
 from scoring.instrument import InstrumentError
 from scoring.registry import load_all
 from scoring.store import SchemaError
-from ui import join, navigation, session
+from ui import join, navigation, server_tuning, session
 
-# One process serves the whole room in threads that share the GIL. Python hands the GIL
-# to a waiting thread only after 5 ms by default, and the thread that writes every
-# session's websocket waits that long after each send: 1 ms keeps a full room responsive.
-sys.setswitchinterval(0.001)
+server_tuning.tune_process()  # once per process: see ui/server_tuning.py
 
 st.set_page_config(
     page_title="Commissioning Diagnostics",

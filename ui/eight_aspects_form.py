@@ -107,69 +107,70 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
 
 
 def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    """One question in a fragment of its own, keyed so that its answer reruns just it."""
-    st.fragment(key=factor_fragment(factor.id))(_factor_block)(factor, instrument, show_details)
+    """One question: its text, then its answer in a fragment of its own, keyed so that an
+    answer reruns just the answer (the text around it does not change)."""
+    with st.container(border=True, key=f"ea_factor_{factor.id}"):
+        st.markdown(f"**{factor.text}**")
+        if factor.help:
+            st.caption(factor.help)
+        st.fragment(key=factor_fragment(factor.id))(_answer)(factor, instrument, show_details)
 
 
-def _factor_block(factor: Factor, instrument: Instrument, show_details: bool) -> None:
+def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     records = current_records()
     record = records.get(factor.id, {})
     reason = st.session_state.get(UNSAVED_KEY, {}).get(factor.id)
     if reason is None:
         _set_from_store(factor.id, record, instrument)  # else the unsaved choice stays as it is
     rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
-    with st.container(border=True, key=f"ea_factor_{factor.id}"):
-        st.markdown(f"**{factor.text}**")
-        if factor.help:
-            st.caption(factor.help)
-        st.radio(
-            factor.text,
-            options=list(rating_labels),
-            format_func=rating_labels.get,
-            horizontal=True,
-            label_visibility="collapsed",
-            key=widget_key("rating", factor.id),
-            on_change=save_factor,
-            args=(factor.id,),
-        )
-        if reason is not None:
-            st.warning(reason, icon=":material/sync_problem:")
-            if reason.startswith(session.NOT_SAVED_YET):
-                st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
-        elif "rating" in record:
-            st.caption(saved_line(records, factor, instrument), help=None)
-        if not show_details:
-            summary = _details_summary(record, instrument)
-            if summary:
-                st.caption(f"Details: {summary}")
-            return
-        st.radio(
-            "How much this factor matters here (weight)",
-            options=list(range(instrument.weight_min, instrument.weight_max + 1)),
-            format_func=lambda w: WEIGHT_LABELS.get(w, str(w)),
-            horizontal=True,
-            key=widget_key("weight", factor.id),
-            on_change=save_factor,
-            args=(factor.id,),
-        )
-        st.radio(
-            "Is this rating backed by evidence, or an impression?",
-            options=list(eight_aspects.EVIDENCE_BASES),
-            format_func=eight_aspects.EVIDENCE_BASES.get,
-            horizontal=True,
-            key=widget_key("basis", factor.id),
-            on_change=save_factor,
-            args=(factor.id,),
-        )
-        st.text_area(
-            "Evidence or note",
-            max_chars=eight_aspects.NOTE_MAX_CHARS,
-            placeholder="What tells you this? e.g. a contract review, a provider forum, a board decision",
-            key=widget_key("note", factor.id),
-            on_change=save_factor,
-            args=(factor.id,),
-            height=80,
-        )
+    st.radio(
+        factor.text,
+        options=list(rating_labels),
+        format_func=rating_labels.get,
+        horizontal=True,
+        label_visibility="collapsed",
+        key=widget_key("rating", factor.id),
+        on_change=save_factor,
+        args=(factor.id,),
+    )
+    if reason is not None:
+        st.warning(reason, icon=":material/sync_problem:")
+        if reason.startswith(session.NOT_SAVED_YET):
+            st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
+    elif "rating" in record:
+        st.caption(saved_line(records, factor, instrument))
+    if not show_details:
+        summary = _details_summary(record, instrument)
+        if summary:
+            st.caption(f"Details: {summary}")
+        return
+    st.radio(
+        "How much this factor matters here (weight)",
+        options=list(range(instrument.weight_min, instrument.weight_max + 1)),
+        format_func=lambda w: WEIGHT_LABELS.get(w, str(w)),
+        horizontal=True,
+        key=widget_key("weight", factor.id),
+        on_change=save_factor,
+        args=(factor.id,),
+    )
+    st.radio(
+        "Is this rating backed by evidence, or an impression?",
+        options=list(eight_aspects.EVIDENCE_BASES),
+        format_func=eight_aspects.EVIDENCE_BASES.get,
+        horizontal=True,
+        key=widget_key("basis", factor.id),
+        on_change=save_factor,
+        args=(factor.id,),
+    )
+    st.text_area(
+        "Evidence or note",
+        max_chars=eight_aspects.NOTE_MAX_CHARS,
+        placeholder="What tells you this? e.g. a contract review, a provider forum, a board decision",
+        key=widget_key("note", factor.id),
+        on_change=save_factor,
+        args=(factor.id,),
+        height=80,
+    )
 
 
 # The aspect shown and the details switch live in keys of their own, copied from the

@@ -28,7 +28,6 @@ def live() -> None:
     records = form.current_records()
     done, total = eight_aspects.progress(records, instrument)
     st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
-    st.markdown("**Your room for manoeuvre so far**")
     widgets.live_scores(records, instrument, key="ea_radar")
 
 
@@ -36,6 +35,7 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     questions()
 with right:
+    st.markdown("**Your room for manoeuvre so far**")
     live()
     # Outside the fragment: the link is the same whatever the answers.
     session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
