@@ -81,7 +81,7 @@ def stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
         process.wait()
 
 
-def _postgres_bin(name: str) -> str | None:
+def postgres_bin(name: str) -> str | None:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return found[-1] if found else shutil.which(name)
 
@@ -89,7 +89,7 @@ def _postgres_bin(name: str) -> str | None:
 @contextlib.contextmanager
 def postgres(base: Path, *, max_connections: int = 200):
     """A throwaway PostgreSQL cluster on a free port; yields its SQLAlchemy URL."""
-    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
+    initdb, pg_ctl = postgres_bin("initdb"), postgres_bin("pg_ctl")
     if not (initdb and pg_ctl):
         raise RuntimeError("PostgreSQL is not installed (apt-get install -y postgresql)")
     base.mkdir(parents=True, exist_ok=True)

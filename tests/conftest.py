@@ -1,11 +1,8 @@
 """Shared fixtures: every test gets its own empty database."""
 
 import contextlib
-import glob
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -54,40 +51,24 @@ def fresh_caches():
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def _postgres_bin(name: str) -> str | None:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name)
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
-    """Start a private PostgreSQL cluster on a free local port; stop it afterwards."""
-    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
-    if not (initdb and pg_ctl):
+    """A private PostgreSQL cluster on a free local port (deploy/stack.py starts it, as
+    the hosting stack does); stopped afterwards."""
+    from deploy import stack
+
+    if not (stack.postgres_bin("initdb") and stack.postgres_bin("pg_ctl")):
         if IN_CI:
             pytest.fail("CI=true but PostgreSQL is missing: apt-get install -y postgresql")
         pytest.skip("PostgreSQL server binaries not installed (apt-get install -y postgresql)")
     # Not under pytest's own temporary folder: that is private to root, and as root the
-    # server must run as the postgres user (PostgreSQL refuses to run as root).
+    # server must run as the postgres user.
     base = Path(tempfile.mkdtemp(prefix="cd-postgres-"))
-    data, sockets = base / "data", base / "sock"
-    sockets.mkdir()
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(base, "postgres")
-        shutil.chown(sockets, "postgres")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    run = lambda *args: subprocess.run([*as_user, *args], check=True, capture_output=True, text=True)
-    run(initdb, "-D", str(data), "-U", "app", "--auth=trust", "-E", "UTF8")
-    run(pg_ctl, "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start")
+    base.chmod(0o711)
     try:
-        yield f"postgresql+psycopg://app@127.0.0.1:{port}/postgres"
+        with stack.postgres(base) as url:
+            yield url
     finally:
-        run(pg_ctl, "-D", str(data), "-w", "-m", "fast", "stop")
         shutil.rmtree(base, ignore_errors=True)
 
 

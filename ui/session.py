@@ -121,11 +121,6 @@ def save_record(
     return cleaned, None
 
 
-def record(diagnostic_id: str, item_id: str) -> dict | None:
-    current = token()
-    return store().answer(current, diagnostic_id, item_id) if current else None
-
-
 def delete(diagnostic_id: str, item_id: str) -> str | None:
     """Remove one record; returns the reason when refused (also shown as a toast)."""
     current = token()

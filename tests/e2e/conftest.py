@@ -8,17 +8,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -57,47 +52,23 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "accept_downloads": True}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` with its own data directory; returns (process, url) once healthy."""
-    port = port or _free_port()
-    log_path = data_dir / "streamlit.log"
-    env = {**os.environ, "COMMISSIONING_DATA_DIR": str(data_dir)}
-    env.pop("COMMISSIONING_DATABASE_URL", None)
-    with open(log_path, "a") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false",
-             # Test the code as it was at start: an edit made while the suite runs must not
-             # put a "File change" prompt or a half-saved module into the middle of a test.
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return server, url
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise RuntimeError(f"Streamlit did not start:\n{log_path.read_text()}")
+    """`streamlit run app.py` with its own data directory (deploy/stack.py starts it, as
+    the hosting stack does); returns (process, url) once healthy. The file watcher is off
+    there: an edit made while the suite runs must not reach a running test."""
+    from deploy import stack
+
+    port = port or stack.free_port()
+    # An empty URL is no URL: the app takes SQLite in data_dir.
+    env = {"COMMISSIONING_DATA_DIR": str(data_dir), "COMMISSIONING_DATABASE_URL": ""}
+    server = stack.start_app(port, env=env, log=data_dir / "streamlit.log")
+    return server, f"http://127.0.0.1:{port}"
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    from deploy import stack
+
+    stack.stop(server)
 
 
 @pytest.fixture(scope="session")
