@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -298,7 +299,10 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
             await asyncio.sleep(own.uniform(*args.think))
             tally.sent += 1
             result = await phones[i].choose("bare_rating", str(own.randint(1, 5)))
-            (tally.error("; ".join(result.errors)) if result.errors else tally.latencies.append(result.seconds))
+            if result.errors:
+                tally.error("; ".join(result.errors))
+            else:
+                tally.latencies.append(result.seconds)
 
     await asyncio.gather(*(arrive(i) for i in range(n)))
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
@@ -332,7 +336,7 @@ def check_store(database_url: str, tally: Tally) -> tuple[int, list[str]]:
         for (t, item_id) in tally.acknowledged:
             if t == token and item_id not in found:
                 problems.append(f"{item_id} acknowledged but not stored")
-    store.engine.dispose()
+    store.dispose()
     return stored, problems
 
 
@@ -355,10 +359,9 @@ def main(argv: list[str] | None = None) -> int:
 
     base = Path(tempfile.mkdtemp(prefix="cd-load-"))
     base.chmod(0o711)  # the stack's PostgreSQL and nginx run as other users
-    os.environ.setdefault("COMMISSIONING_DATA_DIR", str(base / "bench-process"))
     with ExitStack() as exit_stack:
+        exit_stack.callback(shutil.rmtree, base, ignore_errors=True)
         servers = Servers(exit_stack, processes=args.processes, database_url=args.database_url, base=base)
-        os.environ["COMMISSIONING_DATABASE_URL"] = servers.database_url
         from scoring.store import Store
 
         backend = Store(servers.database_url)
@@ -409,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"cpu_ms_per_answer={bare_per_answer:.1f}", flush=True)
             print(f"ratio={last['cpu'] / bare_per_answer:.2f}")
         print(f"p95_ms={last['p95']:.0f}")
-        backend.engine.dispose()
+        backend.dispose()
     return 1 if failed else 0
 
 

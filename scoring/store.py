@@ -585,13 +585,15 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
     """Mark the respondent as changed now (the shared screen rereads a workshop only when
     that mark moves), or refuse a change the respondent may not make. One statement: the
     mark comes back with what decides, and a refusal rolls the mark back with the rest."""
-    workshop = lambda column: select(column).where(workshops.c.id == respondents.c.workshop_id).scalar_subquery()  # noqa: E731
+    def of_workshop(column):
+        return select(column).where(workshops.c.id == respondents.c.workshop_id).scalar_subquery()
+
     found = conn.execute(
         update(respondents)
         .where(respondents.c.id == key)
         .values(updated_at=now or _now())
-        .returning(respondents.c.kind, workshop(workshops.c.is_open).label("is_open"),
-                   workshop(workshops.c.diagnostics).label("diagnostics"))
+        .returning(respondents.c.kind, of_workshop(workshops.c.is_open).label("is_open"),
+                   of_workshop(workshops.c.diagnostics).label("diagnostics"))
     ).first()
     if found is None:
         raise KeyError("unknown respondent")
