@@ -373,12 +373,6 @@ def score_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | N
     return score(answers, weights, inst)
 
 
-def live_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, float]:
-    """Score per aspect id (NaN where nothing is rated), as score_records() gives them."""
-    answers, weights = split_records(records)
-    return {row["aspect_id"]: row["score"] for row in aspect_rows(answers, weights, inst)}
-
-
 def progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[int, int]:
     """(factors rated or marked don't know, factors in the instrument)."""
     inst = inst or instrument()

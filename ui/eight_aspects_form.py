@@ -7,8 +7,6 @@ that was not drawn in the previous run (another aspect, another page), and the s
 is the one source of truth, also across a refresh or a closed browser.
 """
 
-import math
-
 import streamlit as st
 
 from scoring import eight_aspects
@@ -29,6 +27,7 @@ def widget_key(field: str, item_id: str) -> str:
     return f"ea_{field}_{item_id}"
 
 
+SAVED = "✓ Saved"
 UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 LIVE_FRAGMENT = "ea_live"
@@ -84,17 +83,6 @@ def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
         st.session_state[widget_key(field, item_id)] = value
 
 
-def saved_line(records: dict, factor: Factor, instrument: Instrument) -> str:
-    """What a participant sees under an answer once it is stored: that it is, and the
-    scores it moves, as they now stand."""
-    scores = eight_aspects.live_scores(records, instrument)
-    aspect = scores[factor.aspect_id]
-    aspect_text = "no score yet" if math.isnan(aspect) else f"{aspect:.0f} / 100"
-    room = eight_aspects.overall(scores)
-    room_text = "" if math.isnan(room) else f" · room for manoeuvre {room:.0f}"
-    return f"✓ Saved · {instrument.aspect(factor.aspect_id).title}: {aspect_text}{room_text}"
-
-
 def _details_summary(record: dict, instrument: Instrument) -> str:
     details = []
     if record.get("weight", instrument.weight_default) != instrument.weight_default:
@@ -117,8 +105,7 @@ def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> 
 
 
 def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    records = current_records()
-    record = records.get(factor.id, {})
+    record = current_records().get(factor.id, {})
     reason = st.session_state.get(UNSAVED_KEY, {}).get(factor.id)
     if reason is None:
         _set_from_store(factor.id, record, instrument)  # else the unsaved choice stays as it is
@@ -138,7 +125,9 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
         if reason.startswith(session.NOT_SAVED_YET):
             st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
     elif "rating" in record:
-        st.caption(saved_line(records, factor, instrument))
+        # No scores here: this line is redrawn only with its own answer, and a score beside
+        # an earlier answer would go stale as later ones come in. The live panel has them.
+        st.caption(SAVED)
     if not show_details:
         summary = _details_summary(record, instrument)
         if summary:
