@@ -40,12 +40,12 @@ COOKIE = "cd_route"  # deploy/nginx.conf: the hash key of the sticky routing
 
 
 def _missing() -> list[str]:
-    from deploy.stack import _postgres_bin
+    from deploy.stack import postgres_bin
 
     missing = []
     if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
         missing.append("nginx")
-    if not (_postgres_bin("initdb") and _postgres_bin("pg_ctl")):
+    if not (postgres_bin("initdb") and postgres_bin("pg_ctl")):
         missing.append("postgresql")
     return missing
 
