@@ -30,6 +30,11 @@ def widget_key(field: str, item_id: str) -> str:
 SAVED = "✓ Saved"
 UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
+NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
+DROPPED = (
+    f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. "
+    "It is still on screen; send it again."
+)
 LIVE_FRAGMENT = "ea_live"
 
 
@@ -37,6 +42,9 @@ def load_records() -> dict:
     """Read this respondent's answers from the store, once per full run of the page; a
     save puts what it stored into the same dict, which the fragments it reruns share."""
     records = session.records(ID)
+    # A browser that reconnects to a new session (the server restarted, or its session
+    # expired) sends the choices on its screen, including one whose message was lost.
+    st.session_state[NEW_SESSION_KEY] = RECORDS_KEY not in st.session_state
     st.session_state[RECORDS_KEY] = records
     return records
 
@@ -72,9 +80,15 @@ def save_factor(item_id: str) -> None:
     st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT])
 
 
+def _stored_rating(record: dict):
+    if "rating" not in record:
+        return None
+    return DONT_KNOW if record["rating"] is None else record["rating"]
+
+
 def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
     stored = {
-        "rating": (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None,
+        "rating": _stored_rating(record),
         "weight": record.get("weight", instrument.weight_default),
         "basis": record.get("basis"),
         "note": record.get("note", ""),
@@ -106,20 +120,30 @@ def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> 
 
 def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     record = current_records().get(factor.id, {})
-    reason = st.session_state.get(UNSAVED_KEY, {}).get(factor.id)
-    if reason is None:
+    unsaved = st.session_state.setdefault(UNSAVED_KEY, {})
+    reason = unsaved.get(factor.id)
+    rating_key = widget_key("rating", factor.id)
+    # In a new session the radio starts from the store but takes what the browser sends,
+    # so that a choice lost with the old connection is seen, not silently overwritten.
+    from_browser = st.session_state.get(NEW_SESSION_KEY) and rating_key not in st.session_state
+    if reason is None and not from_browser:
         _set_from_store(factor.id, record, instrument)  # else the unsaved choice stays as it is
     rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
-    st.radio(
+    options = list(rating_labels)
+    stored = _stored_rating(record)
+    chosen = st.radio(
         factor.text,
-        options=list(rating_labels),
+        options=options,
         format_func=rating_labels.get,
         horizontal=True,
         label_visibility="collapsed",
-        key=widget_key("rating", factor.id),
+        key=rating_key,
         on_change=save_factor,
         args=(factor.id,),
+        **({"index": None if stored is None else options.index(stored)} if from_browser else {}),
     )
+    if from_browser and chosen is not None and chosen != stored:
+        reason = unsaved[factor.id] = DROPPED
     if reason is not None:
         st.warning(reason, icon=":material/sync_problem:")
         if reason.startswith(session.NOT_SAVED_YET):

@@ -15,7 +15,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import TIMEOUT, click_rating, key, open_app, rating_value, start_server, stop_server, wait_for_app, warm_up
+from conftest import (TIMEOUT, click_rating, expect_rating_checked, key, open_app, rating_radio, rating_value, start_server, stop_server,
+                      wait_for_app, warm_up)
+from cuttable import CuttableLink
 from scoring import eight_aspects
 from scoring import workshop as room
 from scoring.store import Store
@@ -229,3 +231,69 @@ def test_workshop_pages_pass_axe_on_phone_and_shared_screen(browser, app_url):
     failures = [f for f in failures if f]
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)
+
+
+
+@pytest.mark.parametrize("server_restarts", [False, True], ids=["link-drops", "server-restarts-too"])
+def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(browser, tmp_path, server_restarts):
+    """The phone's link drops just as a rating is clicked (the click never reaches the
+    server); in the second case the server is also killed and restarted, so the browser
+    comes back to a new session. The participant then finds the answer saved (and the
+    store has it) or still on screen with Send again (and the store does not), never
+    shown as saved when it is not; and the earlier answer is untouched."""
+    server, app_url = start_server(tmp_path)
+    port = int(urlparse(app_url).port)
+    link = CuttableLink(port)
+    store = Store(f"sqlite:///{tmp_path / 'commissioning.sqlite3'}")
+    screen_context = browser.new_context(viewport=SCREEN)
+    context = browser.new_context(viewport=PHONE)
+    try:
+        warm_up(browser, app_url)
+        code = create_workshop(screen_context.new_page(), app_url, "Patchy Wi-Fi")
+        phone = context.new_page()
+        join(phone, link.url, code, "Provider")
+        answer(phone, [("sd_one_place", "Enables")])
+        token = token_in(phone.url)
+        frames = []
+        link.hold()
+        rating_radio(phone, "sd_wellbeing_system").get_by_test_id("stRadioOption").filter(
+            has_text=re.compile(r"^\s*Constrains\s*$")).click()
+        phone.wait_for_timeout(500)
+        assert "sd_wellbeing_system" not in store.answers(token, "eight_aspects"), "the click got through the held link"
+        if server_restarts:
+            server.send_signal(signal.SIGKILL)
+            server.wait(timeout=10)
+        link.cut()
+        if server_restarts:
+            server, _ = start_server(tmp_path, port=port)
+        # The browser reconnects by itself and sends the choices on its screen. To the same
+        # session (the link dropped) that is the change, and it is saved; to a new session
+        # (the server restarted) it is a choice the store never had: on screen, to send.
+        question = phone.locator(key("ea_factor_sd_wellbeing_system"))
+        send_again = question.get_by_role("button", name="Send again")
+        if server_restarts:
+            expect(send_again).to_be_visible(timeout=60_000)
+            expect(question.get_by_text("✓ Saved")).to_have_count(0)
+            expect_rating_checked(phone, "sd_wellbeing_system", "Constrains")
+            assert "sd_wellbeing_system" not in store.answers(token, "eight_aspects")
+            send_again.click()
+        expect(question.get_by_text("✓ Saved")).to_be_visible(timeout=60_000)
+        wait_for_app(phone)
+        expect_rating_checked(phone, "sd_wellbeing_system", "Constrains")
+        saved = store.answers(token, "eight_aspects")
+        assert {item: record["rating"] for item, record in saved.items()} == {
+            "sd_one_place": rating_value("Enables"), "sd_wellbeing_system": rating_value("Constrains")}
+        # And a fresh browser on the resume link shows what the store holds.
+        again = browser.new_context(viewport=PHONE).new_page()
+        open_app(again, f"{app_url}/?r={token}", again.get_by_text("Carry on later"))
+        again.locator(key("wp_eight_aspects")).get_by_role("link").first.click()
+        expect_rating_checked(again, "sd_wellbeing_system", "Constrains")
+        expect_rating_checked(again, "sd_one_place", "Enables")
+        again.context.close()
+    finally:
+        context.close()
+        screen_context.close()
+        link.close()
+        store.engine.dispose()
+        stop_server(server)
+
