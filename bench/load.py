@@ -14,12 +14,16 @@ ours / the bare page's) holds on a noisy machine.
 
     python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
                           [--processes 1] [--database-url URL] [--duration SECONDS]
+                          [--kill-one SECONDS]
 
 Per N it prints a line of key=value pairs: answers sent, stored, errors, latency
 p50/p95/p99/max (from sending a change to the end of the run it causes), server CPU ms per
 answer, server memory, the shared screen's refresh time; and at the end `ratio=` and
 `p95_ms=` (the largest N's). --duration makes each phone keep answering (changing its
-answers) for that long, sampling server memory every 10 s (a soak run).
+answers) for that long, sampling server memory every 10 s (a soak run). --kill-one S
+(with --processes 2+) SIGKILLs one app process S seconds into the answering: its phones
+reconnect through nginx with their cookie and resume link, as the browser's client does,
+send again the answer that was in flight, and carry on; `dropped=` counts those answers.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import asyncio
 import os
 import random
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -60,6 +65,7 @@ class Tally:
     in_doubt: dict[tuple[str, str], set] = field(default_factory=dict)  # sent, no answer: either value may be stored
     screen: list[float] = field(default_factory=list)
     reconnects: int = 0
+    dropped: int = 0  # answers whose connection dropped under them (then sent again)
     memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB) while answering
     cpu_before: float = 0.0
     cpu: float = 0.0  # server CPU seconds while answering
@@ -116,6 +122,13 @@ class Servers:
         apps = self.stack.apps if self.stack else [self._app]
         return [app.pid for app in apps if app.poll() is None]
 
+    def kill_one(self) -> None:
+        """SIGKILL the first app process (a crash), for --kill-one; the others carry on."""
+        if not self.stack:
+            raise SystemExit("--kill-one needs --processes 2 or more")
+        self.stack.apps[0].send_signal(signal.SIGKILL)
+        print(f"  killed app process {self.stack.apps[0].pid}", flush=True)
+
     @property
     def bare_pids(self) -> list[int]:
         return [self._bare.pid]
@@ -154,13 +167,35 @@ class Participant:
         await self.phone.run(page="eight-aspects")
         self.tally.join_seconds.append(time.perf_counter() - began)
 
-    async def reconnect(self) -> None:
-        """What the browser does after a dropped connection: a new websocket, the same
-        link. Through nginx it may land on another process."""
+    async def reconnect(self, attempts: int = 10) -> None:
+        """What the browser does after a dropped connection: a new websocket on the same
+        link, with the same cookie, retried with back-off. Through nginx a process that is
+        down is skipped, so it may land on another."""
         await self.phone.close()
-        self.phone = Phone(ws(self.http), cookie=f"cd_route=again{self.rng.getrandbits(48):012x}")
-        await open_page(self.phone, f"r={self.token}", page="eight-aspects")
-        self.tally.reconnects += 1
+        for attempt in range(attempts):
+            self.phone = Phone(ws(self.http), cookie=self.cookie)
+            try:
+                await open_page(self.phone, f"r={self.token}", page="eight-aspects")
+                self.tally.reconnects += 1
+                return
+            except (ProtocolError, OSError):
+                await self.phone.close()
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(min(5.0, 0.5 * 2 ** attempt))
+
+    async def find(self, item_id: str) -> None:
+        """Press Next aspect until the factor is on the page (after a reconnect the page
+        opens at the first aspect again)."""
+        from scoring import eight_aspects
+
+        for _ in eight_aspects.ASPECTS:
+            if self.phone.has_widget(f"ea_rating_{item_id}") or not self.phone.has_widget("ea_next"):
+                break
+            moved = await self.phone.click("ea_next")
+            self.tally.page_seconds.append(moved.seconds)
+        if not self.phone.has_widget(f"ea_rating_{item_id}"):
+            raise ProtocolError(f"the factor {item_id} is not on the page")
 
     async def answer(self, item_ids: list[str], answers: int, think: tuple[float, float], until: float | None) -> None:
         labels = list(self.values)
@@ -169,36 +204,45 @@ class Participant:
             await asyncio.sleep(self.rng.uniform(*think))
             item_id = item_ids[count % len(item_ids)]
             label = labels[self.rng.randrange(len(labels))]
-            key = (self.token, item_id)
             self.tally.sent += 1
             count += 1
-            try:
-                if not self.phone.has_widget(f"ea_rating_{item_id}") and self.phone.has_widget("ea_next"):
-                    moved = await self.phone.click("ea_next")  # the aspect is done: on to the next
-                    self.tally.page_seconds.append(moved.seconds)
-                if not self.phone.has_widget(f"ea_rating_{item_id}"):
-                    raise ProtocolError(f"the factor {item_id} is not on the page")
-                result = await self.phone.choose(f"ea_rating_{item_id}", label)
-            except (ProtocolError, OSError) as exc:
+            # A phone whose connection drops comes back and sends the answer again, as a
+            # participant does on seeing it not saved.
+            for attempt in range(2):
+                if await self._send(item_id, label, last_try=attempt == 1):
+                    break
+
+    async def _send(self, item_id: str, label: str, *, last_try: bool) -> bool:
+        """One answer; False if the connection dropped (and the phone came back)."""
+        key = (self.token, item_id)
+        try:
+            await self.find(item_id)
+            result = await self.phone.choose(f"ea_rating_{item_id}", label)
+        except (ProtocolError, OSError) as exc:
+            self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
+            if not self.phone.closed.is_set() or last_try:
                 self.tally.error(f"phone {self.number}: {exc}")
-                self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
-                try:
-                    await self.reconnect()
-                except (ProtocolError, OSError) as again:
-                    self.tally.error(f"phone {self.number} could not come back: {again}")
-                    return
-                continue
-            if result.errors:
-                self.tally.error(f"phone {self.number}: {'; '.join(result.errors)}")
-                self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
-                continue
-            self.tally.latencies.append(result.seconds)
-            self.tally.acknowledged[key] = self.values[label]
-            self.tally.in_doubt.pop(key, None)
+                return True
+            self.tally.dropped += 1
+            try:
+                await self.reconnect()
+            except (ProtocolError, OSError) as again:
+                self.tally.error(f"phone {self.number} could not come back: {again}")
+                return True
+            return False
+        if result.errors:
+            self.tally.error(f"phone {self.number}: {'; '.join(result.errors)}")
+            self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
+            return True
+        self.tally.latencies.append(result.seconds)
+        self.tally.acknowledged[key] = self.values[label]
+        self.tally.in_doubt.pop(key, None)
+        return True
 
 
 async def shared_screen(http: str, facilitator_token: str, tally: Tally, stop: asyncio.Event) -> None:
-    """The facilitator's screen, refreshed every few seconds as the browser does it."""
+    """The facilitator's screen, refreshed every few seconds as the browser does it (and
+    opened again, as the browser does, if its process goes away)."""
     phone = Phone(ws(http), cookie="cd_route=facilitator")
     await open_page(phone, f"r={facilitator_token}")
     if not phone.fragments:
@@ -211,7 +255,18 @@ async def shared_screen(http: str, facilitator_token: str, tally: Tally, stop: a
             pass
         if stop.is_set():
             break
-        result = await phone.run(fragment_id=fragment_id, auto=True)
+        try:
+            result = await phone.run(fragment_id=fragment_id, auto=True)
+        except (ProtocolError, OSError):
+            if not phone.closed.is_set():
+                raise
+            tally.dropped += 1
+            await phone.close()
+            phone = Phone(ws(http), cookie="cd_route=facilitator")
+            await open_page(phone, f"r={facilitator_token}")
+            tally.reconnects += 1
+            fragment_id = next(iter(phone.fragments))
+            continue
         tally.screen.append(result.seconds)
         if result.errors:
             tally.error(f"shared screen: {'; '.join(result.errors)}")
@@ -230,8 +285,10 @@ async def screen_refresh_quiet(http: str, facilitator_token: str, runs: int = 5)
 
 
 # --- One round -----------------------------------------------------------------------------
-async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int]) -> Tally:
-    """Join everyone, then answer; server CPU is counted over the answering only."""
+async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int],
+               kill=None) -> Tally:
+    """Join everyone, then answer; server CPU is counted over the answering only. With
+    `kill`, it is called --kill-one seconds into the answering (SIGKILL one process)."""
     from scoring import eight_aspects
 
     tally = Tally()
@@ -261,6 +318,8 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     tally.began = time.monotonic()
     until = time.monotonic() + args.duration if args.duration else None
     sampler = asyncio.create_task(sample_memory(pids, tally, stop)) if args.duration else None
+    if kill:
+        asyncio.get_running_loop().call_later(args.kill_one, kill)
     await asyncio.gather(*(p.answer(order, args.answers, args.think, until) for p in joined))
     tally.cpu = sum(cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists()) - tally.cpu_before
     tally.seconds = time.monotonic() - tally.began
@@ -351,8 +410,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=0, help="answer for this many seconds instead of K answers (soak)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare page (no ratio=)")
     parser.add_argument("--no-screen", action="store_true", help="no shared screen open (to see what it costs)")
+    parser.add_argument("--kill-one", type=float, default=0, metavar="SECONDS",
+                        help="with --processes 2+: SIGKILL the first app process this long into the answering")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    if args.kill_one and args.processes < 2:
+        parser.error("--kill-one needs --processes 2 or more")
     low, high = (float(x) for x in args.think.split("-"))
     args.think = (low, high)
     sizes = [int(x) for x in args.participants.split(",")]
@@ -375,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
             backend.set_workshop(facilitator, results_visible=True)
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
-            tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids))
+            kill = servers.kill_one if args.kill_one else None
+            tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids, kill))
             client_cpu = time.process_time() - client_before
             cpu, seconds = tally.cpu, tally.seconds
             memory = sum(rss_mb(pid) for pid in servers.app_pids)
@@ -386,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"N={n} sent={tally.sent} acknowledged={len(tally.latencies)} stored={stored} "
                 f"distinct_acknowledged={len(tally.acknowledged)} errors={len(tally.errors)} store_problems={len(problems)} "
-                f"reconnects={tally.reconnects} "
+                f"reconnects={tally.reconnects} dropped={tally.dropped} "
                 f"p50_ms={1000 * percentile(tally.latencies, 0.5):.0f} p95_ms={1000 * percentile(tally.latencies, 0.95):.0f} "
                 f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
                 f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "

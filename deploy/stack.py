@@ -86,6 +86,16 @@ def postgres_bin(name: str) -> str | None:
     return found[-1] if found else shutil.which(name)
 
 
+def missing() -> list[str]:
+    """The Debian packages the whole stack needs that this machine lacks."""
+    absent = []
+    if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
+        absent.append("nginx")
+    if not (postgres_bin("initdb") and postgres_bin("pg_ctl")):
+        absent.append("postgresql")
+    return absent
+
+
 @contextlib.contextmanager
 def postgres(base: Path, *, max_connections: int = 200):
     """A throwaway PostgreSQL cluster on a free port; yields its SQLAlchemy URL."""

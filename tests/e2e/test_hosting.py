@@ -12,9 +12,7 @@ Expected figures come from the scoring API for the same answers, never written i
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
 import urllib.request
 
 import pytest
@@ -39,17 +37,6 @@ from test_workshop import (
 COOKIE = "cd_route"  # deploy/nginx.conf: the hash key of the sticky routing
 
 
-def _missing() -> list[str]:
-    from deploy.stack import postgres_bin
-
-    missing = []
-    if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
-        missing.append("nginx")
-    if not (postgres_bin("initdb") and postgres_bin("pg_ctl")):
-        missing.append("postgresql")
-    return missing
-
-
 @pytest.fixture(scope="module", autouse=True)
 def warm_up_app():
     """Replaces conftest's session warm-up, which starts a single app server of its own:
@@ -59,7 +46,9 @@ def warm_up_app():
 
 @pytest.fixture(scope="module")
 def stack(browser, tmp_path_factory):
-    missing = _missing()
+    from deploy.stack import missing as missing_packages
+
+    missing = missing_packages()
     if missing:
         message = f"not installed: {', '.join(missing)} (apt-get install -y {' '.join(missing)})"
         if IN_CI:
