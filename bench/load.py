@@ -273,15 +273,29 @@ async def shared_screen(http: str, facilitator_token: str, tally: Tally, stop: a
     await phone.close()
 
 
-async def screen_refresh_quiet(http: str, facilitator_token: str, runs: int = 5) -> list[float]:
-    """The shared screen's refresh with the room at rest (nothing else running), after a
-    first refresh that sees the last answers."""
+async def screen_refresh_quiet(http: str, facilitator_token: str, database_url: str, tally: Tally,
+                               runs: int = 5) -> tuple[list[float], list[float]]:
+    """The shared screen's refresh with the room at rest (nothing else running): as it
+    is, and just after one participant changed an answer (the room's figures are then
+    worked out afresh from everything in the store)."""
+    from scoring.store import Store
+
     phone = Phone(ws(http), cookie="cd_route=facilitator-quiet")
     await open_page(phone, f"r={facilitator_token}")
     fragment_id = next(iter(phone.fragments))
-    times = [(await phone.run(fragment_id=fragment_id, auto=True)).seconds for _ in range(runs)]
+    quiet = [(await phone.run(fragment_id=fragment_id, auto=True)).seconds for _ in range(runs)]
+    changed = []
+    store = Store(database_url)
+    keys = list(tally.acknowledged)[:runs]
+    for token, item_id in keys:
+        record = store.answer(token, EIGHT_ASPECTS, item_id) or {}
+        rating = record.get("rating")
+        store.save_answer(token, EIGHT_ASPECTS, item_id, {**record, "rating": 1 if rating != 1 else 2})
+        tally.acknowledged[(token, item_id)] = 1 if rating != 1 else 2  # the store check that follows expects it
+        changed.append((await phone.run(fragment_id=fragment_id, auto=True)).seconds)
+    store.dispose()
     await phone.close()
-    return times
+    return quiet, changed
 
 
 # --- One round -----------------------------------------------------------------------------
@@ -443,8 +457,8 @@ def main(argv: list[str] | None = None) -> int:
             client_cpu = time.process_time() - client_before
             cpu, seconds = tally.cpu, tally.seconds
             memory = sum(rss_mb(pid) for pid in servers.app_pids)
+            quiet, changed = asyncio.run(screen_refresh_quiet(servers.http, facilitator, servers.database_url, tally))
             stored, problems = check_store(servers.database_url, tally)
-            quiet = asyncio.run(screen_refresh_quiet(servers.http, facilitator))
             cpu_per_answer = 1000 * cpu / max(1, tally.sent)
             last = dict(n=n, p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer)
             print(
@@ -458,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} load_generator_cpu_s={client_cpu:.0f} "
                 f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "
                 f"screen_refresh_p95_ms={1000 * percentile(tally.screen, 0.95):.0f} "
-                f"screen_refresh_quiet_ms={1000 * statistics.median(quiet):.0f} seconds={seconds:.0f}",
+                f"screen_refresh_quiet_ms={1000 * statistics.median(quiet):.0f} "
+                f"screen_refresh_after_a_change_ms={1000 * statistics.median(changed or [float('nan')]):.0f} seconds={seconds:.0f}",
                 flush=True,
             )
             if tally.memory:

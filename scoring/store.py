@@ -16,7 +16,9 @@ tables; opening such a database upgrades it in place, keeping every answer.
 from __future__ import annotations
 
 import contextlib
+import base64
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -65,6 +67,10 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SCHEMA_VERSION = 2
 
 SELF_CHECK, FACILITATOR, PARTICIPANT = "self_check", "facilitator", "participant"
+# The shared screen's own link: it shows what the room sees (results only once revealed)
+# and controls nothing, so the projector can show it in the address bar.
+SCREEN = "screen"
+ROOM_VIEWERS = (FACILITATOR, SCREEN)
 
 metadata = MetaData()
 
@@ -421,6 +427,31 @@ class Store:
                 waits.append(math.ceil(delay - (_now() - _aware(row.last_failure)).total_seconds()))
         return max(waits)
 
+    def screen_token(self, facilitator_token: str) -> str:
+        """The shared screen's link for the facilitator's workshop (facilitator only).
+
+        It is derived one way from the facilitator's token, so the facilitator's tab can
+        always show it without the store keeping either, and it cannot be turned back into
+        the facilitator's. It is registered on first use, as a respondent of its own kind."""
+        workshop_id = self._facilitated(facilitator_token)
+        digest = hmac.new(facilitator_token.encode("utf-8"), b"shared screen", hashlib.sha256).digest()
+        token = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")[:32]
+        key = token_hash(token)
+        with self.engine.connect() as conn:
+            known = conn.execute(select(respondents.c.id).where(respondents.c.id == key)).first()
+        if known is None:
+            def work(conn: Connection) -> None:
+                now = _now()
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(respondents).values(
+                            id=key, kind=SCREEN, created_at=now, updated_at=now, workshop_id=workshop_id))
+                except IntegrityError:
+                    pass  # another tab registered it first
+
+            self._write(work)
+        return token
+
     def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None) -> None:
         """Reveal or hide results, close or reopen: facilitator only (PermissionError)."""
         workshop_id = self._facilitated(facilitator_token)
@@ -429,13 +460,14 @@ class Store:
             self._write(lambda conn: conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values)))
 
     def participants(self, facilitator_token: str) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
-        """Every participant's (role, response) in order of joining: facilitator only.
+        """Every participant's (role, response) in order of joining: facilitator or
+        shared screen only (the screen's page shows results only once revealed).
         The responses are shared with later calls: read them, never change them.
 
         The shared screen asks every few seconds; only the answers of participants who
         changed something since the last call are read again (each change moves the
         participant's updated_at in the same transaction as the answer)."""
-        workshop_id = self._facilitated(facilitator_token)
+        workshop_id = self._facilitated(facilitator_token, ROOM_VIEWERS)
         with self.engine.connect() as conn:
             people = conn.execute(
                 select(respondents.c.id, respondents.c.role, respondents.c.updated_at)
@@ -486,8 +518,8 @@ class Store:
 
     def answers_version(self, facilitator_token: str) -> tuple[int, str]:
         """A mark that changes whenever a participant joins or changes an answer: the
-        shared screen rereads the room only when it moves. Facilitator only."""
-        workshop_id = self._facilitated(facilitator_token)
+        shared screen rereads the room only when it moves. Facilitator or shared screen."""
+        workshop_id = self._facilitated(facilitator_token, ROOM_VIEWERS)
         with self.engine.connect() as conn:
             count, latest = conn.execute(
                 select(func.count(), func.max(respondents.c.updated_at)).where(
@@ -520,9 +552,9 @@ class Store:
         with self._lock:
             self._responses.clear()  # deleted answers must not linger in memory
 
-    def _facilitated(self, facilitator_token: Any) -> str:
+    def _facilitated(self, facilitator_token: Any, kinds: tuple[str, ...] = (FACILITATOR,)) -> str:
         found = self.kind(facilitator_token)
-        if found is None or found[0] != FACILITATOR or not found[1]:
+        if found is None or found[0] not in kinds or not found[1]:
             raise PermissionError("Only the facilitator's link can do that.")
         return found[1]
 
@@ -597,6 +629,8 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
     ).first()
     if found is None:
         raise KeyError("unknown respondent")
+    if found.kind == SCREEN:
+        raise WorkshopError("The shared screen's link shows the room; it cannot change anything.")
     if found.kind == PARTICIPANT:
         if not found.is_open:
             raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")

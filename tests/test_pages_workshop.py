@@ -53,7 +53,10 @@ def test_creating_a_workshop_opens_its_shared_screen_with_code_and_qr():
     at = create("Children's commissioning away day")
     assert at.title[0].value == "Children's commissioning away day"
     workshop = Store().workshop(token_of(at))
-    assert workshop["kind"] == "facilitator"
+    # The address bar shows the screen's own link; the tab keeps the facilitator's.
+    assert workshop["kind"] == "screen"
+    assert Store().workshop(at.session_state["resume_token"])["kind"] == "facilitator"
+    assert any(b.label == "Reveal results" for b in at.button)
     shown = show_join_code(workshop["code"])
     assert any(shown in m.value for m in at.markdown)
     assert at.get("image"), "the QR code is drawn"

@@ -1,11 +1,12 @@
 """Which pages a tab is offered: everything for a self-check; for a workshop participant
-only that workshop's diagnostics; for a facilitator the shared screen and the room's plan."""
+only that workshop's diagnostics; for a facilitator the shared screen and the room's plan;
+for the shared screen's own link, that screen alone."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from scoring.store import FACILITATOR, PARTICIPANT
+from scoring.store import FACILITATOR, PARTICIPANT, SCREEN
 
 Spec = tuple[str, str, str, str]  # script, title, icon, url path
 
@@ -39,6 +40,8 @@ def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, lis
     """The navigation's sections and its default page (served at the app's root)."""
     if workshop and workshop["kind"] == PARTICIPANT and not joining:
         return {"": [PARTICIPANT_HOME, *_diagnostic_specs(workshop["diagnostics"])]}, PARTICIPANT_HOME
+    if workshop and workshop["kind"] == SCREEN and not joining:
+        return {"": [SHARED_SCREEN]}, SHARED_SCREEN
     if workshop and workshop["kind"] == FACILITATOR and not joining:
         # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
         # screen readers (and axe) take for a broken list.

@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from scoring.registry import DIAGNOSTICS
-from scoring.store import PARTICIPANT, Store, StoreUnavailable, WorkshopError
+from scoring.store import FACILITATOR, PARTICIPANT, Store, StoreUnavailable, WorkshopError
 
 TOKEN_PARAM = "r"
 NOT_SAVED_YET = "Not saved yet"  # how a refusal worth sending again begins
 TOKEN_KEY = "resume_token"
+SHOWN_KEY = "shown_token"  # the token in the address bar: a facilitator's is never shown
 NOTICE_KEY = "resume_notice"
 
 
@@ -39,6 +40,7 @@ def restore() -> None:
         if given is not None:
             if store().exists(given):
                 state[TOKEN_KEY] = given
+                state[SHOWN_KEY] = _shown(given)
             else:
                 state[NOTICE_KEY] = (
                     "That resume link was not recognised: it may be mistyped, cut short or "
@@ -48,8 +50,17 @@ def restore() -> None:
                 del st.query_params[TOKEN_PARAM]
     token = state[TOKEN_KEY]
     # Page switches drop query parameters; put the token back so a refresh still works.
-    if token and st.query_params.get(TOKEN_PARAM) != token:
-        st.query_params[TOKEN_PARAM] = token
+    shown = state.get(SHOWN_KEY) or token
+    if token and st.query_params.get(TOKEN_PARAM) != shown:
+        st.query_params[TOKEN_PARAM] = shown
+
+
+def _shown(token: str) -> str:
+    """What the address bar may show for this token. A facilitator's tab is often the one
+    on the projector, so it shows the shared screen's link, which controls nothing; the
+    facilitator's own link stays in this tab's memory and in the file they saved."""
+    found = store().kind(token)
+    return store().screen_token(token) if found and found[0] == FACILITATOR else token
 
 
 def pop_notice() -> str | None:
@@ -66,6 +77,7 @@ def ensure_token() -> str:
     if not current:
         current = store().new_respondent()
         st.session_state[TOKEN_KEY] = current
+        st.session_state[SHOWN_KEY] = current
         st.query_params[TOKEN_PARAM] = current
     return current
 
@@ -73,6 +85,7 @@ def ensure_token() -> str:
 def start_afresh() -> None:
     """Forget this tab's respondent (their answers stay reachable by the old link)."""
     st.session_state[TOKEN_KEY] = None
+    st.session_state[SHOWN_KEY] = None
     st.query_params.clear()
 
 
@@ -177,8 +190,9 @@ def is_participant() -> bool:
 def switch_to(new_token: str) -> None:
     """This tab now answers as another respondent (a new participant or facilitator)."""
     st.session_state[TOKEN_KEY] = new_token
+    st.session_state[SHOWN_KEY] = _shown(new_token)
     st.query_params.clear()
-    st.query_params[TOKEN_PARAM] = new_token
+    st.query_params[TOKEN_PARAM] = st.session_state[SHOWN_KEY]
 
 
 def remember_pages(paths: list[str]) -> None:

@@ -14,7 +14,7 @@ from scoring import workshop_setup, workshop_views
 from scoring import workshop as room
 from scoring.compare import Side
 from scoring.qr import qr_png
-from scoring.store import FACILITATOR, show_join_code
+from scoring.store import FACILITATOR, ROOM_VIEWERS, show_join_code
 from scoring.workshop_pack import build_pack
 from ui import session, widgets
 from ui.join import JOIN_PARAM
@@ -28,6 +28,13 @@ def facilitator_token() -> str | None:
     """This tab's token if it is a facilitator's, else None (the page then refuses)."""
     workshop = session.workshop()
     return session.token() if workshop and workshop["kind"] == FACILITATOR else None
+
+
+def viewer_token() -> str | None:
+    """This tab's token if it may show the room (the facilitator's, or the shared
+    screen's link), else None."""
+    workshop = session.workshop()
+    return session.token() if workshop and workshop["kind"] in ROOM_VIEWERS else None
 
 
 def join_url(code: str) -> str:
@@ -59,6 +66,28 @@ def join_panel(workshop: dict, *, large: bool) -> None:
         st.markdown(code)
     st.image(qr_png(url), width=300 if large else 220, alt=f"QR code of the join link {url}")
     st.markdown(f"Join link: {url}")
+
+
+def private_link_panel(workshop: dict) -> None:
+    """The facilitator's link, offered as a file and never drawn: this tab may be on the
+    projector, and the address bar shows only the screen's own link."""
+    with st.container(border=True, key="ws_private_link"):
+        st.markdown("**Your private facilitator link**")
+        st.markdown(
+            "It opens these controls from any browser, such as your phone. It is never shown "
+            "on this screen, so a photo of the projector gives nobody control. Save it now: "
+            "if this tab is refreshed it shows only the room's screen, and your link brings "
+            "the controls back."
+        )
+        st.download_button(
+            "Save my private link (a small text file)",
+            data=f"Facilitator link for the workshop {workshop['name']}: keep it to yourself.\n{session.resume_url()}\n",
+            file_name=f"facilitator-link-{show_join_code(workshop['code'])}.txt",
+            mime="text/plain",
+            on_click="ignore",
+            key="ws_private_link_file",
+            icon=":material/key:",
+        )
 
 
 def controls(token: str, workshop: dict) -> None:

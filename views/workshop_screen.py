@@ -7,10 +7,11 @@ from scoring.store import normalise_join_code, show_join_code
 from ui import session, widgets
 from ui import workshop_screen as screen
 
-token = screen.facilitator_token()
+token = screen.viewer_token()
 if token is None:
     st.error("Only the facilitator's link opens this screen.", icon=":material/lock:")
     st.stop()
+controlling = screen.facilitator_token() is not None  # else the screen's own link: view only
 
 workshop = session.workshop()
 options = workshop_views.available(workshop["diagnostics"])
@@ -29,7 +30,13 @@ else:
     with side:
         screen.join_panel(workshop, large=False)
     with main:
-        screen.controls(token, workshop)
+        if controlling:
+            screen.controls(token, workshop)
+        else:
+            st.caption(
+                "This is the room's screen: it shows what the room sees and controls nothing. "
+                "The controls are on the facilitator's private link."
+            )
 
 with main:
     st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
@@ -61,10 +68,8 @@ def live() -> None:
 with main:
     live()
 
-if not present:
-    with st.expander("Your private facilitator link"):
-        st.markdown("This link opens this screen and its controls from any browser. Keep it to yourself: participants join with the code.")
-        st.code(session.resume_url(), language=None, wrap_lines=True)
+if not present and controlling:
+    screen.private_link_panel(workshop)
     with st.expander("Delete this workshop"):
         st.markdown("Deletes the workshop, every participant's answers and the room's plan and risks, for good. Download the pack first if you need it.")
         confirm = st.text_input(f"Type the join code ({show_join_code(workshop['code'])}) to confirm", key="ws_delete_confirm")

@@ -297,3 +297,40 @@ def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(brows
         store.engine.dispose()
         stop_server(server)
 
+
+
+def test_the_shared_screen_shows_no_credential_a_second_browser_could_use(browser, app_url):
+    """Photograph the projector: its address bar, its page (text, links, images) and its
+    HTML hold no facilitator link. What they do hold, opened in a second browser, shows
+    the room's screen without reveal, pack or delete, and no hidden result. The
+    facilitator's link comes only as a file they save, and it brings the controls back."""
+    screen_context = browser.new_context(viewport=SCREEN, accept_downloads=True)
+    screen = screen_context.new_page()
+    create_workshop(screen, app_url, "Projected")
+    with screen.expect_download() as download:
+        screen.get_by_role("button", name="Save my private link (a small text file)").click()
+    private = re.search(r"[?&]r=([A-Za-z0-9_-]{20,})", download.value.path().read_text()).group(1)
+    page_text = screen.locator("body").inner_text()
+    html = screen.content()
+    for seen in (screen.url, page_text, html):
+        assert private not in seen
+    shown = token_in(screen.url)
+    assert shown != private
+
+    # What the projector does show, tried in a second browser.
+    other = browser.new_context(viewport=SCREEN)
+    viewer = other.new_page()
+    open_app(viewer, f"{app_url}/?r={shown}", viewer.get_by_text("Results are hidden"))
+    expect(viewer.get_by_text("This is the room's screen")).to_be_visible()
+    for control in ("Reveal results", "Download the workshop pack", "Delete the workshop and all its answers",
+                    "Close to new answers", "Save my private link (a small text file)"):
+        expect(viewer.get_by_role("button", name=control)).to_have_count(0)
+    expect(viewer.get_by_text("Delete this workshop")).to_have_count(0)
+
+    # The saved link, on the facilitator's own device, has the controls (and its address
+    # bar then shows the screen's link too).
+    mine = browser.new_context(viewport=PHONE).new_page()
+    open_app(mine, f"{app_url}/?r={private}", mine.get_by_role("button", name="Reveal results"))
+    assert token_in(mine.url) == shown
+    for context in (screen_context, other, mine.context):
+        context.close()
