@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import glob
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -160,6 +161,8 @@ class Stack:
     apps: list[subprocess.Popen] = field(default_factory=list)
     app_ports: list[int] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
+    # Shared by every app process: the wrong-join-code records are keyed with it.
+    secret: str = field(default_factory=lambda: os.environ.get("COMMISSIONING_SECRET") or secrets.token_urlsafe(32))
     _exit: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
     @property
@@ -190,7 +193,7 @@ class Stack:
         else:
             port = free_port()
             self.app_ports.append(port)
-        env = {"COMMISSIONING_DATABASE_URL": self.database_url}
+        env = {"COMMISSIONING_DATABASE_URL": self.database_url, "COMMISSIONING_SECRET": self.secret}
         process = start_app(port, env=env, log=self.base / f"app-{number}.log")
         if number < len(self.apps):
             self.apps[number] = process

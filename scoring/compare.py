@@ -78,6 +78,9 @@ class Side:
     label: str  # e.g. "Baseline (March 2026)" / "Now"
     response: Mapping[str, Mapping[str, dict]]  # self-check response, or the room's response for a workshop
     participants: tuple[Participant, ...] = ()  # empty for a self-check
+    # A workshop's figures are blank where fewer than this many answered (workshop.py);
+    # 1 shows the plain arithmetic.
+    min_group: int = workshop.MIN_GROUP
 
     @property
     def is_workshop(self) -> bool:
@@ -100,7 +103,7 @@ class Side:
     def aspect_scores(self) -> pd.Series:
         """0–100 per aspect id in ASPECTS order (NaN: no score)."""
         if self.is_workshop:
-            scores = workshop.aspect_spread(self.participants)["mean"]
+            scores = workshop.aspect_spread(self.participants, self.min_group)["mean"]
         else:
             scores = eight_aspects.score_records(self._records())["score"]
         return scores.reindex(list(ASPECTS)).astype(float).rename(self.label)
@@ -117,13 +120,14 @@ class Side:
         for factor_id in factor_ids:
             ratings = [r[factor_id].get("rating") for r in answered if factor_id in r]
             ratings = [float(r) for r in ratings if r is not None]
-            values.append(sum(ratings) / len(ratings) if ratings else math.nan)
+            enough = len(ratings) >= (self.min_group if self.is_workshop else 1)
+            values.append(sum(ratings) / len(ratings) if ratings and enough else math.nan)
         return pd.Series(values, index=pd.Index(factor_ids, name="item_id"), dtype=float, name=self.label)
 
     def ranking(self) -> pd.DataFrame:
         """approaches.rank() of this side (a workshop: workshop.approach_ranking)."""
         if self.is_workshop:
-            return workshop.approach_ranking(self.participants)
+            return workshop.approach_ranking(self.participants, self.min_group)
         return approaches.rank(self.aspect_scores().to_dict(), approaches.choice(self.response)["priorities"])
 
     def plan_actions(self) -> pd.DataFrame:

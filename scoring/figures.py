@@ -199,6 +199,17 @@ def _empty(message: str, height: int) -> go.Figure:
     )
 
 
+def _spread_hover(row) -> str:
+    """What the hover may say of one aspect: only the figures workshop.py left unblanked."""
+    if not row.n:
+        return "no scores yet"
+    if pd.isna(row.mean):
+        return f"n = {int(row.n)}: too few people to show"
+    if pd.isna(row.q1):
+        return f"n = {int(row.n)}<br>median {row.median:.0f} (too few people to show the spread)"
+    return f"n = {int(row.n)}<br>median {row.median:.0f}, middle half {row.q1:.0f}–{row.q3:.0f}, range {row.low:.0f}–{row.high:.0f}"
+
+
 def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
     """The room's mean score per aspect (line with markers) over the middle half of the
     room (a band from the lower to the upper quartile), on 0–100.
@@ -228,10 +239,7 @@ def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
              "line": dict(color=PALETTE[4], width=3, dash="dot"), "legendgroup": "band", "showlegend": first}
             for r, first in ((q1, True), (q3, False))
         ]
-    hover = [
-        f"n = {int(r.n)}<br>median {r.median:.0f}, middle half {r.q1:.0f}–{r.q3:.0f}, range {r.low:.0f}–{r.high:.0f}" if r.n else "no scores yet"
-        for r in spread.itertuples()
-    ]
+    hover = [_spread_hover(r) for r in spread.itertuples()]
     line = dict(
         type="scatterpolar", name="Room mean", r=mean + mean[:1], theta=labels + labels[:1], mode="lines+markers",
         line=dict(color=PALETTE[0], width=4), marker=dict(size=12, symbol="circle"), connectgaps=False,

@@ -60,6 +60,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 T = TypeVar("T")
 
 DATABASE_URL_ENV = "COMMISSIONING_DATABASE_URL"
+SECRET_ENV = "COMMISSIONING_SECRET"  # keys the hash of client addresses (see client_key)
 DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
@@ -104,7 +105,8 @@ workshops = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
-# Wrong join codes per client (a hash of its address), to slow down guessing.
+# Wrong join codes per client (a keyed hash of its address), to slow down guessing; a
+# record is deleted 15 minutes after its last wrong code.
 join_failures = Table(
     "join_failures",
     metadata,
@@ -374,7 +376,9 @@ class Store:
 
         Raises JoinError with a message for the participant: a code of the wrong shape, an
         unknown or finished workshop, or too many wrong codes from this client lately
-        (each wrong code counts, and past a few the next check has to wait).
+        (each wrong code counts, and past a few the next check has to wait). The wait, the
+        lookup and the count are one transaction, so guesses fired at once all count; and
+        only this client waits: nobody else's join is slowed.
         """
         normalised = normalise_join_code(code)
         if normalised is None:
@@ -382,19 +386,26 @@ class Store:
                 f"That is not a join code: a code is {JOIN_CODE_LENGTH} letters and digits, "
                 "like ABCD-2345. Check it on the shared screen."
             )
-        wait = self.join_wait(client)
-        if wait:
-            raise JoinError(f"Too many wrong codes have been tried lately. Wait {_seconds(wait)}, then try again.")
-        with self.engine.connect() as conn:
+        key = client_key(client)
+
+        def work(conn: Connection):
+            now = _now()
+            conn.execute(delete(join_failures).where(join_failures.c.last_failure < now - FAILURE_MEMORY))
+            if conn.dialect.name == "postgresql":  # one check at a time per client, row or no row yet
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+            row = conn.execute(select(join_failures).where(join_failures.c.client == key)).first()
+            wait = _join_wait(row, now)
+            if wait:
+                return None, wait
             found = conn.execute(select(workshops).where(workshops.c.code == normalised)).first()
-        if found is None or _aware(found.expires_at) < _now():
-            found = None
+            if found is None or _aware(found.expires_at) < now:
+                _count_failure(conn, key, now)
+                return None, 0
+            return found, 0
 
-            def count(conn: Connection) -> None:
-                for key in (token_hash(client), EVERYONE):  # committed: a wrong guess must count
-                    _count_failure(conn, key)
-
-            self._write(count)
+        found, wait = self._write(work)
+        if wait:
+            raise JoinError(f"Too many wrong codes have been tried from here lately. Wait {_seconds(wait)}, then try again.")
         if found is None:
             raise JoinError(
                 "No workshop has that code. Check it on the shared screen: the code may be "
@@ -413,19 +424,10 @@ class Store:
         return self._write(lambda conn: _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role))
 
     def join_wait(self, client: str = "unknown") -> int:
-        """Seconds before this client's next join code is checked. Wrong codes are also
-        counted for everyone together, with a larger allowance: a client address can be
-        forged, and this keeps guessing slow even then."""
-        limits = {token_hash(client): FREE_WRONG_CODES, EVERYONE: FREE_WRONG_CODES_EVERYONE}
+        """Seconds before this client's next join code is checked."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(join_failures).where(join_failures.c.client.in_(limits))).all()
-        waits = [0]
-        for row in rows:
-            free = limits[row.client]
-            if row.failures >= free and _now() - _aware(row.last_failure) <= FAILURE_MEMORY:
-                delay = min(2 ** (row.failures - free), MAX_JOIN_WAIT_SECONDS)
-                waits.append(math.ceil(delay - (_now() - _aware(row.last_failure)).total_seconds()))
-        return max(waits)
+            row = conn.execute(select(join_failures).where(join_failures.c.client == client_key(client))).first()
+        return _join_wait(row, _now())
 
     def screen_token(self, facilitator_token: str) -> str:
         """The shared screen's link for the facilitator's workshop (facilitator only).
@@ -460,7 +462,9 @@ class Store:
             self._write(lambda conn: conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values)))
 
     def participants(self, facilitator_token: str) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
-        """Every participant's (role, response) in order of joining: facilitator or
+        """Every participant's (role, response), in an order that says nothing about who
+        joined when (by the hash of their token: fixed for each person, random between
+        people), so the pack's P01, P02 … cannot be matched to arrivals: facilitator or
         shared screen only (the screen's page shows results only once revealed).
         The responses are shared with later calls: read them, never change them.
 
@@ -472,7 +476,7 @@ class Store:
             people = conn.execute(
                 select(respondents.c.id, respondents.c.role, respondents.c.updated_at)
                 .where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
-                .order_by(respondents.c.created_at, respondents.c.id)
+                .order_by(respondents.c.id)
             ).all()
             with self._lock:
                 stale = [p.id for p in people if self._responses.get(p.id, (None,))[0] != p.updated_at]
@@ -582,8 +586,6 @@ WRITE_ATTEMPTS = 4
 WRITE_BACKOFF_SECONDS = 0.05  # then 3 times longer each attempt, with jitter
 RESPONSES_KEPT = 5000  # participants whose answers the store keeps in memory between reads
 FREE_WRONG_CODES = 5  # typos are free; after these each wrong code doubles the wait
-FREE_WRONG_CODES_EVERYONE = 100  # the same across all clients together
-EVERYONE = "everyone"
 MAX_JOIN_WAIT_SECONDS = 60
 FAILURE_MEMORY = timedelta(minutes=15)  # a client's count restarts after this quiet spell
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
@@ -665,19 +667,36 @@ def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role:
     return token
 
 
-def _count_failure(conn, client_key: str) -> None:
-    now = _now()
-    row = conn.execute(select(join_failures).where(join_failures.c.client == client_key)).first()
-    if row is None:
-        try:
-            with conn.begin_nested():
-                conn.execute(insert(join_failures).values(client=client_key, failures=1, last_failure=now))
-            return
-        except IntegrityError:
-            row = conn.execute(select(join_failures).where(join_failures.c.client == client_key)).first()
-    last = _aware(row.last_failure)
-    failures = 1 if now - last > FAILURE_MEMORY else join_failures.c.failures + 1
-    conn.execute(update(join_failures).where(join_failures.c.client == client_key).values(failures=failures, last_failure=now))
+def _join_wait(row, now: datetime) -> int:
+    """Seconds a client with this failure row must wait (0: none)."""
+    if row is None or row.failures < FREE_WRONG_CODES or now - _aware(row.last_failure) > FAILURE_MEMORY:
+        return 0
+    delay = min(2 ** (row.failures - FREE_WRONG_CODES), MAX_JOIN_WAIT_SECONDS)
+    return max(0, math.ceil(delay - (now - _aware(row.last_failure)).total_seconds()))
+
+
+def _count_failure(conn, key: str, now: datetime) -> None:
+    """One more wrong code for this client, in the caller's transaction (which holds the
+    client's lock on PostgreSQL; SQLite writes one at a time)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(join_failures).values(client=key, failures=1, last_failure=now))
+        return
+    except IntegrityError:
+        pass  # a row exists (rows past FAILURE_MEMORY were just deleted): count on from it
+    conn.execute(update(join_failures).where(join_failures.c.client == key)
+                 .values(failures=join_failures.c.failures + 1, last_failure=now))
+
+
+def client_key(client: str) -> str:
+    """The failure record's key for a client address: a keyed hash, so that the records
+    cannot be turned back into addresses (an unkeyed hash of an IPv4 address is reversed
+    by trying all 2^32). The key is COMMISSIONING_SECRET when set (several app processes
+    must share it, deploy/stack.py sets one), else a random key for this process."""
+    return hmac.new(_CLIENT_KEY, str(client).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_CLIENT_KEY = (os.environ.get(SECRET_ENV) or "").encode("utf-8") or secrets.token_bytes(32)
 
 
 def _workshop_dict(row) -> dict:

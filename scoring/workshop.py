@@ -14,8 +14,11 @@ Method (also on the pack's About sheet):
 - Disagreement on a factor = the population standard deviation of its 1–5 ratings divided
   by 2, the largest it can be: 0 when everyone gives the same rating, 1 when the room
   splits evenly between 1 and 5. "Don't know" is counted but left out of the spread.
-- Small groups: a view by role never shows a group of fewer than MIN_GROUP people, and
-  never lets one be worked out from the whole room's figures (see role_groups).
+- Small groups: every figure counts the people who actually answered that item, cell by
+  cell, and is not shown for fewer than MIN_GROUP of them; spreads and extremes need
+  SPREAD_MIN. A view by role never shows a group of fewer than MIN_GROUP people who
+  answered, and never lets one be worked out from the whole room's figures (see
+  role_groups and aspects_by_role). Someone who joined and answered nothing counts nowhere.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ import pandas as pd
 from scoring import approaches, conditions, eight_aspects, starting_points, tolerance
 from scoring.eight_aspects import ASPECTS
 
-MIN_GROUP = 3
+MIN_GROUP = 3  # no figure counts fewer people than this (cell by cell)
+SPREAD_MIN = 5  # quartiles, lowest, highest and sd only over at least this many: with
+# fewer, an extreme is nearly one person's answer
 NO_ROLE = "Role not given"
 OTHER_ROLES = "Other roles (merged)"
 ROLE_HIDDEN = f"not shown (group under {MIN_GROUP})"
@@ -49,7 +54,9 @@ METHOD = (
     "everyone agrees, 1 when the room splits evenly between 1 and 5; \"don't know\" is left out."
 )
 SMALL_GROUP_RULE = (
-    f"Views by role never show a group of fewer than {MIN_GROUP} people. Smaller groups are merged "
+    f"Every figure counts the people who answered that item, and nothing is shown for fewer than {MIN_GROUP} "
+    f"of them; quartiles, ranges and extremes need {SPREAD_MIN}. People who joined and answered nothing count nowhere. "
+    f"Views by role never show a group of fewer than {MIN_GROUP} people who answered. Smaller groups are merged "
     f"into \"{OTHER_ROLES}\"; if that is still under {MIN_GROUP} and would be the only people not "
     "shown (so their answers could be worked out from the whole room's), the smallest role is "
     "merged in too, or views by role are not shown at all. In the responses, a participant whose "
@@ -59,7 +66,7 @@ SMALL_GROUP_RULE = (
 
 @dataclass(frozen=True)
 class Participant:
-    number: int  # 1..n in order of joining
+    number: int  # 1..n, in an order unrelated to joining (store.participants)
     role: str | None
     response: Mapping[str, Mapping[str, dict]]
 
@@ -114,8 +121,9 @@ def role_groups(participants: Sequence[Participant], min_group: int = MIN_GROUP)
 
 
 def shown_roles(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> dict[int, str]:
-    """Participant number -> the role that may be written beside their answers."""
-    groups, _ = role_groups(participants, min_group)
+    """Participant number -> the role that may be written beside their answers. Groups are
+    made of the people who answered something: joining without answering pads nothing."""
+    groups, _ = role_groups([p for p in participants if any(p.response.values())], min_group)
     shown = {p.number: role for role, people in groups.items() for p in people}
     return {p.number: shown.get(p.number, ROLE_HIDDEN) for p in participants}
 
@@ -203,16 +211,34 @@ def _spread(values: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def aspect_spread(participants: Sequence[Participant]) -> pd.DataFrame:
+CENTRES = ["mean", "median"]
+SPREADS = ["q1", "q3", "low", "high", "sd"]
+
+
+def suppress_small(table: pd.DataFrame, min_group: int = MIN_GROUP, *, n: str = "n",
+                   centres: Sequence[str] = CENTRES, spreads: Sequence[str] = SPREADS) -> pd.DataFrame:
+    """Blank (NaN) the figures of rows that count too few people: centres under
+    `min_group`, spreads and extremes under max(SPREAD_MIN, min_group). The count stays.
+    min_group 1 blanks nothing: the method's own arithmetic (its worked cases use it)."""
+    table = table.copy()
+    if min_group <= 1:
+        return table
+    present = lambda columns: [c for c in columns if c in table.columns]  # noqa: E731
+    table.loc[table[n] < min_group, present(centres)] = math.nan
+    table.loc[table[n] < max(SPREAD_MIN, min_group), present(spreads)] = math.nan
+    return table
+
+
+def aspect_spread(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
     """Index aspect_id in ASPECTS order; columns aspect, n (participants with a score for the
-    aspect), mean, median, q1, q3, low, high, sd (sample standard deviation, NaN for n < 2),
-    all on 0–100."""
+    aspect), mean, median, q1, q3, low, high, sd (sample standard deviation), all on 0–100;
+    blank where too few people scored the aspect (suppress_small)."""
     titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
     table = _spread(participant_scores(participants)).reindex(list(ASPECTS))
     table.insert(0, "aspect", [titles[a] for a in ASPECTS])
     table["n"] = table["n"].fillna(0).astype(int)
     table.index.name = "aspect_id"
-    return table
+    return suppress_small(table, min_group)
 
 
 def aspect_disagreement(participants: Sequence[Participant]) -> pd.DataFrame:
@@ -221,7 +247,7 @@ def aspect_disagreement(participants: Sequence[Participant]) -> pd.DataFrame:
     return aspect_spread(participants).sort_values("sd", ascending=False, na_position="last", kind="stable")
 
 
-def item_disagreement(participants: Sequence[Participant], *, min_answers: int = 2) -> pd.DataFrame:
+def item_disagreement(participants: Sequence[Participant], *, min_answers: int = MIN_GROUP) -> pd.DataFrame:
     """One row per factor with at least `min_answers` ratings (don't know not counted):
     item_id, aspect_id, aspect, text, n, dont_know, mean (1–5), sd (sample), count_1 …
     count_5, disagreement (0–1, see the module's method). Most disagreement first, ties in
@@ -257,26 +283,40 @@ def item_disagreement(participants: Sequence[Participant], *, min_answers: int =
 
 
 def aspects_by_role(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> tuple[pd.DataFrame, str | None]:
-    """One row per role group that may be shown: role, n (people in the group), then each
-    aspect id with the group's mean score (NaN when nobody in it scored that aspect); and the
-    note from role_groups."""
-    groups, note = role_groups(participants, min_group)
+    """One row per role group that may be shown: role, n (people in the group who scored
+    any aspect), then each aspect id with the group's mean score; and the note from
+    role_groups. Only people with a score count, so joins without answers cannot make a
+    group. A cell is blank when fewer than `min_group` of the group scored that aspect, and
+    also when the people of that aspect left out of the shown cells would number 1 to
+    min_group - 1 (they could be worked out from the whole room's mean)."""
     scores = participant_scores(participants)
-    rows = [
-        {"role": role, "n": len(people), **scores.loc[[p.number for p in people]].mean().to_dict()}
-        for role, people in groups.items()
-    ]
+    answering = [p for p in participants if scores.loc[p.number].notna().any()] if len(scores) else []
+    groups, note = role_groups(answering, min_group)
+    rows = [{"role": role, "n": len(people)} for role, people in groups.items()]
+    for aspect in ASPECTS:
+        column = scores[aspect] if len(scores) else pd.Series(dtype=float)
+        cells = {role: column.loc[[p.number for p in people]].dropna() for role, people in groups.items()}
+        shown = {role for role, values in cells.items() if len(values) >= min_group}
+        everyone = int(column.count())
+        while shown and 0 < everyone - sum(len(cells[role]) for role in shown) < min_group:
+            shown.discard(min(shown, key=lambda role: len(cells[role])))
+        for row in rows:
+            row[aspect] = cells[row["role"]].mean() if row["role"] in shown else math.nan
     return pd.DataFrame(rows, columns=["role", "n", *ASPECTS]), note
 
 
 # --- Approaches -------------------------------------------------------------------------
 
 
-def room_priorities(participants: Sequence[Participant]) -> dict[str, float]:
+def _choices(participants: Sequence[Participant]) -> list[dict]:
+    return [p.records(approaches.ID)[approaches.CHOICE] for p in participants if approaches.CHOICE in p.records(approaches.ID)]
+
+
+def room_priorities(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> dict[str, float]:
     """Mean importance of each priority over the participants who made a choice (0 when a
-    participant did not choose it); empty when nobody has."""
-    choices = [p.records(approaches.ID)[approaches.CHOICE] for p in participants if approaches.CHOICE in p.records(approaches.ID)]
-    if not choices:
+    participant did not choose it); empty when fewer than `min_group` have."""
+    choices = _choices(participants)
+    if len(choices) < min_group:
         return {}
     return {
         priority: sum((c.get("priorities") or {}).get(priority, 0) for c in choices) / len(choices)
@@ -284,12 +324,14 @@ def room_priorities(participants: Sequence[Participant]) -> dict[str, float]:
     }
 
 
-def approach_ranking(participants: Sequence[Participant]) -> pd.DataFrame:
-    """approaches.rank() of the room's mean aspect scores and mean priorities, with
-    chosen_by: how many participants put the approach in their blend."""
-    means = aspect_spread(participants)["mean"].to_dict()
-    ranked = approaches.rank(means, room_priorities(participants))
-    chosen = [approach_id for p in participants for approach_id in approaches.choice(p.response)["chosen"]]
+def approach_ranking(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """approaches.rank() of the room's mean aspect scores and mean priorities (each as
+    shown: blank for too few people), with chosen_by: how many participants put the
+    approach in their blend (all 0 until `min_group` people have made a choice)."""
+    means = aspect_spread(participants, min_group)["mean"].to_dict()
+    ranked = approaches.rank(means, room_priorities(participants, min_group))
+    enough = len(_choices(participants)) >= min_group
+    chosen = [approach_id for p in participants for approach_id in approaches.choice(p.response)["chosen"]] if enough else []
     ranked["chosen_by"] = [chosen.count(approach_id) for approach_id in ranked["approach_id"]]
     return ranked
 
@@ -297,7 +339,7 @@ def approach_ranking(participants: Sequence[Participant]) -> pd.DataFrame:
 # --- Tolerance and the statement diagnostics ------------------------------------------------
 
 
-def tolerance_profile(participants: Sequence[Participant]) -> pd.DataFrame:
+def tolerance_profile(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
     """One row per area, in the instrument's order: area_id, title, n (participants who gave
     both how often and impact), frequency and impact (means), priority (mean of each person's
     how often x impact, 0–9), priority_sd, priority_low, priority_high, and how many said the
@@ -325,12 +367,17 @@ def tolerance_profile(participants: Sequence[Participant]) -> pd.DataFrame:
                 "priority_low": priority.min(),
                 "priority_high": priority.max(),
                 **{gift: sum(a.get("gift") == gift for a in answers) for gift in gifts},
+                "gift_n": sum(a.get("gift") in gifts for a in answers),
             }
         )
-    return pd.DataFrame(rows)
+    table = suppress_small(pd.DataFrame(rows), min_group, centres=["frequency", "impact", "priority"],
+                           spreads=["priority_sd", "priority_low", "priority_high"])
+    if min_group > 1:
+        table.loc[table["gift_n"] < min_group, list(gifts)] = math.nan  # counts of whose area it is
+    return table.drop(columns="gift_n")
 
 
-def statement_themes(module: ModuleType, participants: Sequence[Participant]) -> pd.DataFrame:
+def statement_themes(module: ModuleType, participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
     """For conditions or starting_points: one row per theme with the columns of the module's
     theme_scores() that describe it (theme_id, part_id or kind, title), then n, mean, median,
     sd, low, high of the participants' theme scores (0–100)."""
@@ -340,4 +387,5 @@ def statement_themes(module: ModuleType, participants: Sequence[Participant]) ->
     scores = pd.DataFrame([t["score"].to_numpy() for t in tables], columns=themes["theme_id"], dtype=float)
     spread = _spread(scores).reindex(themes["theme_id"])
     spread["n"] = spread["n"].fillna(0).astype(int)
-    return pd.concat([themes.reset_index(drop=True), spread[["n", "mean", "median", "sd", "low", "high"]].reset_index(drop=True)], axis=1)
+    table = pd.concat([themes.reset_index(drop=True), spread[["n", "mean", "median", "sd", "low", "high"]].reset_index(drop=True)], axis=1)
+    return suppress_small(table, min_group)

@@ -335,7 +335,7 @@ def _response_row(record: Mapping[str, Any], names: Mapping[str, str]) -> list[A
 def _responses(ws, participants: Sequence[Participant]) -> None:
     row = xlsx.title(
         ws, "Every response, anonymised",
-        f"One row per answer. Participants are numbered in the order they joined; a role is shown only for a group of {workshop.MIN_GROUP} or more.",
+        f"One row per answer. Participants are numbered in an order that says nothing about when they joined; a role is shown only for a group of {workshop.MIN_GROUP} or more people who answered.",
     )
     roles = workshop.shown_roles(participants)
     texts = _item_texts()
@@ -382,7 +382,7 @@ def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str]) 
         ("Workshop pack", "The whole room's answers taken together, the plan and risks agreed in the room, and every response anonymised."),
         ("Aggregation", workshop.METHOD),
         ("Small groups", workshop.SMALL_GROUP_RULE),
-        ("Anonymity", "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in the order they joined."),
+        ("Anonymity", "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in an order that says nothing about when they joined."),
     ]
     for diagnostic_id in dict.fromkeys([*diagnostics, development_plan.ID, risks.ID]):
         if diagnostic_id in DIAGNOSTICS:

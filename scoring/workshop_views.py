@@ -46,6 +46,13 @@ def build(name: str, people: Sequence[room.Participant], *, large: bool = False)
 
 def _build(name: str, people: Sequence[room.Participant], *, large: bool) -> View:
     height = 760 if large else 600
+    if name not in VIEWS:
+        raise ValueError(f"unknown view {name!r}")
+    answered = sum(1 for p in people if p.records(VIEWS[name]))
+    if answered < room.MIN_GROUP:
+        # With one or two people the room's figures are their answers.
+        return View(None, None, f"Nothing is shown here until {room.MIN_GROUP} people have answered, so that nobody's "
+                                f"answers can be picked out ({answered} so far).")
     if name == "Room's profile":
         return View(figures.spread_radar(room.aspect_spread(people), height=height), None if large else room.METHOD)
     if name == "Where the room disagrees":

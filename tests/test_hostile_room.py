@@ -3,6 +3,8 @@ what the store, the shared screen's views and the pack may give away."""
 
 from pathlib import Path
 
+import math
+
 import pytest
 from sqlalchemy import select
 
@@ -60,8 +62,8 @@ def test_the_screen_link_shows_the_room_and_changes_nothing(store):
 def test_a_refreshed_projector_tab_shows_the_room_without_controls_or_hidden_results():
     made = Store()
     code, facilitator = made.create_workshop("Away day", ["eight_aspects"], ["Finance"])
-    participant = made.join(code, "Finance")
-    made.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 4})
+    for n in range(3):  # the fewest whose figures may be shown
+        made.save_answer(made.join(code, "Finance", client=f"p{n}"), "eight_aspects", "sd_one_place", {"rating": 2 + n})
     screen = made.screen_token(facilitator)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = screen
@@ -77,3 +79,118 @@ def test_a_refreshed_projector_tab_shows_the_room_without_controls_or_hidden_res
     at.run()
     assert at.get("plotly_chart"), "once revealed, the screen's link shows what the room sees"
     made.engine.dispose()
+
+
+# --- 2. Joining without answering pads nothing ------------------------------------------
+from datetime import datetime, timezone  # noqa: E402
+from io import BytesIO  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+from scoring import eight_aspects, workshop, workshop_views  # noqa: E402
+from scoring.workshop import MIN_GROUP, SPREAD_MIN, Participant  # noqa: E402
+from scoring.workshop_pack import build_pack  # noqa: E402
+
+ASPECT_FACTORS = {aspect: [f.id for f in eight_aspects.instrument().factors_of(aspect)] for aspect in eight_aspects.ASPECTS}
+
+
+def rated(rating: int, aspects=eight_aspects.ASPECTS) -> dict:
+    """Answers rating the first factor of each of these aspects."""
+    return {"eight_aspects": {ASPECT_FACTORS[a][0]: {"rating": rating, "weight": 1} for a in aspects}}
+
+
+def numbered(people: list[tuple[str | None, dict]]) -> list[Participant]:
+    return [Participant(n, role, response) for n, (role, response) in enumerate(people, start=1)]
+
+
+def two_empty_joins() -> list[Participant]:
+    """3 Finance and 3 Provider answer; one real elected member answers, and someone joins
+    twice more as an elected member and answers nothing."""
+    return numbered([("Finance", rated(2))] * 3 + [("Provider", rated(4))] * 3
+                    + [("Elected member", rated(5)), ("Elected member", {}), ("Elected member", {})])
+
+
+def test_two_empty_joins_do_not_make_a_group_of_one_person():
+    room = two_empty_joins()
+    by_role, _ = workshop.aspects_by_role(room)
+    assert "Elected member" not in set(by_role["role"])
+    for row in by_role.itertuples():
+        assert row.n >= MIN_GROUP
+    assert workshop.shown_roles(room)[7] != "Elected member"
+    view = workshop_views.build("By role", room)
+    assert view.figure is None or all("Elected member" not in (trace.name or "") for trace in view.figure.data)
+
+
+def test_the_pack_does_not_put_the_padded_role_beside_anyone():
+    info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": ["Finance", "Provider", "Elected member"],
+            "created_at": datetime.now(timezone.utc)}
+    book = load_workbook(BytesIO(build_pack(info, two_empty_joins(), {}, generated=datetime.now(timezone.utc))))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and v.startswith("Elected member") for v in row), (sheet.title, row)
+
+
+# --- 3. Small rooms show no individual ------------------------------------------------------
+@pytest.mark.parametrize("size", [1, 2])
+def test_a_room_of_one_or_two_shows_nothing_that_is_someone_s_answer(size):
+    room = numbered([(None, rated(r)) for r in (1, 4)[:size]])
+    spread = workshop.aspect_spread(room)
+    assert spread[["mean", "median", "q1", "q3", "low", "high", "sd"]].isna().all().all()
+    assert (spread["n"] == size).all(), "the count of who answered stays"
+    assert workshop.item_disagreement(room).empty
+    assert workshop.approach_ranking(room)["fit"].isna().all()
+    for name in workshop_views.VIEWS:
+        view = workshop_views.build(name, room)
+        assert view.figure is None, name
+        assert view.note and "until 3 people" in view.note
+
+
+@pytest.mark.parametrize("size", [3, 4])
+def test_a_small_room_shows_its_mean_but_no_range_or_extremes(size):
+    room = numbered([(None, rated(r)) for r in (1, 4, 5, 2)[:size]])
+    row = workshop.aspect_spread(room).iloc[0]
+    assert not math.isnan(row["mean"])
+    assert all(math.isnan(row[column]) for column in ("q1", "q3", "low", "high", "sd"))
+    hover = workshop_views.build("Room's profile", room).figure.data[-1].customdata[0]
+    assert "range" not in hover and "middle half" not in hover
+
+
+def test_from_five_people_the_spread_is_shown():
+    room = numbered([(None, rated(r)) for r in (1, 4, 5, 2, 3)])
+    assert SPREAD_MIN == 5
+    row = workshop.aspect_spread(room).iloc[0]
+    assert (row["low"], row["high"]) == (0, 100)
+
+
+def test_a_figure_counts_the_people_who_answered_that_item_cell_by_cell():
+    """Three in Finance, but only two of them scored Relationships: Finance's Relationships
+    cell is blank, its System design cell is shown."""
+    first, second = eight_aspects.ASPECTS[:2]
+    room = numbered([("Finance", rated(2, [first, second])), ("Finance", rated(3, [first, second])), ("Finance", rated(4, [first])),
+                     ("Provider", rated(1, [first, second]))] + [("Provider", rated(5, [first, second]))] * 2)
+    by_role = workshop.aspects_by_role(room)[0].set_index("role")
+    assert by_role.loc["Finance", first] == pytest.approx(50)
+    assert math.isnan(by_role.loc["Finance", second])
+    # And Provider's cell would leave Finance's two as the room minus Provider: blank too.
+    assert math.isnan(by_role.loc["Provider", second])
+
+
+@settings(max_examples=200, deadline=None)
+@given(people=st.lists(st.tuples(st.sampled_from(["A", "B", "C", None]),
+                                 st.sets(st.sampled_from(eight_aspects.ASPECTS[:3]), max_size=3)), max_size=25))
+def test_no_role_cell_counts_too_few_people_nor_lets_the_rest_be_worked_out(people):
+    room = numbered([(role, rated(3, sorted(aspects)) if aspects else {}) for role, aspects in people])
+    by_role, _ = workshop.aspects_by_role(room)
+    scores = workshop.participant_scores(room)
+    for aspect in eight_aspects.ASPECTS[:3]:
+        shown = by_role[by_role[aspect].notna()] if len(by_role) else by_role
+        everyone = int(scores[aspect].count()) if len(scores) else 0
+        if len(shown) == 0:
+            continue
+        groups, _ = workshop.role_groups([p for p in room if len(scores) and scores.loc[p.number].notna().any()])
+        counted = {role: int(scores.loc[[p.number for p in members], aspect].count()) for role, members in groups.items()}
+        in_shown = sum(counted[role] for role in shown["role"])
+        assert all(counted[role] >= MIN_GROUP for role in shown["role"])
+        assert everyone - in_shown == 0 or everyone - in_shown >= MIN_GROUP

@@ -4,14 +4,23 @@ plotly, and in the presentation view every font is large."""
 import plotly.graph_objects as go
 import pytest
 
-from scoring import workshop_views
+from scoring import conditions, starting_points, workshop_views
 from scoring.workshop import Participant
 
-ROOM = [
-    Participant(n, role, {"eight_aspects": {"sd_one_place": {"rating": rating}, "rel_councillors": {"rating": 6 - rating}},
-                          "tolerance": {"area:waiting_lists": {"frequency": rating % 4, "impact": 2}}})
-    for n, (role, rating) in enumerate([("Finance", 1), ("Finance", 3), ("Finance", 5), (None, 4)], start=1)
-]
+
+def _answers(rating: int) -> dict:
+    """One person's answers to a little of every diagnostic the screen shows."""
+    return {
+        "eight_aspects": {"sd_one_place": {"rating": rating}, "rel_councillors": {"rating": 6 - rating}},
+        "tolerance": {"area:waiting_lists": {"frequency": rating % 4, "impact": 2}},
+        "approaches": {"choice": {"chosen": [], "priorities": {}}},
+        "conditions": {conditions.instrument().items[0].id: {"rating": rating}},
+        "starting_points": {starting_points.instrument().items[0].id: {"rating": rating}},
+    }
+
+
+ROOM = [Participant(n, role, _answers(rating))
+        for n, (role, rating) in enumerate([("Finance", 1), ("Finance", 3), ("Finance", 5), (None, 4)], start=1)]
 
 
 def font_sizes(figure: go.Figure) -> list[float]:
