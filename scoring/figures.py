@@ -233,6 +233,8 @@ def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
             "theta": labels + labels[:1] + labels[:1] + labels[:0:-1] + labels[:1],
             "mode": "lines", "fill": "toself", "line": dict(color="rgba(0, 114, 178, 0.6)", width=1),
         }]
+    elif all(v is None for v in q1 + q3):
+        bands = []  # too few people for any aspect's spread (workshop.SPREAD_MIN): no band, no legend entry
     else:
         bands = [
             {**band, "r": r + r[:1], "theta": labels + labels[:1], "mode": "lines", "connectgaps": False,
