@@ -194,3 +194,77 @@ def test_no_role_cell_counts_too_few_people_nor_lets_the_rest_be_worked_out(peop
         in_shown = sum(counted[role] for role in shown["role"])
         assert all(counted[role] >= MIN_GROUP for role in shown["role"])
         assert everyone - in_shown == 0 or everyone - in_shown >= MIN_GROUP
+
+
+# --- 7. Small files cost no minutes -------------------------------------------------------
+import io  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import zipfile  # noqa: E402
+
+from openpyxl import Workbook as NewWorkbook  # noqa: E402
+
+from scoring import forms_import, uploads, workbook_reader  # noqa: E402
+from scoring.uploads import UploadError  # noqa: E402
+
+
+def shared_strings_bomb(megabytes: float) -> bytes:
+    """A valid .xlsx whose shared-strings part holds `megabytes` of distinct text: it
+    compresses about 15 to 1, so a 0.16 MB file can unpack to tens of MB."""
+    book = NewWorkbook()
+    book.active["A1"] = "x"
+    plain = io.BytesIO()
+    book.save(plain)
+    count = int(megabytes * 1024 * 1024 / 40)
+    table = (f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">'
+             + "".join(f"<si><t>{n:08d}aaaaaaaaaaaaaaaaaaaaaa</t></si>" for n in range(count)) + "</sst>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+                                    b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+            target.writestr(item.filename, data)
+        target.writestr("xl/sharedStrings.xml", table)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("read", [workbook_reader.read_workbook, lambda data: forms_import.read_table(data, "export.xlsx")],
+                         ids=["bring back", "survey import"])
+def test_a_small_workbook_that_unpacks_to_tens_of_megabytes_is_refused_before_it_is_read(read):
+    bomb = shared_strings_bomb(30)
+    assert len(bomb) < 3 * 1024 * 1024
+    began = time.process_time()
+    with pytest.raises(UploadError, match=r"text table unpacks to \d+ MB, more than the \d+ MB"):
+        read(bomb)
+    assert time.process_time() - began < 1.0  # CPU, not a timing of the machine: it is not parsed at all
+
+
+def test_one_client_cannot_read_many_uploads_at_once(monkeypatch):
+    """While the process's few reading places are taken, a further upload is refused at
+    once with a message, and a place freed is used again."""
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_read(data, filename):
+        holding.set()
+        release.wait(10)
+        raise UploadError("done")
+
+    monkeypatch.setattr(forms_import, "_read_table", slow_read)
+    threads = [threading.Thread(target=lambda: pytest.raises(UploadError, forms_import.read_table, b"x", "a.csv"))
+               for _ in range(uploads.READERS_AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    holding.wait(5)
+    time.sleep(0.2)
+    with pytest.raises(UploadError, match="other uploads are being read"):
+        forms_import.read_table(b"a,b\n1,2\n", "a.csv")
+    release.set()
+    for thread in threads:
+        thread.join()
+    with pytest.raises(UploadError, match="done"):
+        forms_import.read_table(b"a,b\n1,2\n", "a.csv")
