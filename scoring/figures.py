@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Mapping
@@ -282,11 +283,12 @@ def role_bars(by_role: pd.DataFrame, aspect_titles: Mapping[str, str], *, height
         colour = PALETTE[number % len(PALETTE)]
         traces.append(
             dict(
-                type="bar", orientation="h", name=f"{row.role} (n = {row.n})", x=values, y=labels,
+                # A role is typed by the facilitator: plotly reads <a>, <img> and <b> in names, so escape it.
+                type="bar", orientation="h", name=html.escape(f"{row.role} (n = {row.n})"), x=values, y=labels,
                 text=["no score" if v is None else f"{v:.0f}" for v in values], textposition="outside", textfont=dict(size=15),
                 marker=dict(color=colour, line=dict(color="#1A1A1A", width=1),
                             pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fgcolor=_pattern_colour(colour), solidity=0.3)),
-                hovertemplate=f"{row.role}<br>%{{y}}: %{{x:.0f}} / 100<extra></extra>", cliponaxis=False,
+                hovertemplate="%{fullData.name}<br>%{y}: %{x:.0f} / 100<extra></extra>", cliponaxis=False,
             )
         )
     layout = dict(
@@ -362,7 +364,6 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
     before, after, change), in the instrument's order. The labels are typed by users, so
     they are escaped (plotly reads tags such as <a> in legend text).
     """
-    import html
 
     labels = [wrap(aspect, 14) for aspect in changes["aspect"]]
 

@@ -8,6 +8,7 @@ Stored as records of the starting-points diagnostic: "stakeholder:<id>" -> {"nam
 from __future__ import annotations
 
 import html
+import textwrap
 import math
 import secrets
 from typing import Any, Mapping
@@ -15,7 +16,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from scoring.fields import clean_text
-from scoring.figures import FONT, figure, wrap
+from scoring.figures import FONT, figure
 
 PREFIX = "stakeholder:"
 KINDS = {"structure": "Structure", "partner": "Partner", "leader": "Leader", "champion": "Champion"}
@@ -82,7 +83,8 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
             x=xs,
             y=ys,
             # Names are typed by users: escaped, since plotly reads tags such as <a> in text.
-            text=[wrap(html.escape(name), 18) for name in stakeholders["name"]],
+            # Wrapped before escaping, so an entity such as &amp; is never split by a line break.
+            text=["<br>".join(html.escape(line) for line in textwrap.wrap(name, 18)) or html.escape(name) for name in stakeholders["name"]],
             textposition=["middle right" if x >= 0 else "middle left" for x in xs],
             textfont=dict(size=15),
             marker=dict(size=22, color="white", line=dict(color="#1A1A1A", width=2), symbol=[SYMBOLS[k] for k in stakeholders["kind"]]),

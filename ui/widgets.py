@@ -85,17 +85,24 @@ def chart(figure, key: str) -> None:
     st.plotly_chart(figure, key=key, config={"displaylogo": False}, theme=None)
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&@=])")  # & starts an entity
 
 
 _AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto|www)([:.])")
+# Streamlit reads :material/...:, :emoji: and :red[...] in the text itself, escaped or not,
+# and an e-mail address becomes a link: a word joiner after every colon and before every @
+# breaks each of them without changing what is seen.
+_SHORTCODES_AND_MAIL = re.compile(r"([:@])")
 
 
 def plain(text: str) -> str:
-    """Typed text made safe to place inside markdown: shown as typed, never as a link,
-    image, heading or formatting. Markdown turns a bare address into a link even when
-    escaped, so an invisible word joiner goes between its scheme and the colon."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", _AUTOLINKS.sub("\\1\u2060\\2", text))
+    """Typed text (or text from a file) made safe to place inside markdown: shown as typed,
+    never as a link, image, heading, entity, shortcode or formatting. Markdown turns a bare
+    address into a link even when escaped, so an invisible word joiner goes between its
+    scheme and the colon, and likewise around colons and @ (see above)."""
+    joined = _SHORTCODES_AND_MAIL.sub(lambda m: "\u2060" + m.group(1) + "\u2060" if m.group(1) == "@" else m.group(1) + "\u2060",
+                                      _AUTOLINKS.sub("\\1\u2060\\2", text))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", joined)
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

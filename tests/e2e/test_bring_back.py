@@ -147,3 +147,34 @@ def test_a_facilitator_imports_a_survey_export_and_the_pack_resumes_as_a_worksho
     expect(page.get_by_role("heading", name="Import in the browser (brought back)")).to_be_visible(timeout=TIMEOUT)
     expect(joined_metric(page)).to_have_text(str(count), timeout=TIMEOUT)
     context.close()
+
+
+PAYLOADS = (
+    "[click](https://evil.example/x) ![i](https://evil.example/i.png) <img src=https://evil.example/h.png> "
+    "<a href='https://evil.example/a'>a</a> https://evil.example/bare www.evil.example mail@evil.example "
+    ":material/warning: :red[red] &lt;b&gt; **bold** # heading"
+)
+
+
+def test_markdown_and_html_in_a_brought_back_workbook_show_as_text(browser, app_url, tmp_path):
+    """A workbook whose title (Summary A1) carries Markdown and HTML payloads: after it is
+    brought back, the page has no link or image to anywhere outside the app, and the text
+    is shown as typed (its entities and shortcodes included)."""
+    context, page, saved = self_check_downloaded(browser, app_url, tmp_path)
+    book = load_workbook(saved)
+    book["Summary"]["A1"] = f"Commissioning Diagnostics: {PAYLOADS}"
+    hostile = tmp_path / "hostile.xlsx"
+    book.save(hostile)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    upload(page, hostile)
+    notice = page.get_by_test_id("stAlertContentSuccess")
+    expect(notice).to_contain_text("evil.example/x", timeout=TIMEOUT)
+    text = notice.inner_text().replace("\u2060", "")
+    for fragment in ("[click](https://evil.example/x)", "<img src=https://evil.example/h.png>", "mail@evil.example",
+                     ":material/warning:", ":red[red]", "&lt;b&gt;", "**bold**"):
+        assert fragment in text, fragment
+    assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
+    assert page.locator("a[href^='mailto:']").count() == 0
+    assert not [url for url in requested if "evil.example" in url]
+    context.close()
