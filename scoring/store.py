@@ -10,7 +10,8 @@ a workshops table; its facilitator and participants are respondents of kind "fac
 and "participant" that carry the workshop's id (and a participant's optional role).
 
 The schema has a version (table schema_version). Version 1 was the self-check's two
-tables; opening such a database upgrades it in place, keeping every answer.
+tables; version 2 added workshops; version 3 the largest room a workshop takes. Opening
+an older database upgrades it in place, keeping every answer.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SELF_CHECK, FACILITATOR, PARTICIPANT = "self_check", "facilitator", "participant"
 # The shared screen's own link: it shows what the room sees (results only once revealed)
@@ -103,6 +104,7 @@ workshops = Table(
     Column("is_open", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("max_participants", Integer, nullable=True),  # version 3; None: DEFAULT_MAX_PARTICIPANTS
 )
 
 # Wrong join codes per client (a keyed hash of its address), to slow down guessing; a
@@ -327,9 +329,14 @@ class Store:
         self._write(work)
 
     # Workshops -------------------------------------------------------------------
-    def create_workshop(self, name: str, diagnostics: list[str], roles: list[str]) -> tuple[str, str]:
-        """A new open workshop with its results hidden. Returns (join code, facilitator
-        token); the token is the facilitator's private link and is not stored."""
+    def create_workshop(self, name: str, diagnostics: list[str], roles: list[str], *,
+                        max_participants: int | None = None) -> tuple[str, str]:
+        """A new open workshop with its results hidden, taking at most `max_participants`
+        (default DEFAULT_MAX_PARTICIPANTS). Returns (join code, facilitator token); the
+        token is the facilitator's private link and is not stored."""
+        max_participants = max_participants or DEFAULT_MAX_PARTICIPANTS
+        if not 1 <= max_participants <= MAX_PARTICIPANTS_LIMIT:
+            raise ValueError(f"a workshop takes 1 to {MAX_PARTICIPANTS_LIMIT} participants")
         self.purge_expired()
         now = _now()
         workshop_id = secrets.token_hex(16)
@@ -348,6 +355,7 @@ class Store:
                         is_open=True,
                         created_at=now,
                         expires_at=now + timedelta(days=RETENTION_DAYS),
+                        max_participants=max_participants,
                     )
                 )
                 return _insert_respondent(conn, FACILITATOR, workshop_id=workshop_id)
@@ -413,7 +421,8 @@ class Store:
             )
         if not found.is_open:
             raise JoinError("This workshop has finished: it is closed to new answers. Ask the facilitator.")
-        return {"id": found.id, "name": found.name, "roles": json.loads(found.roles), "code": found.code}
+        return {"id": found.id, "name": found.name, "roles": json.loads(found.roles), "code": found.code,
+                "max_participants": found.max_participants or DEFAULT_MAX_PARTICIPANTS}
 
     def join(self, code: Any, role: str | None, client: str = "unknown") -> str:
         """A new participant of the workshop with this join code; returns their token.
@@ -421,7 +430,19 @@ class Store:
         found = self.find_workshop(code, client)
         if role is not None and role not in found["roles"]:
             raise JoinError("That role is not one this workshop offers. Choose one from the list, or none.")
-        return self._write(lambda conn: _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role))
+
+        def work(conn: Connection) -> str:
+            # Counted and joined in one transaction (one join at a time per workshop), so
+            # people joining at once cannot pad the room past its size.
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": found["id"]})
+            joined = conn.execute(select(func.count()).where(
+                respondents.c.workshop_id == found["id"], respondents.c.kind == PARTICIPANT)).scalar_one()
+            if joined >= found["max_participants"]:
+                raise JoinError(f"This workshop is full: it takes {found['max_participants']} people. Ask the facilitator.")
+            return _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role)
+
+        return self._write(work)
 
     def join_wait(self, client: str = "unknown") -> int:
         """Seconds before this client's next join code is checked."""
@@ -581,6 +602,8 @@ class JoinError(ValueError):
 
 
 RETENTION_DAYS = 90
+DEFAULT_MAX_PARTICIPANTS = 250  # the room the product promises (200), and latecomers
+MAX_PARTICIPANTS_LIMIT = 1000
 SQLITE_BUSY_TIMEOUT_MS = 2000  # per attempt; _write tries WRITE_ATTEMPTS times
 WRITE_ATTEMPTS = 4
 WRITE_BACKOFF_SECONDS = 0.05  # then 3 times longer each attempt, with jitter
@@ -710,6 +733,7 @@ def _workshop_dict(row) -> dict:
         "is_open": bool(row.is_open),
         "created_at": row.created_at,
         "expires_at": row.expires_at,
+        "max_participants": row.max_participants or DEFAULT_MAX_PARTICIPANTS,
         "kind": row.kind,
         "role": row.role,
     }
@@ -725,10 +749,14 @@ def _create_or_upgrade(engine: Engine) -> None:
             conn.execute(text("ALTER TABLE respondents ADD COLUMN role VARCHAR(100)"))
             for index in respondents.indexes:  # create_all makes indexes only with new tables
                 index.create(conn)
+        if "workshops" in existing and "max_participants" not in {c["name"] for c in inspect(conn).get_columns("workshops")}:
+            conn.execute(text("ALTER TABLE workshops ADD COLUMN max_participants INTEGER"))  # version 2 -> 3
         metadata.create_all(conn)
         version = conn.execute(select(schema_version.c.version)).scalar()
         if version is None:
             conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+        elif version < SCHEMA_VERSION:
+            conn.execute(update(schema_version).values(version=SCHEMA_VERSION))
         elif version > SCHEMA_VERSION:
             raise SchemaError(
                 f"The database is from a newer version of this app (schema {version}, this app knows "

@@ -268,3 +268,62 @@ def test_one_client_cannot_read_many_uploads_at_once(monkeypatch):
         thread.join()
     with pytest.raises(UploadError, match="done"):
         forms_import.read_table(b"a,b\n1,2\n", "a.csv")
+
+
+# --- 6. Nobody pads the room past its size --------------------------------------------------
+from scoring.store import DEFAULT_MAX_PARTICIPANTS, JoinError, SCHEMA_VERSION, schema_version  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+
+def test_a_full_workshop_refuses_the_next_join_with_a_message(store):
+    code, facilitator = store.create_workshop("Small", ["eight_aspects"], [], max_participants=3)
+    for n in range(3):
+        store.join(code, None, client=f"p{n}")
+    before = everything(store)
+    with pytest.raises(JoinError, match="full: it takes 3 people"):
+        store.join(code, None, client="padder")
+    assert everything(store) == before
+    assert store.workshop(facilitator)["max_participants"] == 3
+
+
+def test_joins_fired_at_once_cannot_pad_past_the_size(store):
+    code, facilitator = store.create_workshop("Small", ["eight_aspects"], [], max_participants=5)
+    outcomes = []
+
+    def join(n: int) -> None:
+        try:
+            outcomes.append(store.join(code, None, client=f"phone-{n}"))
+        except JoinError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=join, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.participants(facilitator)) == 5
+    assert sum(isinstance(o, JoinError) for o in outcomes) == 15
+
+
+def test_a_workshop_takes_a_sensible_number_by_default(store):
+    _code, facilitator = store.create_workshop("Default", ["eight_aspects"], [])
+    assert store.workshop(facilitator)["max_participants"] == DEFAULT_MAX_PARTICIPANTS >= 200
+    with pytest.raises(ValueError):
+        store.create_workshop("Huge", ["eight_aspects"], [], max_participants=10**6)
+
+
+def test_a_version_2_database_gains_the_room_size_and_keeps_its_workshops(fresh_db_url):
+    old = Store(fresh_db_url)
+    code, facilitator = old.create_workshop("Before", ["eight_aspects"], [])
+    with old.engine.begin() as conn:
+        conn.execute(text("UPDATE workshops SET max_participants = NULL"))
+        conn.execute(text("ALTER TABLE workshops DROP COLUMN max_participants"))
+        conn.execute(schema_version.update().values(version=2))
+    old.engine.dispose()
+    again = Store(fresh_db_url)
+    assert again.workshop(facilitator)["name"] == "Before"
+    assert again.workshop(facilitator)["max_participants"] == DEFAULT_MAX_PARTICIPANTS
+    assert again.join(code, None)
+    with again.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalar_one() == SCHEMA_VERSION
+    again.engine.dispose()

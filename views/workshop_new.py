@@ -3,6 +3,7 @@
 import streamlit as st
 
 from scoring import workshop_setup
+from scoring.store import DEFAULT_MAX_PARTICIPANTS, MAX_PARTICIPANTS_LIMIT
 from ui import session
 
 st.title("Run a workshop")
@@ -21,7 +22,7 @@ def create() -> None:
     except workshop_setup.SetupError as exc:
         state["ws_error"] = str(exc)
         return
-    _code, facilitator_token = session.store().create_workshop(name, diagnostics, roles)
+    _code, facilitator_token = session.store().create_workshop(name, diagnostics, roles, max_participants=int(state["ws_max"]))
     state.pop("ws_error", None)
     session.switch_to(facilitator_token)
 
@@ -41,9 +42,15 @@ with st.form("workshop_setup", border=True):
         height=200,
         key="ws_roles",
     )
+    st.number_input(
+        "Largest room: how many people can join",
+        min_value=3, max_value=MAX_PARTICIPANTS_LIMIT, value=DEFAULT_MAX_PARTICIPANTS, step=10, key="ws_max",
+        help="Joins past this are refused with a message, so nobody can pad the room with extra joins.",
+    )
     st.caption(
-        "Results by role are shown only for groups of three or more people, so nobody can be "
-        "identified. You record the room's development plan and risk register yourself."
+        "Nothing is shown for fewer than three people who answered, and results by role only for "
+        "groups of three or more, so nobody can be identified. You record the room's development "
+        "plan and risk register yourself."
     )
     st.form_submit_button("Create the workshop", type="primary", on_click=create, icon=":material/add:")
 
