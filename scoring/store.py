@@ -650,12 +650,15 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
         .where(respondents.c.id == key)
         .values(updated_at=now or _now())
         .returning(respondents.c.kind, of_workshop(workshops.c.is_open).label("is_open"),
-                   of_workshop(workshops.c.diagnostics).label("diagnostics"))
+                   of_workshop(workshops.c.diagnostics).label("diagnostics"),
+                   of_workshop(workshops.c.expires_at).label("expires_at"))
     ).first()
     if found is None:
         raise KeyError("unknown respondent")
     if found.kind == SCREEN:
         raise WorkshopError("The shared screen's link shows the room; it cannot change anything.")
+    if found.expires_at is not None and _aware(found.expires_at) < (now or _now()):
+        raise WorkshopError(f"This workshop has ended (workshops are kept {RETENTION_DAYS} days), so nothing was saved.")
     if found.kind == PARTICIPANT:
         if not found.is_open:
             raise WorkshopError("This workshop has closed to new answers, so this answer was not saved.")

@@ -20,8 +20,14 @@ TITLE_FONT = Font(bold=True, size=16)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
-# A text starting with one of these could be read as a formula by a spreadsheet.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A text starting with one of these could be read as a formula by a spreadsheet, also
+# after leading spaces or line breaks, and in their full-width forms (which spreadsheets
+# in East Asian locales take as the ASCII ones).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def formula_like(value: str) -> bool:
+    return value.lstrip(" \u00a0\u3000").startswith(FORMULA_TRIGGERS)
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None):
@@ -38,7 +44,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | N
         value = UNSTORABLE.sub("", value)  # a spreadsheet cannot hold these at all
         cell.value = value
         cell.data_type = "s"
-        if value.startswith(FORMULA_TRIGGERS):
+        if formula_like(value):
             cell.quotePrefix = True
     else:
         cell.value = value
@@ -69,7 +75,7 @@ def write_table(
     for row_number, row in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, row)):
             cell = put(ws, row_number, left + offset, value)
-            formula_like = cell.quotePrefix
+            quoted = cell.quotePrefix
             if offset not in styles:
                 cell.alignment = WRAP if header in wrap else TOP
                 if number_formats.get(header):
@@ -80,7 +86,7 @@ def write_table(
                 # Copying the style array skips openpyxl's per-attribute style lookups,
                 # which dominate the time for a sheet of thousands of answers.
                 cell._style = copy(styles[offset])
-            if formula_like:
+            if quoted:
                 cell.quotePrefix = True
     return row_number
 

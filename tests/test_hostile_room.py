@@ -327,3 +327,36 @@ def test_a_version_2_database_gains_the_room_size_and_keeps_its_workshops(fresh_
     with again.engine.connect() as conn:
         assert conn.execute(select(schema_version.c.version)).scalar_one() == SCHEMA_VERSION
     again.engine.dispose()
+
+
+# --- 9. Smaller gaps ------------------------------------------------------------------------
+from scoring import xlsx  # noqa: E402
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "  =HYPERLINK(\"http://x\")", "\n=1+1", "\u3000+1", "\uff1d1+1", "\uff0b1", "\uff20SUM(A1)", "\t-1"])
+def test_text_a_spreadsheet_might_evaluate_is_written_with_the_quote_prefix(typed):
+    sheet = NewWorkbook().active
+    cell = xlsx.put(sheet, 1, 1, typed)
+    assert cell.data_type == "s" and cell.value == typed and cell.quotePrefix
+
+
+@pytest.mark.parametrize("typed", ["Plan A", "1 = 1", "e-mail", " spaced"])
+def test_ordinary_text_gets_no_quote_prefix(typed):
+    assert not xlsx.put(NewWorkbook().active, 1, 1, typed).quotePrefix
+
+
+def test_an_expired_workshop_refuses_answers_at_once(store):
+    code, facilitator = store.create_workshop("Old", ["eight_aspects"], [])
+    participant = store.join(code, None)
+    with store.engine.begin() as conn:
+        conn.execute(workshops.update().values(expires_at=datetime.now(timezone.utc).replace(year=2000)))
+    before = everything(store)
+    with pytest.raises(WorkshopError, match="ended"):
+        store.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 3})
+    assert everything(store) == before
+
+
+def test_openpyxl_reads_xml_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML, "defusedxml is a pinned dependency: openpyxl uses it when it is installed"
