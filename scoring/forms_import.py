@@ -591,6 +591,16 @@ def _match(index: tuple[dict[str, object], dict[str, object]], text: str) -> obj
     return UNMAPPED
 
 
+MAX_TEXTS_TO_MAP = 20  # per column: a question's answers are a scale of a few options
+
+
+def unmatched_answers(scale: Mapping[str, object], texts: Iterable[str]) -> list[str]:
+    """The texts that match none of the scale's options (the user is asked what they
+    mean, up to MAX_TEXTS_TO_MAP a column: past that the column is free text, not this
+    question, and asking about each would draw thousands of drop-downs)."""
+    return [text for text in texts if match_answer(scale, text) is UNMAPPED]
+
+
 def distinct_answers(table: pd.DataFrame, mapping: Mapping[str, Target | None]) -> dict[str, list[str]]:
     """Per mapped column, its different non-blank answers (trimmed), in order of first
     appearance, so the user can see which have no value yet."""

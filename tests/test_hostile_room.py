@@ -360,3 +360,24 @@ def test_openpyxl_reads_xml_through_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML, "defusedxml is a pinned dependency: openpyxl uses it when it is installed"
+
+
+def test_the_import_page_does_not_ask_about_thousands_of_free_text_answers():
+    """A survey column mapped to a rated factor but holding 2,000 different texts: the page
+    says it looks like free text and draws no drop-down for it (it once drew one per text)."""
+    made = Store()
+    _code, facilitator = made.create_workshop("Imported", ["eight_aspects"], [])
+    factor = eight_aspects.instrument().factors[0]
+    rows = "\n".join(f"{n},free text number {n}" for n in range(2000))
+    csv = f"ID,{factor.text}\n{rows}\n".encode("utf-8")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["r"] = facilitator
+    at.run()
+    at.switch_page("views/workshop_import.py").run()
+    at.file_uploader[0].set_value(("export.csv", csv, "text/csv"))
+    at.run()
+    assert not at.exception
+    asked = [box for box in at.selectbox if (box.key or "").startswith("imp_val_")]
+    assert len(asked) <= forms_import.MAX_TEXTS_TO_MAP
+    assert any("looks like free text" in w.value for w in at.warning), [w.value for w in at.warning]
+    made.engine.dispose()

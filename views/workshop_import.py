@@ -80,6 +80,15 @@ for number, (column, texts) in enumerate(forms.distinct_answers(table, mapping).
     scale = forms.value_scale(target, workshop["roles"])
     meanings: dict[str, object] = {}  # every text of this column with its value, when the user picked any
     picked_any = False
+    missing = forms.unmatched_answers(scale, texts)
+    if len(missing) > forms.MAX_TEXTS_TO_MAP:
+        unmatched += len(missing)
+        st.warning(
+            f"“{plain(column[:80])}” has {len(missing):,} different answers that match none of its options: it looks "
+            "like free text, not this question. Map it to nothing above, or check the column. Its cells are left out.",
+            icon=":material/warning:",
+        )
+        continue
     for position, text in enumerate(texts):
         value = forms.match_answer(scale, text)
         if value is forms.UNMAPPED:
