@@ -558,10 +558,19 @@ class Store:
         self._delete_workshops([self._facilitated(facilitator_token)])
 
     def purge_expired(self) -> int:
-        """Delete workshops past their retention date; returns how many."""
+        """Delete workshops past their retention date, and self-checks nobody has changed
+        for self_check_days(); returns how many workshops."""
         with self.engine.connect() as conn:
             expired = conn.execute(select(workshops.c.id).where(workshops.c.expires_at < _now())).scalars().all()
         self._delete_workshops(expired)
+        idle = select(respondents.c.id).where(respondents.c.kind == SELF_CHECK,
+                                              respondents.c.updated_at < _now() - timedelta(days=self_check_days()))
+
+        def forget(conn: Connection) -> None:
+            conn.execute(delete(answers).where(answers.c.respondent_id.in_(idle)))
+            conn.execute(delete(respondents).where(respondents.c.id.in_(idle)))
+
+        self._write(forget)
         return len(expired)
 
     def _delete_workshops(self, workshop_ids: list[str]) -> None:
@@ -602,6 +611,16 @@ class JoinError(ValueError):
 
 
 RETENTION_DAYS = 90
+SELF_CHECK_DAYS_ENV = "COMMISSIONING_SELF_CHECK_DAYS"
+SELF_CHECK_DAYS = 400  # a year on, with room to spare: bring the workbook back after that
+
+
+def self_check_days() -> int:
+    """How long a self-check nobody changes is kept (COMMISSIONING_SELF_CHECK_DAYS, else 400)."""
+    try:
+        return max(1, int(os.environ.get(SELF_CHECK_DAYS_ENV, "") or SELF_CHECK_DAYS))
+    except ValueError:
+        return SELF_CHECK_DAYS
 DEFAULT_MAX_PARTICIPANTS = 250  # the room the product promises (200), and latecomers
 MAX_PARTICIPANTS_LIMIT = 1000
 SQLITE_BUSY_TIMEOUT_MS = 2000  # per attempt; _write tries WRITE_ATTEMPTS times

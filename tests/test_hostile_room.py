@@ -381,3 +381,22 @@ def test_the_import_page_does_not_ask_about_thousands_of_free_text_answers():
     assert len(asked) <= forms_import.MAX_TEXTS_TO_MAP
     assert any("looks like free text" in w.value for w in at.warning), [w.value for w in at.warning]
     made.engine.dispose()
+
+
+def test_idle_self_checks_expire_after_the_stated_time_and_busy_ones_stay(store, monkeypatch):
+    from scoring import store as store_module
+
+    idle, busy = store.new_respondent(), store.new_respondent()
+    for token in (idle, busy):
+        store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 3})
+    code, facilitator = store.create_workshop("Room", ["eight_aspects"], [])
+    with store.engine.begin() as conn:
+        conn.execute(respondents.update().values(updated_at=datetime.now(timezone.utc).replace(year=2000)))  # all idle, workshop too
+    store.save_answer(busy, "eight_aspects", "sd_one_place", {"rating": 4})
+    monkeypatch.setenv(store_module.SELF_CHECK_DAYS_ENV, "30")
+    store.purge_expired()
+    assert not store.exists(idle) and store.answers(idle, "eight_aspects") == {}
+    assert store.exists(busy)
+    assert store.workshop(facilitator), "a workshop has its own retention, from when it was made"
+    monkeypatch.setenv(store_module.SELF_CHECK_DAYS_ENV, "not a number")
+    assert store_module.self_check_days() == store_module.SELF_CHECK_DAYS

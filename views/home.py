@@ -3,6 +3,7 @@
 import streamlit as st
 
 from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance
+from scoring.store import self_check_days
 from ui import session
 
 st.title("Commissioning Diagnostics")
@@ -79,7 +80,8 @@ if url:
     st.header("Come back later")
     st.markdown(
         "Your answers are saved as you go. Keep this link to return to them from any "
-        "browser; anyone with the link can see and change these answers."
+        "browser; anyone with the link can see and change these answers. Answers nobody "
+        f"changes for {self_check_days()} days are deleted: download the Excel summary to keep them longer."
     )
     st.code(url, language=None, wrap_lines=True)
     if st.button("Start a new self-check", key="start_afresh", help="This tab forgets the current answers; the link above still opens them."):
