@@ -8,22 +8,13 @@ import math
 import pytest
 from sqlalchemy import select
 
-from scoring.store import SCREEN, Store, WorkshopError, answers, respondents, workshops
+from scoring.store import SCREEN, Store, WorkshopError, respondents, workshops
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-@pytest.fixture
-def store(fresh_db_url):
-    made = Store(fresh_db_url)
-    yield made
-    made.engine.dispose()
-
-
-def everything(store):
-    with store.engine.connect() as conn:
-        return {table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr) for table in (respondents, answers, workshops)}
+from test_workshop_store import everything, store  # noqa: F401,E402 - the store fixture on both backends
 
 
 # --- 1. The facilitator's secret is not on the projector -----------------------------

@@ -157,24 +157,14 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
         if summary:
             st.caption(f"Details: {summary}")
         return
-    st.radio(
-        "How much this factor matters here (weight)",
-        options=list(range(instrument.weight_min, instrument.weight_max + 1)),
-        format_func=lambda w: WEIGHT_LABELS.get(w, str(w)),
-        horizontal=True,
-        key=widget_key("weight", factor.id),
-        on_change=save_factor,
-        args=(factor.id,),
-    )
-    st.radio(
-        "Is this rating backed by evidence, or an impression?",
-        options=list(eight_aspects.EVIDENCE_BASES),
-        format_func=eight_aspects.EVIDENCE_BASES.get,
-        horizontal=True,
-        key=widget_key("basis", factor.id),
-        on_change=save_factor,
-        args=(factor.id,),
-    )
+    for field, label, options, format_func in (
+        ("weight", "How much this factor matters here (weight)",
+         list(range(instrument.weight_min, instrument.weight_max + 1)), lambda w: WEIGHT_LABELS.get(w, str(w))),
+        ("basis", "Is this rating backed by evidence, or an impression?",
+         list(eight_aspects.EVIDENCE_BASES), eight_aspects.EVIDENCE_BASES.get),
+    ):
+        st.radio(label, options=options, format_func=format_func, horizontal=True,
+                 key=widget_key(field, factor.id), on_change=save_factor, args=(factor.id,))
     st.text_area(
         "Evidence or note",
         max_chars=eight_aspects.NOTE_MAX_CHARS,
