@@ -448,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         last = {}
         for n in sizes:
             args.join_seconds = args.join_seconds if args.join_seconds is not None else max(5.0, n / 10)
-            code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES)
+            code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES, max_participants=max(n, 3))
             backend.set_workshop(facilitator, results_visible=True)
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
