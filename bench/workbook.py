@@ -131,7 +131,7 @@ def check(participants: list[Participant], room: dict, pack: bytes, frame: pd.Da
     if book.response != room:
         raise SystemExit("read_workbook did not give back the room's records exactly")
     shown = workshop.shown_roles(participants)
-    expected = [(p.label, None if shown[p.number] in (workshop.ROLE_HIDDEN, workshop.NO_ROLE) else shown[p.number], p.response) for p in participants]
+    expected = [(p.label, None if shown[p.number] in (workshop.role_hidden(), workshop.NO_ROLE) else shown[p.number], p.response) for p in participants]
     if len(book.participants) != len(expected):
         raise SystemExit(f"read_workbook gave back {len(book.participants)} participants, not {len(expected)}")
     for got, want in zip(book.participants, expected):

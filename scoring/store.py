@@ -10,8 +10,10 @@ a workshops table; its facilitator and participants are respondents of kind "fac
 and "participant" that carry the workshop's id (and a participant's optional role).
 
 The schema has a version (table schema_version). Version 1 was the self-check's two
-tables; version 2 added workshops; version 3 the largest room a workshop takes. Opening
-an older database upgrades it in place, keeping every answer.
+tables; version 2 added workshops; version 3 the largest room a workshop takes; version 4
+the smallest group a workshop shows, the answers its shared screen shows (in batches, see
+publish_room) and the count of what each client created lately. Opening an older database
+upgrades it in place, keeping every answer.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -66,7 +69,7 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SELF_CHECK, FACILITATOR, PARTICIPANT = "self_check", "facilitator", "participant"
 # The shared screen's own link: it shows what the room sees (results only once revealed)
@@ -89,6 +92,8 @@ respondents = Table(
     # and delete_workshop removes a workshop's respondents itself.
     Column("workshop_id", String(32), nullable=True),
     Column("role", String(100), nullable=True),
+    # Version 4: the updated_at whose answers the shared screen shows (see publish_room).
+    Column("shown_at", DateTime(timezone=True), nullable=True),
     Index("respondents_by_workshop", "workshop_id"),
 )
 
@@ -105,6 +110,7 @@ workshops = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("max_participants", Integer, nullable=True),  # version 3; None: DEFAULT_MAX_PARTICIPANTS
+    Column("min_group", Integer, nullable=True),  # version 4; None: MIN_GROUP
 )
 
 # Wrong join codes per client (a keyed hash of its address), to slow down guessing; a
@@ -125,6 +131,29 @@ answers = Table(
     Column("item_id", String(64), primary_key=True),
     Column("data", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Version 4. A workshop participant's answers as the shared screen shows them: copied from
+# answers in batches of at least the workshop's smallest group of people (publish_room),
+# so that the screen never moves by one person's change.
+shown_answers = Table(
+    "shown_answers",
+    metadata,
+    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
+    Column("diagnostic_id", String(64), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("data", Text, nullable=False),
+)
+
+# Version 4. Workshops and self-checks each client created in the current window, so
+# that nobody can fill the database by creating them by the thousand.
+creations = Table(
+    "creations",
+    metadata,
+    Column("client", String(64), primary_key=True),  # client_key(address)
+    Column("kind", String(20), primary_key=True),
+    Column("created", Integer, nullable=False),
+    Column("window_start", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -181,6 +210,7 @@ class Store:
         _create_or_upgrade(self.engine)
         # Workshop participants' answers as last read, by respondent: (updated_at, response).
         self._responses: dict[str, tuple[datetime, dict]] = {}
+        self._shown: dict[str, tuple[datetime | None, dict]] = {}  # the same, as the screen shows them
         self._lock = threading.Lock()
         self.purge_expired()  # also on every new workshop; a restart catches quiet spells
 
@@ -206,9 +236,15 @@ class Store:
         self._writer.dispose()
 
     # Respondents ----------------------------------------------------------------
-    def new_respondent(self, kind: str = SELF_CHECK) -> str:
-        """Create a respondent and return its token (shown to the user, not stored)."""
-        return self._write(lambda conn: _insert_respondent(conn, kind))
+    def new_respondent(self, kind: str = SELF_CHECK, *, client: str | None = None) -> str:
+        """Create a respondent and return its token (shown to the user, not stored). With a
+        `client` (its address), refused with CreationLimit past CREATION_LIMITS."""
+        def work(conn: Connection) -> str:
+            if client is not None:
+                _count_creation(conn, client_key(client), SELF_CHECK)
+            return _insert_respondent(conn, kind)
+
+        return self._write(work)
 
     def exists(self, token: Any) -> bool:
         if not looks_like_token(token):
@@ -235,7 +271,8 @@ class Store:
         key = token_hash(token)
 
         def work(conn: Connection) -> None:
-            conn.execute(delete(answers).where(answers.c.respondent_id == key))
+            for table in (answers, shown_answers):
+                conn.execute(delete(table).where(table.c.respondent_id == key))
             conn.execute(delete(respondents).where(respondents.c.id == key))
 
         self._write(work)
@@ -330,13 +367,17 @@ class Store:
 
     # Workshops -------------------------------------------------------------------
     def create_workshop(self, name: str, diagnostics: list[str], roles: list[str], *,
-                        max_participants: int | None = None) -> tuple[str, str]:
+                        max_participants: int | None = None, min_group: int | None = None,
+                        client: str | None = None) -> tuple[str, str]:
         """A new open workshop with its results hidden, taking at most `max_participants`
-        (default DEFAULT_MAX_PARTICIPANTS). Returns (join code, facilitator token); the
-        token is the facilitator's private link and is not stored."""
+        (default DEFAULT_MAX_PARTICIPANTS) and showing no group under `min_group` (default
+        MIN_GROUP). Returns (join code, facilitator token); the token is the facilitator's
+        private link and is not stored. With a `client`, refused with CreationLimit past
+        CREATION_LIMITS."""
         max_participants = max_participants or DEFAULT_MAX_PARTICIPANTS
         if not 1 <= max_participants <= MAX_PARTICIPANTS_LIMIT:
             raise ValueError(f"a workshop takes 1 to {MAX_PARTICIPANTS_LIMIT} participants")
+        _check_min_group(min_group)
         self.purge_expired()
         now = _now()
         workshop_id = secrets.token_hex(16)
@@ -344,6 +385,8 @@ class Store:
             code = new_join_code()
 
             def work(conn: Connection, code: str = code) -> str:
+                if client is not None:
+                    _count_creation(conn, client_key(client), "workshop")
                 conn.execute(
                     insert(workshops).values(
                         id=workshop_id,
@@ -356,6 +399,7 @@ class Store:
                         created_at=now,
                         expires_at=now + timedelta(days=RETENTION_DAYS),
                         max_participants=max_participants,
+                        min_group=min_group or MIN_GROUP,
                     )
                 )
                 return _insert_respondent(conn, FACILITATOR, workshop_id=workshop_id)
@@ -475,47 +519,123 @@ class Store:
             self._write(work)
         return token
 
-    def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None) -> None:
-        """Reveal or hide results, close or reopen: facilitator only (PermissionError)."""
+    def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None,
+                     min_group: int | None = None) -> None:
+        """Reveal or hide results, close or reopen, change the smallest group shown:
+        facilitator only (PermissionError)."""
         workshop_id = self._facilitated(facilitator_token)
-        values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open)) if v is not None}
+        _check_min_group(min_group)
+        values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open), ("min_group", min_group))
+                  if v is not None}
         if values:
             self._write(lambda conn: conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values)))
 
-    def participants(self, facilitator_token: str) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
+    def participants(self, facilitator_token: str, *, shown: bool = False) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
         """Every participant's (role, response), in an order that says nothing about who
         joined when (by the hash of their token: fixed for each person, random between
         people), so the pack's P01, P02 … cannot be matched to arrivals: facilitator or
-        shared screen only (the screen's page shows results only once revealed).
-        The responses are shared with later calls: read them, never change them.
+        shared screen only (the screen's page shows results only once revealed). With
+        `shown`, the answers as the shared screen shows them (see publish_room), else as
+        they stand. The responses are shared with later calls: read them, never change them.
 
         The shared screen asks every few seconds; only the answers of participants who
         changed something since the last call are read again (each change moves the
-        participant's updated_at in the same transaction as the answer)."""
-        workshop_id = self._facilitated(facilitator_token, ROOM_VIEWERS)
+        participant's updated_at in the same transaction as the answer, each batch shown
+        their shown_at)."""
+        return [(role, response) for _key, role, response in self._room(self._facilitated(facilitator_token, ROOM_VIEWERS), shown)]
+
+    def roster(self, facilitator_token: str) -> list[tuple[str, str | None, dict[str, dict[str, dict]]]]:
+        """participants() as they stand, each with a key to remove them by (the token's
+        hash, which opens nothing): (key, role, response). Facilitator only."""
+        return self._room(self._facilitated(facilitator_token), shown=False)
+
+    def _room(self, workshop_id: str, shown: bool) -> list[tuple[str, str | None, dict[str, dict[str, dict]]]]:
+        stamp, source, cache = ((respondents.c.shown_at, shown_answers, self._shown) if shown
+                                else (respondents.c.updated_at, answers, self._responses))
         with self.engine.connect() as conn:
             people = conn.execute(
-                select(respondents.c.id, respondents.c.role, respondents.c.updated_at)
+                select(respondents.c.id, respondents.c.role, stamp.label("stamp"))
                 .where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
                 .order_by(respondents.c.id)
             ).all()
             with self._lock:
-                stale = [p.id for p in people if self._responses.get(p.id, (None,))[0] != p.updated_at]
+                stale = [p.id for p in people if cache.get(p.id, (False,))[0] != p.stamp]
             fresh: dict[str, dict[str, dict[str, dict]]] = {respondent_id: {} for respondent_id in stale}
             for chunk in range(0, len(stale), 500):  # keep IN (...) lists short
                 rows = conn.execute(
-                    select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
-                    .where(answers.c.respondent_id.in_(stale[chunk:chunk + 500]))
+                    select(source.c.respondent_id, source.c.diagnostic_id, source.c.item_id, source.c.data)
+                    .where(source.c.respondent_id.in_(stale[chunk:chunk + 500]))
                 ).all()
                 for respondent_id, diagnostic_id, item_id, data in rows:
                     fresh[respondent_id].setdefault(diagnostic_id, {})[item_id] = json.loads(data)
-        stamps = {p.id: p.updated_at for p in people}
+        stamps = {p.id: p.stamp for p in people}
         with self._lock:
-            if len(self._responses) > RESPONSES_KEPT:
-                self._responses.clear()  # a bound on memory: the next calls read afresh
+            if len(cache) > RESPONSES_KEPT:
+                cache.clear()  # a bound on memory: the next calls read afresh
             for respondent_id, response in fresh.items():
-                self._responses[respondent_id] = (stamps[respondent_id], response)
-            return [(p.role, self._responses[p.id][1]) for p in people]
+                cache[respondent_id] = (stamps[respondent_id], response)
+            return [(p.id, p.role, cache[p.id][1]) for p in people]
+
+    def publish_room(self, viewer_token: str) -> int:
+        """Bring the shared screen's copy of the room up to date, in batches: only once at
+        least the workshop's smallest group of participants have changed something since
+        their answers were last shown are all their changes shown at once. So the screen
+        never moves by one person's change, and a late joiner's answers cannot be worked
+        out by watching it. Facilitator or shared screen. Returns how many people's
+        changes are still waiting to be shown (fewer than the smallest group)."""
+        workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
+
+        def waiting(conn: Connection) -> tuple[list, int]:
+            smallest = conn.execute(select(workshops.c.min_group).where(workshops.c.id == workshop_id)).scalar()
+            changed = conn.execute(
+                select(respondents.c.id, respondents.c.updated_at).where(
+                    respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT,
+                    (respondents.c.shown_at.is_(None)) | (respondents.c.shown_at != respondents.c.updated_at))
+            ).all()
+            return changed, smallest or MIN_GROUP
+
+        with self.engine.connect() as conn:  # a read first: most refreshes change nothing
+            changed, smallest = waiting(conn)
+        if len(changed) < smallest:
+            return len(changed)
+
+        def work(conn: Connection) -> int:
+            changed, smallest = waiting(conn)  # again, inside the write transaction
+            if len(changed) < smallest:
+                return len(changed)
+            for chunk in range(0, len(changed), 500):
+                ids = [c.id for c in changed[chunk:chunk + 500]]
+                conn.execute(delete(shown_answers).where(shown_answers.c.respondent_id.in_(ids)))
+                conn.execute(insert(shown_answers).from_select(
+                    ["respondent_id", "diagnostic_id", "item_id", "data"],
+                    select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
+                    .where(answers.c.respondent_id.in_(ids))))
+            # The mark is the updated_at read above: a change made since stays waiting.
+            conn.execute(update(respondents).where(respondents.c.id == bindparam("key"))
+                         .values(shown_at=bindparam("stamp")),
+                         [{"key": c.id, "stamp": c.updated_at} for c in changed])
+            return 0
+
+        return self._write(work)
+
+    def remove_participants(self, facilitator_token: str, keys: list[str]) -> int:
+        """Remove these participants (keys from roster) and all their answers: facilitator
+        only, and only participants of the facilitator's own workshop. Returns how many."""
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> int:
+            members = select(respondents.c.id).where(
+                respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT,
+                respondents.c.id.in_(list(keys)))
+            found = conn.execute(members).scalars().all()
+            for table in (answers, shown_answers):
+                conn.execute(delete(table).where(table.c.respondent_id.in_(found)))
+            conn.execute(delete(respondents).where(respondents.c.id.in_(found)))
+            return len(found)
+
+        removed = self._write(work)
+        self._forget_cached()
+        return removed
 
     def add_participants(self, facilitator_token: str, people: list[tuple[str | None, dict[str, dict[str, dict]]]]) -> int:
         """Participants gathered elsewhere (e.g. a survey export), each (role, response),
@@ -541,13 +661,15 @@ class Store:
         self._write(work)
         return len(people)
 
-    def answers_version(self, facilitator_token: str) -> tuple[int, str]:
-        """A mark that changes whenever a participant joins or changes an answer: the
-        shared screen rereads the room only when it moves. Facilitator or shared screen."""
+    def answers_version(self, facilitator_token: str, *, shown: bool = False) -> tuple[int, str]:
+        """A mark that changes whenever a participant joins, leaves or changes an answer
+        (with `shown`, whenever the screen's copy moves instead): the shared screen rereads
+        the room only when it moves. Facilitator or shared screen."""
         workshop_id = self._facilitated(facilitator_token, ROOM_VIEWERS)
+        stamp = respondents.c.shown_at if shown else respondents.c.updated_at
         with self.engine.connect() as conn:
             count, latest = conn.execute(
-                select(func.count(), func.max(respondents.c.updated_at)).where(
+                select(func.count(), func.max(stamp)).where(
                     respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT
                 )
             ).one()
@@ -578,13 +700,18 @@ class Store:
             return
         def work(conn: Connection) -> None:
             members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
-            conn.execute(delete(answers).where(answers.c.respondent_id.in_(members)))
+            for table in (answers, shown_answers):
+                conn.execute(delete(table).where(table.c.respondent_id.in_(members)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(workshops).where(workshops.c.id.in_(workshop_ids)))
 
         self._write(work)
-        with self._lock:
-            self._responses.clear()  # deleted answers must not linger in memory
+        self._forget_cached()
+
+    def _forget_cached(self) -> None:
+        with self._lock:  # deleted answers must not linger in memory
+            self._responses.clear()
+            self._shown.clear()
 
     def _facilitated(self, facilitator_token: Any, kinds: tuple[str, ...] = (FACILITATOR,)) -> str:
         found = self.kind(facilitator_token)
@@ -610,6 +737,11 @@ class JoinError(ValueError):
     """A join code or role that cannot be used; the message is for the participant."""
 
 
+class CreationLimit(WorkshopError):
+    """Too many workshops or self-checks created from one client lately; the message says
+    how long to wait."""
+
+
 RETENTION_DAYS = 90
 SELF_CHECK_DAYS_ENV = "COMMISSIONING_SELF_CHECK_DAYS"
 SELF_CHECK_DAYS = 400  # a year on, with room to spare: bring the workbook back after that
@@ -621,6 +753,14 @@ def self_check_days() -> int:
         return max(1, int(os.environ.get(SELF_CHECK_DAYS_ENV, "") or SELF_CHECK_DAYS))
     except ValueError:
         return SELF_CHECK_DAYS
+# No figure the room sees counts fewer people than a workshop's smallest group: MIN_GROUP
+# unless its facilitator raised it (at most MAX_MIN_GROUP). scoring.workshop applies it.
+MIN_GROUP = 3
+MAX_MIN_GROUP = 5
+# What one client may create in CREATION_WINDOW (a venue's wifi is one address for everyone,
+# so these are far above what a room needs: participants join, they do not create).
+CREATION_LIMITS = {"workshop": 20, SELF_CHECK: 200}
+CREATION_WINDOW = timedelta(hours=1)
 DEFAULT_MAX_PARTICIPANTS = 250  # the room the product promises (200), and latecomers
 MAX_PARTICIPANTS_LIMIT = 1000
 SQLITE_BUSY_TIMEOUT_MS = 2000  # per attempt; _write tries WRITE_ATTEMPTS times
@@ -733,6 +873,31 @@ def _count_failure(conn, key: str, now: datetime) -> None:
                  .values(failures=join_failures.c.failures + 1, last_failure=now))
 
 
+def _check_min_group(min_group: int | None) -> None:
+    if min_group is not None and not MIN_GROUP <= min_group <= MAX_MIN_GROUP:
+        raise ValueError(f"the smallest group shown is {MIN_GROUP} to {MAX_MIN_GROUP} people")
+
+
+def _count_creation(conn, key: str, kind: str) -> None:
+    """One more workshop or self-check created by this client, in the caller's
+    transaction; CreationLimit (rolling it back) past CREATION_LIMITS[kind] in the window."""
+    now = _now()
+    if conn.dialect.name == "postgresql":  # one count at a time per client, row or no row yet
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key + kind})
+    conn.execute(delete(creations).where(creations.c.window_start < now - CREATION_WINDOW))
+    row = conn.execute(select(creations).where(creations.c.client == key, creations.c.kind == kind)).first()
+    if row is None:
+        conn.execute(insert(creations).values(client=key, kind=kind, created=1, window_start=now))
+        return
+    if row.created >= CREATION_LIMITS[kind]:
+        wait = math.ceil((_aware(row.window_start) + CREATION_WINDOW - now).total_seconds() / 60)
+        what = "workshops" if kind == "workshop" else "self-checks"
+        raise CreationLimit(f"Too many new {what} have been started from here lately. "
+                            f"Try again in {wait} minute{'s' if wait != 1 else ''}; nothing was saved.")
+    conn.execute(update(creations).where(creations.c.client == key, creations.c.kind == kind)
+                 .values(created=creations.c.created + 1))
+
+
 def client_key(client: str) -> str:
     """The failure record's key for a client address: a keyed hash, so that the records
     cannot be turned back into addresses (an unkeyed hash of an IPv4 address is reversed
@@ -756,6 +921,7 @@ def _workshop_dict(row) -> dict:
         "created_at": row.created_at,
         "expires_at": row.expires_at,
         "max_participants": row.max_participants or DEFAULT_MAX_PARTICIPANTS,
+        "min_group": row.min_group or MIN_GROUP,
         "kind": row.kind,
         "role": row.role,
     }
@@ -771,8 +937,11 @@ def _create_or_upgrade(engine: Engine) -> None:
             conn.execute(text("ALTER TABLE respondents ADD COLUMN role VARCHAR(100)"))
             for index in respondents.indexes:  # create_all makes indexes only with new tables
                 index.create(conn)
-        if "workshops" in existing and "max_participants" not in {c["name"] for c in inspect(conn).get_columns("workshops")}:
-            conn.execute(text("ALTER TABLE workshops ADD COLUMN max_participants INTEGER"))  # version 2 -> 3
+        for table, column, kind in (("workshops", "max_participants", "INTEGER"),  # version 3
+                                    ("workshops", "min_group", "INTEGER"),  # version 4
+                                    ("respondents", "shown_at", _timestamp(engine))):  # version 4
+            if table in existing and column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
         metadata.create_all(conn)
         version = conn.execute(select(schema_version.c.version)).scalar()
         if version is None:
@@ -784,6 +953,11 @@ def _create_or_upgrade(engine: Engine) -> None:
                 f"The database is from a newer version of this app (schema {version}, this app knows "
                 f"{SCHEMA_VERSION}). Upgrade the app before using this database."
             )
+
+
+def _timestamp(engine: Engine) -> str:
+    """The column type DateTime(timezone=True) is created as, for ALTER TABLE."""
+    return "TIMESTAMP WITH TIME ZONE" if engine.dialect.name == "postgresql" else "DATETIME"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

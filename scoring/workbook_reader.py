@@ -91,9 +91,10 @@ def resume(store, token: str, data: bytes) -> Workbook:
     return book
 
 
-def resume_workshop(store, book: Workbook) -> str:
+def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     """A new workshop holding a pack's participants (roles as the pack shows them) and the
-    room's plan and risks; returns its facilitator token. A failure part-way removes the
+    room's plan and risks; returns its facilitator token (`client` as store.create_workshop
+    takes it). A failure part-way removes the
     new workshop again, so nothing is left half made."""
     if book.kind != WORKSHOP_PACK:
         raise UploadError("a self-check is resumed as a self-check, not as a workshop.")
@@ -101,7 +102,7 @@ def resume_workshop(store, book: Workbook) -> str:
     diagnostics = [d for d in workshop_setup.PARTICIPANT_DIAGNOSTICS if d in answered] or list(workshop_setup.DEFAULT_DIAGNOSTICS)
     roles = list(dict.fromkeys(role for _, role, _ in book.participants if role))
     name, diagnostics, roles = workshop_setup.clean_setup(f"{book.title} (brought back)"[: workshop_setup.NAME_LIMIT], diagnostics, roles)
-    _code, facilitator = store.create_workshop(name, diagnostics, roles)
+    _code, facilitator = store.create_workshop(name, diagnostics, roles, client=client)
     try:
         store.add_participants(facilitator, [(role, response) for _, role, response in book.participants])
         store.replace_response(facilitator, book.response)
@@ -394,7 +395,9 @@ def _records(rows, kind: str) -> tuple[dict, list]:
 
 def _shown_role(role: str | None) -> str | None:
     # Roles the pack could not show (a small group, or none given) come back as no role.
-    return None if role in (None, "", workshop.ROLE_HIDDEN, workshop.NO_ROLE) else role
+    if role is None or role.startswith(workshop.ROLE_HIDDEN_PREFIX):
+        return None
+    return None if role in ("", workshop.NO_ROLE) else role
 
 
 def _record(diagnostic: str, item: str, text: str, number: int) -> dict:

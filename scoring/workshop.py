@@ -33,13 +33,15 @@ import pandas as pd
 
 from scoring import approaches, conditions, eight_aspects, starting_points, tolerance
 from scoring.eight_aspects import ASPECTS
+# No figure counts fewer people than MIN_GROUP (cell by cell) unless the workshop's
+# facilitator raised it, to at most MAX_MIN_GROUP; the store batches the screen by it too.
+from scoring.store import MAX_MIN_GROUP, MIN_GROUP
 
-MIN_GROUP = 3  # no figure counts fewer people than this (cell by cell)
 SPREAD_MIN = 5  # quartiles, lowest, highest and sd only over at least this many: with
 # fewer, an extreme is nearly one person's answer
 NO_ROLE = "Role not given"
 OTHER_ROLES = "Other roles (merged)"
-ROLE_HIDDEN = f"not shown (group under {MIN_GROUP})"
+ROLE_HIDDEN_PREFIX = "not shown (group under"
 RATINGS = (1, 2, 3, 4, 5)
 # The diagnostics each participant answers; the plan and the risk register are the room's,
 # recorded by the facilitator, so they have no count of who answered.
@@ -53,15 +55,26 @@ METHOD = (
     "is the standard deviation of its 1–5 ratings divided by 2, its largest possible value: 0 when "
     "everyone agrees, 1 when the room splits evenly between 1 and 5; \"don't know\" is left out."
 )
-SMALL_GROUP_RULE = (
-    f"Every figure counts the people who answered that item, and nothing is shown for fewer than {MIN_GROUP} "
-    f"of them; quartiles, ranges and extremes need {SPREAD_MIN}. People who joined and answered nothing count nowhere. "
-    f"Views by role never show a group of fewer than {MIN_GROUP} people who answered. Smaller groups are merged "
-    f"into \"{OTHER_ROLES}\"; if that is still under {MIN_GROUP} and would be the only people not "
-    "shown (so their answers could be worked out from the whole room's), the smallest role is "
-    "merged in too, or views by role are not shown at all. In the responses, a participant whose "
-    "role is not shown has it replaced, so a role never identifies anyone."
-)
+
+
+def role_hidden(min_group: int = MIN_GROUP) -> str:
+    """What stands for a role the small-group rule hides."""
+    return f"{ROLE_HIDDEN_PREFIX} {min_group})"
+
+
+def small_group_rule(min_group: int = MIN_GROUP) -> str:
+    """The small-group rule in words, for a workshop showing no group under `min_group`."""
+    return (
+        f"Every figure counts the people who answered that item, and nothing is shown for fewer than {min_group} "
+        f"of them; quartiles, ranges and extremes need {max(SPREAD_MIN, min_group)}. People who joined and answered "
+        f"nothing count nowhere. Views by role never show a group of fewer than {min_group} people who answered. "
+        f"Smaller groups are merged into \"{OTHER_ROLES}\"; if that is still under {min_group} and would be the only "
+        "people not shown (so their answers could be worked out from the whole room's), the smallest role is "
+        "merged in too, or views by role are not shown at all. In the responses, a participant whose "
+        "role is not shown has it replaced, so a role never identifies anyone. The shared screen moves only when "
+        f"at least {min_group} people have changed something since it last moved, so nobody's change can be read "
+        "off it by watching."
+    )
 
 
 @dataclass(frozen=True)
@@ -125,7 +138,7 @@ def shown_roles(participants: Sequence[Participant], min_group: int = MIN_GROUP)
     made of the people who answered something: joining without answering pads nothing."""
     groups, _ = role_groups([p for p in participants if any(p.response.values())], min_group)
     shown = {p.number: role for role, people in groups.items() for p in people}
-    return {p.number: shown.get(p.number, ROLE_HIDDEN) for p in participants}
+    return {p.number: shown.get(p.number, role_hidden(min_group)) for p in participants}
 
 
 def _people(count: int) -> str:
@@ -241,10 +254,10 @@ def aspect_spread(participants: Sequence[Participant], min_group: int = MIN_GROU
     return suppress_small(table, min_group)
 
 
-def aspect_disagreement(participants: Sequence[Participant]) -> pd.DataFrame:
+def aspect_disagreement(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
     """aspect_spread, the aspects on which the room's scores are most spread (sd) first;
     aspects without an sd last, ties in instrument order."""
-    return aspect_spread(participants).sort_values("sd", ascending=False, na_position="last", kind="stable")
+    return aspect_spread(participants, min_group).sort_values("sd", ascending=False, na_position="last", kind="stable")
 
 
 def item_disagreement(participants: Sequence[Participant], *, min_answers: int = MIN_GROUP) -> pd.DataFrame:

@@ -47,23 +47,24 @@ def build_pack(
     """
     generated = generated or datetime.now(timezone.utc)
     diagnostics = list(workshop_info.get("diagnostics") or [])
+    smallest = int(workshop_info.get("min_group") or workshop.MIN_GROUP)  # the facilitator may raise it
     wb = Workbook()
-    _summary(wb.active, workshop_info, participants, diagnostics, generated)
-    _by_role(wb.create_sheet("By role"), participants)
+    _summary(wb.active, workshop_info, participants, diagnostics, generated, smallest)
+    _by_role(wb.create_sheet("By role"), participants, smallest)
     if tolerance.ID in diagnostics:
-        _tolerance(wb.create_sheet("Tolerating (room)"), participants)
+        _tolerance(wb.create_sheet("Tolerating (room)"), participants, smallest)
     for module, sheet in ((conditions, "Conditions (room)"), (starting_points, "Starting points (room)")):
         if module.ID in diagnostics:
-            _themes(wb.create_sheet(sheet), module, participants)
+            _themes(wb.create_sheet(sheet), module, participants, smallest)
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
     kept = baseline.stored(room_response)
     if kept:  # the facilitator keeps an earlier workshop or self-check to compare with
         compare.write_comparison(wb, baseline.side(kept), compare.Side(workshop_info["name"], room_response, tuple(participants)))
-    _responses(wb.create_sheet("Responses"), participants)
-    _app_data(wb, participants, room_response)
+    _responses(wb.create_sheet("Responses"), participants, smallest)
+    _app_data(wb, participants, room_response, smallest)
     data_ids = {d for response in (room_response, *(p.response for p in participants)) for d in response}
-    _about(wb, diagnostics, generated, data_ids)
+    _about(wb, diagnostics, generated, data_ids, smallest)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -81,7 +82,8 @@ def _reserve(top: int, chart) -> int:
 # --- Summary ---------------------------------------------------------------------------
 
 
-def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], diagnostics: list[str], generated: datetime) -> None:
+def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], diagnostics: list[str], generated: datetime,
+             smallest: int) -> None:
     ws.title = "Summary"
     row = xlsx.title(ws, f"{xlsx.APP_NAME}: workshop pack", f"Generated {generated:%d %B %Y %H:%M} UTC")
     created = info.get("created_at")
@@ -105,14 +107,14 @@ def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], d
         ) + 2
 
     if eight_aspects.ID in diagnostics:
-        row = _aspect_spread(ws, row + 1, participants)
-        row = _disagreement(ws, row, participants)
-        row = _ranking(ws, row, participants)
+        row = _aspect_spread(ws, row + 1, participants, smallest)
+        row = _disagreement(ws, row, participants, smallest)
+        row = _ranking(ws, row, participants, smallest)
     xlsx.finish(ws, {1: 56, 2: 10, 3: 10, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 11, 11: 13})
 
 
-def _aspect_spread(ws, top: int, participants: Sequence[Participant]) -> int:
-    spread = workshop.aspect_spread(participants)
+def _aspect_spread(ws, top: int, participants: Sequence[Participant], smallest: int) -> int:
+    spread = workshop.aspect_spread(participants, smallest)
     ws.row_breaks.append(Break(id=top - 1))  # printed, each section starts a page
     xlsx.put(ws, top, 1, "The eight aspects: the room's scores and their spread (0–100)").font = HEADING
     xlsx.put(ws, top + 1, 1, "People = participants with a score for the aspect. The middle half of the room lies between the quartiles.")
@@ -140,8 +142,8 @@ def _aspect_spread(ws, top: int, participants: Sequence[Participant]) -> int:
     return _reserve(anchor, chart)
 
 
-def _disagreement(ws, top: int, participants: Sequence[Participant]) -> int:
-    items = workshop.item_disagreement(participants).head(10)
+def _disagreement(ws, top: int, participants: Sequence[Participant], smallest: int) -> int:
+    items = workshop.item_disagreement(participants, min_answers=smallest).head(10)
     ws.row_breaks.append(Break(id=top - 1))
     xlsx.put(ws, top, 1, "Where the room disagrees most").font = HEADING
     xlsx.put(ws, top + 1, 1, "Disagreement 0–1: 0 when everyone gives the same rating, 1 when the room splits evenly between 1 and 5.")
@@ -162,8 +164,8 @@ def _disagreement(ws, top: int, participants: Sequence[Participant]) -> int:
     return last + 3
 
 
-def _ranking(ws, top: int, participants: Sequence[Participant]) -> int:
-    ranked = workshop.approach_ranking(participants)
+def _ranking(ws, top: int, participants: Sequence[Participant], smallest: int) -> int:
+    ranked = workshop.approach_ranking(participants, smallest)
     ws.row_breaks.append(Break(id=top - 1))
     xlsx.put(ws, top, 1, "Commissioning approaches: the room's ranking").font = HEADING
     xlsx.put(ws, top + 1, 1, "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend.")
@@ -184,9 +186,9 @@ def _ranking(ws, top: int, participants: Sequence[Participant]) -> int:
 # --- By role -----------------------------------------------------------------------------
 
 
-def _by_role(ws, participants: Sequence[Participant]) -> None:
-    row = xlsx.title(ws, "The eight aspects by role", f"Mean score (0–100) per role group. No group of fewer than {workshop.MIN_GROUP} people is shown.")
-    by_role, note = workshop.aspects_by_role(participants)
+def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
+    row = xlsx.title(ws, "The eight aspects by role", f"Mean score (0–100) per role group. No group of fewer than {smallest} people is shown.")
+    by_role, note = workshop.aspects_by_role(participants, smallest)
     if note:
         cell = xlsx.put(ws, row, 1, note)
         cell.alignment = xlsx.WRAP
@@ -229,11 +231,11 @@ def _by_role(ws, participants: Sequence[Participant]) -> None:
 # --- The other diagnostics, for the room ---------------------------------------------
 
 
-def _tolerance(ws, participants: Sequence[Participant]) -> None:
+def _tolerance(ws, participants: Sequence[Participant], smallest: int) -> None:
     inst = tolerance.instrument()
     row = xlsx.title(ws, f"{inst.title}: the room", "Priority = how often x impact (0–9), the mean over the people who gave both.")
     gifts = inst.scales["gift"]
-    table = workshop.tolerance_profile(participants)
+    table = workshop.tolerance_profile(participants, smallest)
     header = row
     last = xlsx.write_table(
         ws, header,
@@ -251,10 +253,10 @@ def _tolerance(ws, participants: Sequence[Participant]) -> None:
     xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12})
 
 
-def _themes(ws, module, participants: Sequence[Participant]) -> None:
+def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> None:
     inst = module.instrument()
     row = xlsx.title(ws, f"{inst.title}: the room", "Theme scores 0–100 over the people who rated the theme.")
-    table = workshop.statement_themes(module, participants)
+    table = workshop.statement_themes(module, participants, smallest)
     group_column = next(c for c in table.columns if c not in ("theme_id", "title", "n", "mean", "median", "sd", "low", "high"))
     group_titles = {p.id: p.title for p in inst.parts} if module is conditions else {"profile": "Starting point", "need": "Support need"}
     header = row
@@ -332,12 +334,12 @@ def _response_row(record: Mapping[str, Any], names: Mapping[str, str]) -> list[A
     return [rating if rating != "" else None, weight, basis, frequency, impact, gift, text, other]
 
 
-def _responses(ws, participants: Sequence[Participant]) -> None:
+def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
     row = xlsx.title(
         ws, "Every response, anonymised",
-        f"One row per answer. Participants are numbered in an order that says nothing about when they joined; a role is shown only for a group of {workshop.MIN_GROUP} or more people who answered.",
+        f"One row per answer. Participants are numbered in an order that says nothing about when they joined; a role is shown only for a group of {smallest} or more people who answered.",
     )
-    roles = workshop.shown_roles(participants)
+    roles = workshop.shown_roles(participants, smallest)
     texts = _item_texts()
     order = {d: {item: n for n, item in enumerate(items)} for d, items in texts.items()}
     diagnostic_order = {d: n for n, d in enumerate(DIAGNOSTICS)}
@@ -362,11 +364,11 @@ def _responses(ws, participants: Sequence[Participant]) -> None:
 # --- App data: every record, for the app to read back -------------------------------------
 
 
-def _app_data(wb, participants: Sequence[Participant], room_response: Mapping[str, Mapping[str, dict]]) -> None:
+def _app_data(wb, participants: Sequence[Participant], room_response: Mapping[str, Mapping[str, dict]], smallest: int) -> None:
     """The room's records, then each participant's with the role as shown elsewhere in the
     pack (never one the small-group rule hides). A participant with no answers still gets a
     row, so the number who joined and their roles come back too."""
-    roles = workshop.shown_roles(participants)
+    roles = workshop.shown_roles(participants, smallest)
     rows = data_rows(ROOM, None, room_response)
     for p in participants:
         rows.extend(data_rows(p.label, roles[p.number], p.response) or [[p.label, roles[p.number], None, None, None]])
@@ -376,12 +378,12 @@ def _app_data(wb, participants: Sequence[Participant], room_response: Mapping[st
 # --- About ---------------------------------------------------------------------------------
 
 
-def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str]) -> None:
+def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str], smallest: int) -> None:
     lines = [
         format_line(),
         ("Workshop pack", "The whole room's answers taken together, the plan and risks agreed in the room, and every response anonymised."),
         ("Aggregation", workshop.METHOD),
-        ("Small groups", workshop.SMALL_GROUP_RULE),
+        ("Small groups", workshop.small_group_rule(smallest)),
         ("Anonymity", "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in an order that says nothing about when they joined."),
     ]
     for diagnostic_id in dict.fromkeys([*diagnostics, development_plan.ID, risks.ID]):

@@ -35,46 +35,46 @@ def available(diagnostic_ids: Sequence[str]) -> list[str]:
     return [name for name, needs in VIEWS.items() if needs in diagnostic_ids]
 
 
-def build(name: str, people: Sequence[room.Participant], *, large: bool = False) -> View:
-    """The view `name` of these participants' answers; `large` for the presentation view
-    (every font enlarged for the back of the room)."""
-    view = _build(name, people, large=large)
+def build(name: str, people: Sequence[room.Participant], *, large: bool = False, min_group: int = room.MIN_GROUP) -> View:
+    """The view `name` of these participants' answers, showing no group under `min_group`;
+    `large` for the presentation view (every font enlarged for the back of the room)."""
+    view = _build(name, people, large=large, min_group=min_group)
     if large and view.figure is not None:
         figures.for_projector(view.figure, height=max(view.figure.layout.height or 0, 760))
     return view
 
 
-def _build(name: str, people: Sequence[room.Participant], *, large: bool) -> View:
+def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_group: int) -> View:
     height = 760 if large else 600
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}")
     answered = sum(1 for p in people if p.records(VIEWS[name]))
-    if answered < room.MIN_GROUP:
+    if answered < min_group:
         # With one or two people the room's figures are their answers.
-        return View(None, None, f"Nothing is shown here until {room.MIN_GROUP} people have answered, so that nobody's "
+        return View(None, None, f"Nothing is shown here until {min_group} people have answered, so that nobody's "
                                 f"answers can be picked out ({answered} so far).")
     if name == "Room's profile":
-        return View(figures.spread_radar(room.aspect_spread(people), height=height), None if large else room.METHOD)
+        return View(figures.spread_radar(room.aspect_spread(people, min_group), height=height), None if large else room.METHOD)
     if name == "Where the room disagrees":
-        items = room.item_disagreement(people)
+        items = room.item_disagreement(people, min_answers=min_group)
         figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
-        aspects = room.aspect_disagreement(people).dropna(subset=["sd"]).head(3)
+        aspects = room.aspect_disagreement(people, min_group).dropna(subset=["sd"]).head(3)
         caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {r.sd:.0f})" for r in aspects.itertuples()) + ".") if len(aspects) else None
         return View(figure, caption)
     if name == "By role":
-        by_role, note = room.aspects_by_role(people)
+        by_role, note = room.aspects_by_role(people, min_group)
         titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
         figure = figures.role_bars(by_role, titles, height=height + 100 if large else None) if len(by_role) else None
         return View(figure, None, note)
     if name == "Approaches":
-        ranking = room.approach_ranking(people)
+        ranking = room.approach_ranking(people, min_group)
         chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
         caption = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ".") if len(chosen) else None
         return View(figures.fit_bars(ranking, height=height + 100 if large else None), caption)
     if name == "Tolerating":
-        return View(tolerance.profile_chart(room.tolerance_profile(people)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
+        return View(tolerance.profile_chart(room.tolerance_profile(people, min_group)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
     if name in ("Starting points", "Conditions"):
         module = starting_points if name == "Starting points" else conditions
-        themes = room.statement_themes(module, people).rename(columns={"mean": "score"})
+        themes = room.statement_themes(module, people, min_group).rename(columns={"mean": "score"})
         return View(figures.theme_bars(themes), "The room's mean score per theme (0–100).")
     raise ValueError(f"unknown view {name!r}")

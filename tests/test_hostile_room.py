@@ -391,3 +391,172 @@ def test_idle_self_checks_expire_after_the_stated_time_and_busy_ones_stay(store,
     assert store.workshop(facilitator), "a workshop has its own retention, from when it was made"
     monkeypatch.setenv(store_module.SELF_CHECK_DAYS_ENV, "not a number")
     assert store_module.self_check_days() == store_module.SELF_CHECK_DAYS
+
+
+# --- 3. The late joiner: the screen moves in batches, never by one person ----------------
+from scoring.store import CREATION_LIMITS, CreationLimit, MAX_MIN_GROUP, shown_answers  # noqa: E402
+
+FACTOR = ASPECT_FACTORS["system_design"][0]
+
+
+def room_with(store, ratings, *, min_group=None):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], ["Finance"], min_group=min_group)
+    people = []
+    for n, rating in enumerate(ratings):
+        person = store.join(code, None, client=f"phone{n}")
+        store.save_answer(person, "eight_aspects", FACTOR, {"rating": rating})
+        people.append(person)
+    return code, facilitator, people
+
+
+def shown_ratings(store, viewer):
+    return sorted(r["eight_aspects"][FACTOR]["rating"] for _role, r in store.participants(viewer, shown=True) if r)
+
+
+def test_the_screen_does_not_move_when_one_late_joiner_answers(store):
+    code, facilitator, _people = room_with(store, [2, 3, 4, 2, 3])
+    screen = store.screen_token(facilitator)
+    assert store.publish_room(screen) == 0
+    assert shown_ratings(store, screen) == [2, 2, 3, 3, 4]
+    version = store.answers_version(screen, shown=True)
+    late = store.join(code, None, client="late")
+    store.save_answer(late, "eight_aspects", FACTOR, {"rating": 5})
+    assert store.publish_room(screen) == 1, "one person's change waits"
+    assert shown_ratings(store, screen) == [2, 2, 3, 3, 4], "the screen does not give the late answer away"
+    assert store.answers_version(screen, shown=True)[1] == version[1]
+    # The pack (the room as it stands) has it; the screen's copy never did.
+    assert sorted(r["eight_aspects"][FACTOR]["rating"] for _role, r in store.participants(facilitator)) == [2, 2, 3, 3, 4, 5]
+    # Changing an answer back and forth, alone, still moves nothing.
+    store.save_answer(late, "eight_aspects", FACTOR, {"rating": 1})
+    assert store.publish_room(screen) == 1 and shown_ratings(store, screen) == [2, 2, 3, 3, 4]
+
+
+def test_the_screen_moves_once_three_people_have_changed_and_shows_them_together(store):
+    code, facilitator, people = room_with(store, [2, 3, 4])
+    store.publish_room(facilitator)
+    late = store.join(code, None, client="late")
+    store.save_answer(late, "eight_aspects", FACTOR, {"rating": 5})
+    store.save_answer(people[0], "eight_aspects", FACTOR, {"rating": 1})
+    assert store.publish_room(facilitator) == 2
+    assert shown_ratings(store, facilitator) == [2, 3, 4]
+    store.save_answer(people[1], "eight_aspects", FACTOR, {"rating": 1})
+    assert store.publish_room(facilitator) == 0
+    assert shown_ratings(store, facilitator) == [1, 1, 4, 5], "three people's changes arrive in one step"
+    assert store.publish_room(facilitator) == 0, "nothing is waiting afterwards"
+
+
+def test_a_first_answer_or_two_show_nothing_until_the_smallest_group_has_answered(store):
+    _code, facilitator, _people = room_with(store, [2, 5])
+    assert store.publish_room(facilitator) == 2
+    assert store.participants(facilitator, shown=True) == [(None, {}), (None, {})]
+
+
+def test_a_facilitator_can_raise_the_smallest_group_to_five(store):
+    code, facilitator, people = room_with(store, [1, 2, 3, 4], min_group=5)
+    assert store.workshop(facilitator)["min_group"] == 5
+    assert store.publish_room(facilitator) == 4, "four changes wait for a fifth"
+    store.save_answer(store.join(code, None, client="fifth"), "eight_aspects", FACTOR, {"rating": 5})
+    assert store.publish_room(facilitator) == 0
+    room = [Participant(n, role, r) for n, (role, r) in enumerate(store.participants(facilitator, shown=True), start=1)]
+    assert workshop_views.build("Room's profile", room[:4], min_group=5).figure is None
+    assert workshop_views.build("Room's profile", room, min_group=5).figure is not None
+    assert math.isnan(workshop.aspect_spread(room[:4], 5).loc["system_design", "mean"])
+    store.set_workshop(facilitator, min_group=3)
+    assert store.workshop(facilitator)["min_group"] == 3
+    before = everything(store)
+    for wrong in (2, MAX_MIN_GROUP + 1):
+        with pytest.raises(ValueError):
+            store.set_workshop(facilitator, min_group=wrong)
+        with pytest.raises(ValueError):
+            store.create_workshop("Too small", ["eight_aspects"], [], min_group=wrong)
+    assert everything(store) == before
+
+
+def test_the_pack_at_five_shows_no_role_group_of_four():
+    people = numbered([("Finance", rated(2))] * 4 + [("Provider", rated(4))] * 5)
+    info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": ["Finance", "Provider"],
+            "created_at": datetime.now(timezone.utc), "min_group": 5}
+    book = load_workbook(BytesIO(build_pack(info, people, {}, generated=datetime.now(timezone.utc))))
+    roles = {row[1] for row in book["Responses"].iter_rows(min_row=4, values_only=True) if row[0]}
+    assert "Finance" not in roles and "Provider" not in roles, "the only other group would be given away by the room's figures"
+    about = " ".join(str(v) for row in book["About"].iter_rows(values_only=True) for v in row if v)
+    assert workshop.small_group_rule(5) in about
+
+
+# --- 6. Removing a participant, and limits on creating ----------------------------------------
+def test_the_facilitator_removes_a_padding_join_and_nobody_else_can(store):
+    code, facilitator, people = room_with(store, [2, 3, 4])
+    empty = store.join(code, "Finance", client="pad")
+    other_code, other_facilitator, others = room_with(store, [5])
+    roster = store.roster(facilitator)
+    assert len(roster) == 4 and sum(1 for _key, _role, response in roster if not any(response.values())) == 1
+    padding = [key for key, _role, response in roster if not any(response.values())]
+    screen = store.screen_token(facilitator)
+    before = everything(store)
+    outsider = [key for key, _role, _response in store.roster(other_facilitator)]
+    assert store.remove_participants(facilitator, outsider) == 0, "another workshop's participant is not this facilitator's to remove"
+    for who in (people[0], screen, empty):
+        with pytest.raises(PermissionError):
+            store.remove_participants(who, padding)
+    assert everything(store) == before
+    assert store.remove_participants(facilitator, padding) == 1
+    assert store.workshop(empty) is None
+    assert len(store.participants(facilitator)) == 3
+    with pytest.raises(KeyError):
+        store.save_answer(empty, "eight_aspects", FACTOR, {"rating": 1})
+    # Removing someone who answered takes their answers off the screen's copy too.
+    store.publish_room(facilitator)
+    first = store.roster(facilitator)[0][0]
+    assert store.remove_participants(facilitator, [first]) == 1
+    with store.engine.connect() as conn:
+        assert not conn.execute(select(shown_answers).where(shown_answers.c.respondent_id == first)).all()
+    assert len(shown_ratings(store, facilitator)) == 2
+
+
+def test_creating_self_checks_and_workshops_is_limited_per_client(store, monkeypatch):
+    monkeypatch.setitem(CREATION_LIMITS, "self_check", 3)
+    monkeypatch.setitem(CREATION_LIMITS, "workshop", 2)
+    for _ in range(3):
+        store.new_respondent(client="203.0.113.9")
+    before = everything(store)
+    with pytest.raises(CreationLimit, match="Try again in"):
+        store.new_respondent(client="203.0.113.9")
+    for _ in range(2):
+        store.create_workshop("Mine", ["eight_aspects"], [], client="203.0.113.9")
+    with pytest.raises(CreationLimit, match="workshops"):
+        store.create_workshop("One more", ["eight_aspects"], [], client="203.0.113.9")
+    assert len(everything(store)["workshops"]) == 2
+    assert store.new_respondent(client="198.51.100.7"), "another client is not held up"
+    assert store.new_respondent(), "the app's own callers (no client) are not limited"
+    after = everything(store)
+    assert len(after["respondents"]) == len(before["respondents"]) + 2 + 2  # two facilitators, two self-checks
+
+
+def test_the_import_page_tables_offer_no_formula_in_their_csv_download():
+    import pandas as pd
+    from ui.widgets import uploaded_text_table
+
+    table = uploaded_text_table(pd.DataFrame({"Row": [2, 3], "Why": ["=HYPERLINK(\"http://x\")", "plain words"], "n": [1, 2]}))
+    assert table["Why"].tolist() == ["'=HYPERLINK(\"http://x\")", "plain words"]
+    assert table["n"].tolist() == [1, 2] and table["Row"].tolist() == [2, 3]
+
+
+def test_a_version_3_database_gains_the_screen_s_batches_and_keeps_its_workshops(fresh_db_url):
+    old = Store(fresh_db_url)
+    code, facilitator = old.create_workshop("Before", ["eight_aspects"], [])
+    old.save_answer(old.join(code, None), "eight_aspects", FACTOR, {"rating": 3})
+    with old.engine.begin() as conn:
+        conn.execute(text("DROP TABLE shown_answers"))
+        conn.execute(text("DROP TABLE creations"))
+        conn.execute(text("ALTER TABLE workshops DROP COLUMN min_group"))
+        conn.execute(text("ALTER TABLE respondents DROP COLUMN shown_at"))
+        conn.execute(schema_version.update().values(version=3))
+    old.engine.dispose()
+    again = Store(fresh_db_url)
+    assert again.workshop(facilitator)["min_group"] == MIN_GROUP
+    assert [r for _role, r in again.participants(facilitator)] == [{"eight_aspects": {FACTOR: {"rating": 3}}}]
+    assert again.publish_room(facilitator) == 1
+    assert again.new_respondent(client="x")
+    with again.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalar_one() == SCHEMA_VERSION
+    again.engine.dispose()

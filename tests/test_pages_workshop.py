@@ -220,3 +220,38 @@ def test_a_database_from_a_newer_app_stops_the_app_with_a_message_not_a_tracebac
     at = app()
     assert not at.exception
     assert "newer version of this app" in at.error[0].value
+
+
+def test_the_facilitator_removes_the_joins_that_answered_nothing_and_raises_the_smallest_group():
+    facilitator = create(diagnostics=["eight_aspects"])
+    code = Store().workshop(token_of(facilitator))["code"]
+    for rating in (1, 3, 5):
+        participant = join(code)
+        participant.switch_page("views/eight_aspects.py").run()
+        rate(participant, "ea_rating_sd_one_place", rating)
+    padding = [token_of(join(code)) for _ in range(2)]
+    facilitator.run()
+    assert metric(facilitator, "Joined") == "5"
+    labels = facilitator.multiselect(key="ws_remove").options
+    assert sum("no answers" in label for label in labels) == 2 and len(labels) == 5
+    assert all(label.startswith("P0") for label in labels)
+    next(b for b in facilitator.button if b.label == "Remove the 2 who answered nothing").click().run()
+    assert not facilitator.exception
+    assert any("Removed 2 participants" in i.value for i in facilitator.info)
+    assert metric(facilitator, "Joined") == "3"
+    assert all(Store().workshop(t) is None for t in padding)
+    # Raising the smallest group to five hides the room of three.
+    next(b for b in facilitator.button if b.label == "Reveal results").click().run()
+    assert facilitator.get("plotly_chart")
+    facilitator.selectbox(key="ws_min_group_now").set_value(5).run()
+    assert Store().workshop(token_of(facilitator))["min_group"] == 5
+    assert not facilitator.get("plotly_chart")
+    assert any("until 5 people have answered" in i.value for i in facilitator.info)
+
+
+def test_the_shared_screen_s_link_has_no_room_settings():
+    facilitator = create(diagnostics=["eight_aspects"])
+    screen = app(r=token_of(facilitator))
+    assert not screen.exception
+    assert not [e for e in screen.get("multiselect") if e.key == "ws_remove"]
+    assert not [e for e in screen.get("selectbox") if e.key == "ws_min_group_now"]

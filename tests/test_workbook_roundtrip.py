@@ -206,7 +206,7 @@ def test_a_workshop_pack_comes_back_with_the_room_and_every_participant(pack, na
     assert book.kind == WORKSHOP_PACK and book.title == name
     assert book.response == room
     shown = workshop.shown_roles(participants)
-    hidden = (workshop.ROLE_HIDDEN, workshop.NO_ROLE)
+    hidden = (workshop.role_hidden(), workshop.NO_ROLE)
     assert book.participants == [(p.label, None if shown[p.number] in hidden else shown[p.number], dict(p.response)) for p in participants]
 
 

@@ -122,7 +122,7 @@ def test_a_role_group_under_three_is_written_as_not_shown():
     room = [_participant(n, role) for n, role in enumerate(["Commissioner"] * 5 + ["Finance"] * 2, start=1)]
     wb = load_workbook(BytesIO(build_pack(INFO, room, {})))
     headers, rows = _table(wb["Responses"], "Participant")
-    assert {r[headers.index("Role")] for r in rows} == {workshop.ROLE_HIDDEN}
+    assert {r[headers.index("Role")] for r in rows} == {workshop.role_hidden()}
     assert "No role group is large enough to show." in _texts(wb["By role"])
 
 
@@ -155,7 +155,7 @@ def test_room_sheets_and_plan_and_risks_carry_the_room(pack):
 
 def test_about_explains_the_aggregation_and_the_small_group_rule(pack):
     texts = _texts(pack["About"])
-    assert workshop.METHOD in texts and workshop.SMALL_GROUP_RULE in texts
+    assert workshop.METHOD in texts and workshop.small_group_rule() in texts
 
 
 def test_an_empty_workshop_still_makes_a_pack():

@@ -16,6 +16,7 @@ from scoring.store import (
     WorkshopError,
     answers,
     respondents,
+    shown_answers,
     schema_version,
     workshops,
 )
@@ -36,7 +37,7 @@ def unordered(pairs):
 def everything(store):
     """Every row of every table, to show that a refused action changed nothing."""
     with store.engine.connect() as conn:
-        return {table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr) for table in (respondents, answers, workshops)}
+        return {table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr) for table in (respondents, answers, shown_answers, workshops)}
 
 
 def test_a_participant_joins_by_code_and_the_facilitator_sees_their_answers(store):

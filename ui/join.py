@@ -15,10 +15,7 @@ FOUND_KEY = "join_found"  # the workshop the typed code found
 NO_ROLE = "Prefer not to say"
 
 
-def client() -> str:
-    """Who is guessing codes, for slowing down repeated wrong guesses."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) and address else "unknown"
+client = session.client  # who is guessing codes, for slowing down repeated wrong guesses
 
 
 def pending_code() -> str | None:

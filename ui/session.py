@@ -71,11 +71,19 @@ def token() -> str | None:
     return st.session_state.get(TOKEN_KEY)
 
 
+def client() -> str:
+    """This browser's address (behind a proxy, as the proxy forwards it): who is guessing
+    join codes, or creating workshops and self-checks, for the limits on each."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
+
+
 def ensure_token() -> str:
-    """The current token, creating a respondent on first use."""
+    """The current token, creating a respondent on first use (CreationLimit past the
+    limit on self-checks from one client)."""
     current = token()
     if not current:
-        current = store().new_respondent()
+        current = store().new_respondent(client=client())
         st.session_state[TOKEN_KEY] = current
         st.session_state[SHOWN_KEY] = current
         st.query_params[TOKEN_PARAM] = current

@@ -11,6 +11,7 @@ import streamlit as st
 
 from scoring import eight_aspects
 from scoring.figures import radar
+from scoring.xlsx import formula_like
 
 
 def score_summary(records: dict, instrument: eight_aspects.Instrument) -> pd.DataFrame:
@@ -93,6 +94,13 @@ _AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto|www)([:.])")
 # and an e-mail address becomes a link: a word joiner after every colon and before every @
 # breaks each of them without changing what is seen.
 _SHORTCODES_AND_MAIL = re.compile(r"([:@])")
+
+
+def uploaded_text_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table holding text from an uploaded file, safe for the CSV download that
+    st.dataframe offers: a cell a spreadsheet would run as a formula starts with an
+    apostrophe, so it opens as the text it is (the usual defence against CSV injection)."""
+    return frame.map(lambda value: f"'{value}" if isinstance(value, str) and formula_like(value) else value)
 
 
 def plain(text: str) -> str:

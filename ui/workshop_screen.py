@@ -14,7 +14,7 @@ from scoring import workshop_setup, workshop_views
 from scoring import workshop as room
 from scoring.compare import Side
 from scoring.qr import qr_png
-from scoring.store import FACILITATOR, ROOM_VIEWERS, show_join_code
+from scoring.store import FACILITATOR, MAX_MIN_GROUP, MIN_GROUP, ROOM_VIEWERS, StoreUnavailable, show_join_code
 from scoring.workshop_pack import build_pack
 from ui import session, widgets
 from ui.join import JOIN_PARAM
@@ -41,20 +41,28 @@ def join_url(code: str) -> str:
     return f"{session.app_root()}/?{JOIN_PARAM}={show_join_code(code)}"
 
 
-def participants(token: str, version: tuple[int, str] | None = None) -> list[room.Participant]:
+def participants(token: str, version: tuple[int, str] | None = None, *, shown: bool = False) -> list[room.Participant]:
     """The room's participants, reread from the store only when someone has joined or
-    changed an answer (the version moves) since the last refresh. Read-only: shared
-    between reruns."""
-    return _participants(token, version or session.store().answers_version(token))
+    changed an answer (the version moves) since the last refresh. With `shown`, as the
+    shared screen shows them (in batches: store.publish_room), else as they stand (the
+    pack, the facilitator's comparison). Read-only: shared between reruns."""
+    return _participants(token, version or session.store().answers_version(token, shown=shown), shown)
 
 
 @st.cache_resource(max_entries=50, show_spinner=False)
-def _participants(token: str, version: tuple[int, str]) -> list[room.Participant]:
+def _participants(token: str, version: tuple[int, str], shown: bool) -> list[room.Participant]:
     # `version` is unused here but part of the cache key: it moves with the room.
     return [
         room.Participant(number=n, role=role, response=response)
-        for n, (role, response) in enumerate(session.store().participants(token), start=1)
+        for n, (role, response) in enumerate(session.store().participants(token, shown=shown), start=1)
     ]
+
+
+def shown_version(token: str) -> tuple[tuple[int, str], int]:
+    """Publish the room's waiting changes if enough people made them, then the mark of
+    what the screen shows, and how many people's changes are still waiting."""
+    waiting = session.store().publish_room(token)
+    return session.store().answers_version(token, shown=True), waiting
 
 
 def join_panel(workshop: dict, *, large: bool) -> None:
@@ -114,7 +122,59 @@ def controls(token: str, workshop: dict) -> None:
         )
 
 
-def counts(token: str, version: tuple[int, str], diagnostics: list[str]) -> None:
+def room_settings(token: str, workshop: dict) -> None:
+    """The smallest group shown, and removing participants (someone who joined twice, or
+    padded the room with empty joins). On the facilitator's own link only."""
+    with st.expander("Room settings and participants"):
+        def change_smallest() -> None:
+            session.store().set_workshop(token, min_group=st.session_state["ws_min_group_now"])
+
+        st.selectbox(
+            "Smallest group shown", list(range(MIN_GROUP, MAX_MIN_GROUP + 1)),
+            index=workshop["min_group"] - MIN_GROUP, key="ws_min_group_now", on_change=change_smallest,
+            help="No figure counts fewer people who answered than this, and the screen moves only once this many have changed something.",
+        )
+        people = session.store().roster(token)
+        if not people:
+            st.caption("Nobody has joined yet.")
+            return
+        shown = room.shown_roles(
+            [room.Participant(number=n, role=role, response=response) for n, (_key, role, response) in enumerate(people, start=1)],
+            workshop["min_group"])
+        labels = {
+            key: f"P{n:02d} · {shown[n]} · {_answers(response)}"
+            for n, (key, _role, response) in enumerate(people, start=1)
+        }
+        st.caption("Numbered as in the pack, in an order that says nothing about who joined when; a role shows only "
+                   "where the pack shows it. Remove someone who joined twice, or joins that answered nothing.")
+        chosen = st.multiselect("Participants to remove", list(labels), format_func=labels.get, key="ws_remove")
+        empty = [key for key, _role, response in people if not any(response.values())]
+
+        def remove(keys: list[str]) -> None:
+            try:
+                removed = session.store().remove_participants(token, keys)
+            except StoreUnavailable as exc:
+                st.session_state["ws_remove_notice"] = f"Nobody was removed: {exc}. Try again in a moment."
+                return
+            st.session_state["ws_remove_notice"] = f"Removed {removed} participant{'' if removed == 1 else 's'} and their answers."
+            st.session_state["ws_remove"] = []
+
+        left, right = st.columns(2)
+        left.button("Remove them and their answers", key="ws_remove_chosen", on_click=remove, args=(chosen,),
+                    disabled=not chosen, icon=":material/person_remove:")
+        right.button(f"Remove the {len(empty)} who answered nothing", key="ws_remove_empty", on_click=remove, args=(empty,),
+                     disabled=not empty, icon=":material/group_remove:")
+        notice = st.session_state.pop("ws_remove_notice", None)
+        if notice:
+            st.info(notice)
+
+
+def _answers(response: dict) -> str:
+    count = sum(len(items) for items in response.values())
+    return "no answers" if count == 0 else f"{count} answer{'' if count == 1 else 's'}"
+
+
+def counts(token: str, version: tuple[int, str], diagnostics: list[str], waiting: int, min_group: int) -> None:
     joined, answered, table = _counts(token, version, tuple(diagnostics))
     first, second, detail = st.columns([1, 1, 4], vertical_alignment="center")
     first.metric("Joined", joined)
@@ -124,18 +184,20 @@ def counts(token: str, version: tuple[int, str], diagnostics: list[str]) -> None
             f"**{workshop_setup.TITLES[row.diagnostic_id].split(' (')[0]}**: {row.started} started, {row.complete} finished"
             for row in table.itertuples()
         )
+        + (f"  \nThe latest changes of {waiting} {'person' if waiting == 1 else 'people'} will show once "
+           f"{min_group} people have changed something, so no single change can be read off this screen." if waiting else "")
     )
 
 
 @st.cache_resource(max_entries=50, show_spinner=False)
 def _counts(token: str, version: tuple[int, str], diagnostics: tuple[str, ...]):
-    people = participants(token, version)
+    people = participants(token, version, shown=True)
     return len(people), sum(1 for p in people if any(p.response.values())), room.counts(people, diagnostics)
 
 
-def show_view(token: str, version: tuple[int, str], name: str, *, large: bool) -> None:
-    """One chart of the room's answers, with its caption and note."""
-    view = _view(token, version, name, large)
+def show_view(token: str, version: tuple[int, str], name: str, *, large: bool, min_group: int) -> None:
+    """One chart of the room's answers as the screen shows them, with its caption and note."""
+    view = _view(token, version, name, large, min_group)
     if view.figure is not None:
         widgets.chart(view.figure, key=f"ws_chart_{name}")
     if view.caption:
@@ -145,9 +207,9 @@ def show_view(token: str, version: tuple[int, str], name: str, *, large: bool) -
 
 
 @st.cache_resource(max_entries=50, show_spinner=False)
-def _view(token: str, version: tuple[int, str], name: str, large: bool) -> workshop_views.View:
+def _view(token: str, version: tuple[int, str], name: str, large: bool, min_group: int) -> workshop_views.View:
     # Built once per change in the room (`version` is part of the key), not per refresh.
-    return workshop_views.build(name, participants(token, version), large=large)
+    return workshop_views.build(name, participants(token, version, shown=True), large=large, min_group=min_group)
 
 
 def presentation_style() -> None:
@@ -168,4 +230,4 @@ def join_code_style() -> None:
 
 def current_side(workshop: dict, token: str) -> Side:
     """The workshop as it stands, for a comparison: its participants and the room's plan."""
-    return Side(workshop["name"], session.store().response(token), tuple(participants(token)))
+    return Side(workshop["name"], session.store().response(token), tuple(participants(token)), min_group=workshop["min_group"])

@@ -6,6 +6,7 @@ import streamlit as st
 
 from scoring import baseline, uploads, workbook_reader
 from scoring.uploads import UploadError
+from scoring.store import StoreUnavailable, WorkshopError
 from scoring.workbook_reader import SELF_CHECK
 from ui import session, widgets
 from ui.uploads import read_once, show_refusal
@@ -47,8 +48,8 @@ with resume.container(border=True):
 
         def resume_workshop() -> None:
             try:
-                facilitator = workbook_reader.resume_workshop(session.store(), book)
-            except (UploadError, ValueError) as exc:
+                facilitator = workbook_reader.resume_workshop(session.store(), book, client=session.client())
+            except (UploadError, ValueError, StoreUnavailable) as exc:  # ValueError: a refusal, such as too many created
                 st.session_state["bb_error"] = str(exc)
                 return
             session.switch_to(facilitator)
@@ -59,8 +60,12 @@ with resume.container(border=True):
         st.caption("Opens a new self-check holding the workbook's answers. What this tab held before stays at its own link.")
 
         def resume_from_book() -> None:
-            new_token = session.store().new_respondent()
-            session.store().replace_response(new_token, book.response)
+            try:
+                new_token = session.store().new_respondent(client=session.client())
+                session.store().replace_response(new_token, book.response)
+            except (WorkshopError, StoreUnavailable) as exc:  # too many self-checks from here, or a busy database
+                st.session_state["bb_error"] = f"{exc} Nothing was changed."
+                return
             session.switch_to(new_token)
             st.session_state["bb_notice"] = ("Your answers are back. Keep the new link on the Home page to return to them.", "views/home.py", "Home")
 

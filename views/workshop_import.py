@@ -8,7 +8,7 @@ from scoring import forms_import as forms
 from scoring import uploads, workshop_setup
 from scoring.store import WorkshopError
 from scoring.uploads import UploadError
-from ui import session
+from ui import session, widgets
 from ui.uploads import show_refusal
 from ui.widgets import plain
 from ui.workshop_screen import facilitator_token
@@ -114,17 +114,18 @@ except forms.MappingError as exc:
 st.markdown(f"**{len(result.people)}** participant(s) can be imported; **{len(result.problems)}** answer(s) or row(s) cannot.")
 if result.people:
     st.dataframe(
-        pd.DataFrame([
+        widgets.uploaded_text_table(pd.DataFrame([
             {"Row": row, "Role": role or "–",
              **{workshop_setup.TITLES[d].split(" (")[0]: len(response.get(d, {})) for d in workshop["diagnostics"] if d in (*forms.RATING_DIAGNOSTICS, forms.TOLERANCE)}}
             for row, role, response in result.people
-        ]),
+        ])),
         hide_index=True, key="imp_people",
     )
     st.caption("One line per person to import: their row in the file, their role and how many answers each diagnostic gets.")
 if result.problems:
     st.markdown("**What cannot be used, and why** (left out; everything else in that row is imported)")
-    st.dataframe(pd.DataFrame(result.problems, columns=["Row", "Column", "Why"]), hide_index=True, key="imp_problems")
+    st.dataframe(widgets.uploaded_text_table(pd.DataFrame(result.problems, columns=["Row", "Column", "Why"])),
+                 hide_index=True, key="imp_problems")
 
 
 def do_import() -> None:

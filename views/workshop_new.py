@@ -3,8 +3,8 @@
 import streamlit as st
 
 from scoring import workshop_setup
-from scoring.store import DEFAULT_MAX_PARTICIPANTS, MAX_PARTICIPANTS_LIMIT
-from ui import session
+from scoring.store import DEFAULT_MAX_PARTICIPANTS, MAX_MIN_GROUP, MAX_PARTICIPANTS_LIMIT, MIN_GROUP, StoreUnavailable, WorkshopError
+from ui import join, session
 
 st.title("Run a workshop")
 st.markdown(
@@ -22,7 +22,13 @@ def create() -> None:
     except workshop_setup.SetupError as exc:
         state["ws_error"] = str(exc)
         return
-    _code, facilitator_token = session.store().create_workshop(name, diagnostics, roles, max_participants=int(state["ws_max"]))
+    try:
+        _code, facilitator_token = session.store().create_workshop(
+            name, diagnostics, roles, max_participants=int(state["ws_max"]), min_group=int(state["ws_min_group"]),
+            client=join.client())
+    except (WorkshopError, StoreUnavailable) as exc:  # too many created from here, or a busy database
+        state["ws_error"] = f"The workshop was not created: {exc}"
+        return
     state.pop("ws_error", None)
     session.switch_to(facilitator_token)
 
@@ -47,9 +53,17 @@ with st.form("workshop_setup", border=True):
         min_value=3, max_value=MAX_PARTICIPANTS_LIMIT, value=DEFAULT_MAX_PARTICIPANTS, step=10, key="ws_max",
         help="Joins past this are refused with a message, so nobody can pad the room with extra joins.",
     )
+    st.selectbox(
+        "Smallest group shown",
+        list(range(MIN_GROUP, MAX_MIN_GROUP + 1)), index=0, key="ws_min_group",
+        format_func=lambda n: f"{n} people" + (" (the usual)" if n == MIN_GROUP else ""),
+        help="No figure on the screen or in the pack counts fewer people who answered than this, results by "
+             "role need groups this large, and the screen moves only once this many people have changed "
+             "something. Raise it for a small team whose members know each other's views well.",
+    )
     st.caption(
-        "Nothing is shown for fewer than three people who answered, and results by role only for "
-        "groups of three or more, so nobody can be identified. You record the room's development "
+        "So nobody can be identified, nothing is shown for fewer people who answered than the smallest "
+        "group, and the screen never moves by one person's change. You record the room's development "
         "plan and risk register yourself."
     )
     st.form_submit_button("Create the workshop", type="primary", on_click=create, icon=":material/add:")

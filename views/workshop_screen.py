@@ -48,9 +48,9 @@ def live() -> None:
     if current is None:
         st.error("This workshop has been deleted.", icon=":material/delete:")
         return
-    version = session.store().answers_version(token)
+    version, waiting = screen.shown_version(token)
     if not present:
-        screen.counts(token, version, current["diagnostics"])
+        screen.counts(token, version, current["diagnostics"], waiting, current["min_group"])
         if not current["is_open"]:
             st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
     if not current["results_visible"]:
@@ -62,7 +62,7 @@ def live() -> None:
         if present:
             screen.join_panel(current, large=True)
         return
-    screen.show_view(token, version, st.session_state[screen.VIEW_KEY], large=present)
+    screen.show_view(token, version, st.session_state[screen.VIEW_KEY], large=present, min_group=current["min_group"])
 
 
 with main:
@@ -70,6 +70,7 @@ with main:
 
 if not present and controlling:
     screen.private_link_panel(workshop)
+    screen.room_settings(token, workshop)
     with st.expander("Delete this workshop"):
         st.markdown("Deletes the workshop, every participant's answers and the room's plan and risks, for good. Download the pack first if you need it.")
         confirm = st.text_input(f"Type the join code ({show_join_code(workshop['code'])}) to confirm", key="ws_delete_confirm")
