@@ -797,26 +797,44 @@ def show_join_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _of_workshop(column):
+    return select(column).where(workshops.c.id == respondents.c.workshop_id).scalar_subquery()
+
+
+# Built once: every answer runs these two, and building and keying a statement afresh
+# costs more than running it.
+_MARK_CHANGED = (
+    update(respondents)
+    .where(respondents.c.id == bindparam("key"))
+    .values(updated_at=bindparam("now"))
+    .returning(respondents.c.kind, _of_workshop(workshops.c.is_open).label("is_open"),
+               _of_workshop(workshops.c.diagnostics).label("diagnostics"),
+               _of_workshop(workshops.c.expires_at).label("expires_at"))
+)
+
+
+def _upsert_statement(dialect_insert):
+    statement = dialect_insert(answers)
+    return statement.on_conflict_do_update(
+        index_elements=["respondent_id", "diagnostic_id", "item_id"],
+        set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
+    )
+
+
+_UPSERTS = {"sqlite": _upsert_statement(sqlite.insert), "postgresql": _upsert_statement(postgresql.insert)}
+
+
 def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) -> None:
     """Mark the respondent as changed now (the shared screen rereads a workshop only when
     that mark moves), or refuse a change the respondent may not make. One statement: the
     mark comes back with what decides, and a refusal rolls the mark back with the rest."""
-    def of_workshop(column):
-        return select(column).where(workshops.c.id == respondents.c.workshop_id).scalar_subquery()
-
-    found = conn.execute(
-        update(respondents)
-        .where(respondents.c.id == key)
-        .values(updated_at=now or _now())
-        .returning(respondents.c.kind, of_workshop(workshops.c.is_open).label("is_open"),
-                   of_workshop(workshops.c.diagnostics).label("diagnostics"),
-                   of_workshop(workshops.c.expires_at).label("expires_at"))
-    ).first()
+    now = now or _now()
+    found = conn.execute(_MARK_CHANGED, {"key": key, "now": now}).first()
     if found is None:
         raise KeyError("unknown respondent")
     if found.kind == SCREEN:
         raise WorkshopError("The shared screen's link shows the room; it cannot change anything.")
-    if found.expires_at is not None and _aware(found.expires_at) < (now or _now()):
+    if found.expires_at is not None and _aware(found.expires_at) < now:
         raise WorkshopError(f"This workshop has ended (workshops are kept {RETENTION_DAYS} days), so nothing was saved.")
     if found.kind == PARTICIPANT:
         if not found.is_open:
@@ -828,13 +846,9 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
 def _upsert_answer(conn, row: dict) -> None:
     """Insert or replace one answer in one statement where the database can (SQLite and
     PostgreSQL: INSERT ... ON CONFLICT DO UPDATE), else update, then insert."""
-    dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        statement = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(answers).values(**row)
-        conn.execute(statement.on_conflict_do_update(
-            index_elements=["respondent_id", "diagnostic_id", "item_id"],
-            set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
-        ))
+    upsert = _UPSERTS.get(conn.dialect.name)
+    if upsert is not None:
+        conn.execute(upsert, row)
         return
     where = [answers.c[name] == row[name] for name in ("respondent_id", "diagnostic_id", "item_id")]
     if not conn.execute(update(answers).where(*where).values(data=row["data"], updated_at=row["updated_at"])).rowcount:

@@ -54,3 +54,29 @@ def test_one_of_two_processes_killed_mid_room_loses_no_answer():
     assert figures["reconnects"] == figures["dropped"], out
     assert figures["sent"] == "120", out
     assert figures["stored"] == figures["sent"] == figures["acknowledged"], out
+
+
+def test_the_cached_theme_message_is_the_one_streamlit_builds():
+    """ui/server_tuning.cache_theme_messages copies what Streamlit would build: the same
+    new-session theme, section by section, with our config.toml loaded."""
+    from streamlit import config
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime import app_session
+
+    from ui import server_tuning
+
+    config.get_config_options(force_reparse=True)
+    build = getattr(app_session._populate_theme_msg, "__wrapped__", app_session._populate_theme_msg)
+    sections = ["theme", *(f"theme.{c.value}" for c in config.CustomThemeCategories)]
+    expected = []
+    for section in sections:
+        msg = ForwardMsg().new_session.custom_theme
+        build(msg, section)
+        expected.append(msg.SerializeToString())
+    assert any(expected), "the app's config.toml sets a theme, so something is built"
+    server_tuning.cache_theme_messages()
+    for _ in range(2):  # built, then copied
+        for section, want in zip(sections, expected):
+            msg = ForwardMsg().new_session.custom_theme
+            app_session._populate_theme_msg(msg, section)
+            assert msg.SerializeToString() == want, section
