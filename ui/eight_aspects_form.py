@@ -36,6 +36,34 @@ DROPPED = (
     "It is still on screen; send it again."
 )
 LIVE_FRAGMENT = "ea_live"
+LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
+HEADING_KEY = "ea_heading"
+SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run scrolls to it
+
+# On a phone (Streamlit stacks the columns under 640 px): each rating a full-width row at
+# least 44 px tall, in scale order; the live score a compact bar kept at the top of the
+# screen (its radar is on the Results page); the heading clear of that bar when scrolled to.
+PHONE_STYLE = """<style>
+.st-key-ea_heading {scroll-margin-top: 5rem}
+@media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
+  [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 4rem; align-self: flex-start}
+}
+@media (max-width: 640px) {
+  [class*="st-key-ea_rating_"], [class*="st-key-ea_rating_"] .stRadio, [class*="st-key-ea_rating_"] label {width: 100% !important}
+  [class*="st-key-ea_rating_"] [role="radiogroup"], [class*="st-key-ea_rating_"] [role="radiogroup"] > div {
+    flex-direction: column !important; flex-wrap: nowrap !important; gap: 0 !important; width: 100%}
+  [class*="st-key-ea_rating_"] [role="radiogroup"] label {width: 100%; min-height: 44px; margin: 0 !important;
+    padding: 0 .25rem; align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}
+  [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 3.75rem; order: -1; z-index: 5;
+    background: var(--st-background-color, #fff); padding: .25rem 0; box-shadow: 0 2px 4px rgba(0, 0, 0, .08)}
+  .st-key-ea_live_panel [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"], [data-testid="stCaptionContainer"],
+    .ea-live-title, [data-testid="stPageLink"]) {display: none !important}
+  .st-key-ea_live_panel [data-testid="stVerticalBlock"] {gap: .25rem}
+  .st-key-ea_live_panel [data-testid="stMetric"] {padding: 0}
+  .st-key-ea_live_panel [data-testid="stMetricValue"] {font-size: 1.5rem}
+  .st-key-ea_heading {scroll-margin-top: 11rem}
+}
+</style>"""
 
 
 def load_records() -> dict:
@@ -183,10 +211,17 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
 def _step(offset: int) -> None:
     position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
     st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
+    _scroll_to_heading()
 
 
 def _remember_aspect() -> None:
     st.session_state[LAST_ASPECT_KEY] = st.session_state[ASPECT_KEY]
+    _scroll_to_heading()
+
+
+def _scroll_to_heading() -> None:
+    # A new number each time, so the script below is a new element and runs again.
+    st.session_state[SCROLL_KEY] = st.session_state.get(SCROLL_KEY, 0) + 1
 
 
 def _remember_details() -> None:
@@ -214,8 +249,14 @@ def aspect_form(instrument: Instrument) -> None:
 
     aspect = instrument.aspect(aspect_id)
     factors = instrument.factors_of(aspect_id)
-    st.header(aspect.title)
+    with st.container(key=HEADING_KEY):
+        st.header(aspect.title)
     st.markdown(f"*{aspect.question}*")
+    scroll = st.session_state.pop(SCROLL_KEY, None)
+    if scroll:
+        # "Next aspect" is at the foot of the last factor: the new aspect starts at its heading.
+        st.html(f"<script>/* {scroll} */ window.parent.document.querySelector('.st-key-{HEADING_KEY}')"
+                "?.scrollIntoView({block: 'start'});</script>", unsafe_allow_javascript=True)
     for factor in factors:
         factor_input(factor, instrument, show_details)
 

@@ -16,6 +16,7 @@ form.load_records()  # the one read of this run
 
 st.title(instrument.title)
 st.markdown(instrument.intro)
+st.html(form.PHONE_STYLE)
 
 
 @st.fragment
@@ -34,8 +35,8 @@ def live() -> None:
 left, right = st.columns([3, 2], gap="medium")
 with left:
     questions()
-with right:
-    st.markdown("**Your room for manoeuvre so far**")
+with right, st.container(key=form.LIVE_PANEL_KEY):
+    st.html('<p class="ea-live-title"><strong>Your room for manoeuvre so far</strong></p>')
     live()
     # Outside the fragment: the link is the same whatever the answers.
     session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
