@@ -111,6 +111,7 @@ workshops = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("max_participants", Integer, nullable=True),  # version 3; None: DEFAULT_MAX_PARTICIPANTS
     Column("min_group", Integer, nullable=True),  # version 4; None: MIN_GROUP
+    Column("first_revealed_at", DateTime(timezone=True), nullable=True),  # version 4 (see publish_room)
 )
 
 # Wrong join codes per client (a keyed hash of its address), to slow down guessing; a
@@ -527,8 +528,18 @@ class Store:
         _check_min_group(min_group)
         values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open), ("min_group", min_group))
                   if v is not None}
-        if values:
-            self._write(lambda conn: conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values)))
+        if not values:
+            return
+
+        def work(conn: Connection) -> None:
+            if results_visible:
+                first = conn.execute(update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None))
+                                     .values(first_revealed_at=_now())).rowcount
+                if first:  # what the room sees first is everything so far, at once
+                    _publish(conn, _waiting(conn, workshop_id)[0])
+            conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values))
+
+        self._write(work)
 
     def participants(self, facilitator_token: str, *, shown: bool = False) -> list[tuple[str | None, dict[str, dict[str, dict]]]]:
         """Every participant's (role, response), in an order that says nothing about who
@@ -577,43 +588,24 @@ class Store:
             return [(p.id, p.role, cache[p.id][1]) for p in people]
 
     def publish_room(self, viewer_token: str) -> int:
-        """Bring the shared screen's copy of the room up to date, in batches: only once at
-        least the workshop's smallest group of participants have changed something since
-        their answers were last shown are all their changes shown at once. So the screen
-        never moves by one person's change, and a late joiner's answers cannot be worked
-        out by watching it. Facilitator or shared screen. Returns how many people's
-        changes are still waiting to be shown (fewer than the smallest group)."""
+        """Bring the shared screen's copy of the room up to date. Until results are first
+        revealed nobody sees that copy, so it follows every change; from then on it moves
+        in batches: only once at least the workshop's smallest group of participants have
+        changed something since their answers were last shown are all their changes shown
+        at once. So the screen never moves by one person's change, and a late joiner's
+        answers cannot be worked out by watching it. Facilitator or shared screen. Returns
+        how many people's changes are still waiting to be shown."""
         workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
-
-        def waiting(conn: Connection) -> tuple[list, int]:
-            smallest = conn.execute(select(workshops.c.min_group).where(workshops.c.id == workshop_id)).scalar()
-            changed = conn.execute(
-                select(respondents.c.id, respondents.c.updated_at).where(
-                    respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT,
-                    (respondents.c.shown_at.is_(None)) | (respondents.c.shown_at != respondents.c.updated_at))
-            ).all()
-            return changed, smallest or MIN_GROUP
-
         with self.engine.connect() as conn:  # a read first: most refreshes change nothing
-            changed, smallest = waiting(conn)
-        if len(changed) < smallest:
+            changed, needed = _waiting(conn, workshop_id)
+        if len(changed) < needed:
             return len(changed)
 
         def work(conn: Connection) -> int:
-            changed, smallest = waiting(conn)  # again, inside the write transaction
-            if len(changed) < smallest:
+            changed, needed = _waiting(conn, workshop_id)  # again, inside the write transaction
+            if len(changed) < needed:
                 return len(changed)
-            for chunk in range(0, len(changed), 500):
-                ids = [c.id for c in changed[chunk:chunk + 500]]
-                conn.execute(delete(shown_answers).where(shown_answers.c.respondent_id.in_(ids)))
-                conn.execute(insert(shown_answers).from_select(
-                    ["respondent_id", "diagnostic_id", "item_id", "data"],
-                    select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
-                    .where(answers.c.respondent_id.in_(ids))))
-            # The mark is the updated_at read above: a change made since stays waiting.
-            conn.execute(update(respondents).where(respondents.c.id == bindparam("key"))
-                         .values(shown_at=bindparam("stamp")),
-                         [{"key": c.id, "stamp": c.updated_at} for c in changed])
+            _publish(conn, changed)
             return 0
 
         return self._write(work)
@@ -797,6 +789,35 @@ def show_join_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _waiting(conn, workshop_id: str) -> tuple[list, int]:
+    """The participants whose changes the screen does not show yet, as (id, updated_at),
+    and how many must be waiting before they are shown (1 until results are first
+    revealed: nobody has seen the screen's copy, so nothing can be worked out from it)."""
+    workshop = conn.execute(select(workshops.c.min_group, workshops.c.first_revealed_at)
+                            .where(workshops.c.id == workshop_id)).one()
+    changed = conn.execute(
+        select(respondents.c.id, respondents.c.updated_at).where(
+            respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT,
+            (respondents.c.shown_at.is_(None)) | (respondents.c.shown_at != respondents.c.updated_at))
+    ).all()
+    return changed, (workshop.min_group or MIN_GROUP) if workshop.first_revealed_at else 1
+
+
+def _publish(conn, changed: list) -> None:
+    """Copy these participants' answers to the screen's copy, marked with the updated_at
+    read with them: a change made since stays waiting."""
+    for chunk in range(0, len(changed), 500):
+        ids = [c.id for c in changed[chunk:chunk + 500]]
+        conn.execute(delete(shown_answers).where(shown_answers.c.respondent_id.in_(ids)))
+        conn.execute(insert(shown_answers).from_select(
+            ["respondent_id", "diagnostic_id", "item_id", "data"],
+            select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
+            .where(answers.c.respondent_id.in_(ids))))
+    if changed:
+        conn.execute(update(respondents).where(respondents.c.id == bindparam("key")).values(shown_at=bindparam("stamp")),
+                     [{"key": c.id, "stamp": c.updated_at} for c in changed])
+
+
 def _of_workshop(column):
     return select(column).where(workshops.c.id == respondents.c.workshop_id).scalar_subquery()
 
@@ -953,6 +974,7 @@ def _create_or_upgrade(engine: Engine) -> None:
                 index.create(conn)
         for table, column, kind in (("workshops", "max_participants", "INTEGER"),  # version 3
                                     ("workshops", "min_group", "INTEGER"),  # version 4
+                                    ("workshops", "first_revealed_at", _timestamp(engine)),  # version 4
                                     ("respondents", "shown_at", _timestamp(engine))):  # version 4
             if table in existing and column not in {c["name"] for c in inspect(conn).get_columns(table)}:
                 conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))

@@ -71,9 +71,9 @@ def small_group_rule(min_group: int = MIN_GROUP) -> str:
         f"Smaller groups are merged into \"{OTHER_ROLES}\"; if that is still under {min_group} and would be the only "
         "people not shown (so their answers could be worked out from the whole room's), the smallest role is "
         "merged in too, or views by role are not shown at all. In the responses, a participant whose "
-        "role is not shown has it replaced, so a role never identifies anyone. The shared screen moves only when "
-        f"at least {min_group} people have changed something since it last moved, so nobody's change can be read "
-        "off it by watching."
+        "role is not shown has it replaced, so a role never identifies anyone. Once results are revealed the shared "
+        f"screen moves only when at least {min_group} people have changed something since it last moved, so "
+        "nobody's change can be read off it by watching."
     )
 
 

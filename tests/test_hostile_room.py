@@ -413,9 +413,33 @@ def shown_ratings(store, viewer):
     return sorted(r["eight_aspects"][FACTOR]["rating"] for _role, r in store.participants(viewer, shown=True) if r)
 
 
+def test_before_the_first_reveal_the_screen_s_copy_follows_every_change(store):
+    """Nobody has seen the room's figures yet, so nothing can be worked out from a change."""
+    _code, facilitator, people = room_with(store, [2, 5])
+    assert store.publish_room(facilitator) == 0
+    assert shown_ratings(store, facilitator) == [2, 5]
+    store.save_answer(people[0], "eight_aspects", FACTOR, {"rating": 4})
+    assert store.publish_room(facilitator) == 0 and shown_ratings(store, facilitator) == [4, 5]
+    assert store.workshop(facilitator)["results_visible"] is False
+
+
+def test_the_first_reveal_shows_everything_so_far_at_once(store):
+    _code, facilitator, people = room_with(store, [2, 3, 4])
+    store.publish_room(facilitator)
+    store.save_answer(people[0], "eight_aspects", FACTOR, {"rating": 1})  # just before the reveal
+    store.set_workshop(facilitator, results_visible=True)
+    assert shown_ratings(store, facilitator) == [1, 3, 4], "the reveal itself brings the last change in"
+    store.set_workshop(facilitator, results_visible=False)
+    store.save_answer(people[1], "eight_aspects", FACTOR, {"rating": 5})
+    store.set_workshop(facilitator, results_visible=True)
+    assert store.publish_room(facilitator) == 1, "hiding and revealing again does not let one change through"
+    assert shown_ratings(store, facilitator) == [1, 3, 4]
+
+
 def test_the_screen_does_not_move_when_one_late_joiner_answers(store):
     code, facilitator, _people = room_with(store, [2, 3, 4, 2, 3])
     screen = store.screen_token(facilitator)
+    store.set_workshop(facilitator, results_visible=True)
     assert store.publish_room(screen) == 0
     assert shown_ratings(store, screen) == [2, 2, 3, 3, 4]
     version = store.answers_version(screen, shown=True)
@@ -433,7 +457,7 @@ def test_the_screen_does_not_move_when_one_late_joiner_answers(store):
 
 def test_the_screen_moves_once_three_people_have_changed_and_shows_them_together(store):
     code, facilitator, people = room_with(store, [2, 3, 4])
-    store.publish_room(facilitator)
+    store.set_workshop(facilitator, results_visible=True)
     late = store.join(code, None, client="late")
     store.save_answer(late, "eight_aspects", FACTOR, {"rating": 5})
     store.save_answer(people[0], "eight_aspects", FACTOR, {"rating": 1})
@@ -445,18 +469,16 @@ def test_the_screen_moves_once_three_people_have_changed_and_shows_them_together
     assert store.publish_room(facilitator) == 0, "nothing is waiting afterwards"
 
 
-def test_a_first_answer_or_two_show_nothing_until_the_smallest_group_has_answered(store):
-    _code, facilitator, _people = room_with(store, [2, 5])
-    assert store.publish_room(facilitator) == 2
-    assert store.participants(facilitator, shown=True) == [(None, {}), (None, {})]
-
-
 def test_a_facilitator_can_raise_the_smallest_group_to_five(store):
     code, facilitator, people = room_with(store, [1, 2, 3, 4], min_group=5)
     assert store.workshop(facilitator)["min_group"] == 5
+    store.set_workshop(facilitator, results_visible=True)
+    for person in people:
+        store.save_answer(person, "eight_aspects", FACTOR, {"rating": 3})
     assert store.publish_room(facilitator) == 4, "four changes wait for a fifth"
     store.save_answer(store.join(code, None, client="fifth"), "eight_aspects", FACTOR, {"rating": 5})
     assert store.publish_room(facilitator) == 0
+    assert shown_ratings(store, facilitator) == [3, 3, 3, 3, 5]
     room = [Participant(n, role, r) for n, (role, r) in enumerate(store.participants(facilitator, shown=True), start=1)]
     assert workshop_views.build("Room's profile", room[:4], min_group=5).figure is None
     assert workshop_views.build("Room's profile", room, min_group=5).figure is not None
@@ -549,13 +571,15 @@ def test_a_version_3_database_gains_the_screen_s_batches_and_keeps_its_workshops
         conn.execute(text("DROP TABLE shown_answers"))
         conn.execute(text("DROP TABLE creations"))
         conn.execute(text("ALTER TABLE workshops DROP COLUMN min_group"))
+        conn.execute(text("ALTER TABLE workshops DROP COLUMN first_revealed_at"))
         conn.execute(text("ALTER TABLE respondents DROP COLUMN shown_at"))
         conn.execute(schema_version.update().values(version=3))
     old.engine.dispose()
     again = Store(fresh_db_url)
     assert again.workshop(facilitator)["min_group"] == MIN_GROUP
     assert [r for _role, r in again.participants(facilitator)] == [{"eight_aspects": {FACTOR: {"rating": 3}}}]
-    assert again.publish_room(facilitator) == 1
+    assert again.publish_room(facilitator) == 0 and [r for _role, r in again.participants(facilitator, shown=True)] == \
+        [{"eight_aspects": {FACTOR: {"rating": 3}}}], "not yet revealed: the screen's copy follows"
     assert again.new_respondent(client="x")
     with again.engine.connect() as conn:
         assert conn.execute(select(schema_version.c.version)).scalar_one() == SCHEMA_VERSION

@@ -99,12 +99,15 @@ def save_factor(item_id: str) -> None:
         if widget_key(field, item_id) in state:
             record[field] = state[widget_key(field, item_id)]
     unsaved = state.setdefault(UNSAVED_KEY, {})
+    first_answer = session.token() is None
     stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
     if reason is None:
         unsaved.pop(item_id, None)
         current_records()[item_id] = stored  # what the store now holds: no need to read it back
     else:
         unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
+    if first_answer and session.token():
+        st.rerun()  # once: the whole page, so that the new link back to these answers shows
     st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT])
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 from scoring import eight_aspects
 from scoring.figures import radar
 from scoring.xlsx import formula_like
+from ui import session
 
 
 def score_summary(records: dict, instrument: eight_aspects.Instrument) -> pd.DataFrame:
@@ -94,6 +95,16 @@ _AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto|www)([:.])")
 # and an e-mail address becomes a link: a word joiner after every colon and before every @
 # breaks each of them without changing what is seen.
 _SHORTCODES_AND_MAIL = re.compile(r"([:@])")
+
+
+def resume_link() -> None:
+    """The link back to these answers, at the foot of every answering page (once there are
+    answers to come back to)."""
+    url = session.resume_url()
+    if url:
+        with st.expander("Your link to come back to these answers", icon=":material/link:"):
+            st.caption("Answers are saved as you go. This link opens them from any browser; anyone with it can see and change them.")
+            st.code(url, language=None, wrap_lines=True)
 
 
 def uploaded_text_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -48,3 +48,5 @@ with results:
     st.table({"Part": list(part_titles.values()), "Score (0–100)": ["–" if math.isnan(parts[p]) else f"{parts[p]:.0f}" for p in conditions.PARTS]})
     with st.expander("How the scores are worked out"):
         st.markdown(conditions.METHOD)
+
+widgets.resume_link()

@@ -40,3 +40,5 @@ with right, st.container(key=form.LIVE_PANEL_KEY):
     live()
     # Outside the fragment: the link is the same whatever the answers.
     session.page_link("views/results.py", label="Full results and Excel summary", icon=":material/insights:")
+
+widgets.resume_link()

@@ -130,3 +130,5 @@ if totals["hours"]:
                       tickvals=[], axis_title="Hours a year", colour=PALETTE[1]),
         key="sp_capacity_chart",
     )
+
+widgets.resume_link()

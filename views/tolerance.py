@@ -89,3 +89,5 @@ with results:
                 st.button("Add to the development plan", key=f"tol_plan_{row.area_id}", on_click=add_action, args=(row.area_id,), icon=":material/playlist_add:")
     with st.expander("How the priority is worked out"):
         st.markdown(tolerance.METHOD)
+
+widgets.resume_link()

@@ -59,3 +59,18 @@ def test_the_live_score_stays_in_view_and_next_lands_on_the_heading(phone, app_u
     assert box["y"] >= panel["y"] + panel["height"] - 1, "the heading is not hidden under the live score"
     assert box["y"] < PHONE["height"] / 2, "the new aspect starts near the top of the screen"
     expect_no_exception(phone)
+
+
+def test_the_link_back_appears_on_the_answering_page_with_the_first_answer(phone, app_url):
+    first = eight_aspects.instrument().factors_of("system_design")[0].id
+    open_app(phone, f"{app_url}/eight-aspects", key(f"ea_rating_{first}") + " [data-testid=stRadioOption]")
+    link = phone.get_by_text("Your link to come back to these answers")
+    expect(link).to_have_count(0)
+    click_rating(phone, first, "Neither")
+    expect(link).to_be_visible(timeout=TIMEOUT)
+    link.click()
+    code = phone.get_by_test_id("stCode").last
+    expect(code).to_contain_text("?r=", timeout=TIMEOUT)
+    token = phone.url.split("r=")[1]
+    expect(code).to_contain_text(token)
+    expect_no_exception(phone)
