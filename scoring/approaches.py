@@ -519,19 +519,30 @@ def rank_response(response: Mapping[str, Mapping[str, dict]]) -> pd.DataFrame:
 # --- Excel ------------------------------------------------------------------------
 
 
+def top_places(ranked: pd.DataFrame, places: int = 5) -> pd.DataFrame:
+    """The judged approaches ranked in the first `places` places, with every approach tied
+    with the last of them: a tie is never cut in two by the seed's order."""
+    return ranked[ranked["judged"] & (ranked["rank"] <= places)]
+
+
 def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
     """Best-fitting approaches and the chosen blend, on the Summary sheet."""
 
-    ranked = rank_response(response)
+    scores = aspect_scores(response)
+    ranked = rank(scores, choice(response)["priorities"])
     xlsx.put(ws, top, 1, "Commissioning approaches: best fit to this context").font = Font(bold=True, size=14)
-    if ranked["fit"].isna().all():
-        xlsx.put(ws, top + 1, 1, "No fit yet: answer the eight-aspects self-check first.")
+    if not ranked["judged"].any():
+        xlsx.put(ws, top + 1, 1, "No fit yet: answer more of the eight-aspects self-check. " + basis(scores, ranked))
         return top + 3
     last = xlsx.write_table(
         ws, top + 1, ["Approach", "Fit (0–100)", "Rank"],
-        ([row.title, round(row.fit, 1), int(row.rank)] for row in ranked.dropna(subset=["fit"]).head(5).itertuples()),
+        ([row.title, row.fit, row.rank_label] for row in top_places(ranked).itertuples()),
         number_formats={"Fit (0–100)": "0"}, wrap=["Approach"],
     )
+    xlsx.put(ws, last + 1, 1, basis(scores, ranked)).alignment = xlsx.WRAP
+    ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=5)
+    ws.row_dimensions[last + 1].height = 45
+    last += 1
     titles = {a.id: a.title for a in instrument().approaches}
     chosen = choice(response)["chosen"]
     xlsx.put(ws, last + 1, 1, "Chosen approach or blend").font = Font(bold=True)
@@ -543,26 +554,30 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     """"Model fit": the ranking with a native bar chart, then the requirements matrix."""
 
     inst = instrument()
-    ranked = rank_response(response)
+    scores = aspect_scores(response)
+    ranked = rank(scores, choice(response)["priorities"])
     aspect_names = {a.id: a.title for a in eight_aspects.instrument().aspects}
     ws = wb.create_sheet("Model fit")
     row = xlsx.title(ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method).")
-    header = row
+    xlsx.put(ws, row, 1, basis(scores, ranked)).alignment = xlsx.WRAP
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
+    ws.row_dimensions[row].height = 45
+    header = row + 2
     last = xlsx.write_table(
         ws, header,
-        ["Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Supported by", "Held back by"],
+        ["Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Coverage", "Supported by", "Held back by"],
         (
-            [None if pd.isna(r.rank) else int(r.rank), r.title, r.fit, r.feasibility, r.desirability,
+            [r.rank_label, r.title, r.fit, r.feasibility, r.desirability, r.coverage,
              ", ".join(aspect_names[a] for a in r.supported_by), ", ".join(aspect_names[a] for a in r.held_back_by)]
             for r in ranked.itertuples()
         ),
-        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0"},
-        wrap=["Approach", "Supported by", "Held back by"],
+        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"},
+        wrap=["Rank", "Approach", "Supported by", "Held back by"],
     )
     xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=last, label_column=2, value_column=3,
                    maximum=100, anchor="I3", size=(12, 20))
 
-    xlsx.finish(ws, {1: 7, 2: 40, 3: 12, 4: 12, 5: 12, 6: 34, 7: 34})
+    xlsx.finish(ws, {1: 14, 2: 40, 3: 12, 4: 12, 5: 12, 6: 11, 7: 30, 8: 30})
 
     # The requirements matrix, on its own sheet so a facilitator can defend the ranking.
     ws = wb.create_sheet("Approach requirements")
@@ -593,4 +608,5 @@ def about_rows() -> list[tuple[str, str]]:
     return [
         (f"{inst.title}: instrument", f"{inst.id} version {inst.version}"),
         (f"{inst.title}: method", METHOD),
+        (f"{inst.title}: coverage", f"An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as \"{NOT_JUDGED}\", with no fit and no rank."),
     ]
