@@ -257,7 +257,7 @@ def _tolerance(ws, participants: Sequence[Participant], smallest: int) -> None:
     )
     xlsx.bar_chart(ws, title="The room's priority to stop (0–9)", header=header, last=last, label_column=1, value_column=2,
                    maximum=9, anchor=f"A{last + 2}", size=(9, 18))
-    xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12})
+    xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12, 12: 12})
 
 
 def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> None:

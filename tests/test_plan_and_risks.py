@@ -135,8 +135,14 @@ def workbook():
 def test_model_fit_sheet_has_a_native_bar_chart_and_all_thirteen(workbook):
     ws = workbook["Model fit"]
     assert any(isinstance(c, BarChart) for c in ws._charts)
-    names = [row[1] for row in ws.iter_rows(min_row=5, max_row=17, values_only=True)]
-    assert set(names) == {a.title for a in approaches.instrument().approaches}
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(n for n, row in enumerate(rows) if row[1] == "Approach")
+    assert rows[header][:6] == ("Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Coverage")
+    body = rows[header + 1:header + 14]
+    assert {row[1] for row in body} == {a.title for a in approaches.instrument().approaches}
+    # Only system design is scored: nothing can be judged, and the sheet says so rather than ranking.
+    assert all(row[0] == approaches.NOT_JUDGED and row[2] is None for row in body)
+    assert any(row[0] and str(row[0]).startswith("This ranking rests on 1 of the 8 aspects.") for row in rows[:header])
 
 
 def test_plan_sheet_has_drop_down_lists_for_classification_and_status(workbook):
