@@ -541,7 +541,6 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
     )
     xlsx.put(ws, last + 1, 1, basis(scores, ranked)).alignment = xlsx.WRAP
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=5)
-    ws.row_dimensions[last + 1].height = 45
     last += 1
     titles = {a.id: a.title for a in instrument().approaches}
     chosen = choice(response)["chosen"]
@@ -561,7 +560,6 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     row = xlsx.title(ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method).")
     xlsx.put(ws, row, 1, basis(scores, ranked)).alignment = xlsx.WRAP
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
-    ws.row_dimensions[row].height = 45
     header = row + 2
     last = xlsx.write_table(
         ws, header,
@@ -574,8 +572,11 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"},
         wrap=["Rank", "Approach", "Supported by", "Held back by"],
     )
-    xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=last, label_column=2, value_column=3,
-                   maximum=100, anchor="I3", size=(12, 20))
+    # The chart shows the judged approaches only (they come first): a missing bar would read as 0.
+    judged = int(ranked["judged"].sum())
+    if judged:
+        xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=header + judged, label_column=2, value_column=3,
+                       maximum=100, anchor="I3", size=(12, 20))
 
     xlsx.finish(ws, {1: 14, 2: 40, 3: 12, 4: 12, 5: 12, 6: 11, 7: 30, 8: 30})
 

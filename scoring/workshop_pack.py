@@ -174,7 +174,6 @@ def _ranking(ws, top: int, participants: Sequence[Participant], smallest: int) -
     xlsx.put(ws, top + 1, 1, "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend. "
              + approaches.basis(means, ranked)).alignment = xlsx.WRAP
     ws.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1, end_column=7)
-    ws.row_dimensions[top + 1].height = 48
     if not ranked["judged"].any():
         xlsx.put(ws, top + 2, 1, "No fit yet: too few aspects have a score.")
         return top + 4
@@ -185,7 +184,8 @@ def _ranking(ws, top: int, participants: Sequence[Participant], smallest: int) -
          for r in ranked.itertuples()),
         number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"}, wrap=["Approach", "Rank"],
     )
-    chart = xlsx.bar_chart(ws, title="The room's fit (0–100)", header=header, last=last, label_column=1, value_column=2,
+    # Judged approaches come first; the chart shows only them, as a missing bar would read as 0.
+    chart = xlsx.bar_chart(ws, title="The room's fit (0–100)", header=header, last=header + int(ranked["judged"].sum()), label_column=1, value_column=2,
                            maximum=100, anchor=f"A{last + 2}", size=(12, 20))
     return _reserve(last + 2, chart)
 
