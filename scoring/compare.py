@@ -198,6 +198,13 @@ def item_changes(before: Side, after: Side, top: int | None = None) -> pd.DataFr
     return table if top is None else table.head(top)
 
 
+def ranking_basis(before: Side, after: Side, first: str, second: str) -> str:
+    """How many aspects each side's ranking rests on, for under the ranking table."""
+    then, now = (approaches.aspects_used(side.aspect_scores().to_dict()) for side in (before, after))
+    return (f"{first}: the ranking rests on {then} of the {len(ASPECTS)} aspects; {second}: on {now}. "
+            f"Approaches with less than {approaches.MIN_COVERAGE:.0%} of what they rely on scored are not judged.")
+
+
 def ranking_changes(before: Side, after: Side) -> pd.DataFrame:
     """Every approach in the current ranking's order: approach_id, title, rank_before,
     rank_after, fit_before, fit_after, moved (rank_before - rank_after: positive = moved
@@ -414,8 +421,9 @@ def _items(ws, top: int, before: Side, after: Side, first: str, second: str) -> 
 
 def _ranking(ws, top: int, before: Side, after: Side) -> int:
     table = ranking_changes(before, after)
+    first, second = labels(before, after)
     row = _section(ws, top, "Commissioning approaches: the ranking then and now",
-                   "In today's order. Moved = places up (+) or down (−) since the baseline.")
+                   "In today's order. Moved = places up (+) or down (−) since the baseline. " + ranking_basis(before, after, first, second))
     if table["fit_before"].isna().all() and table["fit_after"].isna().all():
         xlsx.put(ws, row, 1, "No ranking on either side: neither has an aspect score.")
         return row + 3

@@ -243,3 +243,9 @@ def test_comparison_of_two_workshops_in_the_workbook():
 @pytest.mark.parametrize("change, text", [(32.5, "+33"), (-2.5, "\u22123"), (0.4, "no change"), (-0.49, "no change"), (37.5, "+38")])
 def test_changes_in_words_round_as_the_spreadsheet_shows_them(change, text):
     assert compare._signed(change) == text
+
+
+def test_the_ranking_says_how_many_aspects_each_side_rests_on():
+    then = Side("Then", _response({"eight_aspects": {"sd_one_place": 4}}))
+    now = Side("Now", _response({"eight_aspects": {"sd_one_place": 4, "rel_councillors": 2, "pro_competition": 3}}))
+    assert compare.ranking_basis(then, now, "Then", "Now").startswith("Then: the ranking rests on 1 of the 8 aspects; Now: on 3.")

@@ -51,6 +51,7 @@ def show(before: compare.Side, after: compare.Side) -> None:
         f"Rank {second}": ["–" if pd.isna(v) else v for v in ranking["rank_label_after"]],
         "Moved": [("–" if pd.isna(v) else (f"up {int(v)}" if v > 0 else f"down {-int(v)}" if v < 0 else "same")) for v in ranking["moved"]],
     }).set_index("Approach"))
+    st.caption(compare.ranking_basis(before, after, first, second) + " Equal fits share a rank, shown as =3.")
 
     st.header("The development plan")
     summary = compare.plan_summary(before, after)

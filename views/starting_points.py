@@ -124,7 +124,7 @@ if totals["hours"]:
     second.metric("Full-time staff in post", numbers.text(totals['fte_in_post'], 1))
     third.metric("Gap", f"{totals['gap']:+.1f}", help="Needed minus in post: positive means more capacity is needed.")
     main = drivers.iloc[0]
-    st.markdown(f"**{main.label}** takes the most time: {numbers.shown(main.hours):,} hours a year, {main.share:.0%} of the total.")
+    st.markdown(f"**{main.label}** takes the most time: {numbers.shown(main.hours):,} hours a year, {numbers.text(100 * main.share)}% of the total.")
     widgets.chart(
         labelled_bars(list(drivers["label"]), list(drivers["hours"]), maximum=max(float(drivers["hours"].max()), 1.0),
                       tickvals=[], axis_title="Hours a year", colour=PALETTE[1]),
