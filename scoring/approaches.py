@@ -1,18 +1,25 @@
 """Diagnostic 3: which of the thirteen commissioning approaches fit this place.
 
-Method (also in the README and the workbook's "about" sheet):
+Method (also in the README, on the approaches page and the workbook's "about" sheet):
 
-- Each approach depends on each of the eight aspects by a weight 0–3 (data/approaches.yaml,
+- Each approach relies on each of the eight aspects by a weight 0–3 (data/approaches.yaml,
   each non-zero weight with its reason).
-- Feasibility = the mean of the aspect scores weighted by that dependence: how far the
-  place's room for manoeuvre supports what the approach relies on. An aspect with no score
-  is left out, and the weights of the rest are used.
+- Feasibility = the mean of the aspect scores weighted by that reliance, but never more
+  than HEADROOM[weight] points above the score of any aspect it relies on: 40 above an
+  aspect it relies on heavily (3), 60 above one it relies on a lot (2), 80 above one it
+  relies on somewhat (1). So a heavy reliance at 0 holds feasibility at 40 or below however
+  well the rest scores: a mean cannot average away what an approach cannot do without.
 - Desirability (only when priorities are chosen) = how well the approach serves them: the
   mean of its 0–3 profile over the chosen priorities, weighted by their importance, on 0–100.
-- Fit = feasibility, or the mean of feasibility and desirability when priorities are chosen.
+- Fit = feasibility, or the mean of feasibility and desirability when priorities are
+  chosen, held under the same ceilings.
+- Coverage = the share of the approach's reliance weight on aspects that have a score. Below
+  MIN_COVERAGE the approach is "not enough answers to judge": no fit, no rank.
+- Rank: by fit as shown (a whole number, half up); equal shown fits share a rank ("=3").
 
-So raising an aspect's score never lowers the fit of an approach that depends on it, an
-approach's fit ignores aspects it does not depend on, and equal inputs give equal outputs.
+So raising an aspect's score never lowers the fit of an approach that relies on it (a mean
+and a minimum of rising terms both rise), an approach's fit and coverage ignore aspects it
+does not rely on, and equal inputs give equal outputs.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from openpyxl.styles import Font
 from scoring import eight_aspects, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_whole
+from scoring.numbers import shown
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -70,15 +78,28 @@ PRIORITIES: tuple[str, ...] = (
 )
 MAX_WEIGHT = 3
 MAX_BLEND = 3
+# How far fit may rise above the score of an aspect relied on with each weight: the more an
+# approach relies on an aspect, the less the others can make up for it.
+HEADROOM = {1: 80, 2: 60, 3: 40}
+# An approach is judged only when aspects carrying this share of its reliance have a score.
+MIN_COVERAGE = 0.8
+NOT_JUDGED = "not enough answers to judge"
+
+FIT_RULE = (
+    "Fit is the mean of your aspect scores weighted by how much the approach relies on each (0 to 3), "
+    "but never more than 40 points above an aspect it relies on heavily, 60 above one it relies on a lot, "
+    "or 80 above one it relies on somewhat: so an approach cannot fit well where something it cannot do "
+    "without scores low, however well the rest scores."
+)
 
 METHOD = (
-    "Each approach depends on each of the eight aspects by a weight from 0 (not at all) to 3 "
-    "(heavily), with a reason for every non-zero weight. Feasibility is the mean of your aspect "
-    "scores weighted by that dependence (aspects with no score are left out). When you choose "
-    "priorities, desirability is how well the approach serves them (its 0–3 profile, weighted "
-    "by how much each priority matters to you, on 0–100), and fit is the mean of feasibility "
-    "and desirability; otherwise fit is feasibility. A gap is how far an aspect falls short of "
-    "100, times the dependence of the chosen approach(es) on it, divided by 3."
+    f"{FIT_RULE} Each non-zero reliance has its reason. When you choose priorities, desirability is how well "
+    "the approach serves them (its 0–3 profile, weighted by how much each priority matters to you, on 0–100), "
+    "and fit is the mean of feasibility (the rule above) and desirability, under the same ceilings; otherwise "
+    "fit is feasibility. Coverage is the share of an approach's reliance that falls on aspects with a score: "
+    f"below {MIN_COVERAGE:.0%} the approach is shown as \"{NOT_JUDGED}\" and not ranked. Approaches are ranked "
+    "by fit as shown (whole numbers, halves rounded up); equal fits share a rank, shown as =3. A gap is how far "
+    "an aspect falls short of 100, times the reliance of the chosen approach(es) on it, divided by 3."
 )
 
 
@@ -292,7 +313,25 @@ def _clean_priorities(priorities: Mapping[str, float] | None) -> dict[str, float
     return cleaned
 
 
-def feasibility(approach: Approach, scores: Mapping[str, float]) -> float:
+def coverage(approach: Approach, scores: Mapping[str, float]) -> float:
+    """The share of the approach's reliance weight on aspects that have a score (0–1)."""
+    relied_on = {a: r.weight for a, r in approach.requirements.items() if r.weight}
+    scored = sum(w for a, w in relied_on.items() if not math.isnan(scores.get(a, math.nan)))
+    return scored / sum(relied_on.values())
+
+
+def ceiling(approach: Approach, scores: Mapping[str, float]) -> tuple[float, str | None]:
+    """The highest fit the scored aspects it relies on allow, and the aspect that sets it
+    (None when no aspect holds it below 100)."""
+    limit, limited_by = 100.0, None
+    for aspect_id, requirement in approach.requirements.items():
+        value = scores.get(aspect_id, math.nan)
+        if requirement.weight and not math.isnan(value) and value + HEADROOM[requirement.weight] < limit:
+            limit, limited_by = value + HEADROOM[requirement.weight], aspect_id
+    return limit, limited_by
+
+
+def weighted_mean(approach: Approach, scores: Mapping[str, float]) -> float:
     total = weighted = 0.0
     for aspect_id, requirement in approach.requirements.items():
         value = scores.get(aspect_id, math.nan)
@@ -300,6 +339,11 @@ def feasibility(approach: Approach, scores: Mapping[str, float]) -> float:
             total += requirement.weight
             weighted += requirement.weight * value
     return weighted / total if total else math.nan
+
+
+def feasibility(approach: Approach, scores: Mapping[str, float]) -> float:
+    """The weighted mean of the aspects it relies on, held under each reliance's ceiling."""
+    return min(weighted_mean(approach, scores), ceiling(approach, scores)[0])
 
 
 def desirability(approach: Approach, priorities: Mapping[str, float]) -> float:
@@ -314,20 +358,26 @@ def rank(
     priorities: Mapping[str, float] | None = None,
     inst: Instrument | None = None,
 ) -> pd.DataFrame:
-    """All approaches, best fit first.
+    """All approaches, best fit first; those with too little coverage last, unranked.
 
     `aspect_scores` maps aspect ids to 0–100 (NaN or missing: no score). `priorities` maps
     priority ids to their importance (e.g. 1–3; 0 or absent: not a priority).
-    Columns: approach_id, title, feasibility, desirability, fit, rank, supported_by, held_back_by.
+    Columns: approach_id, title, feasibility, desirability, fit, coverage, judged,
+    limited_by (the aspect whose ceiling holds fit down, or None), rank (Int64, NA when not
+    judged), rank_label ("3", "=3" for a tie, or NOT_JUDGED), supported_by, held_back_by.
+    Feasibility and fit are NaN when the approach is not judged.
     """
     inst = inst or instrument()
     scores = _clean_scores(aspect_scores)
     wanted = _clean_priorities(priorities)
     rows = []
     for approach in inst.approaches:
-        feasible = feasibility(approach, scores)
+        covered = coverage(approach, scores)
+        judged = covered >= MIN_COVERAGE
+        limit, limited_by = ceiling(approach, scores)
+        feasible = feasibility(approach, scores) if judged else math.nan
         desirable = desirability(approach, wanted)
-        fit = feasible if not wanted or math.isnan(feasible) else (feasible + desirable) / 2
+        fit = feasible if not wanted or math.isnan(feasible) else min((feasible + desirable) / 2, limit)
         supported, held_back = _strongest_influences(approach, scores)
         rows.append(
             {
@@ -336,16 +386,50 @@ def rank(
                 "feasibility": feasible,
                 "desirability": desirable,
                 "fit": fit,
+                "coverage": covered,
+                "judged": judged,
+                "limited_by": limited_by if judged and fit >= limit - 1e-9 else None,
                 "supported_by": supported,
                 "held_back_by": held_back,
             }
         )
     table = pd.DataFrame(rows)
-    # Ties keep the seed's order; approaches with no fit (nothing scored) go last.
+    table["limited_by"] = table["limited_by"].astype(object).where(table["limited_by"].notna(), None)
+    # Ranked by fit as shown, so two fits that show the same number share a rank; ties keep
+    # the seed's order, and approaches not judged go last.
     table["order"] = range(len(table))
-    table = table.sort_values(["fit", "order"], ascending=[False, True], na_position="last", kind="stable")
-    table["rank"] = table["fit"].rank(method="min", ascending=False).astype("Int64")
-    return table.drop(columns="order").reset_index(drop=True)
+    table["shown_fit"] = [shown(v) for v in table["fit"]]
+    table["shown_fit"] = table["shown_fit"].astype("Float64")
+    table = table.sort_values(["shown_fit", "order"], ascending=[False, True], na_position="last", kind="stable")
+    table["rank"] = table["shown_fit"].rank(method="min", ascending=False).astype("Int64")
+    counts = table["rank"].value_counts()
+    table["rank_label"] = [rank_label(r, int(counts.get(r, 0)) > 1) for r in table["rank"]]
+    columns = ["approach_id", "title", "feasibility", "desirability", "fit", "coverage", "judged", "limited_by",
+               "rank", "rank_label", "supported_by", "held_back_by"]
+    return table[columns].reset_index(drop=True)
+
+
+def rank_label(rank_number, tied: bool) -> str:
+    """"3", "=3" when another approach shares the rank, or NOT_JUDGED when there is no rank."""
+    if pd.isna(rank_number):
+        return NOT_JUDGED
+    return f"={int(rank_number)}" if tied else str(int(rank_number))
+
+
+def aspects_used(aspect_scores: Mapping[str, float]) -> int:
+    """How many of the eight aspects have a score: what a ranking rests on."""
+    return sum(1 for v in _clean_scores(aspect_scores).values() if not math.isnan(v))
+
+
+def basis(aspect_scores: Mapping[str, float], ranked: pd.DataFrame) -> str:
+    """One sentence for under a ranking: what it rests on and what could not be judged."""
+    used = aspects_used(aspect_scores)
+    sentence = f"This ranking rests on {used} of the {len(ASPECTS)} aspects."
+    left_out = ranked.loc[~ranked["judged"], "title"].tolist()
+    if left_out:
+        sentence += (f" Not enough answers to judge (less than {MIN_COVERAGE:.0%} of what it relies on has a score): "
+                     + "; ".join(left_out) + ".")
+    return sentence
 
 
 def _strongest_influences(approach: Approach, scores: Mapping[str, float]) -> tuple[list[str], list[str]]:
@@ -435,19 +519,29 @@ def rank_response(response: Mapping[str, Mapping[str, dict]]) -> pd.DataFrame:
 # --- Excel ------------------------------------------------------------------------
 
 
+def top_places(ranked: pd.DataFrame, places: int = 5) -> pd.DataFrame:
+    """The judged approaches ranked in the first `places` places, with every approach tied
+    with the last of them: a tie is never cut in two by the seed's order."""
+    return ranked[ranked["judged"] & (ranked["rank"] <= places)]
+
+
 def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> int:
     """Best-fitting approaches and the chosen blend, on the Summary sheet."""
 
-    ranked = rank_response(response)
+    scores = aspect_scores(response)
+    ranked = rank(scores, choice(response)["priorities"])
     xlsx.put(ws, top, 1, "Commissioning approaches: best fit to this context").font = Font(bold=True, size=14)
-    if ranked["fit"].isna().all():
-        xlsx.put(ws, top + 1, 1, "No fit yet: answer the eight-aspects self-check first.")
+    if not ranked["judged"].any():
+        xlsx.put(ws, top + 1, 1, "No fit yet: answer more of the eight-aspects self-check. " + basis(scores, ranked))
         return top + 3
     last = xlsx.write_table(
         ws, top + 1, ["Approach", "Fit (0–100)", "Rank"],
-        ([row.title, round(row.fit, 1), int(row.rank)] for row in ranked.dropna(subset=["fit"]).head(5).itertuples()),
+        ([row.title, row.fit, row.rank_label] for row in top_places(ranked).itertuples()),
         number_formats={"Fit (0–100)": "0"}, wrap=["Approach"],
     )
+    xlsx.put(ws, last + 1, 1, basis(scores, ranked)).alignment = xlsx.WRAP
+    ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=5)
+    last += 1
     titles = {a.id: a.title for a in instrument().approaches}
     chosen = choice(response)["chosen"]
     xlsx.put(ws, last + 1, 1, "Chosen approach or blend").font = Font(bold=True)
@@ -459,26 +553,32 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     """"Model fit": the ranking with a native bar chart, then the requirements matrix."""
 
     inst = instrument()
-    ranked = rank_response(response)
+    scores = aspect_scores(response)
+    ranked = rank(scores, choice(response)["priorities"])
     aspect_names = {a.id: a.title for a in eight_aspects.instrument().aspects}
     ws = wb.create_sheet("Model fit")
     row = xlsx.title(ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method).")
-    header = row
+    xlsx.put(ws, row, 1, basis(scores, ranked)).alignment = xlsx.WRAP
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
+    header = row + 2
     last = xlsx.write_table(
         ws, header,
-        ["Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Supported by", "Held back by"],
+        ["Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Coverage", "Supported by", "Held back by"],
         (
-            [None if pd.isna(r.rank) else int(r.rank), r.title, r.fit, r.feasibility, r.desirability,
+            [r.rank_label, r.title, r.fit, r.feasibility, r.desirability, r.coverage,
              ", ".join(aspect_names[a] for a in r.supported_by), ", ".join(aspect_names[a] for a in r.held_back_by)]
             for r in ranked.itertuples()
         ),
-        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0"},
-        wrap=["Approach", "Supported by", "Held back by"],
+        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"},
+        wrap=["Rank", "Approach", "Supported by", "Held back by"],
     )
-    xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=last, label_column=2, value_column=3,
-                   maximum=100, anchor="I3", size=(12, 20))
+    # The chart shows the judged approaches only (they come first): a missing bar would read as 0.
+    judged = int(ranked["judged"].sum())
+    if judged:
+        xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=header + judged, label_column=2, value_column=3,
+                       maximum=100, anchor="I3", size=(12, 20))
 
-    xlsx.finish(ws, {1: 7, 2: 40, 3: 12, 4: 12, 5: 12, 6: 34, 7: 34})
+    xlsx.finish(ws, {1: 14, 2: 40, 3: 12, 4: 12, 5: 12, 6: 11, 7: 30, 8: 30})
 
     # The requirements matrix, on its own sheet so a facilitator can defend the ranking.
     ws = wb.create_sheet("Approach requirements")
@@ -509,4 +609,5 @@ def about_rows() -> list[tuple[str, str]]:
     return [
         (f"{inst.title}: instrument", f"{inst.id} version {inst.version}"),
         (f"{inst.title}: method", METHOD),
+        (f"{inst.title}: coverage", f"An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as \"{NOT_JUDGED}\", with no fit and no rank."),
     ]

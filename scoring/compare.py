@@ -7,12 +7,14 @@ self-check against a workshop and two workshops all compare the same way.
 Method (also on the workbook's About sheet, see METHOD_ROWS):
 - Aspect scores: a self-check is scored as in the eight-aspects self-check; a workshop by
   the room's mean (over the participants with a score for the aspect). Change = now minus
-  then, in points on 0–100; no change where either side has no score.
+  then as shown (whole points, halves up: numbers.change), so 54 -> 61 reads +7; no change
+  where either side has no score.
 - Factors: the 1–5 rating (a workshop: the mean of its participants' ratings); "don't know"
   and unanswered count as no value, weights are not applied. Only factors with a value on
-  both sides are compared.
+  both sides are compared; the change is worked out from the ratings as shown (one decimal).
 - Approach ranking: each side ranked as on its own (fit of its aspect scores and
-  priorities). Moved = rank then minus rank now, so a positive number moved up.
+  priorities). Moved = rank then minus rank now, so a positive number moved up; none where
+  either side could not judge the approach (too few answers).
 - Plan: the current plan's actions. An action was in the baseline when the baseline plan has
   the same entry or the same text (ignoring case and spacing). Done = status "Done"; every
   other status is outstanding.
@@ -34,7 +36,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
-from scoring import approaches, development_plan, eight_aspects, figures, workshop, xlsx
+from scoring import approaches, development_plan, eight_aspects, figures, numbers, workshop, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.workshop import Participant
 
@@ -51,16 +53,19 @@ METHOD_ROWS = (
      "A self-check is scored as in the eight-aspects self-check (see its method below). A workshop's score for an "
      "aspect is the room's mean: the mean of the scores of the participants who have a score for it."),
     ("Change",
-     "Now minus then, in points on the 0–100 scale; blank where either side has no score. Aspects are listed in the "
-     "instrument's order; \"moved most\" orders them by the size of the change."),
+     "Now minus then as the two scores are shown, in whole points on the 0–100 scale (halves rounded up, as Excel "
+     "does), so 54 then and 61 now is a change of +7; blank where either side has no score. Aspects are listed in "
+     "the instrument's order; \"moved most\" orders them by the size of the change."),
     ("Overall room for manoeuvre", "The mean of the aspect scores a side has, each aspect counting equally."),
     ("What moved most (factors)",
      "Each factor's rating 1–5 (a workshop: the mean rating of its participants); \"don't know\" and unanswered "
      "factors have no value, and weights are not applied to a factor's own rating. Only factors with a value on both "
-     f"sides are compared; the {TOP_ITEMS} largest changes are shown, ties in the instrument's order."),
+     f"sides are compared; the change is worked out from the ratings as shown (one decimal); the {TOP_ITEMS} largest "
+     "changes are shown, ties in the instrument's order."),
     ("Approach ranking",
      "Each side ranked on its own: fit of its aspect scores and priorities (a workshop: the room's mean scores and "
-     "mean priorities). Moved = rank then minus rank now: a positive number moved up, a negative one down."),
+     "mean priorities). Ranks as shown (=3 for a tie). Moved = rank then minus rank now: a positive number moved "
+     "up, a negative one down; blank where either side had too few answers to judge the approach."),
     ("Plan actions",
      "The actions in the current plan. \"In the baseline\" when the baseline plan has the same entry or the same "
      "action text (ignoring case and spacing). Done = status Done; every other status is outstanding. \"No longer in "
@@ -147,6 +152,12 @@ def labels(before: Side, after: Side) -> tuple[str, str]:
 # --- What changed ---------------------------------------------------------------------------
 
 
+def _changes(before: pd.Series, after: pd.Series, digits: int = 0) -> list[float]:
+    """Each change worked out from the two values as shown (NaN where either is blank)."""
+    differences = (numbers.change(b, a, digits) for b, a in zip(before, after))
+    return [math.nan if d is None else float(d) for d in differences]
+
+
 def _by_size(table: pd.DataFrame) -> pd.DataFrame:
     """Largest |change| first, no change (NaN) last, ties in the table's order."""
     order = table.assign(_size=table["change"].abs(), _order=range(len(table)))
@@ -164,7 +175,7 @@ def aspect_changes(before: Side, after: Side, *, inst_order: bool = False) -> pd
         {"aspect": [titles[a] for a in ASPECTS], "before": then.to_numpy(), "after": now.to_numpy()},
         index=pd.Index(list(ASPECTS), name="aspect_id"),
     )
-    table["change"] = table["after"] - table["before"]
+    table["change"] = _changes(table["before"], table["after"])
     return table if inst_order else _by_size(table)
 
 
@@ -172,7 +183,8 @@ def overall_change(before: Side, after: Side) -> dict[str, float]:
     """Overall room for manoeuvre then and now: {"before", "after", "change"} (NaN where none)."""
     then = eight_aspects.overall(before.aspect_scores().to_dict())
     now = eight_aspects.overall(after.aspect_scores().to_dict())
-    return {"before": then, "after": now, "change": now - then}
+    difference = numbers.change(then, now)
+    return {"before": then, "after": now, "change": math.nan if difference is None else float(difference)}
 
 
 def item_changes(before: Side, after: Side, top: int | None = None) -> pd.DataFrame:
@@ -181,9 +193,16 @@ def item_changes(before: Side, after: Side, top: int | None = None) -> pd.DataFr
     table = eight_aspects.items()[["item_id", "aspect_id", "aspect", "text"]]
     table = table.assign(before=before.item_means().to_numpy(), after=after.item_means().to_numpy())
     table = table.dropna(subset=["before", "after"])
-    table["change"] = table["after"] - table["before"]
+    table["change"] = _changes(table["before"], table["after"], digits=1)
     table = _by_size(table).reset_index(drop=True)
     return table if top is None else table.head(top)
+
+
+def ranking_basis(before: Side, after: Side, first: str, second: str) -> str:
+    """How many aspects each side's ranking rests on, for under the ranking table."""
+    then, now = (approaches.aspects_used(side.aspect_scores().to_dict()) for side in (before, after))
+    return (f"{first}: the ranking rests on {then} of the {len(ASPECTS)} aspects; {second}: on {now}. "
+            f"Approaches with less than {approaches.MIN_COVERAGE:.0%} of what they rely on scored are not judged.")
 
 
 def ranking_changes(before: Side, after: Side) -> pd.DataFrame:
@@ -198,6 +217,8 @@ def ranking_changes(before: Side, after: Side) -> pd.DataFrame:
             "title": now["title"],
             "rank_before": then["rank"].reindex(now["approach_id"]).to_numpy(),
             "rank_after": now["rank"].to_numpy(),
+            "rank_label_before": then["rank_label"].reindex(now["approach_id"]).to_numpy(),
+            "rank_label_after": now["rank_label"].to_numpy(),
             "fit_before": then["fit"].reindex(now["approach_id"]).to_numpy(),
             "fit_after": now["fit"].to_numpy(),
         }
@@ -289,15 +310,14 @@ def compare_radar(before: Side, after: Side, *, height: int = 620) -> go.Figure:
 # --- Excel ---------------------------------------------------------------------------------
 
 
-def _number(value: Any, digits: int = 1) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), digits)
+def _number(value: Any) -> float | None:
+    """The value itself: the cell's number format rounds it half up, as numbers.shown() does."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _signed(value: float) -> str:
-    """A whole-number change with its sign, rounded half away from zero as a spreadsheet
-    shows the same number, so the text and the table agree."""
-    rounded = int(math.floor(abs(float(value)) + 0.5)) * (1 if value >= 0 else -1)
-    return f"{rounded:+d}".replace("-", "\u2212") if rounded else "no change"
+    """A whole-number change with its sign, as the table shows it."""
+    return "no change" if numbers.shown(value) == 0 else numbers.signed(value)
 
 
 def _section(ws, row: int, heading: str, note: str | None = None, *, new_page: bool = True) -> int:
@@ -333,7 +353,7 @@ def _aspects(ws, top: int, before: Side, after: Side, first: str, second: str) -
     changes = aspect_changes(before, after, inst_order=True)
     overall = overall_change(before, after)
     row = _section(ws, top, "The eight aspects: room for manoeuvre then and now (0–100)",
-                   "Change = now minus then, in points, worked out before rounding; blank where either side has no score.",
+                   "Change = now minus then as shown (whole points), so 54 then and 61 now is +7; blank where either side has no score.",
                    new_page=False)
     xlsx.put(ws, row, 1, "Overall room for manoeuvre").font = BOLD
     for column, key in ((2, "before"), (3, "after")):
@@ -393,7 +413,7 @@ def _items(ws, top: int, before: Side, after: Side, first: str, second: str) -> 
         return row + 3
     last = xlsx.write_table(
         ws, row, ["Factor (aspect)", first, second, "Change"],
-        ([f"{r.text} ({r.aspect})", _number(r.before, 2), _number(r.after, 2), _number(r.change, 2)] for r in changes.itertuples()),
+        ([f"{r.text} ({r.aspect})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
         number_formats={first: "0.0", second: "0.0", "Change": RATING_CHANGE_FORMAT}, wrap=["Factor (aspect)", first, second],
     )
     return last + 3
@@ -401,24 +421,32 @@ def _items(ws, top: int, before: Side, after: Side, first: str, second: str) -> 
 
 def _ranking(ws, top: int, before: Side, after: Side) -> int:
     table = ranking_changes(before, after)
+    first, second = labels(before, after)
     row = _section(ws, top, "Commissioning approaches: the ranking then and now",
-                   "In today's order. Moved = places up (+) or down (−) since the baseline.")
+                   "In today's order. Moved = places up (+) or down (−) since the baseline. " + ranking_basis(before, after, first, second))
     if table["fit_before"].isna().all() and table["fit_after"].isna().all():
         xlsx.put(ws, row, 1, "No ranking on either side: neither has an aspect score.")
         return row + 3
 
-    def rank(value: Any) -> int | None:
+    def moved(value: Any) -> int | None:
         return None if pd.isna(value) else int(value)
 
     last = xlsx.write_table(
         ws, row, ["Approach", "Rank then", "Fit then", "Rank now", "Fit now", "Moved (places)"],
         (
-            [r.title, rank(r.rank_before), _number(r.fit_before), rank(r.rank_after), _number(r.fit_after), rank(r.moved)]
+            [r.title, _rank_text(r.rank_label_before), _number(r.fit_before), _rank_text(r.rank_label_after),
+             _number(r.fit_after), moved(r.moved)]
             for r in table.itertuples()
         ),
         number_formats={"Fit then": "0", "Fit now": "0", "Moved (places)": CHANGE_FORMAT}, wrap=["Approach"],
     )
     return last + 3
+
+
+def _rank_text(label: Any) -> str | None:
+    """A rank as shown ("3", "=3", "not enough answers to judge"); blank where the side had
+    no such approach."""
+    return None if label is None or (isinstance(label, float) and math.isnan(label)) else str(label)
 
 
 def _plan(ws, top: int, before: Side, after: Side) -> int:

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring import statements, xlsx
+from scoring import numbers, statements, xlsx
 from scoring.figures import PALETTE, theme_bars
 from scoring.instrument import (
     DATA_DIR,
@@ -163,8 +163,8 @@ def practice_to_work_on(records: Mapping[str, Mapping[str, Any]], inst: Instrume
     if practices.empty:
         return None
     lowest = practices.iloc[practices["score"].to_numpy().argmin()]  # first of equals: the earlier practice
-    others = ", ".join(f"{r.title.lower()} {r.score:.0f}" for r in practices.itertuples() if r.theme_id != lowest.theme_id)
-    reason = f"{lowest.title} scores {lowest.score:.0f} out of 100, the lowest of the core practices you rated"
+    others = ", ".join(f"{r.title.lower()} {numbers.text(r.score)}" for r in practices.itertuples() if r.theme_id != lowest.theme_id)
+    reason = f"{lowest.title} scores {numbers.text(lowest.score)} out of 100, the lowest of the core practices you rated"
     reason += f" (then {others})." if others else "."
     return str(lowest.theme_id), reason
 
@@ -186,7 +186,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
     records = response.get(ID, {})
     inst = instrument()
     parts = part_scores(records, inst)
-    counts = {f"{p.title} (0–100)": round(parts[p.id]) for p in inst.parts if not math.isnan(parts[p.id])}
+    counts = {f"{p.title} (0–100)": numbers.shown(parts[p.id]) for p in inst.parts if not math.isnan(parts[p.id])}
     row = xlsx.counts_block(ws, top, inst.title, counts, "Not answered yet")
     choice = practice_to_work_on(records, inst)
     if choice:
@@ -205,7 +205,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     row = xlsx.title(ws, inst.title, "Score 0–100 per theme: the mean of its statements, 1 (not at all true) = 0 … 5 (very true) = 100.")
     last = xlsx.write_table(
         ws, row, ["Theme", "Score (0–100)", "Part", "Rated", "Don't know"],
-        ([r.title, None if math.isnan(r.score) else round(r.score, 1), part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
+        ([r.title, None if math.isnan(r.score) else r.score, part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
         number_formats={"Score (0–100)": "0"}, wrap=["Theme", "Part"],
     )
     xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,

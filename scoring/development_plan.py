@@ -22,7 +22,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from scoring import eight_aspects, xlsx
+from scoring import eight_aspects, numbers, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_text
 
@@ -174,7 +174,7 @@ def actions_from_gaps(gap_table: pd.DataFrame, approach_titles: list[str], recor
     for row in gap_table.itertuples():
         if pd.isna(row.gap) or row.gap <= 0:
             continue
-        origin = f"Gap for {blend} (gap {row.gap:.0f})"
+        origin = f"Gap for {blend} (gap {numbers.text(row.gap)})"
         if (row.aspect_id, origin) in existing:
             continue
         proposals.append(

@@ -436,7 +436,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
     room = overall(scores)
     xlsx.put(ws, top, 1, inst.title).font = Font(bold=True, size=14)
     xlsx.put(ws, top + 1, 1, "Overall room for manoeuvre (0–100)").font = Font(bold=True)
-    xlsx.put(ws, top + 1, 2, round(room, 1) if not math.isnan(room) else "No answers yet", "0")
+    xlsx.put(ws, top + 1, 2, room if not math.isnan(room) else "No answers yet", "0")
     done, total = progress(records, inst)
     dont_know = int(scores["dont_know"].sum())
     xlsx.put(ws, top + 2, 1, "Factors answered")
@@ -448,7 +448,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         header,
         ["Aspect", "Score (0–100)", "Rated", "Don't know", "Not answered"],
         (
-            [row.aspect, None if math.isnan(row.score) else round(row.score, 1), row.answered, row.dont_know, row.unanswered]
+            [row.aspect, None if math.isnan(row.score) else row.score, row.answered, row.dont_know, row.unanswered]
             for row in scores.itertuples()
         ),
         number_formats={"Score (0–100)": "0"},

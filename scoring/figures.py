@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import html
-import math
 import textwrap
 from typing import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from scoring import numbers
+
+
+def _plotted(value) -> float | None:
+    """A value to place on a chart: None where blank, else to six decimals, which clears float
+    noise so the hover's whole number (%{x:.0f}, half up) agrees with numbers.shown()."""
+    return numbers.shown(value, 6)
+
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -36,7 +44,7 @@ def radar(
     a gap alone is easy to miss.
     """
     labels = [wrap(aspect, 14) for aspect in aspect_scores["aspect"]]
-    values = [None if math.isnan(v) else round(v, 1) for v in aspect_scores["score"]]
+    values = [_plotted(v) for v in aspect_scores["score"]]
     trace = dict(
         type="scatterpolar",
         r=values + values[:1],
@@ -68,22 +76,26 @@ def radar(
 
 
 def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
-    """Approaches ranked by fit, best at the top, the value written on each bar.
+    """Approaches ranked by fit, best at the top, the value written on each bar; a tie
+    labelled "=3". Approaches not judged (too few answers) are left out: say so beside it
+    (approaches.basis).
 
     `ranked` is what approaches.rank() returns.
     """
     shown = ranked.dropna(subset=["fit"])
-    labels = [f"{int(r.rank)}. {r.title}" for r in shown.itertuples()]
+    labels = [f"{r.rank_label}. {r.title}" for r in shown.itertuples()]
+    values = [numbers.text(v) for v in shown["fit"]]
     trace = dict(
         type="bar",
-        x=[round(v, 1) for v in shown["fit"]],
+        x=[_plotted(v) for v in shown["fit"]],
         y=labels,
         orientation="h",
         marker=dict(color=PALETTE[0]),
-        text=[f"{v:.0f}" for v in shown["fit"]],
+        text=values,
         textposition="outside",
         textfont=dict(size=16),
-        hovertemplate="%{y}: fit %{x:.0f} / 100<extra></extra>",
+        customdata=values,
+        hovertemplate="%{y}: fit %{customdata} / 100<extra></extra>",
         cliponaxis=False,
     )
     layout = dict(
@@ -106,15 +118,15 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.F
     shown = ranked.dropna(subset=["feasibility", "desirability"])
     trace = dict(
         type="scatter",
-        x=[round(v, 1) for v in shown["feasibility"]],
-        y=[round(v, 1) for v in shown["desirability"]],
+        x=[_plotted(v) for v in shown["feasibility"]],
+        y=[_plotted(v) for v in shown["desirability"]],
         mode="markers+text",
-        text=[str(int(r)) for r in shown["rank"]],
+        text=list(shown["rank_label"]),
         textposition="top center",
         textfont=dict(size=16),
         marker=dict(size=16, color=PALETTE[1], line=dict(color="#1A1A1A", width=1.5), symbol="diamond"),
-        customdata=list(shown["title"]),
-        hovertemplate="%{customdata}<br>feasibility %{x:.0f}, desirability %{y:.0f}<extra></extra>",
+        customdata=[[title, numbers.text(f), numbers.text(d)] for title, f, d in zip(shown["title"], shown["feasibility"], shown["desirability"])],
+        hovertemplate="%{customdata[0]}<br>feasibility %{customdata[1]}, desirability %{customdata[2]}<extra></extra>",
     )
     layout = dict(
         font=FONT,
@@ -139,14 +151,14 @@ def labelled_bars(
 ) -> go.Figure:
     """Horizontal bars, first at the top, each value written beside its bar; a title with no
     value (NaN) is named "(not rated)" rather than drawn as a zero."""
-    shown = [None if v is None or math.isnan(v) else round(float(v), 1) for v in values]
+    shown = [_plotted(v) for v in values]
     labels = [wrap(t if v is not None else f"{t} (not rated)", 22) for t, v in zip(titles, shown)]
     trace = dict(
         type="bar",
         orientation="h",
         x=shown,
         y=labels,
-        text=["" if v is None else f"{v:.0f}" for v in shown],
+        text=[numbers.text(v, blank="") for v in shown],
         textposition="outside",
         textfont=dict(size=16),
         marker=dict(color=colour),
@@ -207,8 +219,8 @@ def _spread_hover(row) -> str:
     if pd.isna(row.mean):
         return f"n = {int(row.n)}: too few people to show"
     if pd.isna(row.q1):
-        return f"n = {int(row.n)}<br>median {row.median:.0f} (too few people to show the spread)"
-    return f"n = {int(row.n)}<br>median {row.median:.0f}, middle half {row.q1:.0f}–{row.q3:.0f}, range {row.low:.0f}–{row.high:.0f}"
+        return f"n = {int(row.n)}<br>median {numbers.text(row.median)} (too few people to show the spread)"
+    return f"n = {int(row.n)}<br>median {numbers.text(row.median)}, middle half {numbers.text(row.q1)}–{numbers.text(row.q3)}, range {numbers.text(row.low)}–{numbers.text(row.high)}"
 
 
 def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
@@ -221,7 +233,7 @@ def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
     labels = [wrap(aspect, 14) for aspect in spread["aspect"]]
 
     def values(column: str) -> list[float | None]:
-        return [None if pd.isna(v) else round(float(v), 1) for v in spread[column]]
+        return [_plotted(v) for v in spread[column]]
 
     mean, q1, q3 = values("mean"), values("q1"), values("q3")
     band = dict(type="scatterpolar", name=BAND_LABEL, hoverinfo="skip", fillcolor="rgba(86, 180, 233, 0.45)")
@@ -279,13 +291,13 @@ def role_bars(by_role: pd.DataFrame, aspect_titles: Mapping[str, str], *, height
         return _empty("No role group is large enough to show yet", min(height, 360))
     traces = []
     for number, row in enumerate(by_role.itertuples(index=False)):
-        values = [None if pd.isna(getattr(row, a)) else round(float(getattr(row, a)), 1) for a in aspect_ids]
+        values = [_plotted(getattr(row, a)) for a in aspect_ids]
         colour = PALETTE[number % len(PALETTE)]
         traces.append(
             dict(
                 # A role is typed by the facilitator: plotly reads <a>, <img> and <b> in names, so escape it.
                 type="bar", orientation="h", name=html.escape(f"{row.role} (n = {row.n})"), x=values, y=labels,
-                text=["no score" if v is None else f"{v:.0f}" for v in values], textposition="outside", textfont=dict(size=15),
+                text=[numbers.text(v, blank="no score") for v in values], textposition="outside", textfont=dict(size=15),
                 marker=dict(color=colour, line=dict(color="#1A1A1A", width=1),
                             pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fgcolor=_pattern_colour(colour), solidity=0.3)),
                 hovertemplate="%{fullData.name}<br>%{y}: %{x:.0f} / 100<extra></extra>", cliponaxis=False,
@@ -368,11 +380,11 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
     labels = [wrap(aspect, 14) for aspect in changes["aspect"]]
 
     def values(column: str) -> list[float | None]:
-        return [None if pd.isna(v) else round(float(v), 1) for v in changes[column]]
+        return [_plotted(v) for v in changes[column]]
 
     then, now = values("before"), values("after")
     change = [
-        "no score on both sides" if pd.isna(c) else ("no change" if round(c) == 0 else f"change {c:+.0f}")
+        "no score on both sides" if pd.isna(c) else ("no change" if c == 0 else f"change {numbers.signed(c)}")
         for c in changes["change"]
     ]
     # Wrapped before escaping, so an entity such as &amp; is never split by a line break.

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring import capacity, stakeholder_map, statements, xlsx
+from scoring import capacity, numbers, stakeholder_map, statements, xlsx
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -172,10 +172,10 @@ def recommendations(records: Mapping[str, Mapping[str, Any]], inst: Instrument |
     if unknown:
         why_listen += f"; {len(unknown)} of the starting-point themes are not rated yet"
     advice = [("initial_assessment", why_listen + ".")]
-    weak = [f"{t.title.lower()} ({t.score:.0f})" for t in profile.itertuples() if not math.isnan(t.score) and t.score < WEAK_BELOW]
+    weak = [f"{t.title.lower()} ({numbers.text(t.score)})" for t in profile.itertuples() if not math.isnan(t.score) and t.score < WEAK_BELOW]
     if weak:
         advice.append(("bespoke_support", f"Starting-point themes below {WEAK_BELOW}: {', '.join(weak)}."))
-    pressing = [f"{t.title.lower()} ({t.score:.0f})" for t in ranked_needs(records, inst).itertuples() if not math.isnan(t.score) and t.score >= NEED_FROM]
+    pressing = [f"{t.title.lower()} ({numbers.text(t.score)})" for t in ranked_needs(records, inst).itertuples() if not math.isnan(t.score) and t.score >= NEED_FROM]
     if pressing:
         advice.append(("generic_tools", f"Support needs of {NEED_FROM} or more: {', '.join(pressing)}."))
     return advice
@@ -207,7 +207,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     kind_titles = {"profile": "Starting point", "need": "Support need"}
     last = xlsx.write_table(
         ws, row, ["Theme", "Score (0–100)", "Kind", "Rated", "Don't know"],
-        ([t.title, None if math.isnan(t.score) else round(t.score, 1), kind_titles[t.kind], t.answered, t.dont_know] for t in themes.itertuples()),
+        ([t.title, None if math.isnan(t.score) else t.score, kind_titles[t.kind], t.answered, t.dont_know] for t in themes.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
     xlsx.bar_chart(ws, title="Starting points and support needs (0–100)", header=row, last=last, label_column=1,
@@ -261,7 +261,7 @@ def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
         start=2,
     ):
         xlsx.put(ws, last + offset, 1, label).font = Font(bold=True)
-        xlsx.put(ws, last + offset, 4, round(value, 1), "#,##0.0")
+        xlsx.put(ws, last + offset, 4, value, "#,##0.0")
     xlsx.bar_chart(ws, title="Hours a year by driver", header=row, last=last, label_column=1, value_column=4,
                    maximum=max(float(drivers["hours"].max()), 1.0), anchor="G3", size=(9, 16))
     xlsx.finish(ws, {1: 36, 2: 12, 3: 18, 4: 16, 5: 18})

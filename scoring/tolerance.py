@@ -8,7 +8,12 @@ dialogue) change the wording, not the scoring.
 Method: priority = how often (0 never … 3 it is the norm) x impact (1 low … 3 high), so
 0–9. The things to stop first are the areas with the highest priority (at most three, and
 only those heard at all); a tie goes first to what is ours to change, then to what we can
-influence, since that is where stopping can start.
+influence, then to what needs innovation, and last to what is outside our control, since
+that is the order in which stopping can start.
+
+Whose gift it is to change takes the development plan's four classes (in our control,
+influenceable, out of our control, needs innovation: seed 003's development plan
+questions), stored under the tolerance ids it has always used (GIFT_IDS).
 
 Stored records (diagnostic "tolerance"): "mode" -> {"mode": id};
 "area:<id>" -> {"frequency": 0–3, "impact": 1–3, "evidence": text, "gift": id}.
@@ -51,8 +56,13 @@ AREAS = (
     "siloed_learning",
     "commissioning_disconnect",
 )
+# Whose gift it is to change: each development plan class and the id a tolerance answer
+# stores it under. "innovation" was added later; the first three keep stored answers valid.
+GIFT_IDS = {"in_control": "ours", "influenceable": "influence", "out_of_control": "outside", "needs_innovation": "innovation"}
 # The scoring rests on these values; their labels are in the data file.
-SCALE_VALUES = {"frequency": (0, 1, 2, 3), "impact": (1, 2, 3), "gift": ("ours", "influence", "outside")}
+SCALE_VALUES = {"frequency": (0, 1, 2, 3), "impact": (1, 2, 3), "gift": tuple(GIFT_IDS.values())}
+# Ties in "stop first" go to where stopping can start soonest.
+STOP_ORDER = ("ours", "influence", "innovation", "outside")
 EVIDENCE_LIMIT = 2000
 STOP_FIRST = 3
 MODE = "mode"
@@ -222,8 +232,8 @@ def stop_first(records: Mapping[str, dict], inst: Instrument | None = None) -> p
     frequency, impact, gifts = (inst.scales[f] for f in ("frequency", "impact", "gift"))
     table = profile(records, inst)
     table = table[table["priority"] > 0].copy()
-    gift_order = {key: n for n, key in enumerate(gifts)}
-    table["gift_order"] = [gift_order.get(g, len(gifts)) if isinstance(g, str) else len(gifts) for g in table["gift"]]
+    gift_order = {key: n for n, key in enumerate(STOP_ORDER)}
+    table["gift_order"] = [gift_order.get(g, len(STOP_ORDER)) if isinstance(g, str) else len(STOP_ORDER) for g in table["gift"]]
     table["order"] = [AREAS.index(a) for a in table["area_id"]]
     table = table.sort_values(["priority", "gift_order", "order"], ascending=[False, True, True], kind="stable").head(STOP_FIRST)
     table["why"] = [

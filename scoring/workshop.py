@@ -356,7 +356,7 @@ def tolerance_profile(participants: Sequence[Participant], min_group: int = MIN_
     """One row per area, in the instrument's order: area_id, title, n (participants who gave
     both how often and impact), frequency and impact (means), priority (mean of each person's
     how often x impact, 0–9), priority_sd, priority_low, priority_high, and how many said the
-    area is ours / one we can influence / outside our control."""
+    area is ours / one we can influence / outside our control / needs innovation to change."""
     gifts = tolerance.SCALE_VALUES["gift"]
     rows = []
     for area in tolerance.instrument().areas:

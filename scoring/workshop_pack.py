@@ -70,8 +70,10 @@ def build_pack(
     return buffer.getvalue()
 
 
-def _number(value: Any, digits: int = 1) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), digits)
+def _number(value: Any) -> float | None:
+    """The value itself: the cell's number format rounds it half up, as numbers.shown() does
+    on the pages, so a score shows the same number in both."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _reserve(top: int, chart) -> int:
@@ -155,7 +157,7 @@ def _disagreement(ws, top: int, participants: Sequence[Participant], smallest: i
         ws, top + 2,
         ["Factor (aspect)", "Rated by", "Don't know", "Mean rating (1–5)", *(f"{r} {scale[r]}" for r in range(1, 6)), "Standard deviation", "Disagreement (0–1)"],
         (
-            [f"{r.text} ({r.aspect})", r.n, r.dont_know, _number(r.mean), r.count_1, r.count_2, r.count_3, r.count_4, r.count_5, _number(r.sd), _number(r.disagreement, 2)]
+            [f"{r.text} ({r.aspect})", r.n, r.dont_know, _number(r.mean), r.count_1, r.count_2, r.count_3, r.count_4, r.count_5, _number(r.sd), _number(r.disagreement)]
             for r in items.itertuples()
         ),
         number_formats={"Mean rating (1–5)": "0.0", "Standard deviation": "0.0", "Disagreement (0–1)": "0.00"},
@@ -166,19 +168,24 @@ def _disagreement(ws, top: int, participants: Sequence[Participant], smallest: i
 
 def _ranking(ws, top: int, participants: Sequence[Participant], smallest: int) -> int:
     ranked = workshop.approach_ranking(participants, smallest)
+    means = workshop.aspect_spread(participants, smallest)["mean"].to_dict()
     ws.row_breaks.append(Break(id=top - 1))
     xlsx.put(ws, top, 1, "Commissioning approaches: the room's ranking").font = HEADING
-    xlsx.put(ws, top + 1, 1, "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend.")
-    if ranked["fit"].isna().all():
-        xlsx.put(ws, top + 2, 1, "No fit yet: nobody has scored an aspect.")
+    xlsx.put(ws, top + 1, 1, "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend. "
+             + approaches.basis(means, ranked)).alignment = xlsx.WRAP
+    ws.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1, end_column=7)
+    if not ranked["judged"].any():
+        xlsx.put(ws, top + 2, 1, "No fit yet: too few aspects have a score.")
         return top + 4
     header = top + 2
     last = xlsx.write_table(
-        ws, header, ["Approach", "Fit (0–100)", "Rank", "Feasibility", "Desirability", "Chosen by"],
-        ([r.title, _number(r.fit), None if pd.isna(r.rank) else int(r.rank), _number(r.feasibility), _number(r.desirability), r.chosen_by] for r in ranked.itertuples()),
-        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0"}, wrap=["Approach"],
+        ws, header, ["Approach", "Fit (0–100)", "Rank", "Feasibility", "Desirability", "Coverage", "Chosen by"],
+        ([r.title, _number(r.fit), r.rank_label, _number(r.feasibility), _number(r.desirability), r.coverage, r.chosen_by]
+         for r in ranked.itertuples()),
+        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"}, wrap=["Approach", "Rank"],
     )
-    chart = xlsx.bar_chart(ws, title="The room's fit (0–100)", header=header, last=last, label_column=1, value_column=2,
+    # Judged approaches come first; the chart shows only them, as a missing bar would read as 0.
+    chart = xlsx.bar_chart(ws, title="The room's fit (0–100)", header=header, last=header + int(ranked["judged"].sum()), label_column=1, value_column=2,
                            maximum=100, anchor=f"A{last + 2}", size=(12, 20))
     return _reserve(last + 2, chart)
 
@@ -250,7 +257,7 @@ def _tolerance(ws, participants: Sequence[Participant], smallest: int) -> None:
     )
     xlsx.bar_chart(ws, title="The room's priority to stop (0–9)", header=header, last=last, label_column=1, value_column=2,
                    maximum=9, anchor=f"A{last + 2}", size=(9, 18))
-    xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12})
+    xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12, 12: 12})
 
 
 def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> None:

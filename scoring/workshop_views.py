@@ -8,7 +8,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from scoring import conditions, eight_aspects, figures, starting_points, tolerance
+from scoring import approaches, conditions, eight_aspects, figures, numbers, starting_points, tolerance
 from scoring import workshop as room
 
 # View label -> the diagnostic it needs. Labels are shown on the screen's selector, whose
@@ -59,7 +59,7 @@ def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_gr
         items = room.item_disagreement(people, min_answers=min_group)
         figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
         aspects = room.aspect_disagreement(people, min_group).dropna(subset=["sd"]).head(3)
-        caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {r.sd:.0f})" for r in aspects.itertuples()) + ".") if len(aspects) else None
+        caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {numbers.text(r.sd)})" for r in aspects.itertuples()) + ".") if len(aspects) else None
         return View(figure, caption)
     if name == "By role":
         by_role, note = room.aspects_by_role(people, min_group)
@@ -69,8 +69,9 @@ def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_gr
     if name == "Approaches":
         ranking = room.approach_ranking(people, min_group)
         chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
-        caption = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ".") if len(chosen) else None
-        return View(figures.fit_bars(ranking, height=height + 100 if large else None), caption)
+        blends = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ". ") if len(chosen) else ""
+        means = room.aspect_spread(people, min_group)["mean"].to_dict()
+        return View(figures.fit_bars(ranking, height=height + 100 if large else None), blends + approaches.basis(means, ranking))
     if name == "Tolerating":
         return View(tolerance.profile_chart(room.tolerance_profile(people, min_group)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
     if name in ("Starting points", "Conditions"):

@@ -99,11 +99,13 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool = True) -
     """
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
+    # A merged cell wraps across all its columns.
+    merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
     for row in ws.iter_rows():
         lines = 1
         for cell in row:
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                width = widths.get(cell.column, 10)
+                width = merged.get((cell.row, cell.column), widths.get(cell.column, 10))
                 wrapped = sum(math.ceil(max(len(part), 1) / max(width - 2, 1)) for part in cell.value.split("\n"))
                 lines = max(lines, wrapped)
         if lines > 1:

@@ -3,6 +3,7 @@
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from scoring import approaches
 from scoring.approaches import APPROACHES, ASPECTS
 from scoring.instrument import InstrumentError
+from scoring.numbers import shown
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "approaches.yaml").read_text(encoding="utf-8"))["cases"]
 
@@ -25,23 +27,53 @@ def _scores(case):
 def test_worked_case(case):
     ranked = approaches.rank(_scores(case), case.get("priorities")).set_index("approach_id")
     assert list(ranked.index) != [] and set(ranked.index) == set(APPROACHES)
-    for column in ("fit", "desirability"):
+    for column in ("fit", "desirability", "coverage"):
         for approach_id, expected in (case["expected"].get(column) or {}).items():
             actual = ranked.loc[approach_id, column]
             if expected is None:
                 assert math.isnan(actual), approach_id
             else:
                 assert actual == pytest.approx(expected, abs=1e-4), approach_id
+    for column in ("rank_label", "limited_by"):
+        for approach_id, expected in (case["expected"].get(column) or {}).items():
+            assert ranked.loc[approach_id, column] == expected, approach_id
     top = sorted(ranked.index[ranked["rank"] == 1].tolist())
-    assert top == sorted(case["expected"]["top"])
+    assert top == sorted(case["expected"].get("top", top))
 
 
 def test_rank_is_sorted_best_first_with_ranks_from_one():
     ranked = approaches.rank({a: 10 * n for n, a in enumerate(ASPECTS)})
     assert list(ranked.columns[:2]) == ["approach_id", "title"]
-    assert ranked["fit"].is_monotonic_decreasing
+    assert pd.Series([shown(v) for v in ranked["fit"]]).is_monotonic_decreasing
     assert ranked["rank"].iloc[0] == 1
     assert list(ranked["rank"]) == sorted(ranked["rank"])
+
+
+def test_ties_are_labelled_and_the_next_rank_skips_past_them():
+    ranked = approaches.rank({a: 100 for a in ASPECTS} | {"process": 0})
+    labels = list(ranked["rank_label"])
+    ranks = list(ranked["rank"])
+    for label, number in zip(labels, ranks):
+        tied = ranks.count(number) > 1
+        assert label == (f"={number}" if tied else str(number))
+    # After four tied at 1 the next rank is 5, as in a league table.
+    assert ranks[:5] == [1, 1, 1, 1, 5]
+
+
+def test_approaches_not_judged_come_last_without_rank_and_the_basis_names_them():
+    scores = {a: 60 for a in ASPECTS} | {"process": None}
+    ranked = approaches.rank(scores)
+    judged = ranked["judged"].tolist()
+    assert judged == sorted(judged, reverse=True)  # every judged approach before every other
+    not_judged = ranked[~ranked["judged"]]
+    assert len(not_judged) and not_judged["rank"].isna().all() and not_judged["fit"].isna().all()
+    assert (not_judged["rank_label"] == approaches.NOT_JUDGED).all()
+    sentence = approaches.basis(scores, ranked)
+    assert sentence.startswith("This ranking rests on 7 of the 8 aspects.")
+    for title in not_judged["title"]:
+        assert title in sentence
+    for title in ranked.loc[ranked["judged"], "title"]:
+        assert title not in sentence
 
 
 score_values = st.floats(min_value=0, max_value=100, allow_nan=False)
@@ -78,6 +110,56 @@ def test_equal_inputs_give_equal_outputs_and_fit_stays_in_range(scores, prioriti
     second = approaches.rank(dict(reversed(list(scores.items()))), dict(priorities))
     assert first.equals(second)
     assert ((first["fit"] >= 0) & (first["fit"] <= 100)).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(score_maps, priority_maps, st.sampled_from(APPROACHES))
+def test_a_heavy_reliance_at_0_keeps_fit_below_the_midpoint(scores, priorities, approach_id):
+    # Whatever the other aspects and priorities, an approach with an aspect it relies on
+    # heavily (weight 3) at 0 fits below 50; at 100 on everything else it fits 40 at most.
+    heavy = [a for a in ASPECTS if WEIGHTS.loc[approach_id, a] == 3]
+    for aspect_id in heavy:
+        ranked = approaches.rank({**scores, aspect_id: 0.0}, priorities).set_index("approach_id")
+        assert ranked.loc[approach_id, "fit"] < 50
+        best_else = approaches.rank({a: 100.0 for a in ASPECTS} | {aspect_id: 0.0}, priorities).set_index("approach_id")
+        assert best_else.loc[approach_id, "fit"] <= approaches.HEADROOM[3]
+
+
+def test_every_approach_has_a_heavy_reliance_so_the_property_above_is_tested_for_each():
+    assert all((WEIGHTS.loc[a] == 3).any() for a in APPROACHES)
+
+
+maybe_scores = st.one_of(st.none(), score_values)
+partial_maps = st.fixed_dictionaries({a: maybe_scores for a in ASPECTS})
+
+
+@settings(max_examples=80, deadline=None)
+@given(partial_maps, st.sampled_from(ASPECTS), maybe_scores)
+def test_coverage_moves_only_with_the_aspects_an_approach_relies_on(scores, aspect_id, new_value):
+    before = approaches.rank(scores).set_index("approach_id")
+    after = approaches.rank({**scores, aspect_id: new_value}).set_index("approach_id")
+    for approach_id in APPROACHES:
+        weight = WEIGHTS.loc[approach_id, aspect_id]
+        relied_on = WEIGHTS.loc[approach_id]
+        expected = sum(w for a, w in relied_on.items() if w and (new_value if a == aspect_id else scores[a]) is not None) / relied_on.sum()
+        assert after.loc[approach_id, "coverage"] == pytest.approx(expected)
+        if weight == 0:
+            assert after.loc[approach_id, "coverage"] == before.loc[approach_id, "coverage"]
+            assert after.loc[approach_id, "judged"] == before.loc[approach_id, "judged"]
+        assert after.loc[approach_id, "judged"] == (expected >= approaches.MIN_COVERAGE - 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(partial_maps, priority_maps, st.sampled_from(ASPECTS), st.floats(min_value=0, max_value=100))
+def test_with_blanks_raising_an_aspect_still_never_lowers_fit(scores, priorities, aspect_id, rise):
+    # Only scored aspects are raised, so coverage stays the same and only the scores move.
+    if scores[aspect_id] is None:
+        return
+    before = approaches.rank(scores, priorities).set_index("approach_id")["fit"]
+    after = approaches.rank({**scores, aspect_id: min(100.0, scores[aspect_id] + rise)}, priorities).set_index("approach_id")["fit"]
+    for approach_id in APPROACHES:
+        if not math.isnan(before[approach_id]):
+            assert after[approach_id] >= before[approach_id] - 1e-9
 
 
 def test_gaps_are_largest_first_and_use_the_heaviest_dependence_in_a_blend():

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from scoring import baseline, compare, eight_aspects
+from scoring import baseline, compare, eight_aspects, numbers
 from scoring.export import build_workbook
 from scoring.store import Store
 from scoring.workbook_reader import read_workbook
@@ -69,8 +69,10 @@ def test_the_compare_page_sets_the_baseline_beside_the_current_answers():
     before, after = baseline.side(kept_from(THEN)), compare.Side("Now", NOW)
     overall = compare.overall_change(before, after)
     values = {m.label: m.value for m in at.metric}
-    assert values["Room for manoeuvre: Last year"] == f"{overall['before']:.0f}"
-    assert values["Room for manoeuvre: Now"] == f"{overall['after']:.0f}"
+    assert values["Room for manoeuvre: Last year"] == numbers.text(overall["before"])
+    assert values["Room for manoeuvre: Now"] == numbers.text(overall["after"])
+    # The change is the difference of the two numbers shown beside it.
+    assert values["Change"] == numbers.signed(numbers.shown(overall["after"]) - numbers.shown(overall["before"]))
     assert at.get("plotly_chart"), "the overlaid radar"
     next(b for b in at.button if b.label.startswith("Stop comparing")).click().run()
     assert any("Keep an earlier workbook" in i.value for i in at.info)

@@ -12,7 +12,7 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import RadarChart
 
-from scoring import compare, eight_aspects
+from scoring import approaches, compare, eight_aspects, numbers
 from scoring.compare import Side
 from scoring.workshop import Participant
 
@@ -103,10 +103,30 @@ def test_item_changes_keeps_the_top_ones_and_says_where_they_belong():
 
 
 def test_ranking_changes_has_no_move_where_a_side_has_no_fit():
-    table = compare.ranking_changes(Side("Then", {}), Side("Now", _response({"eight_aspects": {"sd_one_place": 4}})))
-    assert list(table.columns) == ["approach_id", "title", "rank_before", "rank_after", "fit_before", "fit_after", "moved"]
+    one_per_aspect = {"sd_one_place": 4, "rel_councillors": 3, "cc_market_stewardship": 3, "uo_citizen_check": 3,
+                      "ii_experimentation": 3, "pol_procurement_act": 3, "pro_competition": 3, "mt_service_design": 3}
+    table = compare.ranking_changes(Side("Then", {}), Side("Now", _response({"eight_aspects": one_per_aspect})))
+    assert list(table.columns) == ["approach_id", "title", "rank_before", "rank_after", "rank_label_before",
+                                   "rank_label_after", "fit_before", "fit_after", "moved"]
     assert table["rank_before"].isna().all() and table["moved"].isna().all()
+    assert (table["rank_label_before"] == approaches.NOT_JUDGED).all()
     assert table["rank_after"].iloc[0] == 1  # in today's order
+
+
+def test_a_side_with_too_few_answers_ranks_nothing_and_says_so():
+    table = compare.ranking_changes(Side("Then", {}), Side("Now", _response({"eight_aspects": {"sd_one_place": 4}})))
+    assert table["rank_after"].isna().all() and table["moved"].isna().all()
+    assert (table["rank_label_after"] == approaches.NOT_JUDGED).all()
+
+
+def test_an_aspect_change_is_worked_out_from_the_scores_as_shown():
+    # System design 1 + 2 + 2 -> (0 + 25 + 25) / 3 = 16.67, shown 17; then 3 + 3 + 4 -> 58.33, shown 58.
+    then = Side("Then", _response({"eight_aspects": {"sd_one_place": 1, "sd_wellbeing_system": 2, "sd_funding_coherence": 2}}))
+    now = Side("Now", _response({"eight_aspects": {"sd_one_place": 3, "sd_wellbeing_system": 3, "sd_funding_coherence": 4}}))
+    row = compare.aspect_changes(then, now).loc["system_design"]
+    assert row.after - row.before == pytest.approx(41.6667, abs=1e-3)  # rounded alone this would read +42
+    assert (numbers.shown(row.before), numbers.shown(row.after)) == (17, 58)
+    assert row.change == 41
 
 
 def test_a_factor_dropped_from_the_instrument_since_the_baseline_is_left_out():
@@ -223,3 +243,9 @@ def test_comparison_of_two_workshops_in_the_workbook():
 @pytest.mark.parametrize("change, text", [(32.5, "+33"), (-2.5, "\u22123"), (0.4, "no change"), (-0.49, "no change"), (37.5, "+38")])
 def test_changes_in_words_round_as_the_spreadsheet_shows_them(change, text):
     assert compare._signed(change) == text
+
+
+def test_the_ranking_says_how_many_aspects_each_side_rests_on():
+    then = Side("Then", _response({"eight_aspects": {"sd_one_place": 4}}))
+    now = Side("Now", _response({"eight_aspects": {"sd_one_place": 4, "rel_councillors": 2, "pro_competition": 3}}))
+    assert compare.ranking_basis(then, now, "Then", "Now").startswith("Then: the ranking rests on 1 of the 8 aspects; Now: on 3.")

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import RadarChart
 
-from scoring import eight_aspects
+from scoring import approaches, eight_aspects, numbers
 from scoring.export import build_workbook
 
 HOSTILE_NOTE = '=HYPERLINK("http://example.invalid","x")'
@@ -127,3 +127,43 @@ def test_libreoffice_opens_the_workbook_and_keeps_formula_text_as_text(tmp_path,
     rows = list(csv.reader(answers_csv.open(encoding="utf-8")))
     notes = {row[1]: row[8] for row in rows[1:]}
     assert notes["sd_one_place"] == HOSTILE_NOTE
+
+
+def _approach_rows(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(n for n, row in enumerate(rows) if row[:3] == ("Approach", "Fit (0–100)", "Rank"))
+    body = []
+    for row in rows[top + 1:]:
+        if row[2] is None:  # the table ends where the rank column does
+            break
+        body.append(row)
+    return body, rows[top + 1 + len(body)]
+
+
+def test_a_score_of_62_5_shows_63_on_the_page_and_in_the_summary():
+    # (100 + 25) / 2 = 62.5: the page shows numbers.text(), the workbook keeps the value and
+    # its "0" format rounds half away from zero, as numbers.shown() does (Python's round: 62).
+    records = {"sd_one_place": {"rating": 5}, "sd_wellbeing_system": {"rating": 2}}
+    ws = load_workbook(BytesIO(build_workbook({eight_aspects.ID: records})))["Summary"]
+    header = next(row for row in ws.iter_rows() if row[0].value == "Aspect" and row[1].value == "Score (0–100)")
+    cell = ws.cell(row=header[0].row + 1, column=2)
+    assert cell.value == 62.5 and cell.number_format == "0"
+    assert numbers.text(cell.value) == "63" and round(cell.value) == 62
+
+
+def test_the_summary_top_five_keeps_every_tie_and_labels_it():
+    # One factor per aspect rated 3: every aspect 50, every approach fits 50 and shares rank 1.
+    one_per_aspect = {f.id: {"rating": 3} for f in {f.aspect_id: f for f in reversed(eight_aspects.instrument().factors)}.values()}
+    ws = load_workbook(BytesIO(build_workbook({eight_aspects.ID: one_per_aspect})))["Summary"]
+    body, after = _approach_rows(ws)
+    assert len(body) == len(approaches.APPROACHES)  # a five-way cut would split the tie by the seed's order
+    assert {row[2] for row in body} == {"=1"} and {row[1] for row in body} == {50}
+    assert str(after[0]).startswith("This ranking rests on 8 of the 8 aspects.")
+
+
+def test_the_summary_names_approaches_it_cannot_judge():
+    records = {"sd_one_place": {"rating": 4}, "rel_councillors": {"rating": 2}}
+    ws = load_workbook(BytesIO(build_workbook({eight_aspects.ID: records})))["Summary"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    note = next(t for t in texts if t.startswith("No fit yet"))
+    assert "This ranking rests on 2 of the 8 aspects." in note and "Contestability to drive down costs" in note

@@ -9,7 +9,7 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from scoring import approaches, conditions, eight_aspects, figures, risks, tolerance
+from scoring import approaches, conditions, eight_aspects, figures, numbers, risks, tolerance
 
 
 def validated(figure: go.Figure) -> go.Figure:
@@ -17,7 +17,11 @@ def validated(figure: go.Figure) -> go.Figure:
 
 
 SCORES = eight_aspects.score({"sd_one_place": 5, "rel_provider_trust": 1, "pol_procurement_act": 3})
-RANKED = approaches.rank(SCORES["score"].to_dict(), {"innovation": 2})
+# Six of the eight aspects scored (process and policy blank): some approaches are judged,
+# those leaning on process or policy are not; two fits tie.
+HALF_SCORED = {"system_design": 62.5, "relationships": 40, "capacity_capability": 75, "user_outcome_focus": 50,
+               "insight_inspiration": 55, "models_tactics": 30}
+RANKED = approaches.rank(HALF_SCORED, {"innovation": 2})
 
 
 @pytest.mark.parametrize(
@@ -49,7 +53,12 @@ def test_radar_leaves_a_gap_for_aspects_without_a_score():
 def test_fit_bars_show_every_scored_approach_best_first_with_its_value():
     figure = figures.fit_bars(RANKED)
     bars = figure.data[0]
-    shown = RANKED.dropna(subset=["fit"])
-    assert list(bars.y)[0].startswith("1. ")
-    assert [float(t) for t in bars.text] == pytest.approx([round(v) for v in shown["fit"]], abs=0.5)
+    shown = RANKED[RANKED["judged"]]
+    assert 0 < len(shown) < len(RANKED)  # the case has approaches of both kinds
+    assert list(bars.y) == [f"{r.rank_label}. {r.title}" for r in shown.itertuples()]
+    assert list(bars.y)[0].startswith(("1. ", "=1. "))
+    assert list(bars.text) == [numbers.text(v) for v in shown["fit"]]
     assert not any(math.isnan(x) for x in bars.x)
+    drawn = " ".join(bars.y)
+    for title in RANKED.loc[~RANKED["judged"], "title"]:
+        assert title not in drawn  # not judged: named in the caption (approaches.basis), not drawn

@@ -59,6 +59,26 @@ def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
     assert any("are in the register" in c.value for c in at.caption)
 
 
+def test_a_half_answered_self_check_says_what_the_ranking_rests_on_and_what_it_cannot_judge(answered):
+    at = answered  # system design only
+    at.switch_page("views/approaches.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "This ranking rests on 1 of the 8 aspects." in captions
+    assert "Not enough answers to judge" in captions and "Contestability to drive down costs" in captions
+    assert any(m.value.startswith("**How fit works.**") and "40 points above" in m.value for m in at.markdown)
+    at.selectbox(key="ap_explain").set_value("contestability").run()
+    assert any("Not enough answers to judge: only 0% of what it relies on has a score" in c.value for c in at.caption)
+
+    # Answer one factor of every other aspect: now every approach is judged and ranked.
+    for item_id in ("rel_councillors", "cc_market_stewardship", "uo_citizen_check", "ii_experimentation",
+                    "pol_procurement_act", "pro_competition", "mt_service_design"):
+        Store().save_answer(token_of(at), "eight_aspects", item_id, {"rating": 3})
+    at.switch_page("views/risks.py").run()
+    at.switch_page("views/approaches.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "This ranking rests on 8 of the 8 aspects." in captions and "Not enough answers" not in captions
+
+
 def test_choice_survives_leaving_and_coming_back(answered):
     at = answered
     at.switch_page("views/approaches.py").run()

@@ -132,11 +132,35 @@ def workbook():
     return load_workbook(BytesIO(build_workbook(response)))
 
 
-def test_model_fit_sheet_has_a_native_bar_chart_and_all_thirteen(workbook):
+def test_model_fit_sheet_charts_only_the_approaches_it_can_judge():
+    # Policy and process blank: the approaches leaning on them are not judged and not charted.
+    factor_per_aspect = {"sd_one_place": 4, "rel_councillors": 3, "cc_market_stewardship": 4, "uo_citizen_check": 2,
+                         "ii_experimentation": 5, "mt_service_design": 3}
+    response = {"eight_aspects": {f: {"rating": r} for f, r in factor_per_aspect.items()}}
+    ws = load_workbook(BytesIO(build_workbook(response)))["Model fit"]
+    chart = next(c for c in ws._charts if isinstance(c, BarChart))
+    ranked = approaches.rank_response(response)
+    judged = int(ranked["judged"].sum())
+    assert 0 < judged < len(ranked)
+    reference = chart.series[0].val.numRef.f  # e.g. 'Model fit'!$C$7:$C$10: the judged rows, below the header
+    first, last = (int(part.split("$")[-1]) for part in reference.split("!")[1].split(":"))
+    assert last - first + 1 == judged
+    assert ws.cell(row=first - 1, column=3).value == "Fit (0–100)"
+    assert all(ws.cell(row=r, column=3).value is not None for r in range(first, last + 1))
+    assert ws.cell(row=last + 1, column=3).value is None  # the first approach not judged
+
+
+def test_model_fit_sheet_lists_all_thirteen(workbook):
     ws = workbook["Model fit"]
-    assert any(isinstance(c, BarChart) for c in ws._charts)
-    names = [row[1] for row in ws.iter_rows(min_row=5, max_row=17, values_only=True)]
-    assert set(names) == {a.title for a in approaches.instrument().approaches}
+    assert not any(isinstance(c, BarChart) for c in ws._charts)  # nothing judged: no chart of empty bars
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(n for n, row in enumerate(rows) if row[1] == "Approach")
+    assert rows[header][:6] == ("Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Coverage")
+    body = rows[header + 1:header + 14]
+    assert {row[1] for row in body} == {a.title for a in approaches.instrument().approaches}
+    # Only system design is scored: nothing can be judged, and the sheet says so rather than ranking.
+    assert all(row[0] == approaches.NOT_JUDGED and row[2] is None for row in body)
+    assert any(row[0] and str(row[0]).startswith("This ranking rests on 1 of the 8 aspects.") for row in rows[:header])
 
 
 def test_plan_sheet_has_drop_down_lists_for_classification_and_status(workbook):

@@ -32,6 +32,18 @@ def test_worked_case(case):
     assert list(tolerance.stop_first(records)["area_id"]) == case["expected"]["stop_first"]
 
 
+def test_whose_gift_takes_the_plans_four_classes_and_old_answers_stay_valid():
+    # One tolerance id per development plan class, in the plan's order, each shown.
+    assert tuple(tolerance.GIFT_IDS) == tuple(development_plan.CLASSES)
+    assert tuple(tolerance.instrument().scales["gift"]) == tuple(tolerance.GIFT_IDS.values())
+    assert set(tolerance.STOP_ORDER) == set(tolerance.GIFT_IDS.values())
+    for gift in ("ours", "influence", "outside", "innovation"):  # the first three: answers stored before
+        record = tolerance.clean_record(tolerance.area_key("waiting_lists"), {"frequency": 1, "impact": 2, "gift": gift})
+        assert record["gift"] == gift
+    with pytest.raises(ValueError, match="whose gift"):
+        tolerance.clean_record(tolerance.area_key("waiting_lists"), {"frequency": 1, "impact": 2, "gift": "needs_innovation"})
+
+
 def test_stop_first_explains_itself():
     why = tolerance.stop_first(_records({"waiting_lists": {"frequency": 2, "impact": 3, "gift": "ours"}}))["why"][0]
     assert why == "How often: often (2) x impact: high (3) = 6 of 9; ours to change"
@@ -81,7 +93,7 @@ def test_an_area_becomes_a_plan_action_that_validates():
         (lambda c: c["modes"][0].pop("note"), "'note' is missing"),
         (lambda c: c["areas"][2].pop("statement"), "'statement' is missing"),
         (lambda c: c["scales"]["frequency"].pop(), "scales, frequency: must have exactly the values 0, 1, 2, 3"),
-        (lambda c: c["scales"]["gift"].reverse(), "scales, gift: must have exactly the values ours, influence, outside, in that order"),
+        (lambda c: c["scales"]["gift"].reverse(), "scales, gift: must have exactly the values ours, influence, outside, innovation, in that order"),
     ],
 )
 def test_broken_tolerance_file_is_refused(tmp_path, mutate, problem):

@@ -28,7 +28,7 @@ def _participant(number: int, role: str | None) -> Participant:
     factors = eight_aspects.instrument().factors
     response = {
         "eight_aspects": {f.id: {"rating": (number + i) % 5 + 1, "weight": 1, "basis": "evidence", "note": FORMULA if i == 0 else ""}
-                          for i, f in enumerate(factors[:10])},
+                          for i, f in enumerate(factors[::4])},  # ten factors over all eight aspects
         "tolerance": {tolerance.area_key("waiting_lists"): {"frequency": number % 4, "impact": 2, "gift": "ours", "evidence": "Seen it"}},
         "conditions": {i.id: {"rating": number % 5 + 1} for i in conditions.instrument().items[:4]},
         "starting_points": {starting_points.instrument().items[0].id: {"rating": 3}},
@@ -162,7 +162,7 @@ def test_an_empty_workshop_still_makes_a_pack():
     wb = load_workbook(BytesIO(build_pack(INFO, [], {})))
     _, rows = _table(wb["Responses"], "Participant")
     assert rows == []
-    assert "No fit yet: nobody has scored an aspect." in _texts(wb["Summary"])
+    assert "No fit yet: too few aspects have a score." in _texts(wb["Summary"])
 
 
 def test_no_token_or_time_per_participant(pack):
@@ -170,3 +170,21 @@ def test_no_token_or_time_per_participant(pack):
     headers, _ = _table(ws, "Participant")
     assert not any("token" in h.lower() or "time" in h.lower() or "joined" in h.lower() for h in headers)
     assert INFO["code"] not in " ".join(text for sheet in pack for text in _texts(sheet))
+
+
+def test_the_room_ranking_shows_ties_coverage_and_what_it_rests_on(pack):
+    headers, rows = _table(pack["Summary"], "Approach")
+    assert headers[:7] == ["Approach", "Fit (0–100)", "Rank", "Feasibility", "Desirability", "Coverage", "Chosen by"]
+    ranked = workshop.approach_ranking(PARTICIPANTS)
+    assert [r[2] for r in rows] == list(ranked["rank_label"])
+    assert [r[5] for r in rows] == pytest.approx(list(ranked["coverage"]))
+    assert any("This ranking rests on 8 of the 8 aspects." in text for text in _texts(pack["Summary"]))
+
+
+def test_a_room_that_scored_two_aspects_is_told_nothing_can_be_judged():
+    factors = eight_aspects.instrument().factors[:10]  # system design and relationships only
+    people = [Participant(n, None, {"eight_aspects": {f.id: {"rating": n % 5 + 1} for f in factors}}) for n in range(1, 6)]
+    texts = _texts(load_workbook(BytesIO(build_pack(INFO, people, {})))["Summary"])
+    assert "No fit yet: too few aspects have a score." in texts
+    basis = next(text for text in texts if "This ranking rests on" in text)
+    assert "rests on 2 of the 8 aspects" in basis and "Not enough answers to judge" in basis

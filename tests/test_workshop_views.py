@@ -65,3 +65,23 @@ def test_by_role_says_why_it_is_hidden_for_a_small_group():
 def test_an_unknown_view_is_refused():
     with pytest.raises(ValueError):
         workshop_views.build("League table", ROOM)
+
+
+def test_the_room_ranking_says_what_it_rests_on_and_what_it_cannot_judge():
+    # The room scored system design and relationships only: no approach can be judged.
+    view = workshop_views.build("Approaches", ROOM, min_group=3)
+    assert "This ranking rests on 2 of the 8 aspects." in view.caption
+    assert "Not enough answers to judge" in view.caption and "Market management" in view.caption
+    assert list(view.figure.data[0].y) == []  # nothing drawn as if it were ranked
+
+
+def test_the_room_ranking_labels_ties():
+    aspects_at_50 = {"sd_one_place": {"rating": 3}, "rel_councillors": {"rating": 3}, "cc_market_stewardship": {"rating": 3},
+                     "uo_citizen_check": {"rating": 3}, "ii_experimentation": {"rating": 3}, "pol_procurement_act": {"rating": 3},
+                     "pro_competition": {"rating": 3}, "mt_service_design": {"rating": 3}}
+    people = [Participant(n, None, {"eight_aspects": aspects_at_50, "approaches": {"choice": {"chosen": [], "priorities": {}}}})
+              for n in range(1, 4)]
+    view = workshop_views.build("Approaches", people, min_group=3)
+    labels = list(view.figure.data[0].y)
+    assert len(labels) == 13 and all(label.startswith("=1. ") for label in labels)
+    assert "This ranking rests on 8 of the 8 aspects." in view.caption

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
-from scoring import compare
+from scoring import compare, numbers
 from ui import widgets
 
-
-def _score(value) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else f"{value:.0f}"
-
-
-def _change(value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    rounded = int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
-    return f"{rounded:+d}" if rounded else "0"
+_score = numbers.text
+_change = numbers.signed
 
 
 def show(before: compare.Side, after: compare.Side) -> None:
@@ -48,19 +38,20 @@ def show(before: compare.Side, after: compare.Side) -> None:
     else:
         st.table(pd.DataFrame({
             "Factor (aspect)": [f"{r.text} ({r.aspect})" for r in items.itertuples()],
-            f"{first} (1–5)": [f"{v:.1f}" for v in items["before"]],
-            f"{second} (1–5)": [f"{v:.1f}" for v in items["after"]],
-            "Change": [f"{v:+.1f}" for v in items["change"]],
+            f"{first} (1–5)": [numbers.text(v, 1) for v in items["before"]],
+            f"{second} (1–5)": [numbers.text(v, 1) for v in items["after"]],
+            "Change": [numbers.signed(v, 1) for v in items["change"]],
         }).set_index("Factor (aspect)"))
 
     st.header("Approaches then and now")
     ranking = compare.ranking_changes(before, after)
     st.table(pd.DataFrame({
         "Approach": ranking["title"],
-        f"Rank {first}": [("–" if pd.isna(v) else str(int(v))) for v in ranking["rank_before"]],
-        f"Rank {second}": [("–" if pd.isna(v) else str(int(v))) for v in ranking["rank_after"]],
+        f"Rank {first}": ["–" if pd.isna(v) else v for v in ranking["rank_label_before"]],
+        f"Rank {second}": ["–" if pd.isna(v) else v for v in ranking["rank_label_after"]],
         "Moved": [("–" if pd.isna(v) else (f"up {int(v)}" if v > 0 else f"down {-int(v)}" if v < 0 else "same")) for v in ranking["moved"]],
     }).set_index("Approach"))
+    st.caption(compare.ranking_basis(before, after, first, second) + " Equal fits share a rank, shown as =3.")
 
     st.header("The development plan")
     summary = compare.plan_summary(before, after)

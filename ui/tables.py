@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
+from scoring import approaches, numbers
 from scoring.approaches import Approach
 
-DEPENDENCE = {1: "1 (somewhat)", 2: "2 (a lot)", 3: "3 (heavily)"}
+RELIES = {1: "somewhat", 2: "a lot", 3: "heavily"}
+DEPENDENCE = {weight: f"{weight} ({words})" for weight, words in RELIES.items()}
 
 
-def _score_text(value: float) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.0f}"
+_score_text = numbers.text
 
 
 def approach_explanation(approach: Approach, scores: dict, aspect_titles: dict, ranked: pd.DataFrame) -> None:
     """Why one approach fits or not: what it relies on, your score there, and why."""
     row = ranked.set_index("approach_id").loc[approach.id]
     st.markdown(f"**{approach.title}**: {approach.description}")
-    summary = f"Fit {_score_text(row.fit)} (rank {row['rank']})"
+    if not row.judged:
+        summary = (f"{approaches.NOT_JUDGED.capitalize()}: only {numbers.text(100 * row.coverage)}% of what it relies on "
+                   f"has a score (at least {approaches.MIN_COVERAGE:.0%} is needed)")
+    else:
+        summary = f"Fit {_score_text(row.fit)} (rank {row.rank_label})"
+        if row.limited_by:
+            weight = approach.requirements[row.limited_by].weight
+            summary += (f". Held at {_score_text(row.fit)} by your {aspect_titles[row.limited_by].lower()} score: it relies on "
+                        f"it {RELIES[weight]}, so fit stays within "
+                        f"{approaches.HEADROOM[weight]} points of it")
     if row.supported_by:
         summary += ". Supported by your " + ", ".join(aspect_titles[a].lower() for a in row.supported_by)
     if row.held_back_by:

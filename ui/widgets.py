@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from scoring import eight_aspects
+from scoring import eight_aspects, numbers
 from scoring.figures import radar
 from scoring.xlsx import formula_like
 from ui import session
@@ -21,7 +21,7 @@ def score_summary(records: dict, instrument: eight_aspects.Instrument) -> pd.Dat
     room = eight_aspects.overall(scores)
     done, total = eight_aspects.progress(records, instrument)
     first, second, third = st.columns(3)
-    first.metric("Room for manoeuvre (0–100)", "–" if math.isnan(room) else f"{room:.0f}", help=ROOM_HELP)
+    first.metric("Room for manoeuvre (0–100)", numbers.text(room), help=ROOM_HELP)
     second.metric("Factors answered", f"{done} of {total}")
     third.metric("Don't know", int(scores["dont_know"].sum()))
     return scores
@@ -39,7 +39,7 @@ def live_scores(records: dict, instrument: eight_aspects.Instrument, *, key: str
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
     done, total = eight_aspects.progress(records, instrument)
     dont_know = sum(row["dont_know"] for row in rows)
-    st.metric("Room for manoeuvre (0–100)", "–" if math.isnan(room) else f"{room:.0f}", help=ROOM_HELP)
+    st.metric("Room for manoeuvre (0–100)", numbers.text(room), help=ROOM_HELP)
     st.caption(f"{done} of {total} answered, {dont_know} don't know")
     columns = {"aspect": [row["aspect"] for row in rows], "score": [row["score"] for row in rows]}
     chart(_compact_radar(tuple(columns["aspect"]), tuple(columns["score"])), key=key)
@@ -57,7 +57,7 @@ def aspect_table(scores: pd.DataFrame) -> None:
     table = pd.DataFrame(
         {
             "Aspect": scores["aspect"],
-            "Score": ["–" if math.isnan(v) else f"{v:.0f}" for v in scores["score"]],
+            "Score": [numbers.text(v) for v in scores["score"]],
             "Rated": scores["answered"],
             "Don't know": scores["dont_know"],
         }

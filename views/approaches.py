@@ -49,7 +49,10 @@ st.pills(
 ranked = approaches.rank(scores, choice["priorities"])
 
 st.header("Fit to your context")
-widgets.chart(fit_bars(ranked), key="ap_fit")
+st.markdown(f"**How fit works.** {approaches.FIT_RULE}")
+if ranked["judged"].any():
+    widgets.chart(fit_bars(ranked), key="ap_fit")
+st.caption(approaches.basis(scores, ranked) + " Equal fits share a rank, shown as =3.")
 if choice["priorities"]:
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -1,11 +1,9 @@
 """Conditions and practices: why commissioning is hard here, the five core practices,
 relational commissioning, and the practice to work on first."""
 
-import math
-
 import streamlit as st
 
-from scoring import conditions
+from scoring import conditions, numbers
 from ui import session, widgets
 from ui.statements import DONT_KNOW, remembered_picker, statement_radio
 
@@ -45,7 +43,7 @@ with results:
     st.header(part_titles[part_id])
     widgets.chart(conditions.part_chart(themes, part_id), key="cond_chart")
     parts = conditions.part_scores(records, instrument)
-    st.table({"Part": list(part_titles.values()), "Score (0–100)": ["–" if math.isnan(parts[p]) else f"{parts[p]:.0f}" for p in conditions.PARTS]})
+    st.table({"Part": list(part_titles.values()), "Score (0–100)": [numbers.text(parts[p]) for p in conditions.PARTS]})
     with st.expander("How the scores are worked out"):
         st.markdown(conditions.METHOD)
 

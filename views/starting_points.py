@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from scoring import capacity, stakeholder_map
+from scoring import capacity, numbers, stakeholder_map
 from scoring import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
@@ -43,7 +43,7 @@ with results:
     st.header("Support needs, greatest first")
     needs = sp.ranked_needs(records, instrument)
     for number, need in enumerate(needs.itertuples(), start=1):
-        score = "not rated yet" if math.isnan(need.score) else f"{need.score:.0f} of 100"
+        score = "not rated yet" if math.isnan(need.score) else f"{numbers.text(need.score)} of 100"
         st.markdown(f"{number}. **{need.title}**: {score}")
     st.header("Support that would help")
     kinds = {k.id: k for k in instrument.support_kinds}
@@ -120,11 +120,11 @@ with st.form("sp_capacity", border=True):
 drivers, totals = capacity.calculate(values)
 if totals["hours"]:
     first, second, third = st.columns(3)
-    first.metric("Full-time staff needed", f"{totals['fte_needed']:.1f}")
-    second.metric("Full-time staff in post", f"{totals['fte_in_post']:.1f}")
+    first.metric("Full-time staff needed", numbers.text(totals['fte_needed'], 1))
+    second.metric("Full-time staff in post", numbers.text(totals['fte_in_post'], 1))
     third.metric("Gap", f"{totals['gap']:+.1f}", help="Needed minus in post: positive means more capacity is needed.")
     main = drivers.iloc[0]
-    st.markdown(f"**{main.label}** takes the most time: {main.hours:,.0f} hours a year, {main.share:.0%} of the total.")
+    st.markdown(f"**{main.label}** takes the most time: {numbers.shown(main.hours):,} hours a year, {numbers.text(100 * main.share)}% of the total.")
     widgets.chart(
         labelled_bars(list(drivers["label"]), list(drivers["hours"]), maximum=max(float(drivers["hours"].max()), 1.0),
                       tickvals=[], axis_title="Hours a year", colour=PALETTE[1]),

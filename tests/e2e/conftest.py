@@ -185,9 +185,7 @@ def expect_rating_checked(page, item_id: str, label: str) -> None:
 def expected_summary(answers: dict) -> tuple[str, str, "object"]:
     """(metric text, "N of T answered, D don't know" caption, aspect score table) as the
     scoring API computes them for {item_id: rating or None}."""
-    import math
-
-    from scoring import eight_aspects
+    from scoring import eight_aspects, numbers
 
     inst = eight_aspects.instrument()
     records = {item: {"rating": rating, "weight": inst.weight_default} for item, rating in answers.items()}
@@ -196,7 +194,7 @@ def expected_summary(answers: dict) -> tuple[str, str, "object"]:
     room = eight_aspects.overall(scores)
     done, total = eight_aspects.progress(records, inst)
     dont_know = int(scores["dont_know"].sum())
-    metric = "–" if math.isnan(room) else f"{room:.0f}"
+    metric = numbers.text(room)
     return metric, f"{done} of {total} answered, {dont_know} don't know", scores
 
 
@@ -214,10 +212,10 @@ def expect_live_summary(page, answers: dict) -> None:
 def expect_radar(page, answers: dict) -> None:
     """The radar on the page plots the aspect scores the scoring API gives for `answers`
     (rounded to 0.1; an aspect with no score is a gap, null)."""
-    import math
+    from scoring import numbers
 
     _, _, scores = expected_summary(answers)
-    expected = [None if math.isnan(v) else round(v, 1) for v in scores["score"]]
+    expected = [numbers.shown(v, 6) for v in scores["score"]]  # as figures._plotted places them
     page.wait_for_function(
         """expected => {
             const plot = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
@@ -253,6 +251,14 @@ DECIDE_ANSWERS = {
         ("rel_councillors", "Strongly constrains"),
         ("rel_provider_trust", "Don't know"),
     ],
+    # One factor for each of the next five aspects, so most approaches have enough answers to
+    # be judged (models and tactics is left blank: those leaning on it are not), with a unique
+    # best fit, ties further down, and a different best fit once "innovation" is a priority.
+    "capacity_capability": [("cc_market_stewardship", "Constrains")],
+    "user_outcome_focus": [("uo_citizen_check", "Constrains")],
+    "insight_inspiration": [("ii_experimentation", "Constrains")],
+    "policy": [("pol_procurement_act", "Constrains")],
+    "process": [("pro_commercials", "Constrains")],
 }
 
 NAV = {
@@ -329,7 +335,7 @@ def go_to(page, page_name: str, ready: str) -> None:
 
 
 def answer_for_deciding(page, app_url: str) -> str:
-    """Answer DECIDE_ANSWERS in the self-check (two aspects, through "Next aspect");
+    """Answer DECIDE_ANSWERS in the self-check (the first seven aspects, through "Next aspect");
     returns the resume token the URL gained."""
     from playwright.sync_api import expect
 
@@ -368,10 +374,10 @@ def expect_fit_labels(page, labels: list[str]) -> None:
 
 
 def fit_labels(ranked) -> list[str]:
-    """The bar labels fit_bars draws for a ranking: "<rank>. <title>", approaches with no
-    fit left out."""
-    shown = ranked.dropna(subset=["fit"])
-    return [f"{int(row.rank)}. {row.title}" for row in shown.itertuples()]
+    """The bar labels fit_bars draws for a ranking: "<rank>. <title>" ("=3. " for a tie),
+    approaches not judged left out."""
+    shown = ranked[ranked["judged"]]
+    return [f"{row.rank_label}. {row.title}" for row in shown.itertuples()]
 
 
 def choose_priority(page, priority_id: str) -> None:
