@@ -641,7 +641,7 @@ class Store:
             for role, response in people:
                 if set(response) - set(offered):
                     raise WorkshopError("Those answers are for a diagnostic this workshop does not include; nothing was imported.")
-                token = _insert_respondent(conn, PARTICIPANT, workshop_id=workshop_id, role=role)
+                token = _insert_respondent(conn, PARTICIPANT, workshop_id=workshop_id, role=role, with_answers=True)
                 rows = [
                     dict(respondent_id=token_hash(token), diagnostic_id=d, item_id=i,
                          data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
@@ -876,12 +876,17 @@ def _upsert_answer(conn, row: dict) -> None:
         conn.execute(insert(answers).values(**row))
 
 
-def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None) -> str:
+def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None,
+                       with_answers: bool = False) -> str:
+    """A new respondent; returns its token. Someone who has only joined has nothing the
+    shared screen could show, so they are not waiting to be shown (else joining twice,
+    empty, would release a late joiner's answers); one imported `with_answers` is."""
     token = secrets.token_urlsafe(18)
     now = _now()
     conn.execute(
         insert(respondents).values(
-            id=token_hash(token), kind=kind, created_at=now, updated_at=now, workshop_id=workshop_id, role=role
+            id=token_hash(token), kind=kind, created_at=now, updated_at=now, workshop_id=workshop_id, role=role,
+            shown_at=None if with_answers else now,
         )
     )
     return token

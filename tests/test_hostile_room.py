@@ -442,8 +442,8 @@ def test_the_screen_does_not_move_when_one_late_joiner_answers(store):
     store.set_workshop(facilitator, results_visible=True)
     assert store.publish_room(screen) == 0
     assert shown_ratings(store, screen) == [2, 2, 3, 3, 4]
-    version = store.answers_version(screen, shown=True)
     late = store.join(code, None, client="late")
+    version = store.answers_version(screen, shown=True)
     store.save_answer(late, "eight_aspects", FACTOR, {"rating": 5})
     assert store.publish_room(screen) == 1, "one person's change waits"
     assert shown_ratings(store, screen) == [2, 2, 3, 3, 4], "the screen does not give the late answer away"
@@ -467,6 +467,17 @@ def test_the_screen_moves_once_three_people_have_changed_and_shows_them_together
     assert store.publish_room(facilitator) == 0
     assert shown_ratings(store, facilitator) == [1, 1, 4, 5], "three people's changes arrive in one step"
     assert store.publish_room(facilitator) == 0, "nothing is waiting afterwards"
+
+
+def test_empty_joins_do_not_release_a_late_joiner_s_answer(store):
+    code, facilitator, _people = room_with(store, [2, 3, 4])
+    store.set_workshop(facilitator, results_visible=True)
+    late = store.join(code, None, client="late")
+    store.save_answer(late, "eight_aspects", FACTOR, {"rating": 5})
+    for n in range(2):
+        store.join(code, None, client=f"pad{n}")
+    assert store.publish_room(facilitator) == 1, "joining changes nothing the screen could show"
+    assert shown_ratings(store, facilitator) == [2, 3, 4]
 
 
 def test_a_facilitator_can_raise_the_smallest_group_to_five(store):
