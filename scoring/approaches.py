@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from scoring import eight_aspects, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_whole
+from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -127,6 +128,7 @@ class Instrument:
     intro: str
     priorities: tuple[Priority, ...]
     approaches: tuple[Approach, ...]
+    history: History | None = None  # scoring/versions.py
 
     def approach(self, approach_id: str) -> Approach:
         return next(a for a in self.approaches if a.id == approach_id)
@@ -196,6 +198,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         intro=require_text(path, "file", content, "intro", optional=True),
         priorities=tuple(priorities),
         approaches=tuple(approaches),
+        history=load_history(path, content, version, {a.id: a.title for a in approaches}, item_changes=False),
     )
 
 

@@ -27,6 +27,7 @@ from openpyxl.styles import Font
 
 from scoring import statements, xlsx
 from scoring.figures import PALETTE, theme_bars
+from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -89,6 +90,7 @@ class Instrument:
     parts: tuple[Part, ...]
     themes: tuple[Theme, ...]
     items: tuple[Item, ...]
+    history: History | None = None  # scoring/versions.py
 
     def themes_of(self, part_id: str) -> list[Theme]:
         return [t for t in self.themes if t.part_id == part_id]
@@ -129,6 +131,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         parts=tuple(parts),
         themes=tuple(themes),
         items=tuple(items),
+        history=load_history(path, content, version, {i.id: i.text for i in items}),
     )
 
 

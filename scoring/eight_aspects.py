@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 
 from scoring import xlsx
 from scoring.fields import UNSTORABLE
+from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -95,6 +96,7 @@ class Instrument:
     weight_default: int
     aspects: tuple[Aspect, ...]
     factors: tuple[Factor, ...]
+    history: History | None = None  # scoring/versions.py
 
     def aspect(self, aspect_id: str) -> Aspect:
         return next(a for a in self.aspects if a.id == aspect_id)
@@ -172,6 +174,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         weight_default=weight_default,
         aspects=tuple(aspects),
         factors=tuple(factors),
+        history=load_history(path, content, version, {f.id: f.text for f in factors}),
     )
 
 

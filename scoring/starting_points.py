@@ -26,6 +26,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import capacity, stakeholder_map, statements, xlsx
+from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -89,6 +90,7 @@ class Instrument:
     themes: tuple[Theme, ...]
     items: tuple[Item, ...]
     support_kinds: tuple[SupportKind, ...]
+    history: History | None = None  # scoring/versions.py
 
     def items_of(self, theme_id: str) -> list[Item]:
         return [i for i in self.items if i.theme_id == theme_id]
@@ -130,6 +132,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         themes=tuple(themes),
         items=tuple(items),
         support_kinds=tuple(kinds),
+        history=load_history(path, content, version, {i.id: i.text for i in items}),
     )
 
 

@@ -27,6 +27,7 @@ from scoring import xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_text
 from scoring.figures import PALETTE, labelled_bars
+from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -92,6 +93,7 @@ class Instrument:
     scales: dict[str, dict]
     modes: tuple[Mode, ...]
     areas: tuple[Area, ...]
+    history: History | None = None  # scoring/versions.py
 
     def area(self, area_id: str) -> Area:
         return next(a for a in self.areas if a.id == area_id)
@@ -139,6 +141,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         scales=scales,
         modes=tuple(modes),
         areas=tuple(areas),
+        history=load_history(path, content, version, {a.id: a.title for a in areas}, item_changes=False),
     )
 
 

@@ -2,7 +2,11 @@
 
 Only the "App data" sheet is read for answers: one row per stored record, as JSON. Every
 record is validated exactly as a typed answer is, and must come out of that check
-unchanged; the About sheet's workbook format and instrument versions must be this app's.
+unchanged. The About sheet's workbook format must be this app's; an instrument version may
+be older than this app's, and then each answer is carried forward through the
+instrument's history (scoring/versions.py): answers to unchanged and reworded items are
+kept under their id now, answers to replaced, split and retired items are listed in
+`Workbook.lost`. A version newer than this app's is refused.
 Anything wrong is an UploadError saying what and where (sheet, row, column); nothing
 else ever escapes read_workbook. Nothing is stored here: `resume` reads the whole file
 first and writes only once it has been read without a problem.
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import export, workshop, workshop_setup, xlsx
+from scoring import export, versions, workshop, workshop_setup, xlsx
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
@@ -50,6 +54,10 @@ class Workbook:
     response: dict  # self-check: the whole response {diagnostic: {item: record}}; pack: the room's records
     # Pack: (label "P01", role as the pack shows it or None when it shows none, response).
     participants: list[tuple[str, str | None, dict]] = field(default_factory=list)
+    # Each instrument's version in the file, where it differs from this app's: {id: version}.
+    older: dict[str, str] = field(default_factory=dict)
+    # Answers not carried over: (respondent "self"/"room"/"P01", diagnostic id, what happened).
+    lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
 
 
 def read_workbook(data: bytes) -> Workbook:
@@ -112,6 +120,20 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     return facilitator
 
 
+def carried_over(book: Workbook) -> list[str]:
+    """What happened to the answers of an older workbook, in plain words: a line per
+    instrument that changed since, and the answers that could not be carried over."""
+    lines = []
+    for diagnostic_id, version in book.older.items():
+        inst = DIAGNOSTICS[diagnostic_id].instrument()
+        lines.append(
+            f"This workbook's “{inst.title}” answers follow version {version}; this app asks version {inst.version}. "
+            "Answers to statements that are unchanged or only reworded were carried over."
+        )
+    summary = versions.plain_summary((DIAGNOSTICS[d].instrument().history, gone) for _, d, gone in book.lost)
+    return lines + ([summary] if summary else [])
+
+
 # --- The file as a whole ------------------------------------------------------------------
 
 
@@ -159,14 +181,16 @@ def _read(book, data: bytes) -> Workbook:
     about = _about(_sheet(book, ABOUT))
     kind = WORKSHOP_PACK if "Workshop pack" in about else SELF_CHECK
     rows = _data_rows(_sheet(book, DATA), data, kind)
-    _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
-    response, participants = _records(rows, kind)
+    older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
+    response, participants, lost = _records(rows, kind, older)
     return Workbook(
         kind=kind,
         title=_title(book, kind),
         generated=about.get("Generated", ("", 0))[0],
         response=response,
         participants=participants,
+        older=older,
+        lost=lost,
     )
 
 
@@ -242,14 +266,16 @@ def _about(ws) -> dict[str, tuple[str, int]]:
     return lines
 
 
-def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str]) -> None:
-    """Each instrument the records depend on must be the version this app asks."""
+def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str]) -> dict[str, str]:
+    """Each instrument the records depend on must be this app's version or one in its
+    history; returns {id: version in the file} for those that are older."""
     in_file = {}
     for label, (text, row) in about.items():
         found = VERSION_LINE.match(text)
         if label.endswith(": instrument") and found:
             in_file[found.group(1)] = (found.group(2), row)
     needed = [d for diagnostic_id in sorted(diagnostic_ids) for d in (diagnostic_id, *export.DEPENDS_ON.get(diagnostic_id, ()))]
+    older = {}
     for diagnostic_id in dict.fromkeys(needed):
         module = DIAGNOSTICS.get(diagnostic_id)
         if module is None or not hasattr(module, "instrument"):
@@ -261,22 +287,21 @@ def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str])
                 + FROM_THIS_APP, sheet=ABOUT,
             )
         version, row = in_file[diagnostic_id]
-        if version != inst.version:
-            age = {1: "a newer", -1: "an older"}.get(_compare(version, inst.version), "a different")
+        if version == inst.version:
+            continue
+        if inst.history.is_newer(version):
             raise UploadError(
-                f"this workbook was made with {age} version of “{inst.title}” (version {version}); this app asks version {inst.version}. "
-                "Its answers may not match the current questions: open it in the app version that made it, or enter the answers again.",
+                f"this workbook was made with a newer version of “{inst.title}” (version {version}) than this app has (version "
+                f"{inst.version}), so some of its answers belong to statements this app does not know. Open it in the newer app, or update this one.",
                 sheet=ABOUT, row=row, column="B",
             )
-
-
-def _compare(a: str, b: str) -> int:
-    """1 if version a is newer than b, -1 if older, 0 if it cannot tell."""
-    try:
-        left, right = tuple(map(int, a.split("."))), tuple(map(int, b.split(".")))
-    except ValueError:
-        return 0
-    return (left > right) - (left < right)
+        if not inst.history.knows(version):
+            raise UploadError(
+                f"“{inst.title}” version {version} is not a version this app knows (it knows {', '.join(inst.history.versions)}). "
+                + FROM_THIS_APP, sheet=ABOUT, row=row, column="B",
+            )
+        older[diagnostic_id] = version
+    return older
 
 
 def _title(book, kind: str) -> str:
@@ -370,9 +395,11 @@ def _refuse_merged_cells(data: bytes, ws) -> None:
                 tail = chunk[-200:]
 
 
-def _records(rows, kind: str) -> tuple[dict, list]:
-    """The rows as responses, each record validated as if typed in."""
+def _records(rows, kind: str, older: dict[str, str]) -> tuple[dict, list, list]:
+    """The rows as responses, each record carried to its item now (when the workbook's
+    instrument is older) and validated as if typed in; and the answers not carried."""
     response: dict[str, dict[str, dict]] = {}
+    lost: list[tuple[str, str, versions.Lost]] = []
     people: dict[str, tuple[str | None, dict]] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for number, respondent, role, diagnostic, item, text in rows:
@@ -384,13 +411,19 @@ def _records(rows, kind: str) -> tuple[dict, list]:
             target = people.setdefault(respondent, (role, {}))[1]
         if diagnostic is None:
             continue
+        if diagnostic in older and DIAGNOSTICS[diagnostic].instrument().history.mentions(item):
+            item, gone = DIAGNOSTICS[diagnostic].instrument().history.follow(item, older[diagnostic])
+            if gone:
+                _json_object(text, number)  # not checked against today's statement: it is not that statement's answer
+                lost.append((respondent, diagnostic, gone))
+                continue
         key = (respondent, diagnostic, item)
         if key in seen:
             raise UploadError(f"the same answer ({respondent}, {diagnostic}, {item[:64]}) is also in row {seen[key]}.", sheet=DATA, row=number, column="D")
         seen[key] = number
         target.setdefault(diagnostic, {})[item] = _record(diagnostic, item, text, number)
     participants = [(label, _shown_role(role), answers) for label, (role, answers) in people.items()]
-    return response, participants
+    return response, participants, lost
 
 
 def _shown_role(role: str | None) -> str | None:
@@ -400,7 +433,7 @@ def _shown_role(role: str | None) -> str | None:
     return None if role in ("", workshop.NO_ROLE) else role
 
 
-def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
+def _json_object(text: str, number: int) -> dict:
     where = dict(sheet=DATA, row=number, column="E")
     try:
         record = json.loads(text, parse_constant=_no_constant)
@@ -408,6 +441,12 @@ def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
         raise UploadError("the record is not valid JSON. The sheet was changed outside the app: bring back the workbook as downloaded.", **where) from None
     if not isinstance(record, dict):
         raise UploadError("the record must be a JSON object ({…}).", **where)
+    return record
+
+
+def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
+    where = dict(sheet=DATA, row=number, column="E")
+    record = _json_object(text, number)
     try:
         # Checked exactly as a typed answer is. The record was saved once already, so it is
         # its own "previous" record: a plan's due date that has passed since is kept.
