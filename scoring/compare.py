@@ -61,6 +61,10 @@ METHOD_ROWS = (
     ("Approach ranking",
      "Each side ranked on its own: fit of its aspect scores and priorities (a workshop: the room's mean scores and "
      "mean priorities). Moved = rank then minus rank now: a positive number moved up, a negative one down."),
+    ("Across versions",
+     "A workbook made with an older version of a diagnostic keeps its answers to statements that are unchanged or "
+     "only reworded since; answers to statements replaced, split or retired since have nothing to compare with today "
+     "and are listed as not comparable. Scores on either side are worked out from the answers each side has."),
     ("Plan actions",
      "The actions in the current plan. \"In the baseline\" when the baseline plan has the same entry or the same "
      "action text (ignoring case and spacing). Done = status Done; every other status is outstanding. \"No longer in "
@@ -81,6 +85,9 @@ class Side:
     # A workshop's figures are blank where fewer than this many answered (workshop.py);
     # 1 shows the plain arithmetic.
     min_group: int = workshop.MIN_GROUP
+    # What of this side's workbook could not be carried over to today's instruments
+    # (scoring/workbook_reader.carried_over), in plain words.
+    notes: tuple[str, ...] = ()
 
     @property
     def is_workshop(self) -> bool:
@@ -133,6 +140,14 @@ class Side:
     def plan_actions(self) -> pd.DataFrame:
         """development_plan.actions() of this side's plan (a workshop: the room's)."""
         return development_plan.actions(self.response.get(development_plan.ID) or {})
+
+
+def not_comparable(before: Side, after: Side) -> list[str]:
+    """What the comparison cannot compare, in plain words: a side's answers made with an
+    older version of an instrument were carried over where the statement is unchanged or
+    reworded; the rest have no counterpart today, and are named here."""
+    first, second = labels(before, after)
+    return [f"{name}: {note}" for name, side in ((first, before), (second, after)) for note in side.notes]
 
 
 def labels(before: Side, after: Side) -> tuple[str, str]:
@@ -321,6 +336,15 @@ def write_comparison(wb, before: Side, after: Side) -> None:
         xlsx.put(ws, row, 1, role).font = BOLD
         xlsx.put(ws, row, 2, name).alignment = Alignment(horizontal="left", vertical="top")
         xlsx.put(ws, row, 5, side.kind)
+        row += 1
+    missing = not_comparable(before, after)
+    if missing:
+        xlsx.put(ws, row, 1, "Not comparable").font = BOLD
+        for note in missing:
+            row += 1
+            xlsx.put(ws, row, 1, note).alignment = xlsx.WRAP
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+            ws.row_dimensions[row].height = min(15 * (1 + len(note) // 150), 409)
         row += 1
     row = _aspects(ws, row + 1, before, after, first, second)
     row = _items(ws, row, before, after, first, second)

@@ -31,6 +31,7 @@ from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
+BASELINE = "baseline"  # scoring.baseline.ID (which imports this module)
 ABOUT = "About"
 DATA = export.DATA_SHEET
 PARTICIPANT = re.compile(r"^P\d{2,}$")
@@ -421,7 +422,7 @@ def _records(rows, kind: str, older: dict[str, str]) -> tuple[dict, list, list]:
         if key in seen:
             raise UploadError(f"the same answer ({respondent}, {diagnostic}, {item[:64]}) is also in row {seen[key]}.", sheet=DATA, row=number, column="D")
         seen[key] = number
-        target.setdefault(diagnostic, {})[item] = _record(diagnostic, item, text, number)
+        target.setdefault(diagnostic, {})[item] = _record(diagnostic, item, text, number, older)
     participants = [(label, _shown_role(role), answers) for label, (role, answers) in people.items()]
     return response, participants, lost
 
@@ -444,9 +445,11 @@ def _json_object(text: str, number: int) -> dict:
     return record
 
 
-def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
+def _record(diagnostic: str, item: str, text: str, number: int, older: dict[str, str]) -> dict:
     where = dict(sheet=DATA, row=number, column="E")
     record = _json_object(text, number)
+    if diagnostic == BASELINE and older:
+        record = _carried_baseline(record, older)
     try:
         # Checked exactly as a typed answer is. The record was saved once already, so it is
         # its own "previous" record: a plan's due date that has passed since is kept.
@@ -460,6 +463,38 @@ def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
             "outside the app. Change answers in the app, not in the workbook.", **where,
         )
     return cleaned
+
+
+def _carried_baseline(record: dict, older: dict[str, str]) -> dict:
+    """A baseline kept in an older workbook holds answers of those versions too: carried
+    forward likewise, with what could not be carried added to its notes."""
+    lost: list = []
+
+    def carry(response):
+        if not isinstance(response, dict):
+            return response
+        carried = {}
+        for diagnostic, records in response.items():
+            if diagnostic in older and isinstance(records, dict):
+                history = DIAGNOSTICS[diagnostic].instrument().history
+                kept = {}
+                for item, answer in records.items():
+                    now, gone = history.follow(item, older[diagnostic]) if history.mentions(item) else (item, None)
+                    if gone:
+                        lost.append((history, gone))
+                    else:
+                        kept[now] = answer
+                records = kept
+            carried[diagnostic] = records
+        return carried
+
+    record = {**record, "response": carry(record.get("response"))}
+    if isinstance(record.get("participants"), list):
+        record["participants"] = [{**p, "response": carry(p.get("response"))} if isinstance(p, dict) else p for p in record["participants"]]
+    summary = versions.plain_summary(lost)
+    if summary and isinstance(record.get("not_carried") or [], list):
+        record["not_carried"] = [*(record.get("not_carried") or []), summary]
+    return record
 
 
 def _no_constant(name: str):

@@ -33,6 +33,9 @@ if isinstance(book, UploadError):
 
 kind = "Self-check" if book.kind == SELF_CHECK else f"Workshop pack, {len(book.participants)} participant(s)"
 st.success(f"**{widgets.plain(book.title)}**: {kind}, made {widgets.plain(book.generated)}.", icon=":material/task:")
+carried = workbook_reader.carried_over(book)
+if carried:
+    st.info("\n\n".join(widgets.plain(line) for line in carried), icon=":material/history:")
 counts = {d: len(items) for d, items in book.response.items() if d != baseline.ID}
 if counts:
     st.caption("Records: " + ", ".join(f"{d.replace('_', ' ')} {n}" for d, n in counts.items()) + ".")
