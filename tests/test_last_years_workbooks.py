@@ -1,25 +1,113 @@
-"""Workbooks made by the app of 2 December 2026 (tests/files/versions, never remade) come
-back with the app as it is now: last year's workbook is what a place brings to re-assess."""
+"""Workbooks made by the app of 2 December 2026 (tests/files/versions, never remade, every
+instrument at version 1.0) come back with the app as it is now: last year's workbook is
+what a place brings to re-assess. What must come back is worked out here from each
+instrument file's own history, read as plain YAML, not from the reader's code."""
 
 import json
 from pathlib import Path
 
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
 from scoring import workbook_reader
+from scoring.instrument import DATA_DIR
 
 VERSIONS = Path(__file__).resolve().parent / "files" / "versions"
+APP = Path(__file__).resolve().parent.parent / "app.py"
+MADE_WITH = "1.0"
 
 
-def test_last_year_s_self_check_comes_back_with_every_answer():
+def _history(diagnostic: str) -> list[dict] | None:
+    path = DATA_DIR / f"{diagnostic}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["history"] if path.is_file() else None
+
+
+def expected(response: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """The response as it should come back, and the (diagnostic, item) answers that should
+    be listed as not carried: each answer walked through every step after 1.0."""
+    kept: dict = {}
+    lost = []
+    for diagnostic, records in response.items():
+        steps = _history(diagnostic)
+        later = [s for s in steps if tuple(map(int, s["version"].split("."))) > (1, 0)] if steps else []
+        for item, record in records.items():
+            now = item
+            for step in later:
+                change = next((c for c in step["changes"] if c["item"] == now), None)
+                if change is None:
+                    continue
+                if change["change"] != "reworded":
+                    now = None
+                    break
+                now = change.get("now", now)
+            if now is None:
+                lost.append((diagnostic, item))
+            else:
+                kept.setdefault(diagnostic, {})[now] = record
+    return kept, lost
+
+
+def _lost_in(book, respondents) -> list[tuple[str, str]]:
+    """(diagnostic, item) of the book's lost answers. A lost answer is named by the id it
+    had when it stopped being carried: with one step since 1.0, the id it was given to."""
+    return sorted((d, gone.item) for who, d, gone in book.lost if who in respondents)
+
+
+def test_last_year_s_self_check_comes_back_with_what_can_be_carried_over():
     book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
+    kept, lost = expected(made_from)
     assert book.kind == workbook_reader.SELF_CHECK
-    assert book.response == made_from
+    assert book.response == kept
+    assert _lost_in(book, {"self"}) == sorted(lost)
+    assert lost and kept["conditions"], "this issue's changes lose some answers and keep others"
+    changed = {d for d, v in book.older.items() if v == MADE_WITH}
+    assert changed == {d for d in made_from if (_history(d) or [{}])[-1].get("version", MADE_WITH) != MADE_WITH}
+    lines = workbook_reader.carried_over(book)
+    assert lines[-1].startswith(f"{len(lost)} answers could not be carried over because the statements changed: ")
 
 
-def test_last_year_s_workshop_pack_comes_back_with_every_participant():
+def test_last_year_s_workshop_pack_comes_back_with_every_participant_s_carried_answers():
     book = workbook_reader.read_workbook((VERSIONS / "workshop_pack_v1.xlsx").read_bytes())
     made_from = json.loads((VERSIONS / "workshop_pack_v1.json").read_text())
     assert book.kind == workbook_reader.WORKSHOP_PACK
-    assert book.response == made_from["room"]
+    assert book.response == expected(made_from["room"])[0]
+    people = [expected(response) for _role, response in made_from["participants"]]
     assert sorted(json.dumps(r, sort_keys=True) for _label, _role, r in book.participants) == \
-        sorted(json.dumps(r, sort_keys=True) for _role, r in made_from["participants"])
+        sorted(json.dumps(kept, sort_keys=True) for kept, _lost in people)
+    all_lost = sorted(item for _kept, lost in people for item in lost)
+    assert _lost_in(book, {label for label, _role, _r in book.participants}) == all_lost
+    assert workbook_reader.carried_over(book)[-1].startswith(f"{len(all_lost)} answers could not be carried over")
+
+
+def test_a_workbook_from_a_newer_version_is_still_refused(monkeypatch):
+    from openpyxl import load_workbook
+    from io import BytesIO
+    from scoring.uploads import UploadError
+
+    book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
+    about = book["About"]
+    for row in about.iter_rows():
+        if isinstance(row[1].value, str) and row[1].value.startswith("conditions version "):
+            row[1].value = "conditions version 9.0"
+    out = BytesIO()
+    book.save(out)
+    with pytest.raises(UploadError, match="newer version of “Conditions and practices” \\(version 9.0\\)"):
+        workbook_reader.read_workbook(out.getvalue())
+
+
+def test_the_bring_back_page_says_what_was_carried_over_and_what_was_not():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/bring_back.py").run()
+    at.file_uploader(key="bb_file").set_value(("self_check_v1.xlsx", (VERSIONS / "self_check_v1.xlsx").read_bytes(),
+                                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    assert not at.exception
+    shown = " ".join(i.value for i in at.info).replace("\\", "")  # the page escapes markdown
+    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    lost = expected(json.loads((VERSIONS / "self_check_v1.json").read_text()))[1]
+    assert f"{len(lost)} answers could not be carried over because the statements changed" in shown
+    assert "follow version 1.0; this app asks version 1.1" in shown
+    assert "was split into" in shown
+    assert "Conditions and practices" in shown and book.older

@@ -142,21 +142,21 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     at.selectbox(key="cond_part").set_value("core_practices").run()
     at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
     at.radio(key="cond_rating_clr_roles_tasks").set_value(2).run()
-    at.radio(key="cond_rating_clr_decisions").set_value("dont_know").run()
+    at.radio(key="cond_rating_clr_who_decides").set_value("dont_know").run()
     assert at.success[0].value.startswith("**Clarity**")
     assert any("Clarity scores 25 out of 100" in c.value for c in at.caption)
     at.switch_page("views/home.py").run()
     at.switch_page("views/conditions.py").run()
     assert at.selectbox(key="cond_part").value == "core_practices"
-    assert at.radio(key="cond_rating_clr_decisions").value == "dont_know"
-    assert Store().response(token_of(at))["conditions"]["clr_decisions"] == {"rating": None}
+    assert at.radio(key="cond_rating_clr_who_decides").value == "dont_know"
+    assert Store().response(token_of(at))["conditions"]["clr_who_decides"] == {"rating": None}
 
 
 def test_starting_points_page_ranks_needs_and_suggests_support():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page("views/starting_points.py").run()
     assert not at.exception
-    at.radio(key="sp_rating_min_optimism").set_value(1).run()
+    at.radio(key="sp_rating_min_optimistic").set_value(1).run()
     assert any("Starting-point themes below 50: mindset (0)." == c.value for c in at.caption)
     at.selectbox(key="sp_theme").set_value("outcomes").run()
     at.radio(key="sp_rating_out_define").set_value(5).run()
