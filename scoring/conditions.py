@@ -29,6 +29,7 @@ from scoring import statements, xlsx
 from scoring.figures import PALETTE, theme_bars
 from scoring.versions import History, load_history
 from scoring.instrument import (
+    citation,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -77,6 +78,7 @@ class Item:
     theme_id: str
     text: str
     source: str
+    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
 
 
 @dataclass(frozen=True)
@@ -222,12 +224,12 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         (
             [theme_titles[i.theme_id], i.text,
              labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
-             records.get(i.id, {}).get("rating"), i.source]
+             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
             for i in inst.items
         ),
-        wrap=["Theme", "Statement"],
+        wrap=["Theme", "Statement", "Source"],
     )
-    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 26})
+    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
 
 
 def about_rows() -> list[tuple[str, str]]:

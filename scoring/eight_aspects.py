@@ -26,6 +26,8 @@ from scoring import xlsx
 from scoring.fields import UNSTORABLE
 from scoring.versions import History, load_history
 from scoring.instrument import (
+    citation,
+    quote_of,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -81,6 +83,7 @@ class Factor:
     text: str
     help: str
     source: str
+    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
                 text=require_text(path, where, entry, "text"),
                 help=require_text(path, where, entry, "help", optional=True),
                 source=require_source(path, where, entry),
+                quote=quote_of(entry),
             )
         )
     for aspect in aspects:
@@ -216,7 +220,8 @@ def instrument() -> Instrument:
 
 
 def items(inst: Instrument | None = None) -> pd.DataFrame:
-    """One row per factor statement: item_id, aspect_id, aspect, text, help, source."""
+    """One row per factor statement: item_id, aspect_id, aspect, text, help, source, quote,
+    and citation (where it comes from, in plain words)."""
     inst = inst or instrument()
     titles = {a.id: a.title for a in inst.aspects}
     return pd.DataFrame(
@@ -228,6 +233,8 @@ def items(inst: Instrument | None = None) -> pd.DataFrame:
                 "text": f.text,
                 "help": f.help,
                 "source": f.source,
+                "quote": f.quote,
+                "citation": citation(f.source, f.quote),
             }
             for f in inst.factors
         ]
@@ -489,12 +496,12 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ws,
         1,
         headers,
-        table[["aspect", "item_id", "text", "answer", "rating", "points", "weight", "basis", "note", "source"]]
+        table[["aspect", "item_id", "text", "answer", "rating", "points", "weight", "basis", "note", "citation"]]
         .astype(object)
         .where(lambda frame: frame.notna(), None)
         .itertuples(index=False),
         number_formats={"Points (0–100)": "0"},
-        wrap=["Factor", "Note"],
+        wrap=["Factor", "Note", "Source"],
     )
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:J{last}"

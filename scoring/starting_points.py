@@ -32,6 +32,8 @@ from openpyxl.styles import Font
 from scoring import capacity, stakeholder_map, statements, xlsx
 from scoring.versions import History, load_history
 from scoring.instrument import (
+    citation,
+    quote_of,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -75,6 +77,8 @@ class Item:
     id: str
     theme_id: str
     text: str
+    source: str = ""
+    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class Fact:
 
     id: str
     text: str
+    source: str = ""
+    quote: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,14 +134,13 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         raise InstrumentError(path, "themes", f"must be exactly these ids in this order: {', '.join(PROFILE_THEMES + NEED_THEMES)}")
     if any((t.kind == "need") != (t.id in NEED_THEMES) for t in themes):
         raise InstrumentError(path, "themes", f"{', '.join(NEED_THEMES)} are the needs; the others are the profile")
-    items = [Item(item_id, theme_id, text) for item_id, theme_id, text, _ in statements.load_items(path, content, [t.id for t in themes], seen)]
+    items = [Item(*item) for item in statements.load_items(path, content, [t.id for t in themes], seen)]
     facts = []
     for number, entry in enumerate(content.get("context") or [], start=1):
         where = describe(entry, "context fact", number) if isinstance(entry, dict) else f"context fact {number}"
         if not isinstance(entry, dict):
             raise InstrumentError(path, where, "must be a mapping with id, text and source")
-        require_source(path, where, entry)
-        facts.append(Fact(require_id(path, where, entry, seen), require_text(path, where, entry, "text")))
+        facts.append(Fact(require_id(path, where, entry, seen), require_text(path, where, entry, "text"), require_source(path, where, entry), quote_of(entry)))
     kinds = []
     for number, entry in enumerate(require_list(path, content, "support_kinds"), start=1):
         where = describe(entry, "support kind", number)
@@ -253,20 +258,21 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     labels = {**inst.scale, None: inst.dont_know}
     theme_titles = {t.id: t.title for t in inst.themes}
     xlsx.write_table(
-        ws, row, ["Theme", "Statement", "Answer", "Rating (1–5)"],
+        ws, row, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
         (
-            [theme_titles[i.theme_id], i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered", records.get(i.id, {}).get("rating")]
+            [theme_titles[i.theme_id], i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
+             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
             for i in inst.items
         ),
-        wrap=["Statement", "Why"],
+        wrap=["Statement", "Why", "Source"],
     )
     if inst.context:
         row = ws.max_row + 2
         xlsx.put(ws, row, 1, "Context: facts about the place, recorded, not scored").font = Font(bold=True)
         xlsx.write_table(
-            ws, row + 1, ["Fact", "Answer"],
-            ([f.text, FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered")] for f in inst.context),
-            wrap=["Fact"],
+            ws, row + 1, ["Fact", "Answer", "Source"],
+            ([f.text, FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered"), citation(f.source, f.quote)] for f in inst.context),
+            wrap=["Fact", "Source"],
         )
     xlsx.finish(ws, {1: 26, 2: 60, 3: 50, 4: 12, 5: 12})
     write_map_and_capacity(wb, records)

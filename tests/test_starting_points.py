@@ -82,3 +82,18 @@ def test_a_fact_about_the_place_is_recorded_as_context_and_never_scored():
     rows = [tuple(c.value for c in row[:2]) for row in ws.iter_rows()]
     assert (fact.text, "Yes") in rows
     assert not any("inspection" in i.text.lower() or "intervention authority" in i.text.lower() for i in inst.items), "a fact is not rated as a feeling"
+
+
+def test_the_workbook_shows_where_each_statement_comes_from_honestly():
+    from scoring.instrument import WRITTEN_HERE, citation
+
+    inst = sp.instrument()
+    ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"his_stable": 4})})))["Starting points"]
+    by_statement = {row[1]: row[4] for row in ws.iter_rows(values_only=True) if len(row) > 4}
+    for item in inst.items:
+        assert by_statement[item.text] == citation(item.source, item.quote)
+        if item.source == WRITTEN_HERE:
+            assert by_statement[item.text].startswith("Written for this tool")
+        else:
+            assert item.quote and item.quote in by_statement[item.text]
+    assert any(i.source == WRITTEN_HERE for i in inst.items), "the one statement with no seed passage says so"

@@ -121,3 +121,13 @@ def excel_download(label: str, build, file_name: str, key: str, **options) -> No
     then), never on every rerun."""
     st.download_button(label, data=build, file_name=file_name, mime=XLSX_MIME, on_click="ignore", key=key,
                        icon=":material/download:", **options)
+
+
+def sources(entries) -> None:
+    """Where each item comes from: (text, source, quote) each, in an expander; an item
+    written for this tool says so."""
+    from scoring.instrument import citation
+
+    with st.expander("Where these come from", icon=":material/menu_book:"):
+        for text, source, quote in entries:
+            st.markdown(f"- **{plain(text)}** {plain(citation(source, quote))}")

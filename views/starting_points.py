@@ -35,6 +35,7 @@ with questions:
     st.caption(theme.description)
     for item in instrument.items_of(theme_id):
         statement_radio(sp.ID, "sp", item.id, item.text, records.get(item.id, {}), rating_labels)
+    widgets.sources([(i.text, i.source, i.quote) for i in instrument.items_of(theme_id)])
 
     if instrument.context:
         st.subheader("Context: facts about the place")
