@@ -178,3 +178,26 @@ def test_capacity_calculator_saves_and_shows_the_gap():
     assert {m.label: m.value for m in at.metric}["Gap"] == "+0.5"
     stored = Store().response(token_of(at))["starting_points"]["capacity"]
     assert stored["drivers"]["partnership_boards"] == {"count": 6.0, "hours": 250.0}
+
+
+@pytest.mark.parametrize("page", ["views/approaches.py", "views/plan.py"])
+def test_where_a_place_decides_it_is_asked_the_seed_s_questions(page):
+    from scoring import deciding_questions
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    questions = [q.text for q in deciding_questions.current().questions]
+    assert "What is life like now for people?" in questions and "How do we make space for conversation?" in questions
+    for question in questions:
+        assert question in shown
+
+
+def test_the_starting_points_say_cultural_change_is_the_biggest_challenge_and_opportunity():
+    from scoring import starting_points
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/starting_points.py").run()
+    assert "biggest challenge and the biggest opportunity is cultural change" in " ".join(m.value for m in at.markdown)
+    assert any("taking root" in i.text for i in starting_points.instrument().items_of("mindset"))

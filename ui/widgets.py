@@ -131,3 +131,17 @@ def sources(entries) -> None:
     with st.expander("Where these come from", icon=":material/menu_book:"):
         for text, source, quote in entries:
             st.markdown(f"- **{plain(text)}** {plain(citation(source, quote))}")
+
+
+def deciding_questions() -> None:
+    """The questions to ask together before deciding what to do next (seed 003)."""
+    from scoring import deciding_questions
+    from scoring.instrument import citation
+
+    found = deciding_questions.current()
+    with st.container(border=True, key="deciding_questions"):
+        st.markdown(f"**{plain(found.title)}**")
+        st.caption(plain(found.intro))
+        st.markdown("\n".join(f"{n}. {plain(q.text)}" for n, q in enumerate(found.questions, start=1)))
+        first = found.questions[0]
+        st.caption(f"Source: {plain(citation(first.source))}")
