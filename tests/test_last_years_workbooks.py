@@ -111,3 +111,46 @@ def test_the_bring_back_page_says_what_was_carried_over_and_what_was_not():
     assert "follow version 1.0; this app asks version 1.1" in shown
     assert "was split into" in shown
     assert "Conditions and practices" in shown and book.older
+
+
+def test_a_comparison_with_last_year_s_workbook_compares_what_is_comparable_and_says_what_is_not():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from scoring import baseline, compare, eight_aspects
+
+    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
+    kept = baseline.clean_record(baseline.ITEM, baseline.from_workbook(book, "Last year"))
+    before = baseline.side(kept)
+    now = {eight_aspects.ID: {f: eight_aspects.clean_record(f, {"rating": 3, "weight": 1}) for f in eight_aspects.instrument().factor_ids}}
+    after = compare.Side("Now", now)
+    lost_factors = [item for d, item in expected(made_from)[1] if d == eight_aspects.ID]
+    compared = set(compare.item_changes(before, after)["item_id"])
+    assert lost_factors and not compared & set(lost_factors), "a factor whose meaning changed is not compared"
+    assert compared == set(expected(made_from)[0][eight_aspects.ID]) & set(eight_aspects.instrument().factor_ids)
+    notes = compare.not_comparable(before, after)
+    assert notes and all(n.startswith("Last year: ") for n in notes)
+    old_wording = yaml.safe_load((DATA_DIR / "eight_aspects.yaml").read_text(encoding="utf-8"))["earlier_wording"]
+    assert all(old_wording[f] in " ".join(notes) for f in lost_factors)
+    sheet = load_workbook(BytesIO(compare.build_comparison_workbook(before, after)))[compare.SHEET]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Not comparable" in texts and any(old_wording[lost_factors[0]] in t for t in texts)
+
+
+def test_the_compare_page_says_what_last_year_s_workbook_cannot_be_compared_on():
+    from scoring import baseline
+    from scoring.store import Store
+
+    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    store = Store()
+    token = store.new_respondent()
+    store.replace_response(token, {**book.response, baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, baseline.from_workbook(book, "Last year"))}})
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["r"] = token
+    at.run()
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    shown = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "Not comparable." in shown and "could not be carried over because the statements changed" in shown
