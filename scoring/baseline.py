@@ -46,7 +46,7 @@ def _clean_response(response: Any, where: str) -> dict:
 
 
 def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
-    """{"label", "kind", "generated", "not_carried": [plain-words notes], "response",
+    """{"label", "kind", "generated", "not_carried": [{"diagnostic", "note"}], "response",
     "participants": [{"label", "role", "response"}]}: the answers as they belong to today's
     instruments, and what of the workbook could not be carried over to them."""
     if item_id != ITEM:
@@ -77,8 +77,16 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
         "participants": participants,
     }
     if notes:  # only when something was not carried over, as baselines kept before had none
-        cleaned["not_carried"] = [clean_text(n, "A note on what was not carried over", limit=NOTE_LIMIT, required=True) for n in notes]
+        cleaned["not_carried"] = [_clean_note(n) for n in notes]
     return cleaned
+
+
+def _clean_note(note: Any) -> dict:
+    """{"diagnostic": id, "note": plain words}: what of one instrument was not carried over."""
+    note = note if isinstance(note, Mapping) else {}
+    if note.get("diagnostic") not in _diagnostics():
+        raise ValueError(f"a note on what was not carried over names no diagnostic this app knows ({note.get('diagnostic')!r})")
+    return {"diagnostic": note["diagnostic"], "note": clean_text(note.get("note"), "A note on what was not carried over", limit=NOTE_LIMIT, required=True)}
 
 
 def stored(response: Mapping[str, Mapping[str, dict]]) -> dict | None:
@@ -90,7 +98,7 @@ def side(record: Mapping[str, Any]) -> compare.Side:
     people = tuple(
         Participant(number=n, role=p["role"], response=p["response"]) for n, p in enumerate(record["participants"], start=1)
     )
-    return compare.Side(record["label"], record["response"], people, notes=tuple(record.get("not_carried") or ()))
+    return compare.Side(record["label"], record["response"], people, notes=tuple((n["diagnostic"], n["note"]) for n in record.get("not_carried") or ()))
 
 
 def current(response: Mapping[str, Mapping[str, dict]], label: str = "Now") -> compare.Side:

@@ -39,6 +39,7 @@ from scoring.eight_aspects import ASPECTS
 from scoring.workshop import Participant
 
 SHEET = "Comparison"
+COMPARED = (eight_aspects.ID,)  # the answers a comparison compares (ranking and plan follow from them)
 TOP_ITEMS = 15
 BOLD = Font(bold=True)
 HEADING = Font(bold=True, size=14)
@@ -87,7 +88,7 @@ class Side:
     min_group: int = workshop.MIN_GROUP
     # What of this side's workbook could not be carried over to today's instruments
     # (scoring/workbook_reader.carried_over), in plain words.
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()  # (diagnostic id, plain words)
 
     @property
     def is_workshop(self) -> bool:
@@ -145,9 +146,11 @@ class Side:
 def not_comparable(before: Side, after: Side) -> list[str]:
     """What the comparison cannot compare, in plain words: a side's answers made with an
     older version of an instrument were carried over where the statement is unchanged or
-    reworded; the rest have no counterpart today, and are named here."""
+    reworded; the rest have no counterpart today, and are named here (for the answers a
+    comparison compares: the eight aspects)."""
     first, second = labels(before, after)
-    return [f"{name}: {note}" for name, side in ((first, before), (second, after)) for note in side.notes]
+    return [f"{name}: {note}" for name, side in ((first, before), (second, after))
+            for diagnostic, note in side.notes if diagnostic in COMPARED]
 
 
 def labels(before: Side, after: Side) -> tuple[str, str]:

@@ -128,11 +128,12 @@ class History:
         """What happened to a statement, in plain words."""
         old = f"“{self.text(lost.item)}”"
         new = " and ".join(f"“{self.text(t)}”" for t in lost.change.new)
+        when = f" (version {lost.version})" if lost.version != self.version else ""
         if lost.change.change == "split":
-            return f"{old} was split into {new} (version {lost.version})"
+            return f"{old} was split into {new}{when}"
         if lost.change.change == "replaced":
-            return f"{old} was replaced by {new}, which asks something different (version {lost.version})"
-        return f"{old} is no longer asked (version {lost.version})"
+            return f"{old} was replaced by {new}, which asks something different{when}"
+        return f"{old} is no longer asked{when}"
 
 
 def load_history(path: Path, content: dict, version: str, texts: Mapping[str, str], *, item_changes: bool = True) -> History:
@@ -229,13 +230,20 @@ def _check_ids(path: Path, steps: list[Step], current: set[str]) -> set[str]:
     return later - current
 
 
-def plain_summary(lost: Iterable[tuple[History, Lost]]) -> str | None:
-    """"12 answers could not be carried over because the statements changed: …", each
-    statement once (in the order first met) with how many answers it held; None when
-    nothing was lost."""
+def lost_lines(lost: Iterable[tuple[History, Lost]]) -> tuple[str | None, list[str]]:
+    """("12 answers could not be carried over because the statements changed:", one line
+    per statement in the order first met, with how many answers it held); (None, [])
+    when nothing was lost."""
     counts = Counter(history.describe(item) for history, item in lost)
     if not counts:
-        return None
+        return None, []
     total = sum(counts.values())
-    parts = [f"{text}{f' ({n} answers)' if n > 1 else ''}" for text, n in counts.items()]
-    return f"{total} answer{'s' if total != 1 else ''} could not be carried over because the statements changed: " + "; ".join(parts) + "."
+    lines = [f"{text}{f' ({n} answers)' if n > 1 else ''}" for text, n in counts.items()]
+    return f"{total} answer{'s' if total != 1 else ''} could not be carried over because the statements changed:", lines
+
+
+def plain_summary(lost: Iterable[tuple[History, Lost]]) -> str | None:
+    """The same as one sentence: "12 answers could not be carried over because the
+    statements changed: …; …."; None when nothing was lost."""
+    headline, lines = lost_lines(lost)
+    return f"{headline} " + "; ".join(lines) + "." if headline else None

@@ -121,18 +121,36 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     return facilitator
 
 
-def carried_over(book: Workbook) -> list[str]:
-    """What happened to the answers of an older workbook, in plain words: a line per
-    instrument that changed since, and the answers that could not be carried over."""
-    lines = []
-    for diagnostic_id, version in book.older.items():
+def carried_over_report(book: Workbook) -> tuple[str | None, str | None, list[str]]:
+    """What happened to the answers of an older workbook, in plain words: (which
+    instruments changed since and that unchanged and reworded answers were kept, the
+    headline of what was not, one line per statement that changed); Nones and [] for a
+    workbook of this app's versions."""
+    if not book.older:
+        return None, None, []
+    made = ", ".join(
+        f"“{DIAGNOSTICS[d].instrument().title}” {version} (now {DIAGNOSTICS[d].instrument().version})" for d, version in book.older.items()
+    )
+    kept = (f"This workbook was made with earlier versions of {made}. "
+            "Answers to statements that are unchanged or only reworded were carried over.")
+    headline, lines = versions.lost_lines((DIAGNOSTICS[d].instrument().history, gone) for _, d, gone in book.lost)
+    return kept, headline, lines
+
+
+def carried_over(book: Workbook) -> list[dict[str, str]]:
+    """What could not be carried over, per instrument, as a kept baseline remembers it:
+    [{"diagnostic": id, "note": "“Title” 1.0 (now 1.1): 3 answers could not be …"}]."""
+    return _notes(book.older, [(d, gone) for _, d, gone in book.lost])
+
+
+def _notes(older: dict[str, str], lost: list[tuple[str, versions.Lost]]) -> list[dict[str, str]]:
+    notes = []
+    for diagnostic_id in dict.fromkeys(d for d, _ in lost):
         inst = DIAGNOSTICS[diagnostic_id].instrument()
-        lines.append(
-            f"This workbook's “{inst.title}” answers follow version {version}; this app asks version {inst.version}. "
-            "Answers to statements that are unchanged or only reworded were carried over."
-        )
-    summary = versions.plain_summary((DIAGNOSTICS[d].instrument().history, gone) for _, d, gone in book.lost)
-    return lines + ([summary] if summary else [])
+        summary = versions.plain_summary((inst.history, gone) for d, gone in lost if d == diagnostic_id)
+        notes.append({"diagnostic": diagnostic_id,
+                      "note": f"“{inst.title}” {older[diagnostic_id]} (now {inst.version}): {summary}"})
+    return notes
 
 
 # --- The file as a whole ------------------------------------------------------------------
@@ -481,7 +499,7 @@ def _carried_baseline(record: dict, older: dict[str, str]) -> dict:
                 for item, answer in records.items():
                     now, gone = history.follow(item, older[diagnostic]) if history.mentions(item) else (item, None)
                     if gone:
-                        lost.append((history, gone))
+                        lost.append((diagnostic, gone))
                     else:
                         kept[now] = answer
                 records = kept
@@ -491,9 +509,8 @@ def _carried_baseline(record: dict, older: dict[str, str]) -> dict:
     record = {**record, "response": carry(record.get("response"))}
     if isinstance(record.get("participants"), list):
         record["participants"] = [{**p, "response": carry(p.get("response"))} if isinstance(p, dict) else p for p in record["participants"]]
-    summary = versions.plain_summary(lost)
-    if summary and isinstance(record.get("not_carried") or [], list):
-        record["not_carried"] = [*(record.get("not_carried") or []), summary]
+    if lost and isinstance(record.get("not_carried") or [], list):
+        record["not_carried"] = [*(record.get("not_carried") or []), *_notes(older, lost)]
     return record
 
 

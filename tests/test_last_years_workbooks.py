@@ -64,8 +64,10 @@ def test_last_year_s_self_check_comes_back_with_what_can_be_carried_over():
     assert lost and kept["conditions"], "this issue's changes lose some answers and keep others"
     changed = {d for d, v in book.older.items() if v == MADE_WITH}
     assert changed == {d for d in made_from if (_history(d) or [{}])[-1].get("version", MADE_WITH) != MADE_WITH}
-    lines = workbook_reader.carried_over(book)
-    assert lines[-1].startswith(f"{len(lost)} answers could not be carried over because the statements changed: ")
+    _kept, headline, _lines = workbook_reader.carried_over_report(book)
+    assert headline == f"{len(lost)} answers could not be carried over because the statements changed:"
+    notes = workbook_reader.carried_over(book)
+    assert sorted(n["diagnostic"] for n in notes) == sorted({d for d, _ in lost})
 
 
 def test_last_year_s_workshop_pack_comes_back_with_every_participant_s_carried_answers():
@@ -78,7 +80,7 @@ def test_last_year_s_workshop_pack_comes_back_with_every_participant_s_carried_a
         sorted(json.dumps(kept, sort_keys=True) for kept, _lost in people)
     all_lost = sorted(item for _kept, lost in people for item in lost)
     assert _lost_in(book, {label for label, _role, _r in book.participants}) == all_lost
-    assert workbook_reader.carried_over(book)[-1].startswith(f"{len(all_lost)} answers could not be carried over")
+    assert workbook_reader.carried_over_report(book)[1].startswith(f"{len(all_lost)} answers could not be carried over")
 
 
 def test_a_workbook_from_a_newer_version_is_still_refused(monkeypatch):
@@ -108,8 +110,10 @@ def test_the_bring_back_page_says_what_was_carried_over_and_what_was_not():
     book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     lost = expected(json.loads((VERSIONS / "self_check_v1.json").read_text()))[1]
     assert f"{len(lost)} answers could not be carried over because the statements changed" in shown
-    assert "follow version 1.0; this app asks version 1.1" in shown
-    assert "was split into" in shown
+    assert "made with earlier versions of" in shown and "1.0 (now 1.1)" in shown
+    listed = [m.value for m in at.markdown if m.value.startswith("- ")]
+    _kept, _headline, changed = workbook_reader.carried_over_report(book)
+    assert listed and listed[0].count("\n- ") == len(changed) - 1 and "was split into" in listed[0]
     assert "Conditions and practices" in shown and book.older
 
 
@@ -134,6 +138,8 @@ def test_a_comparison_with_last_year_s_workbook_compares_what_is_comparable_and_
     assert notes and all(n.startswith("Last year: ") for n in notes)
     old_wording = yaml.safe_load((DATA_DIR / "eight_aspects.yaml").read_text(encoding="utf-8"))["earlier_wording"]
     assert all(old_wording[f] in " ".join(notes) for f in lost_factors)
+    starting_points_then = yaml.safe_load((DATA_DIR / "starting_points.yaml").read_text(encoding="utf-8"))["earlier_wording"]
+    assert not any(text in " ".join(notes) for text in starting_points_then.values()), "only what the comparison compares"
     sheet = load_workbook(BytesIO(compare.build_comparison_workbook(before, after)))[compare.SHEET]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Not comparable" in texts and any(old_wording[lost_factors[0]] in t for t in texts)
@@ -154,3 +160,24 @@ def test_the_compare_page_says_what_last_year_s_workbook_cannot_be_compared_on()
     assert not at.exception
     shown = " ".join(i.value for i in at.info).replace("\\", "")
     assert "Not comparable." in shown and "could not be carried over because the statements changed" in shown
+
+
+def test_a_baseline_kept_inside_last_year_s_workbook_is_carried_forward_too():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from scoring import baseline, eight_aspects
+
+    made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
+    year_before = {"label": "Year before", "kind": "self_check", "generated": "", "participants": [],
+                   "response": {eight_aspects.ID: made_from[eight_aspects.ID]}}
+    book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
+    book["App data"].append(["self", None, baseline.ID, baseline.ITEM, json.dumps(year_before)])
+    out = BytesIO()
+    book.save(out)
+    read = workbook_reader.read_workbook(out.getvalue())
+    kept = read.response[baseline.ID][baseline.ITEM]
+    assert kept["response"] == expected({eight_aspects.ID: made_from[eight_aspects.ID]})[0]
+    assert [n["diagnostic"] for n in kept["not_carried"]] == [eight_aspects.ID]
+    assert baseline.clean_record(baseline.ITEM, kept) == kept
