@@ -75,6 +75,7 @@ def load_current(loader: Callable[[Path], Any], path: Path) -> Any:
     return _load_version(loader, path, mtime_ns)
 
 
+@lru_cache(maxsize=1)
 def source_titles() -> dict[str, str]:
     content = read_yaml(SOURCES_FILE)
     return {str(entry["file"]): str(entry.get("title", "")) for entry in content["sources"]}

@@ -201,3 +201,15 @@ def test_the_starting_points_say_cultural_change_is_the_biggest_challenge_and_op
     at.switch_page("views/starting_points.py").run()
     assert "biggest challenge and the biggest opportunity is cultural change" in " ".join(m.value for m in at.markdown)
     assert any("taking root" in i.text for i in starting_points.instrument().items_of("mindset"))
+
+
+def test_a_fact_about_the_place_is_recorded_on_the_starting_points_page_and_not_scored():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/starting_points.py").run()
+    at.radio(key="sp_fact_ctx_intervention").set_value("yes").run()
+    assert not at.exception
+    assert Store().response(token_of(at))["starting_points"]["ctx_intervention"] == {"answer": "yes"}
+    assert "0 of" in at.get("progress")[0].proto.text, "a fact is not a rated statement"
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/starting_points.py").run()
+    assert at.radio(key="sp_fact_ctx_intervention").value == "yes"
