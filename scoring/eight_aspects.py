@@ -370,8 +370,17 @@ def clean_record(
     return cleaned
 
 
-def split_records(records: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dict]:
-    """Stored records -> (answers, weights) as score() takes them."""
+def today_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, Mapping[str, Any]]:
+    """Stored records as this version asks them: an answer saved under a factor id of an
+    earlier version (before the app was updated) is carried to the factor asked now when
+    the factor was only reworded, and left out when its meaning changed (the history)."""
+    history = (inst or instrument()).history
+    return history.as_today(records) if history else dict(records)
+
+
+def split_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[dict, dict]:
+    """Stored records -> (answers, weights) as score() takes them, as this version asks them."""
+    records = today_records(records, inst)
     answers = {item: rec["rating"] for item, rec in records.items() if "rating" in rec}
     weights = {item: rec.get("weight", 1) for item, rec in records.items()}
     return answers, weights
@@ -379,7 +388,7 @@ def split_records(records: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dict]
 
 def score_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
     """score() of stored records."""
-    answers, weights = split_records(records)
+    answers, weights = split_records(records, inst)
     return score(answers, weights, inst)
 
 

@@ -111,6 +111,24 @@ class History:
             item_id = change.carried_to
         return item_id, None
 
+    def today(self, item_id: str) -> str | None:
+        """The id asked now for an answer kept under an id from any version (ids are never
+        reused, so it is followed from the first version); None when it cannot be carried."""
+        if item_id in self.current or not self.mentions(item_id):
+            return item_id
+        return self.follow(item_id, self.steps[0].version)[0]
+
+    def as_today(self, records: Mapping[str, dict]) -> dict[str, dict]:
+        """Stored records keyed by item id, as this version asks them: each under today's id
+        (an answer already stored under that id wins), left out where it cannot be carried.
+        Keys that are not items pass through."""
+        today: dict[str, dict] = {}
+        for item_id, record in records.items():
+            now = self.today(item_id)
+            if now is not None and (now == item_id or now not in records):
+                today[now] = record
+        return today
+
     def mentions(self, item_id: str) -> bool:
         """Is this id (or was it) an item of some version?"""
         return item_id in self.wording

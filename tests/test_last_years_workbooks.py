@@ -181,3 +181,29 @@ def test_a_baseline_kept_inside_last_year_s_workbook_is_carried_forward_too():
     assert kept["response"] == expected({eight_aspects.ID: made_from[eight_aspects.ID]})[0]
     assert [n["diagnostic"] for n in kept["not_carried"]] == [eight_aspects.ID]
     assert baseline.clean_record(baseline.ITEM, kept) == kept
+
+
+def test_answers_stored_before_the_update_are_written_as_today_s_versions_ask():
+    """A self-check answered at 1.0 and downloaded after the update: its workbook says 1.1,
+    so its records follow 1.1 and it comes back."""
+    from scoring.export import build_workbook
+
+    made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
+    kept, lost = expected(made_from)
+    book = workbook_reader.read_workbook(build_workbook(made_from))
+    assert book.response == kept and not book.older and not book.lost
+    assert lost
+
+
+@pytest.mark.parametrize("page", ["views/results.py", "views/eight_aspects.py", "views/approaches.py", "views/starting_points.py", "views/conditions.py"])
+def test_answers_stored_before_the_update_do_not_break_a_page(page):
+    from scoring.store import Store
+
+    store = Store()
+    token = store.new_respondent()
+    store.replace_response(token, json.loads((VERSIONS / "self_check_v1.json").read_text()))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["r"] = token
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception

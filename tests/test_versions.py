@@ -90,3 +90,11 @@ def test_every_instrument_s_history_ends_at_its_version(diagnostic):
     inst = DIAGNOSTICS[diagnostic].instrument()
     assert inst.history.versions[-1] == inst.version
     assert inst.history.current <= set(inst.history.wording)
+
+
+def test_records_stored_under_an_earlier_id_are_read_as_today_s():
+    history = load_history(PATH, content(), "1.2", TEXTS)
+    stored = {"a": {"rating": 1}, "b": {"rating": 2}, "e": {"rating": 3}, "mode": {"x": 1}}
+    # a -> d (reworded twice); b -> b2 split: left out; e asked now; "mode" is not an item.
+    assert history.as_today(stored) == {"d": {"rating": 1}, "e": {"rating": 3}, "mode": {"x": 1}}
+    assert history.as_today({"a": {"rating": 1}, "d": {"rating": 5}}) == {"d": {"rating": 5}}, "today's answer wins"

@@ -33,7 +33,7 @@ def live_scores(records: dict, instrument: eight_aspects.Instrument, *, key: str
     """The room for manoeuvre, the count and the radar beside the questions. Worked out
     without a DataFrame and with the radar kept per set of scores: this runs on every
     answer."""
-    answers, weights = eight_aspects.split_records(records)
+    answers, weights = eight_aspects.split_records(records, instrument)
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
     done, total = eight_aspects.progress(records, instrument)
