@@ -103,10 +103,12 @@ class Side:
         return f"Workshop, {count} participant{'s' if count != 1 else ''}"
 
     def _records(self) -> dict[str, dict]:
-        """The self-check's eight-aspects records, without factors no longer in the instrument
-        (a baseline may be older than the instrument; workshop scoring leaves them out too)."""
+        """The self-check's eight-aspects records as today's instrument asks them (a baseline
+        stored before an update may hold earlier factor ids: carried where reworded, left
+        out where the meaning changed), without ids no version asked."""
         known = set(eight_aspects.instrument().factor_ids)
-        return {item: record for item, record in (self.response.get(eight_aspects.ID) or {}).items() if item in known}
+        records = eight_aspects.today_records(self.response.get(eight_aspects.ID) or {})
+        return {item: record for item, record in records.items() if item in known}
 
     def aspect_scores(self) -> pd.Series:
         """0–100 per aspect id in ASPECTS order (NaN: no score)."""
