@@ -28,7 +28,6 @@ from openpyxl.styles import Font
 from scoring import eight_aspects, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_whole
-from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -41,6 +40,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "approaches"
 INSTRUMENT_FILE = DATA_DIR / "approaches.yaml"

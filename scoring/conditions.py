@@ -27,7 +27,6 @@ from openpyxl.styles import Font
 
 from scoring import statements, xlsx
 from scoring.figures import PALETTE, theme_bars
-from scoring.versions import History, load_history
 from scoring.instrument import (
     citation,
     DATA_DIR,
@@ -41,6 +40,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "conditions"
 INSTRUMENT_FILE = DATA_DIR / "conditions.yaml"

@@ -24,7 +24,6 @@ from openpyxl.styles import Font
 
 from scoring import xlsx
 from scoring.fields import UNSTORABLE
-from scoring.versions import History, load_history
 from scoring.instrument import (
     citation,
     quote_of,
@@ -39,6 +38,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "eight_aspects"
 INSTRUMENT_FILE = DATA_DIR / "eight_aspects.yaml"

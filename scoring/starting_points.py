@@ -30,7 +30,6 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import capacity, stakeholder_map, statements, xlsx
-from scoring.versions import History, load_history
 from scoring.instrument import (
     citation,
     quote_of,
@@ -45,6 +44,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "starting_points"
 INSTRUMENT_FILE = DATA_DIR / "starting_points.yaml"

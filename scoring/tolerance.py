@@ -27,7 +27,6 @@ from scoring import xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_text
 from scoring.figures import PALETTE, labelled_bars
-from scoring.versions import History, load_history
 from scoring.instrument import (
     DATA_DIR,
     InstrumentError,
@@ -40,6 +39,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "tolerance"
 INSTRUMENT_FILE = DATA_DIR / "tolerance.yaml"
