@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from scoring.instrument import DATA_DIR, WRITTEN_HERE, known_sources
+from test_instruments import _items as items  # every mapping with an id: the things a user reads
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 FILES = sorted(p for p in DATA_DIR.glob("*.yaml") if p.name != "sources.yaml")
@@ -20,17 +21,6 @@ def normalised(text: str) -> str:
     text = re.sub(r"[“”„″]", '"', text)
     text = re.sub(r"[‐‑‒–—]", "-", text)
     return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-def items(node):
-    if isinstance(node, dict):
-        if "id" in node:
-            yield node
-        for value in node.values():
-            yield from items(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from items(value)
 
 
 def cases():
