@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import export, versions, workshop, workshop_setup, xlsx
+from scoring import development_plan, export, versions, workshop, workshop_setup, xlsx
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
@@ -468,6 +468,8 @@ def _record(diagnostic: str, item: str, text: str, number: int, older: dict[str,
     record = _json_object(text, number)
     if diagnostic == BASELINE and older:
         record = _carried_baseline(record, older)
+    if diagnostic == development_plan.ID and item.startswith("aspect:") and "eight_aspects" in older:
+        record = development_plan.as_today(record)
     try:
         # Checked exactly as a typed answer is. The record was saved once already, so it is
         # its own "previous" record: a plan's due date that has passed since is kept.

@@ -207,3 +207,40 @@ def test_answers_stored_before_the_update_do_not_break_a_page(page):
     at.run()
     at.switch_page(page).run()
     assert not at.exception
+
+
+def test_a_plan_that_names_last_year_s_factors_comes_back_naming_today_s():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from scoring import development_plan
+
+    then = {"holds_back": ["pro_competition", "pro_commercials"], "supports": ["pro_contract_clarity"], "boost": ["pro_contract_clarity"],
+            "classes": {"pro_competition": "in_control", "pro_commercials": "influenceable"}}
+    changed = {c["item"] for s in _history("eight_aspects") for c in s["changes"] if c["change"] != "reworded"}
+    assert "pro_competition" in changed and "pro_commercials" not in changed
+    book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
+    book["App data"].append(["self", None, development_plan.ID, "aspect:process", json.dumps(then)])
+    out = BytesIO()
+    book.save(out)
+    plan = workbook_reader.read_workbook(out.getvalue()).response[development_plan.ID]["aspect:process"]
+    assert plan == {"holds_back": ["pro_commercials"], "supports": ["pro_contract_clarity"], "boost": ["pro_contract_clarity"],
+                    "classes": {"pro_commercials": "influenceable"}}
+
+
+def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
+    from scoring import development_plan
+    from scoring.store import Store
+
+    store = Store()
+    token = store.new_respondent()
+    store.save_answer(token, development_plan.ID, "aspect:process", {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [],
+                                                                   "classes": {"pro_competition": "in_control"}})
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["r"] = token
+    at.run()
+    at.switch_page("views/plan.py").run()
+    at.selectbox(key="pl_aspect").set_value("process").run()
+    assert not at.exception
+    assert at.multiselect(key="pl_holds_process").value == ["pro_commercials"]
