@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from scoring import baseline, xlsx
+from scoring import baseline, development_plan, xlsx
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
 
@@ -100,6 +100,8 @@ def data_rows(respondent: str, role: str | None, response: Mapping[str, Mapping[
 
 
 def _as_today(diagnostic_id: str, records: Mapping[str, dict]) -> dict[str, dict]:
+    if diagnostic_id == development_plan.ID:  # its aspect records name factors
+        return {key: development_plan.as_today(r) if key.startswith("aspect:") else r for key, r in records.items()}
     module = DIAGNOSTICS.get(diagnostic_id)
     history = getattr(module.instrument(), "history", None) if module is not None and hasattr(module, "instrument") else None
     if history is None:

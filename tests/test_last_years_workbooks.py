@@ -244,3 +244,13 @@ def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
     at.selectbox(key="pl_aspect").set_value("process").run()
     assert not at.exception
     assert at.multiselect(key="pl_holds_process").value == ["pro_commercials"]
+
+
+def test_a_plan_stored_before_the_update_is_written_to_a_workbook_that_comes_back():
+    from scoring import development_plan
+    from scoring.export import build_workbook
+
+    stored = {development_plan.ID: {"aspect:process": {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [],
+                                                       "classes": {"pro_competition": "in_control"}}}}
+    back = workbook_reader.read_workbook(build_workbook(stored)).response[development_plan.ID]["aspect:process"]
+    assert back == {"holds_back": ["pro_commercials"], "supports": [], "boost": [], "classes": {}}
