@@ -69,7 +69,7 @@ def change_condition(at: AppTest, run: int) -> None:
 
 
 def change_starting_point(at: AppTest, run: int) -> None:
-    at.radio(key="sp_rating_min_optimism").set_value(run % 5 + 1)
+    at.radio(key="sp_rating_min_optimistic").set_value(run % 5 + 1)
 
 
 def change_slider(at: AppTest, run: int) -> None:

@@ -48,6 +48,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "approaches"
 INSTRUMENT_FILE = DATA_DIR / "approaches.yaml"
@@ -148,6 +149,7 @@ class Instrument:
     intro: str
     priorities: tuple[Priority, ...]
     approaches: tuple[Approach, ...]
+    history: History | None = None  # scoring/versions.py
 
     def approach(self, approach_id: str) -> Approach:
         return next(a for a in self.approaches if a.id == approach_id)
@@ -217,6 +219,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         intro=require_text(path, "file", content, "intro", optional=True),
         priorities=tuple(priorities),
         approaches=tuple(approaches),
+        history=load_history(path, content, version, {a.id: a.title for a in approaches}, item_changes=False),
     )
 
 

@@ -18,6 +18,7 @@ ITEM = "workbook"
 KINDS = ("self_check", "workshop_pack")
 LABEL_LIMIT = 200
 MAX_PARTICIPANTS = 500
+MAX_NOTES, NOTE_LIMIT = 20, 20_000  # what an older workbook's answers lost (workbook_reader.carried_over)
 
 
 def _diagnostics() -> dict:
@@ -45,7 +46,9 @@ def _clean_response(response: Any, where: str) -> dict:
 
 
 def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict:
-    """{"label", "kind", "generated", "response", "participants": [{"label", "role", "response"}]}."""
+    """{"label", "kind", "generated", "not_carried": [{"diagnostic", "note"}], "response",
+    "participants": [{"label", "role", "response"}]}: the answers as they belong to today's
+    instruments, and what of the workbook could not be carried over to them."""
     if item_id != ITEM:
         raise ValueError(f"unknown baseline entry {item_id!r}")
     label = clean_text(record.get("label"), "The baseline's name", limit=LABEL_LIMIT, required=True)
@@ -63,13 +66,27 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
             "role": clean_text(person.get("role"), "A participant's role", limit=100) or None,
             "response": _clean_response(person.get("response") or {}, f"participant {number}"),
         })
-    return {
+    notes = record.get("not_carried") or []
+    if not isinstance(notes, list) or len(notes) > MAX_NOTES:
+        raise ValueError(f"a baseline holds at most {MAX_NOTES} notes on what was not carried over")
+    cleaned = {
         "label": label,
         "kind": kind,
         "generated": clean_text(record.get("generated"), "When the workbook was made", limit=100),
         "response": _clean_response(record.get("response") or {}, "the baseline"),
         "participants": participants,
     }
+    if notes:  # only when something was not carried over, as baselines kept before had none
+        cleaned["not_carried"] = [_clean_note(n) for n in notes]
+    return cleaned
+
+
+def _clean_note(note: Any) -> dict:
+    """{"diagnostic": id, "note": plain words}: what of one instrument was not carried over."""
+    note = note if isinstance(note, Mapping) else {}
+    if note.get("diagnostic") not in _diagnostics():
+        raise ValueError(f"a note on what was not carried over names no diagnostic this app knows ({note.get('diagnostic')!r})")
+    return {"diagnostic": note["diagnostic"], "note": clean_text(note.get("note"), "A note on what was not carried over", limit=NOTE_LIMIT, required=True)}
 
 
 def stored(response: Mapping[str, Mapping[str, dict]]) -> dict | None:
@@ -81,7 +98,7 @@ def side(record: Mapping[str, Any]) -> compare.Side:
     people = tuple(
         Participant(number=n, role=p["role"], response=p["response"]) for n, p in enumerate(record["participants"], start=1)
     )
-    return compare.Side(record["label"], record["response"], people)
+    return compare.Side(record["label"], record["response"], people, notes=tuple((n["diagnostic"], n["note"]) for n in record.get("not_carried") or ()))
 
 
 def current(response: Mapping[str, Mapping[str, dict]], label: str = "Now") -> compare.Side:
@@ -118,10 +135,13 @@ def about_rows() -> list[tuple[str, str]]:
 
 def from_workbook(book, label: str) -> dict:
     """The record to store for a workbook read by scoring.workbook_reader, named `label`."""
+    from scoring import workbook_reader  # which reads with the registry, which lists this module
+
     return {
         "label": label,
         "kind": book.kind,
         "generated": book.generated,
+        **({"not_carried": notes} if (notes := workbook_reader.carried_over(book)) else {}),
         "response": {key: value for key, value in book.response.items() if key != ID},
         "participants": [{"label": name, "role": role, "response": response} for name, role, response in book.participants],
     }

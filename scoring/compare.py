@@ -41,6 +41,7 @@ from scoring.eight_aspects import ASPECTS
 from scoring.workshop import Participant
 
 SHEET = "Comparison"
+COMPARED = (eight_aspects.ID,)  # the answers a comparison compares (ranking and plan follow from them)
 TOP_ITEMS = 15
 BOLD = Font(bold=True)
 HEADING = Font(bold=True, size=14)
@@ -66,6 +67,10 @@ METHOD_ROWS = (
      "Each side ranked on its own: fit of its aspect scores and priorities (a workshop: the room's mean scores and "
      "mean priorities). Ranks as shown (=3 for a tie). Moved = rank then minus rank now: a positive number moved "
      "up, a negative one down; blank where either side had too few answers to judge the approach."),
+    ("Across versions",
+     "A workbook made with an older version of a diagnostic keeps its answers to statements that are unchanged or "
+     "only reworded since; answers to statements replaced, split or retired since have nothing to compare with today "
+     "and are listed as not comparable. Scores on either side are worked out from the answers each side has."),
     ("Plan actions",
      "The actions in the current plan. \"In the baseline\" when the baseline plan has the same entry or the same "
      "action text (ignoring case and spacing). Done = status Done; every other status is outstanding. \"No longer in "
@@ -86,6 +91,9 @@ class Side:
     # A workshop's figures are blank where fewer than this many answered (workshop.py);
     # 1 shows the plain arithmetic.
     min_group: int = workshop.MIN_GROUP
+    # What of this side's workbook could not be carried over to today's instruments
+    # (scoring/workbook_reader.carried_over), in plain words.
+    notes: tuple[tuple[str, str], ...] = ()  # (diagnostic id, plain words)
 
     @property
     def is_workshop(self) -> bool:
@@ -100,10 +108,12 @@ class Side:
         return f"Workshop, {count} participant{'s' if count != 1 else ''}"
 
     def _records(self) -> dict[str, dict]:
-        """The self-check's eight-aspects records, without factors no longer in the instrument
-        (a baseline may be older than the instrument; workshop scoring leaves them out too)."""
+        """The self-check's eight-aspects records as today's instrument asks them (a baseline
+        stored before an update may hold earlier factor ids: carried where reworded, left
+        out where the meaning changed), without ids no version asked."""
         known = set(eight_aspects.instrument().factor_ids)
-        return {item: record for item, record in (self.response.get(eight_aspects.ID) or {}).items() if item in known}
+        records = eight_aspects.today_records(self.response.get(eight_aspects.ID) or {})
+        return {item: record for item, record in records.items() if item in known}
 
     def aspect_scores(self) -> pd.Series:
         """0–100 per aspect id in ASPECTS order (NaN: no score)."""
@@ -138,6 +148,16 @@ class Side:
     def plan_actions(self) -> pd.DataFrame:
         """development_plan.actions() of this side's plan (a workshop: the room's)."""
         return development_plan.actions(self.response.get(development_plan.ID) or {})
+
+
+def not_comparable(before: Side, after: Side) -> list[str]:
+    """What the comparison cannot compare, in plain words: a side's answers made with an
+    older version of an instrument were carried over where the statement is unchanged or
+    reworded; the rest have no counterpart today, and are named here (for the answers a
+    comparison compares: the eight aspects)."""
+    first, second = labels(before, after)
+    return [f"{name}: {note}" for name, side in ((first, before), (second, after))
+            for diagnostic, note in side.notes if diagnostic in COMPARED]
 
 
 def labels(before: Side, after: Side) -> tuple[str, str]:
@@ -341,6 +361,15 @@ def write_comparison(wb, before: Side, after: Side) -> None:
         xlsx.put(ws, row, 1, role).font = BOLD
         xlsx.put(ws, row, 2, name).alignment = Alignment(horizontal="left", vertical="top")
         xlsx.put(ws, row, 5, side.kind)
+        row += 1
+    missing = not_comparable(before, after)
+    if missing:
+        xlsx.put(ws, row, 1, "Not comparable").font = BOLD
+        for note in missing:
+            row += 1
+            xlsx.put(ws, row, 1, note).alignment = xlsx.WRAP
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+            ws.row_dimensions[row].height = min(15 * (1 + len(note) // 150), 409)
         row += 1
     row = _aspects(ws, row + 1, before, after, first, second)
     row = _items(ws, row, before, after, first, second)

@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from scoring import numbers, statements, xlsx
 from scoring.figures import PALETTE, theme_bars
 from scoring.instrument import (
+    citation,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -39,6 +40,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "conditions"
 INSTRUMENT_FILE = DATA_DIR / "conditions.yaml"
@@ -76,6 +78,7 @@ class Item:
     theme_id: str
     text: str
     source: str
+    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Instrument:
     parts: tuple[Part, ...]
     themes: tuple[Theme, ...]
     items: tuple[Item, ...]
+    history: History | None = None  # scoring/versions.py
 
     def themes_of(self, part_id: str) -> list[Theme]:
         return [t for t in self.themes if t.part_id == part_id]
@@ -129,6 +133,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         parts=tuple(parts),
         themes=tuple(themes),
         items=tuple(items),
+        history=load_history(path, content, version, {i.id: i.text for i in items}),
     )
 
 
@@ -219,12 +224,12 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         (
             [theme_titles[i.theme_id], i.text,
              labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
-             records.get(i.id, {}).get("rating"), i.source]
+             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
             for i in inst.items
         ),
-        wrap=["Theme", "Statement"],
+        wrap=["Theme", "Statement", "Source"],
     )
-    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 26})
+    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
 
 
 def about_rows() -> list[tuple[str, str]]:

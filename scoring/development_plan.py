@@ -82,7 +82,26 @@ def prefill(aspect_id: str, ea_records: Mapping[str, Mapping[str, Any]]) -> dict
 
 def aspect_plan(aspect_id: str, records: Mapping[str, dict], ea_records: Mapping[str, Mapping[str, Any]]) -> dict:
     """What the user saved for the aspect, or the pre-filled starting point."""
-    return records.get(aspect_key(aspect_id)) or prefill(aspect_id, ea_records)
+    saved = records.get(aspect_key(aspect_id))
+    return as_today(saved) if saved else prefill(aspect_id, ea_records)
+
+
+def as_today(record: Mapping[str, Any]) -> dict:
+    """An aspect record naming factors as today's eight aspects ask them: a factor saved
+    under an earlier id is named as today where only reworded, and left out where its
+    meaning changed (the eight aspects' history; ids are never reused)."""
+    history = eight_aspects.instrument().history
+
+    def today(factor_id):
+        return history.today(factor_id) if isinstance(factor_id, str) and history else factor_id
+
+    carried = dict(record)
+    for field in ("holds_back", "supports", "boost"):
+        if isinstance(record.get(field), list):
+            carried[field] = [f for f in map(today, record[field]) if f is not None]
+    if isinstance(record.get("classes"), dict):
+        carried["classes"] = {today(f): c for f, c in record["classes"].items() if today(f) is not None}
+    return carried
 
 
 def actions(records: Mapping[str, dict]) -> pd.DataFrame:

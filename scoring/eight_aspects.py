@@ -25,6 +25,8 @@ from openpyxl.styles import Font
 from scoring import xlsx
 from scoring.fields import UNSTORABLE
 from scoring.instrument import (
+    citation,
+    quote_of,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -36,6 +38,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "eight_aspects"
 INSTRUMENT_FILE = DATA_DIR / "eight_aspects.yaml"
@@ -80,6 +83,7 @@ class Factor:
     text: str
     help: str
     source: str
+    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Instrument:
     weight_default: int
     aspects: tuple[Aspect, ...]
     factors: tuple[Factor, ...]
+    history: History | None = None  # scoring/versions.py
 
     def aspect(self, aspect_id: str) -> Aspect:
         return next(a for a in self.aspects if a.id == aspect_id)
@@ -153,6 +158,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
                 text=require_text(path, where, entry, "text"),
                 help=require_text(path, where, entry, "help", optional=True),
                 source=require_source(path, where, entry),
+                quote=quote_of(entry),
             )
         )
     for aspect in aspects:
@@ -172,6 +178,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         weight_default=weight_default,
         aspects=tuple(aspects),
         factors=tuple(factors),
+        history=load_history(path, content, version, {f.id: f.text for f in factors}),
     )
 
 
@@ -213,7 +220,8 @@ def instrument() -> Instrument:
 
 
 def items(inst: Instrument | None = None) -> pd.DataFrame:
-    """One row per factor statement: item_id, aspect_id, aspect, text, help, source."""
+    """One row per factor statement: item_id, aspect_id, aspect, text, help, source, quote,
+    and citation (where it comes from, in plain words)."""
     inst = inst or instrument()
     titles = {a.id: a.title for a in inst.aspects}
     return pd.DataFrame(
@@ -225,6 +233,8 @@ def items(inst: Instrument | None = None) -> pd.DataFrame:
                 "text": f.text,
                 "help": f.help,
                 "source": f.source,
+                "quote": f.quote,
+                "citation": citation(f.source, f.quote),
             }
             for f in inst.factors
         ]
@@ -360,8 +370,17 @@ def clean_record(
     return cleaned
 
 
-def split_records(records: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dict]:
-    """Stored records -> (answers, weights) as score() takes them."""
+def today_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, Mapping[str, Any]]:
+    """Stored records as this version asks them: an answer saved under a factor id of an
+    earlier version (before the app was updated) is carried to the factor asked now when
+    the factor was only reworded, and left out when its meaning changed (the history)."""
+    history = (inst or instrument()).history
+    return history.as_today(records) if history else dict(records)
+
+
+def split_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[dict, dict]:
+    """Stored records -> (answers, weights) as score() takes them, as this version asks them."""
+    records = today_records(records, inst)
     answers = {item: rec["rating"] for item, rec in records.items() if "rating" in rec}
     weights = {item: rec.get("weight", 1) for item, rec in records.items()}
     return answers, weights
@@ -369,7 +388,7 @@ def split_records(records: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dict]
 
 def score_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
     """score() of stored records."""
-    answers, weights = split_records(records)
+    answers, weights = split_records(records, inst)
     return score(answers, weights, inst)
 
 
@@ -486,12 +505,12 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ws,
         1,
         headers,
-        table[["aspect", "item_id", "text", "answer", "rating", "points", "weight", "basis", "note", "source"]]
+        table[["aspect", "item_id", "text", "answer", "rating", "points", "weight", "basis", "note", "citation"]]
         .astype(object)
         .where(lambda frame: frame.notna(), None)
         .itertuples(index=False),
         number_formats={"Points (0–100)": "0"},
-        wrap=["Factor", "Note"],
+        wrap=["Factor", "Note", "Source"],
     )
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:J{last}"

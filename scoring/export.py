@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from scoring import baseline, xlsx
+from scoring import baseline, development_plan, xlsx
 from scoring.instrument import source_titles
 from scoring.registry import DIAGNOSTICS
 
@@ -84,16 +84,29 @@ def record_text(record: Mapping[str, Any]) -> str:
 
 
 def data_rows(respondent: str, role: str | None, response: Mapping[str, Mapping[str, dict]]) -> list[list[Any]]:
-    """One App data row per stored record, diagnostics in the registry's order."""
+    """One App data row per stored record, diagnostics in the registry's order. An answer
+    still stored under an id from an earlier version of its instrument (saved before the
+    app was updated) is written under its id now, or left out when its statement changed,
+    so that the records match the versions the About sheet states."""
     order = {d: n for n, d in enumerate(DIAGNOSTICS)}
     rows = [
         [respondent, role, diagnostic_id, item_id, record_text(record)]
         for diagnostic_id in sorted(response, key=lambda d: (order.get(d, len(order)), d))
-        for item_id, record in (response[diagnostic_id] or {}).items()
+        for item_id, record in _as_today(diagnostic_id, response[diagnostic_id] or {}).items()
     ]
     # A kept baseline is a whole earlier workbook in one record: when it outgrows an Excel
     # cell it is left out (bring back the baseline's own workbook to compare again).
     return [row for row in rows if row[2] != baseline.ID or len(row[4]) <= EXCEL_CELL_LIMIT]
+
+
+def _as_today(diagnostic_id: str, records: Mapping[str, dict]) -> dict[str, dict]:
+    if diagnostic_id == development_plan.ID:  # its aspect records name factors
+        return {key: development_plan.as_today(r) if key.startswith("aspect:") else r for key, r in records.items()}
+    module = DIAGNOSTICS.get(diagnostic_id)
+    history = getattr(module.instrument(), "history", None) if module is not None and hasattr(module, "instrument") else None
+    if history is None:
+        return dict(records)
+    return history.as_today(records)
 
 
 def write_data_sheet(wb, rows: Iterable[list[Any]]) -> None:

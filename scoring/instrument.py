@@ -17,6 +17,7 @@ import yaml
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SOURCES_FILE = DATA_DIR / "sources.yaml"
 
+WRITTEN_HERE = "written for this tool"  # the `source` of an item with no seed passage behind it
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -74,6 +75,7 @@ def load_current(loader: Callable[[Path], Any], path: Path) -> Any:
     return _load_version(loader, path, mtime_ns)
 
 
+@lru_cache(maxsize=1)
 def source_titles() -> dict[str, str]:
     content = read_yaml(SOURCES_FILE)
     return {str(entry["file"]): str(entry.get("title", "")) for entry in content["sources"]}
@@ -111,12 +113,34 @@ def require_id(path: Path, where: str, entry: dict, seen: set[str]) -> str:
 
 
 def require_source(path: Path, where: str, entry: dict) -> str:
+    """The seed document an item rests on, with `quote`: the seed's words it rests on,
+    verbatim (tests/test_quotes.py checks them against the seeds); or WRITTEN_HERE, with
+    no quote, for an item written for this tool."""
     source = require_text(path, where, entry, "source")
+    if source == WRITTEN_HERE:
+        if entry.get("quote") is not None:
+            raise InstrumentError(path, where, f"an item {WRITTEN_HERE} quotes no seed: remove its quote, or cite the seed it is from")
+        return source
     if source not in known_sources():
         raise InstrumentError(
-            path, where, f"source {source!r} is not one of the documents in {SOURCES_FILE.name}"
+            path, where, f"source {source!r} is not one of the documents in {SOURCES_FILE.name}, nor {WRITTEN_HERE!r}"
         )
+    require_text(path, where, entry, "quote")
     return source
+
+
+def quote_of(entry: dict) -> str:
+    """An item's quote from its seed ("" for one written for this tool)."""
+    quote = entry.get("quote")
+    return quote.strip() if isinstance(quote, str) else ""
+
+
+def citation(source: str, quote: str = "") -> str:
+    """Where an item comes from, in plain words, for pages and workbooks."""
+    if source == WRITTEN_HERE:
+        return "Written for this tool (no seed passage)"
+    title = source_titles().get(source, source)
+    return f"{title}: “{quote}”" if quote else title
 
 
 def require_list(path: Path, content: dict, key: str) -> list[dict]:

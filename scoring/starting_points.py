@@ -12,7 +12,11 @@ research recommends follow from the profile:
 - bespoke support: for each starting-point theme that scores below 50;
 - generic tools: for each support need that scores 50 or more.
 
-Stored records (diagnostic "starting_points"): item id -> {"rating": 1–5 or None}.
+Facts about the place (such as a history of intervention) are recorded as context,
+answered yes, no or not sure, and never scored.
+
+Stored records (diagnostic "starting_points"): item id -> {"rating": 1–5 or None}; a
+context fact's id -> {"answer": "yes" | "no" | "not_sure"}.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from openpyxl.styles import Font
 
 from scoring import capacity, numbers, stakeholder_map, statements, xlsx
 from scoring.instrument import (
+    citation,
+    quote_of,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -38,6 +44,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "starting_points"
 INSTRUMENT_FILE = DATA_DIR / "starting_points.yaml"
@@ -45,6 +52,7 @@ PROFILE_THEMES = ("mindset", "history", "leadership", "structures")
 NEED_THEMES = ("talent", "capacity", "outcomes")
 SUPPORT_KINDS = ("initial_assessment", "bespoke_support", "generic_tools")
 WEAK_BELOW = 50
+FACT_ANSWERS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}  # context facts: recorded, not scored
 NEED_FROM = 50
 
 METHOD = (
@@ -69,6 +77,18 @@ class Item:
     id: str
     theme_id: str
     text: str
+    source: str = ""
+    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact about the place, recorded as context: answered yes, no or not sure, never scored."""
+
+    id: str
+    text: str
+    source: str = ""
+    quote: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,8 @@ class Instrument:
     themes: tuple[Theme, ...]
     items: tuple[Item, ...]
     support_kinds: tuple[SupportKind, ...]
+    context: tuple[Fact, ...] = ()
+    history: History | None = None  # scoring/versions.py
 
     def items_of(self, theme_id: str) -> list[Item]:
         return [i for i in self.items if i.theme_id == theme_id]
@@ -112,7 +134,13 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         raise InstrumentError(path, "themes", f"must be exactly these ids in this order: {', '.join(PROFILE_THEMES + NEED_THEMES)}")
     if any((t.kind == "need") != (t.id in NEED_THEMES) for t in themes):
         raise InstrumentError(path, "themes", f"{', '.join(NEED_THEMES)} are the needs; the others are the profile")
-    items = [Item(item_id, theme_id, text) for item_id, theme_id, text, _ in statements.load_items(path, content, [t.id for t in themes], seen)]
+    items = [Item(*item) for item in statements.load_items(path, content, [t.id for t in themes], seen)]
+    facts = []
+    for number, entry in enumerate(content.get("context") or [], start=1):
+        where = describe(entry, "context fact", number) if isinstance(entry, dict) else f"context fact {number}"
+        if not isinstance(entry, dict):
+            raise InstrumentError(path, where, "must be a mapping with id, text and source")
+        facts.append(Fact(require_id(path, where, entry, seen), require_text(path, where, entry, "text"), require_source(path, where, entry), quote_of(entry)))
     kinds = []
     for number, entry in enumerate(require_list(path, content, "support_kinds"), start=1):
         where = describe(entry, "support kind", number)
@@ -130,6 +158,8 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         themes=tuple(themes),
         items=tuple(items),
         support_kinds=tuple(kinds),
+        context=tuple(facts),
+        history=load_history(path, content, version, {i.id: i.text for i in (*items, *facts)}),
     )
 
 
@@ -143,6 +173,11 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
         return stakeholder_map.clean(record)
     if item_id == capacity.KEY:
         return capacity.clean(record)
+    if item_id in {f.id for f in instrument().context}:
+        answer = record.get("answer")
+        if answer not in FACT_ANSWERS:
+            raise ValueError(f"{item_id}: the answer must be one of {', '.join(FACT_ANSWERS)}")
+        return {"answer": answer}
     return statements.clean_rating(item_id, record, (i.id for i in instrument().items))
 
 
@@ -223,13 +258,22 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     labels = {**inst.scale, None: inst.dont_know}
     theme_titles = {t.id: t.title for t in inst.themes}
     xlsx.write_table(
-        ws, row, ["Theme", "Statement", "Answer", "Rating (1–5)"],
+        ws, row, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
         (
-            [theme_titles[i.theme_id], i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered", records.get(i.id, {}).get("rating")]
+            [theme_titles[i.theme_id], i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
+             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
             for i in inst.items
         ),
-        wrap=["Statement", "Why"],
+        wrap=["Statement", "Why", "Source"],
     )
+    if inst.context:
+        row = ws.max_row + 2
+        xlsx.put(ws, row, 1, "Context: facts about the place, recorded, not scored").font = Font(bold=True)
+        xlsx.write_table(
+            ws, row + 1, ["Fact", "Answer", "Source"],
+            ([f.text, FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered"), citation(f.source, f.quote)] for f in inst.context),
+            wrap=["Fact", "Source"],
+        )
     xlsx.finish(ws, {1: 26, 2: 60, 3: 50, 4: 12, 5: 12})
     write_map_and_capacity(wb, records)
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from scoring.instrument import InstrumentError, describe, require_id, require_list, require_source, require_text
+from scoring.instrument import InstrumentError, describe, quote_of, require_id, require_list, require_source, require_text
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -21,17 +21,17 @@ def load_scale(path: Path, content: dict) -> dict[int, str]:
     return dict(sorted(scale.items()))
 
 
-def load_items(path: Path, content: dict, theme_ids: list[str], seen: set[str]) -> list[tuple[str, str, str, str]]:
-    """The statements: (id, theme id, text, source) each; every theme must have one."""
+def load_items(path: Path, content: dict, theme_ids: list[str], seen: set[str]) -> list[tuple[str, str, str, str, str]]:
+    """The statements: (id, theme id, text, source, quote) each; every theme must have one."""
     items = []
     for number, entry in enumerate(require_list(path, content, "items"), start=1):
         where = describe(entry, "item", number)
         item_id = require_id(path, where, entry, seen)
         if entry.get("theme") not in theme_ids:
             raise InstrumentError(path, where, f"unknown theme {entry.get('theme')!r}")
-        items.append((item_id, entry["theme"], require_text(path, where, entry, "text"), require_source(path, where, entry)))
+        items.append((item_id, entry["theme"], require_text(path, where, entry, "text"), require_source(path, where, entry), quote_of(entry)))
     for theme_id in theme_ids:
-        if not any(theme == theme_id for _, theme, _, _ in items):
+        if not any(item[1] == theme_id for item in items):
             raise InstrumentError(path, f"theme {theme_id!r}", "has no statements")
     return items
 

@@ -44,6 +44,7 @@ from scoring.instrument import (
     require_source,
     require_text,
 )
+from scoring.versions import History, load_history
 
 ID = "tolerance"
 INSTRUMENT_FILE = DATA_DIR / "tolerance.yaml"
@@ -102,6 +103,7 @@ class Instrument:
     scales: dict[str, dict]
     modes: tuple[Mode, ...]
     areas: tuple[Area, ...]
+    history: History | None = None  # scoring/versions.py
 
     def area(self, area_id: str) -> Area:
         return next(a for a in self.areas if a.id == area_id)
@@ -149,6 +151,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         scales=scales,
         modes=tuple(modes),
         areas=tuple(areas),
+        history=load_history(path, content, version, {a.id: a.title for a in areas}, item_changes=False),
     )
 
 

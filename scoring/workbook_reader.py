@@ -2,7 +2,11 @@
 
 Only the "App data" sheet is read for answers: one row per stored record, as JSON. Every
 record is validated exactly as a typed answer is, and must come out of that check
-unchanged; the About sheet's workbook format and instrument versions must be this app's.
+unchanged. The About sheet's workbook format must be this app's; an instrument version may
+be older than this app's, and then each answer is carried forward through the
+instrument's history (scoring/versions.py): answers to unchanged and reworded items are
+kept under their id now, answers to replaced, split and retired items are listed in
+`Workbook.lost`. A version newer than this app's is refused.
 Anything wrong is an UploadError saying what and where (sheet, row, column); nothing
 else ever escapes read_workbook. Nothing is stored here: `resume` reads the whole file
 first and writes only once it has been read without a problem.
@@ -22,11 +26,12 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import export, workshop, workshop_setup, xlsx
+from scoring import development_plan, export, versions, workshop, workshop_setup, xlsx
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
+BASELINE = "baseline"  # scoring.baseline.ID (which imports this module)
 ABOUT = "About"
 DATA = export.DATA_SHEET
 PARTICIPANT = re.compile(r"^P\d{2,}$")
@@ -50,6 +55,10 @@ class Workbook:
     response: dict  # self-check: the whole response {diagnostic: {item: record}}; pack: the room's records
     # Pack: (label "P01", role as the pack shows it or None when it shows none, response).
     participants: list[tuple[str, str | None, dict]] = field(default_factory=list)
+    # Each instrument's version in the file, where it differs from this app's: {id: version}.
+    older: dict[str, str] = field(default_factory=dict)
+    # Answers not carried over: (respondent "self"/"room"/"P01", diagnostic id, what happened).
+    lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
 
 
 def read_workbook(data: bytes) -> Workbook:
@@ -112,6 +121,38 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     return facilitator
 
 
+def carried_over_report(book: Workbook) -> tuple[str | None, str | None, list[str]]:
+    """What happened to the answers of an older workbook, in plain words: (which
+    instruments changed since and that unchanged and reworded answers were kept, the
+    headline of what was not, one line per statement that changed); Nones and [] for a
+    workbook of this app's versions."""
+    if not book.older:
+        return None, None, []
+    made = ", ".join(
+        f"“{DIAGNOSTICS[d].instrument().title}” {version} (now {DIAGNOSTICS[d].instrument().version})" for d, version in book.older.items()
+    )
+    kept = (f"This workbook was made with earlier versions of {made}. "
+            "Answers to statements that are unchanged or only reworded were carried over.")
+    headline, lines = versions.lost_lines((DIAGNOSTICS[d].instrument().history, gone) for _, d, gone in book.lost)
+    return kept, headline, lines
+
+
+def carried_over(book: Workbook) -> list[dict[str, str]]:
+    """What could not be carried over, per instrument, as a kept baseline remembers it:
+    [{"diagnostic": id, "note": "“Title” 1.0 (now 1.1): 3 answers could not be …"}]."""
+    return _notes(book.older, [(d, gone) for _, d, gone in book.lost])
+
+
+def _notes(older: dict[str, str], lost: list[tuple[str, versions.Lost]]) -> list[dict[str, str]]:
+    notes = []
+    for diagnostic_id in dict.fromkeys(d for d, _ in lost):
+        inst = DIAGNOSTICS[diagnostic_id].instrument()
+        summary = versions.plain_summary((inst.history, gone) for d, gone in lost if d == diagnostic_id)
+        notes.append({"diagnostic": diagnostic_id,
+                      "note": f"“{inst.title}” {older[diagnostic_id]} (now {inst.version}): {summary}"})
+    return notes
+
+
 # --- The file as a whole ------------------------------------------------------------------
 
 
@@ -159,14 +200,16 @@ def _read(book, data: bytes) -> Workbook:
     about = _about(_sheet(book, ABOUT))
     kind = WORKSHOP_PACK if "Workshop pack" in about else SELF_CHECK
     rows = _data_rows(_sheet(book, DATA), data, kind)
-    _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
-    response, participants = _records(rows, kind)
+    older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
+    response, participants, lost = _records(rows, kind, older)
     return Workbook(
         kind=kind,
         title=_title(book, kind),
         generated=about.get("Generated", ("", 0))[0],
         response=response,
         participants=participants,
+        older=older,
+        lost=lost,
     )
 
 
@@ -242,14 +285,16 @@ def _about(ws) -> dict[str, tuple[str, int]]:
     return lines
 
 
-def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str]) -> None:
-    """Each instrument the records depend on must be the version this app asks."""
+def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str]) -> dict[str, str]:
+    """Each instrument the records depend on must be this app's version or one in its
+    history; returns {id: version in the file} for those that are older."""
     in_file = {}
     for label, (text, row) in about.items():
         found = VERSION_LINE.match(text)
         if label.endswith(": instrument") and found:
             in_file[found.group(1)] = (found.group(2), row)
     needed = [d for diagnostic_id in sorted(diagnostic_ids) for d in (diagnostic_id, *export.DEPENDS_ON.get(diagnostic_id, ()))]
+    older = {}
     for diagnostic_id in dict.fromkeys(needed):
         module = DIAGNOSTICS.get(diagnostic_id)
         if module is None or not hasattr(module, "instrument"):
@@ -261,22 +306,21 @@ def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str])
                 + FROM_THIS_APP, sheet=ABOUT,
             )
         version, row = in_file[diagnostic_id]
-        if version != inst.version:
-            age = {1: "a newer", -1: "an older"}.get(_compare(version, inst.version), "a different")
+        if version == inst.version:
+            continue
+        if inst.history.is_newer(version):
             raise UploadError(
-                f"this workbook was made with {age} version of “{inst.title}” (version {version}); this app asks version {inst.version}. "
-                "Its answers may not match the current questions: open it in the app version that made it, or enter the answers again.",
+                f"this workbook was made with a newer version of “{inst.title}” (version {version}) than this app has (version "
+                f"{inst.version}), so some of its answers belong to statements this app does not know. Open it in the newer app, or update this one.",
                 sheet=ABOUT, row=row, column="B",
             )
-
-
-def _compare(a: str, b: str) -> int:
-    """1 if version a is newer than b, -1 if older, 0 if it cannot tell."""
-    try:
-        left, right = tuple(map(int, a.split("."))), tuple(map(int, b.split(".")))
-    except ValueError:
-        return 0
-    return (left > right) - (left < right)
+        if not inst.history.knows(version):
+            raise UploadError(
+                f"“{inst.title}” version {version} is not a version this app knows (it knows {', '.join(inst.history.versions)}). "
+                + FROM_THIS_APP, sheet=ABOUT, row=row, column="B",
+            )
+        older[diagnostic_id] = version
+    return older
 
 
 def _title(book, kind: str) -> str:
@@ -370,9 +414,11 @@ def _refuse_merged_cells(data: bytes, ws) -> None:
                 tail = chunk[-200:]
 
 
-def _records(rows, kind: str) -> tuple[dict, list]:
-    """The rows as responses, each record validated as if typed in."""
+def _records(rows, kind: str, older: dict[str, str]) -> tuple[dict, list, list]:
+    """The rows as responses, each record carried to its item now (when the workbook's
+    instrument is older) and validated as if typed in; and the answers not carried."""
     response: dict[str, dict[str, dict]] = {}
+    lost: list[tuple[str, str, versions.Lost]] = []
     people: dict[str, tuple[str | None, dict]] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for number, respondent, role, diagnostic, item, text in rows:
@@ -384,13 +430,19 @@ def _records(rows, kind: str) -> tuple[dict, list]:
             target = people.setdefault(respondent, (role, {}))[1]
         if diagnostic is None:
             continue
+        if diagnostic in older and DIAGNOSTICS[diagnostic].instrument().history.mentions(item):
+            item, gone = DIAGNOSTICS[diagnostic].instrument().history.follow(item, older[diagnostic])
+            if gone:
+                _json_object(text, number)  # not checked against today's statement: it is not that statement's answer
+                lost.append((respondent, diagnostic, gone))
+                continue
         key = (respondent, diagnostic, item)
         if key in seen:
             raise UploadError(f"the same answer ({respondent}, {diagnostic}, {item[:64]}) is also in row {seen[key]}.", sheet=DATA, row=number, column="D")
         seen[key] = number
-        target.setdefault(diagnostic, {})[item] = _record(diagnostic, item, text, number)
+        target.setdefault(diagnostic, {})[item] = _record(diagnostic, item, text, number, older)
     participants = [(label, _shown_role(role), answers) for label, (role, answers) in people.items()]
-    return response, participants
+    return response, participants, lost
 
 
 def _shown_role(role: str | None) -> str | None:
@@ -400,7 +452,7 @@ def _shown_role(role: str | None) -> str | None:
     return None if role in ("", workshop.NO_ROLE) else role
 
 
-def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
+def _json_object(text: str, number: int) -> dict:
     where = dict(sheet=DATA, row=number, column="E")
     try:
         record = json.loads(text, parse_constant=_no_constant)
@@ -408,6 +460,16 @@ def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
         raise UploadError("the record is not valid JSON. The sheet was changed outside the app: bring back the workbook as downloaded.", **where) from None
     if not isinstance(record, dict):
         raise UploadError("the record must be a JSON object ({…}).", **where)
+    return record
+
+
+def _record(diagnostic: str, item: str, text: str, number: int, older: dict[str, str]) -> dict:
+    where = dict(sheet=DATA, row=number, column="E")
+    record = _json_object(text, number)
+    if diagnostic == BASELINE and older:
+        record = _carried_baseline(record, older)
+    if diagnostic == development_plan.ID and item.startswith("aspect:") and "eight_aspects" in older:
+        record = development_plan.as_today(record)
     try:
         # Checked exactly as a typed answer is. The record was saved once already, so it is
         # its own "previous" record: a plan's due date that has passed since is kept.
@@ -421,6 +483,37 @@ def _record(diagnostic: str, item: str, text: str, number: int) -> dict:
             "outside the app. Change answers in the app, not in the workbook.", **where,
         )
     return cleaned
+
+
+def _carried_baseline(record: dict, older: dict[str, str]) -> dict:
+    """A baseline kept in an older workbook holds answers of those versions too: carried
+    forward likewise, with what could not be carried added to its notes."""
+    lost: list = []
+
+    def carry(response):
+        if not isinstance(response, dict):
+            return response
+        carried = {}
+        for diagnostic, records in response.items():
+            if diagnostic in older and isinstance(records, dict):
+                history = DIAGNOSTICS[diagnostic].instrument().history
+                kept = {}
+                for item, answer in records.items():
+                    now, gone = history.follow(item, older[diagnostic]) if history.mentions(item) else (item, None)
+                    if gone:
+                        lost.append((diagnostic, gone))
+                    else:
+                        kept[now] = answer
+                records = kept
+            carried[diagnostic] = records
+        return carried
+
+    record = {**record, "response": carry(record.get("response"))}
+    if isinstance(record.get("participants"), list):
+        record["participants"] = [{**p, "response": carry(p.get("response"))} if isinstance(p, dict) else p for p in record["participants"]]
+    if lost and isinstance(record.get("not_carried") or [], list):
+        record["not_carried"] = [*(record.get("not_carried") or []), *_notes(older, lost)]
+    return record
 
 
 def _no_constant(name: str):

@@ -40,6 +40,7 @@ def fresh_caches():
 
     instrument_module._load_version.cache_clear()
     instrument_module.known_sources.cache_clear()
+    instrument_module.source_titles.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
     yield

@@ -93,8 +93,8 @@ def test_worked_case(case):
 
 
 def test_item_changes_keeps_the_top_ones_and_says_where_they_belong():
-    before = Side("Then", _response({"eight_aspects": {"sd_one_place": 1, "rel_councillors": 3, "pro_competition": 4}}))
-    after = Side("Now", _response({"eight_aspects": {"sd_one_place": 5, "rel_councillors": 2, "pro_competition": 4}}))
+    before = Side("Then", _response({"eight_aspects": {"sd_one_place": 1, "rel_councillors": 3, "pro_competitive_capability": 4}}))
+    after = Side("Now", _response({"eight_aspects": {"sd_one_place": 5, "rel_councillors": 2, "pro_competitive_capability": 4}}))
     top = compare.item_changes(before, after, top=2)
     assert list(top.columns[:6]) == ["item_id", "aspect_id", "aspect", "text", "before", "after"]
     assert list(top["item_id"]) == ["sd_one_place", "rel_councillors"]
@@ -146,8 +146,8 @@ def test_a_workshop_side_says_how_many_took_part():
 
 # --- Figure --------------------------------------------------------------------------------
 
-THEN = Side("Baseline (March 2026)", _response({"eight_aspects": {"sd_one_place": 2, "rel_councillors": 4, "pro_competition": 3}}))
-NOW = Side("Now", _response({"eight_aspects": {"sd_one_place": 4, "rel_councillors": 3, "pro_competition": 3, "pol_procurement_act": 5}}))
+THEN = Side("Baseline (March 2026)", _response({"eight_aspects": {"sd_one_place": 2, "rel_councillors": 4, "pro_competitive_capability": 3}}))
+NOW = Side("Now", _response({"eight_aspects": {"sd_one_place": 4, "rel_councillors": 3, "pro_competitive_capability": 3, "pol_procurement_act": 5}}))
 
 
 def validated(figure: go.Figure) -> go.Figure:

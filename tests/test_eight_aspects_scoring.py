@@ -109,14 +109,14 @@ def test_enablers_and_constraints_are_ordered_and_skip_weight_zero():
         "sd_one_place": {"rating": 4, "weight": 3},
         "rel_provider_trust": {"rating": 5, "weight": 1},
         "pol_procurement_act": {"rating": 5, "weight": 0},
-        "pro_competition": {"rating": 2, "weight": 3},
+        "pro_competitive_capability": {"rating": 2, "weight": 3},
         "mt_service_design": {"rating": 1, "weight": 1},
         "uo_citizen_check": {"rating": 3, "weight": 1},
         "ii_data_research": {"rating": None, "weight": 1},
     }
     enablers, constraints = eight_aspects.enablers_and_constraints(records)
     assert list(enablers["item_id"]) == ["rel_provider_trust", "sd_one_place"]
-    assert list(constraints["item_id"]) == ["mt_service_design", "pro_competition"]
+    assert list(constraints["item_id"]) == ["mt_service_design", "pro_competitive_capability"]
 
 
 def test_answer_table_has_a_row_per_factor_with_labels():

@@ -20,7 +20,7 @@ RECORDS = {
     "sd_wellbeing_system": {"rating": 2, "weight": 1, "basis": "impression", "note": "+44 phone, -minus, @mention"},
     "rel_provider_trust": {"rating": None, "weight": 1, "basis": None, "note": ""},
     "pol_procurement_act": {"rating": 4, "weight": 0, "basis": None, "note": "Not relevant here"},
-    "pro_competition": {"rating": 1, "weight": 2, "basis": None, "note": "Multi-line\nnote"},
+    "pro_competitive_capability": {"rating": 1, "weight": 2, "basis": None, "note": "Multi-line\nnote"},
 }
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 

@@ -163,3 +163,12 @@ def test_details_toggle_is_remembered_and_summarises_when_hidden():
     assert at.radio(key="ea_weight_sd_one_place").value == 0
     at.toggle(key="ea_details").set_value(False).run()
     assert any("weight 0, backed by evidence" in c.value for c in at.caption)
+
+
+def test_the_eight_aspects_page_says_where_its_factors_come_from():
+    at = app().run()
+    at.switch_page("views/eight_aspects.py").run()
+    intro = " ".join(m.value for m in at.markdown)
+    assert "written for this tool" in intro and "drawn from" not in intro
+    factor = eight_aspects.instrument().factors[0]
+    assert any(c.value.startswith("Source: ") and factor.quote[:20] in c.value.replace("\\", "") for c in at.caption)

@@ -162,21 +162,21 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     at.selectbox(key="cond_part").set_value("core_practices").run()
     at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
     at.radio(key="cond_rating_clr_roles_tasks").set_value(2).run()
-    at.radio(key="cond_rating_clr_decisions").set_value("dont_know").run()
+    at.radio(key="cond_rating_clr_who_decides").set_value("dont_know").run()
     assert at.success[0].value.startswith("**Clarity**")
     assert any("Clarity scores 25 out of 100" in c.value for c in at.caption)
     at.switch_page("views/home.py").run()
     at.switch_page("views/conditions.py").run()
     assert at.selectbox(key="cond_part").value == "core_practices"
-    assert at.radio(key="cond_rating_clr_decisions").value == "dont_know"
-    assert Store().response(token_of(at))["conditions"]["clr_decisions"] == {"rating": None}
+    assert at.radio(key="cond_rating_clr_who_decides").value == "dont_know"
+    assert Store().response(token_of(at))["conditions"]["clr_who_decides"] == {"rating": None}
 
 
 def test_starting_points_page_ranks_needs_and_suggests_support():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page("views/starting_points.py").run()
     assert not at.exception
-    at.radio(key="sp_rating_min_optimism").set_value(1).run()
+    at.radio(key="sp_rating_min_optimistic").set_value(1).run()
     assert any("Starting-point themes below 50: mindset (0)." == c.value for c in at.caption)
     at.selectbox(key="sp_theme").set_value("outcomes").run()
     at.radio(key="sp_rating_out_define").set_value(5).run()
@@ -198,3 +198,38 @@ def test_capacity_calculator_saves_and_shows_the_gap():
     assert {m.label: m.value for m in at.metric}["Gap"] == "+0.5"
     stored = Store().response(token_of(at))["starting_points"]["capacity"]
     assert stored["drivers"]["partnership_boards"] == {"count": 6.0, "hours": 250.0}
+
+
+@pytest.mark.parametrize("page", ["views/approaches.py", "views/plan.py"])
+def test_where_a_place_decides_it_is_asked_the_seed_s_questions(page):
+    from scoring import deciding_questions
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    questions = [q.text for q in deciding_questions.current().questions]
+    assert "What is life like now for people?" in questions and "How do we make space for conversation?" in questions
+    for question in questions:
+        assert question in shown
+
+
+def test_the_starting_points_say_cultural_change_is_the_biggest_challenge_and_opportunity():
+    from scoring import starting_points
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/starting_points.py").run()
+    assert "biggest challenge and the biggest opportunity is cultural change" in " ".join(m.value for m in at.markdown)
+    assert any("taking root" in i.text for i in starting_points.instrument().items_of("mindset"))
+
+
+def test_a_fact_about_the_place_is_recorded_on_the_starting_points_page_and_not_scored():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/starting_points.py").run()
+    at.radio(key="sp_fact_ctx_intervention").set_value("yes").run()
+    assert not at.exception
+    assert Store().response(token_of(at))["starting_points"]["ctx_intervention"] == {"answer": "yes"}
+    assert "0 of" in at.get("progress")[0].proto.text, "a fact is not a rated statement"
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/starting_points.py").run()
+    assert at.radio(key="sp_fact_ctx_intervention").value == "yes"

@@ -32,7 +32,7 @@ def test_worked_case(case):
 
 
 def test_suggestions_say_why():
-    advice = dict(sp.recommendations(_records({"str_board_operational": 1, "out_measure": 5})))
+    advice = dict(sp.recommendations(_records({"str_board_senior": 1, "out_measure_long_term": 5})))
     assert advice["bespoke_support"] == "Starting-point themes below 50: structures (0)."
     assert advice["generic_tools"] == "Support needs of 50 or more: outcomes (100)."
     assert "3 of the starting-point themes are not rated yet" in advice["initial_assessment"]
@@ -63,7 +63,37 @@ def test_broken_starting_points_file_is_refused(tmp_path, mutate, problem):
 
 
 def test_workbook_has_a_starting_points_sheet_with_a_chart_and_suggestions():
-    ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"lea_ce_dcs": 1, "cap_workload": 5})})))["Starting points"]
+    ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"lea_ce_dcs_close": 1, "cap_workload": 5})})))["Starting points"]
     assert any(isinstance(chart, BarChart) for chart in ws._charts)
     values = [cell.value for row in ws.iter_rows() for cell in row]
     assert "Bespoke support" in values and "Generic tools" in values
+
+
+def test_a_fact_about_the_place_is_recorded_as_context_and_never_scored():
+    inst = sp.instrument()
+    fact = next(f for f in inst.context if f.id == "ctx_intervention")
+    assert sp.clean_record(fact.id, {"answer": "yes"}) == {"answer": "yes"}
+    with pytest.raises(ValueError, match="answer must be one of"):
+        sp.clean_record(fact.id, {"rating": 1})
+    rated = _records({"his_stable": 4})
+    assert sp.theme_scores({**rated, fact.id: {"answer": "yes"}}).equals(sp.theme_scores(rated))
+    assert sp.progress({fact.id: {"answer": "no"}})[0] == 0
+    ws = load_workbook(BytesIO(build_workbook({"starting_points": {fact.id: {"answer": "yes"}}})))["Starting points"]
+    rows = [tuple(c.value for c in row[:2]) for row in ws.iter_rows()]
+    assert (fact.text, "Yes") in rows
+    assert not any("inspection" in i.text.lower() or "intervention authority" in i.text.lower() for i in inst.items), "a fact is not rated as a feeling"
+
+
+def test_the_workbook_shows_where_each_statement_comes_from_honestly():
+    from scoring.instrument import WRITTEN_HERE, citation
+
+    inst = sp.instrument()
+    ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"his_stable": 4})})))["Starting points"]
+    by_statement = {row[1]: row[4] for row in ws.iter_rows(values_only=True) if len(row) > 4}
+    for item in inst.items:
+        assert by_statement[item.text] == citation(item.source, item.quote)
+        if item.source == WRITTEN_HERE:
+            assert by_statement[item.text].startswith("Written for this tool")
+        else:
+            assert item.quote and item.quote in by_statement[item.text]
+    assert any(i.source == WRITTEN_HERE for i in inst.items), "the one statement with no seed passage says so"

@@ -20,6 +20,9 @@ def show(before: compare.Side, after: compare.Side) -> None:
     now.metric(f"Room for manoeuvre: {second}", _score(overall["after"]))
     moved.metric("Change", _change(overall["change"]))
     st.caption(f"{first}: {before.kind}. {second}: {after.kind}.")
+    missing = compare.not_comparable(before, after)
+    if missing:
+        st.info("**Not comparable.** " + "\n\n".join(widgets.plain(note) for note in missing), icon=":material/history:")
 
     st.header("The eight aspects then and now")
     widgets.chart(compare.compare_radar(before, after), key="cmp_radar")

@@ -11,7 +11,8 @@ import streamlit as st
 
 from scoring import eight_aspects
 from scoring.eight_aspects import Factor, Instrument
-from ui import session
+from scoring.instrument import citation
+from ui import session, widgets
 
 ID = eight_aspects.ID
 DONT_KNOW = "dont_know"
@@ -147,6 +148,7 @@ def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> 
         if factor.help:
             st.caption(factor.help)
         st.fragment(key=factor_fragment(factor.id))(_answer)(factor, instrument, show_details)
+        st.caption(f"Source: {widgets.plain(citation(factor.source, factor.quote))}")
 
 
 def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:

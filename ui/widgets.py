@@ -34,7 +34,7 @@ def live_scores(records: dict, instrument: eight_aspects.Instrument, *, key: str
     """The room for manoeuvre, the count and the radar beside the questions. Worked out
     without a DataFrame and with the radar kept per set of scores: this runs on every
     answer."""
-    answers, weights = eight_aspects.split_records(records)
+    answers, weights = eight_aspects.split_records(records, instrument)
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
     done, total = eight_aspects.progress(records, instrument)
@@ -132,3 +132,27 @@ def excel_download(label: str, build, file_name: str, key: str, **options) -> No
     then), never on every rerun."""
     st.download_button(label, data=build, file_name=file_name, mime=XLSX_MIME, on_click="ignore", key=key,
                        icon=":material/download:", **options)
+
+
+def sources(entries) -> None:
+    """Where each item comes from: (text, source, quote) each, in an expander; an item
+    written for this tool says so."""
+    from scoring.instrument import citation
+
+    with st.expander("Where these come from", icon=":material/menu_book:"):
+        for text, source, quote in entries:
+            st.markdown(f"- **{plain(text)}** {plain(citation(source, quote))}")
+
+
+def deciding_questions() -> None:
+    """The questions to ask together before deciding what to do next (seed 003)."""
+    from scoring import deciding_questions
+    from scoring.instrument import citation
+
+    found = deciding_questions.current()
+    with st.container(border=True, key="deciding_questions"):
+        st.markdown(f"**{plain(found.title)}**")
+        st.caption(plain(found.intro))
+        st.markdown("\n".join(f"{n}. {plain(q.text)}" for n, q in enumerate(found.questions, start=1)))
+        first = found.questions[0]
+        st.caption(f"Source: {plain(citation(first.source))}")

@@ -15,6 +15,7 @@ titles = {a.id: a.title for a in instrument.approaches}
 
 st.title(instrument.title)
 st.markdown(instrument.intro)
+widgets.deciding_questions()
 
 done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
 if not done:

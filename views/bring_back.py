@@ -33,6 +33,12 @@ if isinstance(book, UploadError):
 
 kind = "Self-check" if book.kind == SELF_CHECK else f"Workshop pack, {len(book.participants)} participant(s)"
 st.success(f"**{widgets.plain(book.title)}**: {kind}, made {widgets.plain(book.generated)}.", icon=":material/task:")
+kept_note, lost_note, changed = workbook_reader.carried_over_report(book)
+if kept_note:
+    st.info(widgets.plain(kept_note) + (f"\n\n**{widgets.plain(lost_note)}**" if lost_note else ""), icon=":material/history:")
+if changed:
+    with st.expander(f"The {len(changed)} statements that changed", expanded=True):
+        st.markdown("\n".join(f"- {widgets.plain(line)}" for line in changed))
 counts = {d: len(items) for d, items in book.response.items() if d != baseline.ID}
 if counts:
     st.caption("Records: " + ", ".join(f"{d.replace('_', ' ')} {n}" for d, n in counts.items()) + ".")

@@ -29,6 +29,7 @@ with questions:
             st.caption(theme.description)
             for item in instrument.items_of(theme.id):
                 statement_radio(conditions.ID, "cond", item.id, item.text, records.get(item.id, {}), rating_labels)
+    widgets.sources([(i.text, i.source, i.quote) for t in instrument.themes_of(part_id) for i in instrument.items_of(t.id)])
 
 with results:
     st.header("Which practice do you need to work on the most?")

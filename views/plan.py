@@ -6,7 +6,7 @@ import streamlit as st
 
 from scoring import development_plan as plan
 from scoring import eight_aspects
-from ui import session
+from ui import session, widgets
 from ui.editors import record_editor
 
 ASPECT_KEY = "pl_aspect"
@@ -24,6 +24,7 @@ st.markdown(
     "Building on the self-check: for each aspect, what holds you back, what supports you and "
     "what you could boost, then an action plan. It starts from your answers; change anything."
 )
+widgets.deciding_questions()
 
 
 def remember_aspect() -> None:

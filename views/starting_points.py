@@ -35,6 +35,20 @@ with questions:
     st.caption(theme.description)
     for item in instrument.items_of(theme_id):
         statement_radio(sp.ID, "sp", item.id, item.text, records.get(item.id, {}), rating_labels)
+    widgets.sources([(i.text, i.source, i.quote) for i in instrument.items_of(theme_id)])
+
+    if instrument.context:
+        st.subheader("Context: facts about the place")
+        st.caption("Recorded for the conversation, not rated and not scored.")
+        for fact in instrument.context:
+            fact_key = f"sp_fact_{fact.id}"
+
+            def save_fact(fact_id=fact.id, key=fact_key) -> None:
+                if st.session_state.get(key) is not None:
+                    session.save(sp.ID, fact_id, {"answer": st.session_state[key]})
+
+            st.session_state[fact_key] = records.get(fact.id, {}).get("answer")
+            st.radio(fact.text, list(sp.FACT_ANSWERS), format_func=sp.FACT_ANSWERS.get, horizontal=True, key=fact_key, on_change=save_fact)
 
 with results:
     themes = sp.theme_scores(records, instrument)

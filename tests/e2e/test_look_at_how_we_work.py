@@ -14,7 +14,7 @@ from conftest import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
 from scoring import conditions, tolerance
 
 TOLERANCE_ANSWERS = {"staff_turnover": (3, 2, "ours"), "weak_impact_data": (2, 3, "influence")}
-CONDITION_ANSWERS = {"hon_undiscussable": "Very true", "clr_roles_tasks": "Slightly true", "lrn_predict": "Mostly true"}
+CONDITION_ANSWERS = {"hon_undiscussable": "Very true", "clr_roles_tasks": "Slightly true", "lrn_predict_first": "Mostly true"}
 
 
 def click_option(page, widget_key: str, label: str) -> None:
@@ -77,7 +77,7 @@ def test_starting_points_capacity_and_map_flow_into_the_workbook(page, app_url, 
     from scoring import starting_points
 
     open_app(page, f"{app_url}/starting-points", key("sp_theme"))
-    click_option(page, "sp_rating_min_optimism", "Slightly true")
+    click_option(page, "sp_rating_min_optimistic", "Slightly true")
     expect(page.get_by_text("Starting-point themes below 50: mindset (25).")).to_be_visible(timeout=TIMEOUT)
     for driver, count, hours in (("contracts", "40", "30"), ("recommissions", "3", "200")):
         page.locator(key(f"sp_count_{driver}")).locator("input").fill(count)

@@ -46,7 +46,7 @@ SESSION = {
         "rel_provider_trust": {"rating": None, "weight": 1, "basis": None, "note": "Zoë: “not sure”"},
         **{f: {"rating": 3, "weight": 1, "basis": "impression", "note": ""}
            for f in ("rel_chief_executives", "cc_market_stewardship", "uo_citizen_check", "ii_experimentation", "pol_procurement_act",
-                     "pro_competition", "mt_service_design")},
+                     "pro_competitive_capability", "mt_service_design")},
     },
     "approaches": {"choice": {"chosen": ["disruptive"], "priorities": {"innovation": 2}}},
     "development_plan": {
