@@ -104,7 +104,7 @@ def test_item_changes_keeps_the_top_ones_and_says_where_they_belong():
 
 def test_ranking_changes_has_no_move_where_a_side_has_no_fit():
     one_per_aspect = {"sd_one_place": 4, "rel_councillors": 3, "cc_market_stewardship": 3, "uo_citizen_check": 3,
-                      "ii_experimentation": 3, "pol_procurement_act": 3, "pro_competition": 3, "mt_service_design": 3}
+                      "ii_experimentation": 3, "pol_procurement_act": 3, "pro_competitive_capability": 3, "mt_service_design": 3}
     table = compare.ranking_changes(Side("Then", {}), Side("Now", _response({"eight_aspects": one_per_aspect})))
     assert list(table.columns) == ["approach_id", "title", "rank_before", "rank_after", "rank_label_before",
                                    "rank_label_after", "fit_before", "fit_after", "moved"]
@@ -247,5 +247,5 @@ def test_changes_in_words_round_as_the_spreadsheet_shows_them(change, text):
 
 def test_the_ranking_says_how_many_aspects_each_side_rests_on():
     then = Side("Then", _response({"eight_aspects": {"sd_one_place": 4}}))
-    now = Side("Now", _response({"eight_aspects": {"sd_one_place": 4, "rel_councillors": 2, "pro_competition": 3}}))
+    now = Side("Now", _response({"eight_aspects": {"sd_one_place": 4, "rel_councillors": 2, "pro_competitive_capability": 3}}))
     assert compare.ranking_basis(then, now, "Then", "Now").startswith("Then: the ranking rests on 1 of the 8 aspects; Now: on 3.")

@@ -59,18 +59,30 @@ def test_answering_changes_the_scores_and_is_saved():
     assert stored["sd_wellbeing_system"]["weight"] == 3
 
 
+def test_the_first_answer_redraws_the_page_once_to_show_the_link_back():
+    at = app().run()
+    at.switch_page("views/eight_aspects.py").run()
+    assert not [e for e in at.expander if "come back to these answers" in e.label]
+    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    assert not at.exception
+    assert at.title, "the whole page, once"
+    link = next(e for e in at.expander if "come back to these answers" in e.label)
+    assert at.query_params["r"][0] in link.code[0].value
+
+
 def test_an_answer_reruns_only_its_question_and_the_live_scores():
     at = app().run()
     at.switch_page("views/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_wellbeing_system").set_value(1).run()  # the first answer redraws the page (above)
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
     assert not at.exception
     # What that run drew: the question, the live scores and the progress lines; not the
     # page's title, nor the other questions.
     assert not at.title
     assert [r.key for r in at.radio] == ["ea_rating_sd_one_place"]
-    assert metric(at, "Room for manoeuvre") == "100"
+    assert metric(at, "Room for manoeuvre") == "50"  # 100 and 0 on one aspect
     assert [c.value for c in at.caption if c.value.startswith("✓")] == ["✓ Saved"]
-    assert "1 of 40 factors answered" in at.get("progress")[0].proto.text
+    assert "2 of 40 factors answered" in at.get("progress")[0].proto.text
     assert len(at.get("plotly_chart")) == 1
 
 

@@ -71,7 +71,7 @@ def test_a_half_answered_self_check_says_what_the_ranking_rests_on_and_what_it_c
 
     # Answer one factor of every other aspect: now every approach is judged and ranked.
     for item_id in ("rel_councillors", "cc_market_stewardship", "uo_citizen_check", "ii_experimentation",
-                    "pol_procurement_act", "pro_competition", "mt_service_design"):
+                    "pol_procurement_act", "pro_competitive_capability", "mt_service_design"):
         Store().save_answer(token_of(at), "eight_aspects", item_id, {"rating": 3})
     at.switch_page("views/risks.py").run()
     at.switch_page("views/approaches.py").run()

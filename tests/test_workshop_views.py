@@ -78,7 +78,7 @@ def test_the_room_ranking_says_what_it_rests_on_and_what_it_cannot_judge():
 def test_the_room_ranking_labels_ties():
     aspects_at_50 = {"sd_one_place": {"rating": 3}, "rel_councillors": {"rating": 3}, "cc_market_stewardship": {"rating": 3},
                      "uo_citizen_check": {"rating": 3}, "ii_experimentation": {"rating": 3}, "pol_procurement_act": {"rating": 3},
-                     "pro_competition": {"rating": 3}, "mt_service_design": {"rating": 3}}
+                     "pro_competitive_capability": {"rating": 3}, "mt_service_design": {"rating": 3}}
     people = [Participant(n, None, {"eight_aspects": aspects_at_50, "approaches": {"choice": {"chosen": [], "priorities": {}}}})
               for n in range(1, 4)]
     view = workshop_views.build("Approaches", people, min_group=3)
