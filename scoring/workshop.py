@@ -34,8 +34,8 @@ import pandas as pd
 from scoring import approaches, conditions, eight_aspects, starting_points, tolerance
 from scoring.eight_aspects import ASPECTS
 # No figure counts fewer people than MIN_GROUP (cell by cell) unless the workshop's
-# facilitator raised it, to at most MAX_MIN_GROUP; the store batches the screen by it too.
-from scoring.store import MAX_MIN_GROUP, MIN_GROUP
+# facilitator raised it (store.MAX_MIN_GROUP at most); the store batches the screen by it too.
+from scoring.store import MIN_GROUP
 
 SPREAD_MIN = 5  # quartiles, lowest, highest and sd only over at least this many: with
 # fewer, an extreme is nearly one person's answer
