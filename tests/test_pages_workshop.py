@@ -94,7 +94,8 @@ def test_a_wrong_code_gets_a_clear_message_and_nothing_is_created(typed, message
     assert "r" not in at.query_params
 
 
-def test_answers_reach_the_shared_screen_hidden_until_revealed():
+def room_of_three() -> tuple[AppTest, str]:
+    """A workshop's facilitator tab and its code, with three participants who each rated one factor."""
     facilitator = create(diagnostics=["eight_aspects"])
     code = Store().workshop(token_of(facilitator))["code"]
     for rating in (1, 3, 5):
@@ -102,6 +103,11 @@ def test_answers_reach_the_shared_screen_hidden_until_revealed():
         participant.switch_page("views/eight_aspects.py").run()
         rate(participant, "ea_rating_sd_one_place", rating)
         assert not participant.exception
+    return facilitator, code
+
+
+def test_answers_reach_the_shared_screen_hidden_until_revealed():
+    facilitator, _code = room_of_three()
     facilitator.run()
     assert metric(facilitator, "Joined") == "3"
     assert not facilitator.get("plotly_chart")
@@ -223,12 +229,7 @@ def test_a_database_from_a_newer_app_stops_the_app_with_a_message_not_a_tracebac
 
 
 def test_the_facilitator_removes_the_joins_that_answered_nothing_and_raises_the_smallest_group():
-    facilitator = create(diagnostics=["eight_aspects"])
-    code = Store().workshop(token_of(facilitator))["code"]
-    for rating in (1, 3, 5):
-        participant = join(code)
-        participant.switch_page("views/eight_aspects.py").run()
-        rate(participant, "ea_rating_sd_one_place", rating)
+    facilitator, code = room_of_three()
     padding = [token_of(join(code)) for _ in range(2)]
     facilitator.run()
     assert metric(facilitator, "Joined") == "5"
