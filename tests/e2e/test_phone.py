@@ -74,3 +74,19 @@ def test_the_link_back_appears_on_the_answering_page_with_the_first_answer(phone
     token = phone.url.split("r=")[1]
     expect(code).to_contain_text(token)
     expect_no_exception(phone)
+
+
+def test_a_half_answered_self_check_shows_what_the_ranking_rests_on(page, app_url):
+    """Issue 12's browser flow: one aspect answered, so most approaches cannot be judged,
+    and the page says so beside the ranking instead of ranking them on a blank."""
+    from conftest import go_to
+
+    factors = eight_aspects.instrument().factors_of("system_design")
+    open_app(page, f"{app_url}/eight-aspects", key(f"ea_rating_{factors[0].id}") + " [data-testid=stRadioOption]")
+    for factor in factors[:2]:
+        click_rating(page, factor.id, "Enables")
+    go_to(page, "approaches", key("ap_chosen"))
+    expect(page.get_by_text("This ranking rests on 1 of the 8 aspects.", exact=False)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Not enough answers to judge", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(key("ap_fit")).get_by_test_id("stPlotlyChart")).to_have_count(0)  # nothing judged, nothing drawn
+    expect_no_exception(page)
