@@ -514,6 +514,10 @@ def choose_plan_aspect(page, aspect_id: str) -> None:
     title = eight_aspects.instrument().aspect(aspect_id).title
     combobox = page.locator(key("pl_aspect")).get_by_role("combobox")
     combobox.click()
-    page.get_by_role("option", name=title, exact=True).click()
+    # The list draws only the options that fit: typing filters it to the one wanted.
+    combobox.press_sequentially(title)
+    option = page.get_by_role("option", name=title, exact=True)
+    expect(option).to_be_visible(timeout=TIMEOUT)
+    option.click()
     expect(combobox).to_have_value(title, timeout=TIMEOUT)
     wait_for_app(page)
