@@ -124,27 +124,25 @@ join_failures = Table(
     Column("last_failure", DateTime(timezone=True), nullable=False),
 )
 
-answers = Table(
-    "answers",
-    metadata,
-    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
-    Column("diagnostic_id", String(64), primary_key=True),
-    Column("item_id", String(64), primary_key=True),
-    Column("data", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+def _answer_table(name: str, *more: Column) -> Table:
+    """One record per respondent, diagnostic and item: the answers, and the screen's copy."""
+    return Table(
+        name,
+        metadata,
+        Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
+        Column("diagnostic_id", String(64), primary_key=True),
+        Column("item_id", String(64), primary_key=True),
+        Column("data", Text, nullable=False),
+        *more,
+    )
+
+
+answers = _answer_table("answers", Column("updated_at", DateTime(timezone=True), nullable=False))
 
 # Version 4. A workshop participant's answers as the shared screen shows them: copied from
 # answers in batches of at least the workshop's smallest group of people (publish_room),
 # so that the screen never moves by one person's change.
-shown_answers = Table(
-    "shown_answers",
-    metadata,
-    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
-    Column("diagnostic_id", String(64), primary_key=True),
-    Column("item_id", String(64), primary_key=True),
-    Column("data", Text, nullable=False),
-)
+shown_answers = _answer_table("shown_answers")
 
 # Version 4. Workshops and self-checks each client created in the current window, so
 # that nobody can fill the database by creating them by the thousand.

@@ -9,8 +9,10 @@ import re
 import pandas as pd
 import streamlit as st
 
+from scoring import deciding_questions as questions_to_ask
 from scoring import eight_aspects, numbers
 from scoring.figures import radar
+from scoring.instrument import citation
 from scoring.xlsx import formula_like
 from ui import session
 
@@ -137,8 +139,6 @@ def excel_download(label: str, build, file_name: str, key: str, **options) -> No
 def sources(entries) -> None:
     """Where each item comes from: (text, source, quote) each, in an expander; an item
     written for this tool says so."""
-    from scoring.instrument import citation
-
     with st.expander("Where these come from", icon=":material/menu_book:"):
         for text, source, quote in entries:
             st.markdown(f"- **{plain(text)}** {plain(citation(source, quote))}")
@@ -146,10 +146,7 @@ def sources(entries) -> None:
 
 def deciding_questions() -> None:
     """The questions to ask together before deciding what to do next (seed 003)."""
-    from scoring import deciding_questions
-    from scoring.instrument import citation
-
-    found = deciding_questions.current()
+    found = questions_to_ask.current()
     with st.container(border=True, key="deciding_questions"):
         st.markdown(f"**{plain(found.title)}**")
         st.caption(plain(found.intro))
