@@ -46,6 +46,7 @@ RATINGS = (1, 2, 3, 4, 5)
 # The diagnostics each participant answers; the plan and the risk register are the room's,
 # recorded by the facilitator, so they have no count of who answered.
 ANSWERED_BY_PARTICIPANTS = (eight_aspects, approaches, tolerance, starting_points, conditions)
+_BY_ID = {module.ID: module for module in ANSWERED_BY_PARTICIPANTS}
 
 METHOD = (
     "Each participant is scored as in the self-check; the room's figures are taken over the "
@@ -92,7 +93,12 @@ class Participant:
         return (self.role or "").strip() or NO_ROLE
 
     def records(self, diagnostic_id: str) -> Mapping[str, dict]:
-        return self.response.get(diagnostic_id) or {}
+        """This participant's records of one diagnostic as today's instrument asks them
+        (answers given before an update: carried where the item was reworded, left out
+        where its meaning changed), as a self-check's are."""
+        records = self.response.get(diagnostic_id) or {}
+        module = _BY_ID.get(diagnostic_id)
+        return module.instrument().history.as_today(records) if module and records else records
 
 
 # --- Roles and small groups ----------------------------------------------------------
@@ -162,7 +168,7 @@ def _complete(module: ModuleType, records: Mapping[str, dict]) -> bool:
 def counts(participants: Sequence[Participant], diagnostic_ids: Iterable[str]) -> pd.DataFrame:
     """One row per diagnostic answered by participants: diagnostic_id, title, started
     (participants with a record), complete (answered every item; for approaches, made a choice)."""
-    modules = {m.ID: m for m in ANSWERED_BY_PARTICIPANTS}
+    modules = _BY_ID
     rows = []
     for diagnostic_id in diagnostic_ids:
         module = modules.get(diagnostic_id)

@@ -263,3 +263,15 @@ def test_disagreement_bars_stack_the_five_ratings_with_the_scale_labels():
     assert len(figure.data[0].y) == 5
     totals = [sum(t.x[i] for t in figure.data) for i in range(5)]
     assert totals == items.head(5)["n"].tolist()
+
+
+def test_a_participant_s_records_are_read_as_today_s_instrument_asks_them_as_a_self_check_s_are():
+    """Answers given before an update (ids of eight aspects 1.0) count in a workshop
+    exactly as in a self-check: one translation, where records are read."""
+    from scoring import eight_aspects, starting_points
+
+    old = {"pro_competition": {"rating": 5}, "sd_one_place": {"rating": 2}}
+    person = Participant(1, None, {eight_aspects.ID: old, starting_points.ID: {"min_optimism": {"rating": 4}}})
+    assert person.records(eight_aspects.ID) == eight_aspects.today_records(old)
+    assert "pro_competition" not in person.records(eight_aspects.ID), "replaced since: left out"
+    assert person.records(starting_points.ID) == {}, "split since: left out"
