@@ -92,13 +92,18 @@ class Participant:
     def role_label(self) -> str:
         return (self.role or "").strip() or NO_ROLE
 
+    def __post_init__(self) -> None:
+        # Once, as the participant is made: the records as today's instruments ask them
+        # (answers given before an update are carried where the item was only reworded,
+        # left out where its meaning changed), as a self-check's are.
+        object.__setattr__(self, "response", {
+            diagnostic_id: _BY_ID[diagnostic_id].instrument().history.as_today(records)
+            if diagnostic_id in _BY_ID and records else records
+            for diagnostic_id, records in self.response.items()
+        })
+
     def records(self, diagnostic_id: str) -> Mapping[str, dict]:
-        """This participant's records of one diagnostic as today's instrument asks them
-        (answers given before an update: carried where the item was reworded, left out
-        where its meaning changed), as a self-check's are."""
-        records = self.response.get(diagnostic_id) or {}
-        module = _BY_ID.get(diagnostic_id)
-        return module.instrument().history.as_today(records) if module and records else records
+        return self.response.get(diagnostic_id) or {}
 
 
 # --- Roles and small groups ----------------------------------------------------------
