@@ -35,6 +35,7 @@ import random
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -330,6 +331,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     joined = [p for p in await asyncio.gather(*(join(p, args.join_seconds * i / n) for i, p in enumerate(people))) if p]
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
     tally.began = time.monotonic()
+    profilers = start_profilers(args.profile, n, pids) if args.profile else []
     until = time.monotonic() + args.duration if args.duration else None
     sampler = asyncio.create_task(sample_memory(pids, tally, stop)) if args.duration else None
     if kill:
@@ -337,6 +339,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     await asyncio.gather(*(p.answer(order, args.answers, args.think, until) for p in joined))
     tally.cpu = sum(cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists()) - tally.cpu_before
     tally.seconds = time.monotonic() - tally.began
+    stop_profilers(profilers)
     stop.set()
     if screen:
         await screen
@@ -345,6 +348,25 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     for person in people:
         await person.phone.close()
     return tally
+
+
+def start_profilers(folder: str, n: int, pids: list[int]) -> list[subprocess.Popen]:
+    """py-spy on each app process over the answering only (not the joins): --gil counts
+    only the thread holding the GIL, so threads waiting for it do not show as busy."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--gil", "--nonblocking", "--rate", "250",
+                          "--format", "raw", "--output", str(Path(folder) / f"answering-N{n}-{pid}.txt")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for pid in pids
+    ]
+
+
+def stop_profilers(profilers: list[subprocess.Popen]) -> None:
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+    for profiler in profilers:
+        profiler.wait(timeout=60)
 
 
 async def sample_memory(pids: list[int], tally: Tally, stop: asyncio.Event) -> None:
@@ -427,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-one", type=float, default=0, metavar="SECONDS",
                         help="with --processes 2+: SIGKILL the first app process this long into the answering")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
     args = parser.parse_args(argv)
     if args.kill_one and args.processes < 2:
         parser.error("--kill-one needs --processes 2 or more")

@@ -43,7 +43,7 @@ SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run
 
 # On a phone (Streamlit stacks the columns under 640 px): each rating a full-width row at
 # least 44 px tall, in scale order; the live score a compact bar kept at the top of the
-# screen (its radar is on the Results page); the heading clear of that bar when scrolled to.
+# screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
 PHONE_STYLE = """<style>
 .st-key-ea_heading {scroll-margin-top: 5rem}
 @media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
@@ -58,7 +58,7 @@ PHONE_STYLE = """<style>
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 3.75rem; order: -1; z-index: 5;
     background: var(--st-background-color, #fff); padding: .25rem 0; box-shadow: 0 2px 4px rgba(0, 0, 0, .08)}
   .st-key-ea_live_panel [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"], [data-testid="stCaptionContainer"],
-    .ea-live-title, [data-testid="stPageLink"]) {display: none !important}
+    .ea-live-title, .ea-bars, [data-testid="stPageLink"]) {display: none !important}
   .st-key-ea_live_panel [data-testid="stVerticalBlock"] {gap: .25rem}
   .st-key-ea_live_panel [data-testid="stMetric"] {padding: 0}
   .st-key-ea_live_panel [data-testid="stMetricValue"] {font-size: 1.5rem}
@@ -96,9 +96,10 @@ def save_factor(item_id: str) -> None:
     rating = state.get(widget_key("rating", item_id))
     if rating is not None:
         record["rating"] = None if rating == DONT_KNOW else rating
-    for field in FIELDS[1:]:
-        if widget_key(field, item_id) in state:
-            record[field] = state[widget_key(field, item_id)]
+    if state.get(SHOW_DETAILS_KEY):  # hidden detail widgets may hold values older than the store's
+        for field in FIELDS[1:]:
+            if widget_key(field, item_id) in state:
+                record[field] = state[widget_key(field, item_id)]
     unsaved = state.setdefault(UNSAVED_KEY, {})
     first_answer = session.token() is None
     stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
@@ -118,15 +119,14 @@ def _stored_rating(record: dict):
     return DONT_KNOW if record["rating"] is None else record["rating"]
 
 
-def _set_from_store(item_id: str, record: dict, instrument: Instrument) -> None:
-    stored = {
-        "rating": _stored_rating(record),
-        "weight": record.get("weight", instrument.weight_default),
-        "basis": record.get("basis"),
-        "note": record.get("note", ""),
-    }
-    for field, value in stored.items():
-        st.session_state[widget_key(field, item_id)] = value
+def _set_from_store(item_id: str, record: dict, instrument: Instrument, show_details: bool) -> None:
+    # Only the widgets about to be drawn: every key in session state is walked each time
+    # a radio is drawn (Streamlit's filtered_state), so unused keys cost on every answer.
+    st.session_state[widget_key("rating", item_id)] = _stored_rating(record)
+    if show_details:
+        st.session_state[widget_key("weight", item_id)] = record.get("weight", instrument.weight_default)
+        st.session_state[widget_key("basis", item_id)] = record.get("basis")
+        st.session_state[widget_key("note", item_id)] = record.get("note", "")
 
 
 def _details_summary(record: dict, instrument: Instrument) -> str:
@@ -160,7 +160,7 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     # so that a choice lost with the old connection is seen, not silently overwritten.
     from_browser = st.session_state.get(NEW_SESSION_KEY) and rating_key not in st.session_state
     if reason is None and not from_browser:
-        _set_from_store(factor.id, record, instrument)  # else the unsaved choice stays as it is
+        _set_from_store(factor.id, record, instrument, show_details)  # else the unsaved choice stays as it is
     rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
     options = list(rating_labels)
     stored = _stored_rating(record)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import math
 import re
 
@@ -11,7 +12,6 @@ import streamlit as st
 
 from scoring import deciding_questions as questions_to_ask
 from scoring import eight_aspects, numbers
-from scoring.figures import radar
 from scoring.instrument import citation
 from scoring.xlsx import formula_like
 from ui import session
@@ -32,26 +32,60 @@ def score_summary(records: dict, instrument: eight_aspects.Instrument) -> pd.Dat
 ROOM_HELP = "The mean of the aspect scores. 50 means enablers and constraints balance."
 
 
-def live_scores(records: dict, instrument: eight_aspects.Instrument, *, key: str) -> None:
-    """The room for manoeuvre, the count and the radar beside the questions. Worked out
-    without a DataFrame and with the radar kept per set of scores: this runs on every
-    answer."""
+def live_scores(records: dict, instrument: eight_aspects.Instrument) -> None:
+    """The room for manoeuvre and a bar per aspect beside the questions. This runs on
+    every answer of a room, so it is two light elements: no plotly figure to build,
+    validate and serialise (that was 15 % of a 100-phone room's server time, py-spy),
+    and a bar with its number reads better in a narrow panel than a radar (the radar is
+    on the Results page)."""
     answers, weights = eight_aspects.split_records(records, instrument)
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
-    done, total = eight_aspects.progress(records, instrument)
     dont_know = sum(row["dont_know"] for row in rows)
     st.metric("Room for manoeuvre (0–100)", numbers.text(room), help=ROOM_HELP)
-    st.caption(f"{done} of {total} answered, {dont_know} don't know")
-    columns = {"aspect": [row["aspect"] for row in rows], "score": [row["score"] for row in rows]}
-    chart(_compact_radar(tuple(columns["aspect"]), tuple(columns["score"])), key=key)
-    unscored_note(columns)
+    st.html(aspect_bars(tuple((row["aspect"], row["score"]) for row in rows), dont_know))
 
 
-@functools.lru_cache(maxsize=256)
-def _compact_radar(aspects: tuple[str, ...], scores: tuple[float, ...]):
-    # Shared between sessions and never changed after: st.plotly_chart copies it.
-    return radar({"aspect": list(aspects), "score": list(scores)}, height=400, compact=True)
+LIVE_BARS_STYLE = """<style>
+.ea-bars {font-size: .95rem; line-height: 1.25}
+.ea-bars ol {list-style: none; margin: 0; padding: 0}
+.ea-bars li {display: grid; grid-template-columns: minmax(0, 1fr) 2.5rem; column-gap: .5rem; margin: 0 0 .45rem 0}
+.ea-bars .ea-bar-name {grid-column: 1 / span 2}
+.ea-bars .ea-bar-track {position: relative; height: .8rem; background: #E4EAF1; border-radius: 2px; align-self: center}
+.ea-bars .ea-bar-track::after {content: ""; position: absolute; left: 50%; top: -2px; bottom: -2px; border-left: 2px solid #1A1A1A}
+.ea-bars .ea-bar-fill {display: block; height: 100%; background: #0072B2; border-radius: 2px}
+.ea-bars .ea-bar-value {text-align: right; font-weight: 600; font-variant-numeric: tabular-nums}
+.ea-bars .ea-bar-none {font-weight: 400; color: #555}
+.ea-bars p {margin: .25rem 0 0 0; color: #555; font-size: .85rem}
+</style>"""
+
+
+@functools.lru_cache(maxsize=4096)
+def aspect_bars(scores: tuple[tuple[str, float], ...], dont_know: int) -> str:
+    """The aspects as a list of bars from 0 to 100, with the number beside each and a
+    mark at 50 (enablers and constraints balance); "no score" where nothing is rated.
+    Shared between sessions: the same scores give the same text."""
+    items = []
+    for aspect, score in scores:
+        name = html.escape(aspect)
+        if math.isnan(score):
+            track, value = '<span class="ea-bar-track"></span>', '<span class="ea-bar-value ea-bar-none">–</span>'
+            label = f"{name}: no score yet"
+        else:
+            shown = numbers.text(score)
+            width = min(100.0, max(0.0, float(score)))
+            track = f'<span class="ea-bar-track"><span class="ea-bar-fill" style="width: {width:.1f}%"></span></span>'
+            value = f'<span class="ea-bar-value">{shown}</span>'
+            label = f"{name}: {shown} out of 100"
+        items.append(f'<li aria-label="{label}"><span class="ea-bar-name" aria-hidden="true">{name}</span>'
+                     f'<span aria-hidden="true" style="display: contents">{track}{value}</span></li>')
+    missing = sum(math.isnan(score) for _, score in scores)
+    notes = [f"{dont_know} don't know"] if dont_know else []
+    if missing:
+        notes.append(f"{missing} aspect{'s' if missing != 1 else ''} with no score yet")
+    note = f"<p>{html.escape('; '.join(notes))}.</p>" if notes else ""
+    return (f'<div class="ea-bars"><ol aria-label="Score per aspect, 0 to 100 (the line marks 50)">'
+            f'{"".join(items)}</ol>{note}</div>')
 
 
 def aspect_table(scores: pd.DataFrame) -> None:

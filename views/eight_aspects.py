@@ -16,7 +16,7 @@ form.load_records()  # the one read of this run
 
 st.title(instrument.title)
 st.markdown(instrument.intro)
-st.html(form.PHONE_STYLE)
+st.html(form.PHONE_STYLE + widgets.LIVE_BARS_STYLE)
 
 
 @st.fragment
@@ -29,7 +29,7 @@ def live() -> None:
     records = form.current_records()
     done, total = eight_aspects.progress(records, instrument)
     st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
-    widgets.live_scores(records, instrument, key="ea_radar")
+    widgets.live_scores(records, instrument)
 
 
 left, right = st.columns([3, 2], gap="medium")
