@@ -183,7 +183,7 @@ def expect_rating_checked(page, item_id: str, label: str) -> None:
 
 
 def expected_summary(answers: dict) -> tuple[str, str, "object"]:
-    """(metric text, "N of T answered, D don't know" caption, aspect score table) as the
+    """(metric text, "N of T factors answered" progress line, aspect score table) as the
     scoring API computes them for {item_id: rating or None}."""
     from scoring import eight_aspects, numbers
 
@@ -193,20 +193,36 @@ def expected_summary(answers: dict) -> tuple[str, str, "object"]:
     scores = eight_aspects.score(split, weights, inst)
     room = eight_aspects.overall(scores)
     done, total = eight_aspects.progress(records, inst)
-    dont_know = int(scores["dont_know"].sum())
     metric = numbers.text(room)
-    return metric, f"{done} of {total} answered, {dont_know} don't know", scores
+    return metric, f"{done} of {total} factors answered, saved as you go", scores
 
 
 def expect_live_summary(page, answers: dict) -> None:
     """The self-check page's live metric and count match the scoring API for `answers`."""
     from playwright.sync_api import expect
 
-    metric, caption, _ = expected_summary(answers)
+    metric, progress, scores = expected_summary(answers)
     value = page.get_by_test_id("stMetric").filter(has_text="Room for manoeuvre").get_by_test_id("stMetricValue")
-    expect(page.get_by_text(caption, exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(progress, exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(value).to_have_text(metric, timeout=TIMEOUT)
+    expect_live_bars(page, scores)
     wait_for_app(page)
+
+
+def expect_live_bars(page, scores) -> None:
+    """The live panel's bar per aspect says the score the scoring API gives (as shown,
+    rounded half up), or "no score yet"."""
+    import math
+
+    from playwright.sync_api import expect
+
+    from scoring import numbers
+
+    bars = page.locator(".ea-bars li")
+    expected = [f"{aspect}: no score yet" if math.isnan(score) else f"{aspect}: {numbers.text(score)} out of 100"
+                for aspect, score in zip(scores["aspect"], scores["score"])]
+    for index, label in enumerate(expected):
+        expect(bars.nth(index)).to_have_attribute("aria-label", label, timeout=TIMEOUT)
 
 
 def expect_radar(page, answers: dict) -> None:
