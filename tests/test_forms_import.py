@@ -292,6 +292,30 @@ def test_last_year_s_headings_carry_their_answers_to_today_s_statements():
     assert outdated_columns(list(table.columns), DIAGNOSTICS, chosen) == {}
 
 
+def test_the_import_page_names_last_year_s_columns_that_are_not_imported():
+    from streamlit.testing.v1 import AppTest
+
+    made = Store()
+    try:
+        _code, facilitator = made.create_workshop("Imported", ["conditions"], [])
+        reworded = conditions.instrument().history.steps[1].change_of("hon_truth").was
+        split = conditions.instrument().history.text("cul_backed")
+        data = f'ID,"{reworded}","{split}"\n1,Mostly true,Very true\n'.encode()
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+        at.query_params["r"] = facilitator
+        at.run()
+        at.switch_page("views/workshop_import.py").run()
+        at.file_uploader[0].set_value(("last_year.csv", data, "text/csv"))
+        at.run()
+        assert not at.exception
+        warnings = [w.value for w in at.warning if "earlier version of the questions" in w.value]
+        assert len(warnings) == 1 and warnings[0].startswith("1 column(s)") and "was split into" in warnings[0], warnings
+        assert "Even with funding pressures" in warnings[0] and "hon_truth" not in warnings[0]
+        assert any("**1** participant(s) can be imported" in m.value for m in at.markdown)
+    finally:
+        made.engine.dispose()
+
+
 # --- Values ---------------------------------------------------------------------------
 
 
