@@ -488,7 +488,8 @@ def outdated_columns(
 ) -> dict[str, str]:
     """The unmapped columns whose heading is a statement (or id) of an earlier version of
     the form that has since been replaced, split or retired, so its answers cannot be
-    imported as today's: {column: what happened to the statement, in plain words}.
+    imported as today's: {column: what happened to the statement, in plain words ("the
+    statement was split into “A” and “B”")}.
     `mapping`: the user's (guess_mapping's when None); a column mapped to a question is
     not listed. guess_mapping leaves these columns unmapped."""
     diagnostic_ids = list(diagnostic_ids)
@@ -507,7 +508,7 @@ def _outdated_scores(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[
         for item_id, text in history.earlier_texts():
             gone = history.lost(item_id)
             if gone is not None:
-                lost.append(({_norm(item_id)}, _norm(text), history.describe(gone)))
+                lost.append(({_norm(item_id)}, _norm(text), f"the statement {history.what_became(gone)}"))
     found: dict[str, tuple[float, str]] = {}
     for column in columns:
         variants = _header_variants(column)

@@ -159,14 +159,17 @@ class History:
 
     def describe(self, lost: Lost) -> str:
         """What happened to a statement, in plain words."""
-        old = f"“{self.text(lost.item)}”"
+        return f"“{self.text(lost.item)}” {self.what_became(lost)}"
+
+    def what_became(self, lost: Lost) -> str:
+        """What happened, without naming the statement: "was split into “A” and “B”"."""
         new = " and ".join(f"“{self.text(t)}”" for t in lost.change.new)
         when = f" (version {lost.version})" if lost.version != self.version else ""
         if lost.change.change == "split":
-            return f"{old} was split into {new}{when}"
+            return f"was split into {new}{when}"
         if lost.change.change == "replaced":
-            return f"{old} was replaced by {new}, which asks something different{when}"
-        return f"{old} is no longer asked{when}"
+            return f"was replaced by {new}, which asks something different{when}"
+        return f"is no longer asked{when}"
 
 
 def load_history(path: Path, content: dict, version: str, texts: Mapping[str, str], *, item_changes: bool = True) -> History:

@@ -78,7 +78,7 @@ if outdated:
     st.warning(
         f"{len(outdated)} column(s) answer statements from an earlier version of the questions that have since "
         "changed, so their answers are not imported (answers to statements that were only reworded are):\n\n"
-        + "\n".join(f"- “{plain(column[:80])}”: {plain(why)}." for column, why in outdated.items()),
+        + "\n".join(f"- “{plain(column[:120])}”: {plain(why)}." for column, why in outdated.items()),
         icon=":material/history:",
     )
 
