@@ -12,7 +12,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from scoring import conditions, eight_aspects, registry, starting_points, tolerance
-from scoring.instrument import DATA_DIR
 from scoring.forms_import import (
     ROLE,
     SKIP,
@@ -29,6 +28,7 @@ from scoring.forms_import import (
     targets,
     value_scale,
 )
+from scoring.instrument import DATA_DIR
 from scoring.store import Store
 from scoring.uploads import UploadError
 from scoring.workshop_setup import DEFAULT_ROLES, ROLE_LIMIT
