@@ -7,7 +7,11 @@ Pure Python and pandas; the import page drives it in five steps:
    UploadError saying where (sheet, row, column) and what; nothing else escapes.
 2. ``mapping = guess_mapping(list(table.columns), diagnostic_ids)``: column -> Target
    (a question, or ROLE) or None (ignored); a guess the user confirms or changes, with
-   ``[None, ROLE, *targets(diagnostic_ids)]`` as the choices for each column.
+   ``[None, ROLE, *targets(diagnostic_ids)]`` as the choices for each column. A file
+   made from an earlier version of the form maps too: a heading in an earlier wording of a
+   statement that was only reworded maps to today's statement, and
+   ``outdated_columns(columns, diagnostic_ids)`` names, with what happened, the columns
+   whose statement was since replaced, split or retired (left unmapped).
 3. For each mapped column, ``distinct_answers(table, mapping)[column]`` are the texts in
    the file; ``match_answer(value_scale(target, roles), text)`` is the default value for
    each (UNMAPPED when none fits) and ``choices(target, roles)`` the values the user can
@@ -436,13 +440,16 @@ def targets(diagnostic_ids: Iterable[str]) -> list[Target]:
 
 def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str, Target | None]:
     """A first guess at what each column holds, for the user to confirm: a question
-    (its id as the header, or its text, compared leniently), ROLE (a short header with the
-    word "role"), or None (Forms' ID, times, email and name; anything unrecognised).
-    No two columns get the same target: the closest matches are taken first."""
-    columns = list(columns)
+    (its id as the header, or its text, compared leniently; or the id or wording an
+    earlier version of the form used, where the statement was only reworded), ROLE (a
+    short header with the word "role"), or None (Forms' ID, times, email and name; a
+    statement that has since been replaced or split, see outdated_columns; anything
+    unrecognised). No two columns get the same target: the closest matches are taken first."""
+    columns, diagnostic_ids = list(columns), list(diagnostic_ids)
     mapping: dict[str, Target | None] = dict.fromkeys(columns)
     candidates = targets(diagnostic_ids)
     texts = {t: _target_texts(t) for t in candidates}
+    outdated = _outdated_scores(columns, diagnostic_ids)
     scored = []
     for position, column in enumerate(columns):
         variants = _header_variants(column)
@@ -458,6 +465,10 @@ def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str
             score = max(_similarity(v, p) for v in variants for p in phrases)
             if score >= MATCH_THRESHOLD:
                 scored.append((score, position, column, target))
+    # A heading that is an earlier statement which has since changed in meaning is left
+    # unmapped, even where a part of it resembles one of today's statements ("optimistic
+    # about the future and … within our control" is not today's "optimistic about the future").
+    scored = [s for s in scored if s[2] not in outdated or s[0] > outdated[s[2]][0]]
     scored.sort(key=lambda s: (-s[0], s[1]))
     taken: set[Target] = set()
     for _, _, column, target in scored:
@@ -466,10 +477,48 @@ def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str
             taken.add(target)
     for column in columns:
         words = _norm(column).split()
-        if mapping[column] is None and "role" in words and len(words) <= ROLE_HEADER_WORDS:
+        if mapping[column] is None and column not in outdated and "role" in words and len(words) <= ROLE_HEADER_WORDS:
             mapping[column] = ROLE
             break
     return mapping
+
+
+def outdated_columns(
+    columns: list[str], diagnostic_ids: Iterable[str], mapping: Mapping[str, Target | None] | None = None,
+) -> dict[str, str]:
+    """The unmapped columns whose heading is a statement (or id) of an earlier version of
+    the form that has since been replaced, split or retired, so its answers cannot be
+    imported as today's: {column: what happened to the statement, in plain words ("the
+    statement was split into “A” and “B”")}.
+    `mapping`: the user's (guess_mapping's when None); a column mapped to a question is
+    not listed. guess_mapping leaves these columns unmapped."""
+    diagnostic_ids = list(diagnostic_ids)
+    mapping = guess_mapping(columns, diagnostic_ids) if mapping is None else mapping
+    return {column: why for column, (_, why) in _outdated_scores(columns, diagnostic_ids).items() if mapping.get(column) is None}
+
+
+def _outdated_scores(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str, tuple[float, str]]:
+    """{column: (how closely its heading matches an earlier statement whose answers cannot be
+    carried, what happened to that statement)} for the columns that match one."""
+    lost = []  # (codes, phrase, why)
+    for diagnostic_id in dict.fromkeys(diagnostic_ids):
+        if diagnostic_id not in RATING_DIAGNOSTICS:
+            continue
+        history = registry.DIAGNOSTICS[diagnostic_id].instrument().history
+        for item_id, text in history.earlier_texts():
+            gone = history.lost(item_id)
+            if gone is not None:
+                lost.append(({_norm(item_id)}, _norm(text), f"the statement {history.what_became(gone)}"))
+    found: dict[str, tuple[float, str]] = {}
+    for column in columns:
+        variants = _header_variants(column)
+        if not variants or _is_metadata(variants[0]):
+            continue
+        for codes, phrase, why in lost:
+            score = 2.0 if any(v in codes for v in variants) else max(_similarity(v, phrase) for v in variants)
+            if score >= MATCH_THRESHOLD and score > found.get(column, (0.0, ""))[0]:
+                found[column] = (score, why)
+    return found
 
 
 def _target_texts(target: Target) -> tuple[set[str], list[str]]:
@@ -479,7 +528,17 @@ def _target_texts(target: Target) -> tuple[set[str], list[str]]:
         area = registry.DIAGNOSTICS[TOLERANCE].instrument().area(area_id)
         codes = {_norm(f"{target.item_id} {target.field}"), _norm(f"{area_id} {target.field}")}
         return codes, [_norm(area.statement), _norm(area.title)]
-    return {_norm(target.item_id)}, [_norm(target.label)]
+    codes, phrases = {_norm(target.item_id)}, [_norm(target.label)]
+    if target.diagnostic_id in RATING_DIAGNOSTICS:
+        # An earlier version's id or wording, where the statement was only reworded: the
+        # answers mean the same, so a survey made from last year's form still maps.
+        history = registry.DIAGNOSTICS[target.diagnostic_id].instrument().history
+        for item_id, text in history.earlier_texts():
+            if item_id != target.item_id and history.today(item_id) == target.item_id:
+                codes.add(_norm(item_id))
+            if history.today(item_id) == target.item_id:
+                phrases.append(_norm(text))
+    return codes, phrases
 
 
 def _header_variants(header: str) -> list[str]:

@@ -7,14 +7,16 @@ happened to each item at each version:
       - version: "1.1"
         date: 2026-12-02
         changes:
-          - {item: old_id, change: reworded}                 # same id, same meaning: carried over
+          - {item: old_id, change: reworded, was: "its wording before"}  # same id, same meaning: carried over
           - {item: old_id, change: reworded, now: new_id}    # new id, same meaning: carried to new_id
           - {item: old_id, change: replaced, by: [new_id]}   # meaning changed: not carried, listed
           - {item: old_id, change: split, into: [id_a, id_b]}  # not carried, listed
           - {item: old_id, change: retired}                  # not carried, listed
 
 and `earlier_wording:` {id: text} for every id the app no longer asks, so a page can say in
-plain words which statement an answer belonged to. An item not named at a step is
+plain words which statement an answer belonged to. A rewording that keeps its id keeps the
+wording it replaced in `was`, so a survey exported from an earlier form (whose column
+headings are the earlier wording) is still recognised (scoring/forms_import.py). An item not named at a step is
 unchanged at that step. The first entry is the first version: nothing to change from.
 """
 
@@ -46,6 +48,7 @@ class Change:
     change: str  # one of KINDS
     now: str | None = None  # reworded to a new id
     new: tuple[str, ...] = ()  # replaced by / split into
+    was: str | None = None  # a same-id rewording's wording before this step
 
     @property
     def carried_to(self) -> str | None:
@@ -142,16 +145,31 @@ class History:
     def text(self, item_id: str) -> str:
         return self.wording.get(item_id, item_id)
 
+    def earlier_texts(self) -> list[tuple[str, str]]:
+        """(id, wording) for every wording an earlier version asked that is not asked now:
+        the ids no longer asked, and each same-id rewording's earlier wording."""
+        gone = [(item_id, text) for item_id, text in self.wording.items() if item_id not in self.current]
+        reworded = [(c.item, c.was) for step in self.steps for c in step.changes if c.was and c.was != self.wording.get(c.item)]
+        return list(dict.fromkeys(gone + reworded))
+
+    def lost(self, item_id: str) -> Lost | None:
+        """What happened to an id of any version whose answers cannot be carried to today's
+        (ids are never reused, so it is followed from the first version); None when they can."""
+        return self.follow(item_id, self.steps[0].version)[1] if self.mentions(item_id) else None
+
     def describe(self, lost: Lost) -> str:
         """What happened to a statement, in plain words."""
-        old = f"“{self.text(lost.item)}”"
+        return f"“{self.text(lost.item)}” {self.what_became(lost)}"
+
+    def what_became(self, lost: Lost) -> str:
+        """What happened, without naming the statement: "was split into “A” and “B”"."""
         new = " and ".join(f"“{self.text(t)}”" for t in lost.change.new)
         when = f" (version {lost.version})" if lost.version != self.version else ""
         if lost.change.change == "split":
-            return f"{old} was split into {new}{when}"
+            return f"was split into {new}{when}"
         if lost.change.change == "replaced":
-            return f"{old} was replaced by {new}, which asks something different{when}"
-        return f"{old} is no longer asked{when}"
+            return f"was replaced by {new}, which asks something different{when}"
+        return f"is no longer asked{when}"
 
 
 def load_history(path: Path, content: dict, version: str, texts: Mapping[str, str], *, item_changes: bool = True) -> History:
@@ -207,7 +225,7 @@ def _change(path: Path, where: str, entry) -> Change:
     if not isinstance(entry, dict) or not isinstance(entry.get("item"), str):
         raise InstrumentError(path, where, "must be a mapping with item and change")
     kind = entry.get("change")
-    allowed = {"reworded": {"now"}, "replaced": {"by"}, "split": {"into"}, "retired": set()}
+    allowed = {"reworded": {"now", "was"}, "replaced": {"by"}, "split": {"into"}, "retired": set()}
     if kind not in allowed:
         raise InstrumentError(path, where, f"change {kind!r} must be one of {', '.join(KINDS)}")
     extra = set(entry) - {"item", "change"} - allowed[kind]
@@ -222,7 +240,12 @@ def _change(path: Path, where: str, entry) -> Change:
     now = entry.get("now")
     if now is not None and not isinstance(now, str):
         raise InstrumentError(path, where, "now must be an id")
-    return Change(entry["item"], kind, now, tuple(new))
+    was = entry.get("was")
+    if kind == "reworded" and now is None and not (isinstance(was, str) and was.strip()):
+        raise InstrumentError(path, where, "a rewording that keeps its id needs was: its wording before this version")
+    if now is not None and was is not None:
+        raise InstrumentError(path, where, "a rewording to a new id keeps its earlier wording in earlier_wording, not was")
+    return Change(entry["item"], kind, now, tuple(new), was.strip() if isinstance(was, str) else None)
 
 
 def _check_ids(path: Path, steps: list[Step], current: set[str]) -> set[str]:

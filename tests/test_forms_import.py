@@ -22,11 +22,13 @@ from scoring.forms_import import (
     distinct_answers,
     guess_mapping,
     match_answer,
+    outdated_columns,
     preview,
     read_table,
     targets,
     value_scale,
 )
+from scoring.instrument import DATA_DIR
 from scoring.store import Store
 from scoring.uploads import UploadError
 from scoring.workshop_setup import DEFAULT_ROLES, ROLE_LIMIT
@@ -220,6 +222,98 @@ def test_two_columns_never_get_the_same_question():
 def test_a_tolerance_column_must_say_which_question_it_is():
     statement = tolerance.instrument().area("weak_impact_data").statement
     assert guess_mapping([statement], DIAGNOSTICS)[statement] is None  # how often? impact? the user says
+
+
+# --- A survey made from last year's form -------------------------------------------
+
+VERSIONS = Path(__file__).resolve().parent / "files" / "versions"
+RATED = {"Eight aspects — room for manoeuvre": "eight_aspects", "Conditions and practices": "conditions",
+         "Starting points and support needs": "starting_points"}
+
+
+def last_year_s_statements() -> dict[str, tuple[str, str]]:
+    """{1.0 wording: (diagnostic, 1.0 id)} as last year's workshop pack (every instrument at
+    1.0, never remade) lists them: the headings a survey made from last year's form has."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(VERSIONS / "workshop_pack_v1.xlsx", read_only=True)
+    rows = list(book["Responses"].iter_rows(values_only=True))
+    book.close()
+    return {row[4]: (RATED[row[2]], row[3]) for row in rows[4:] if row and row[2] in RATED}
+
+
+def carried_to(diagnostic: str, item: str) -> str | None:
+    """Where a 1.0 answer belongs now, walked through the instrument file's own history read
+    as plain YAML (not the app's code): today's id, or None when its meaning changed."""
+    content = yaml.safe_load((DATA_DIR / f"{diagnostic}.yaml").read_text(encoding="utf-8"))
+    for step in content["history"][1:]:
+        change = next((c for c in step["changes"] if c["item"] == item), None)
+        if change is None:
+            continue
+        if change["change"] != "reworded":
+            return None
+        item = change.get("now", item)
+    return item
+
+
+def test_a_survey_from_last_year_s_form_maps_reworded_statements_and_names_the_changed_ones():
+    statements = last_year_s_statements()
+    columns = ["ID", "Start time", "Your role", *statements]
+    mapping = guess_mapping(columns, DIAGNOSTICS)
+    outdated = outdated_columns(columns, DIAGNOSTICS)
+    today_texts = {t.label for t in targets(DIAGNOSTICS)}
+    reworded_headings = lost = 0
+    for heading, (diagnostic, item) in statements.items():
+        now = carried_to(diagnostic, item)
+        if now is None:  # replaced or split: never silently mapped to a part of it, but named
+            assert mapping[heading] is None, heading
+            assert heading in outdated and ("split into" in outdated[heading] or "replaced by" in outdated[heading]), heading
+            lost += 1
+        else:
+            assert (mapping[heading].diagnostic_id, mapping[heading].item_id) == (diagnostic, now), heading
+            assert heading not in outdated
+            reworded_headings += heading not in today_texts
+    assert reworded_headings >= 5, "the pack should hold statements reworded since 1.0"
+    assert lost >= 5, "the pack should hold statements split or replaced since 1.0"
+    assert set(outdated) <= set(statements)
+    assert mapping["Your role"] == ROLE and mapping["ID"] is None
+
+
+def test_last_year_s_headings_carry_their_answers_to_today_s_statements():
+    reworded = conditions.instrument().history.steps[1].change_of("hon_truth").was  # reworded in 1.1
+    split = conditions.instrument().history.text("cul_backed")  # split in 1.1
+    table = read_table(f'Role,"{reworded}","{split}"\nProvider,Mostly true,Very true\n'.encode(), "last_year.csv")
+    mapping = guess_mapping(list(table.columns), DIAGNOSTICS)
+    assert mapping[split] is None and "was split into" in outdated_columns(list(table.columns), DIAGNOSTICS)[split]
+    result = preview(table, mapping, roles=DEFAULT_ROLES)
+    assert result.people == [(2, "Provider", {"conditions": {"hon_truth": conditions.clean_record("hon_truth", {"rating": 4})}})]
+    # A column the user maps by hand is theirs: it is no longer listed as left out.
+    chosen = {**mapping, split: next(t for t in targets(["conditions"]) if t.item_id == "cul_agrees")}
+    assert outdated_columns(list(table.columns), DIAGNOSTICS, chosen) == {}
+
+
+def test_the_import_page_names_last_year_s_columns_that_are_not_imported():
+    from streamlit.testing.v1 import AppTest
+
+    made = Store()
+    try:
+        _code, facilitator = made.create_workshop("Imported", ["conditions"], [])
+        reworded = conditions.instrument().history.steps[1].change_of("hon_truth").was
+        split = conditions.instrument().history.text("cul_backed")
+        data = f'ID,"{reworded}","{split}"\n1,Mostly true,Very true\n'.encode()
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+        at.query_params["r"] = facilitator
+        at.run()
+        at.switch_page("views/workshop_import.py").run()
+        at.file_uploader[0].set_value(("last_year.csv", data, "text/csv"))
+        at.run()
+        assert not at.exception
+        warnings = [w.value for w in at.warning if "earlier version of the questions" in w.value]
+        assert len(warnings) == 1 and warnings[0].startswith("1 column(s)") and "was split into" in warnings[0], warnings
+        assert "Even with funding pressures" in warnings[0] and "hon_truth" not in warnings[0]
+        assert any("**1** participant(s) can be imported" in m.value for m in at.markdown)
+    finally:
+        made.engine.dispose()
 
 
 # --- Values ---------------------------------------------------------------------------

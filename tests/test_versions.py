@@ -27,7 +27,7 @@ def content(**changes) -> dict:
         {"version": "1.2", "date": DAY, "changes": changes.get("v12", [
             {"item": "b2", "change": "split", "into": ["e", "f"]},
             {"item": "c", "change": "replaced", "by": ["g"]},
-            {"item": "d", "change": "reworded"},
+            {"item": "d", "change": "reworded", "was": "D then"},
         ])},
     ]
     return {"history": changes.get("history", steps), "earlier_wording": changes.get("earlier", EARLIER)}
@@ -66,7 +66,9 @@ BROKEN = {
     "unknown kind of change": (dict(v12=[{"item": "d", "change": "renamed"}]), "1.2", "must be one of reworded"),
     "a target that is not an item": (dict(v12=[{"item": "c", "change": "replaced", "by": ["zz"]}]), "1.2", "'zz' is not an item of version 1.2"),
     "a retired id still asked": (dict(v12=[{"item": "d", "change": "retired"}]), "1.2", "'d' is retired, so its id cannot be asked"),
-    "a reworded id not asked": (dict(v12=[{"item": "q", "change": "reworded"}]), "1.2", "'q' is reworded with the same id"),
+    "a reworded id not asked": (dict(v12=[{"item": "q", "change": "reworded", "was": "Q"}]), "1.2", "'q' is reworded with the same id"),
+    "a same-id rewording without its earlier wording": (dict(v12=[{"item": "d", "change": "reworded"}]), "1.2", "needs was: its wording before"),
+    "a new-id rewording with was": (dict(v11=[{"item": "a", "change": "reworded", "now": "d", "was": "A"}]), "1.2", "in earlier_wording, not was"),
     "a split into one": (dict(v12=[{"item": "b2", "change": "split", "into": ["e"]}]), "1.2", "two or more ids"),
     "an id named twice": (dict(v12=[{"item": "c", "change": "retired"}, {"item": "c", "change": "retired"}]), "1.2", "more than once"),
     "wording missing": (dict(earlier={k: v for k, v in EARLIER.items() if k != "x"}), "1.2", "needs the wording of x"),
@@ -98,3 +100,12 @@ def test_records_stored_under_an_earlier_id_are_read_as_today_s():
     # a -> d (reworded twice); b -> b2 split: left out; e asked now; "mode" is not an item.
     assert history.as_today(stored) == {"d": {"rating": 1}, "e": {"rating": 3}, "mode": {"x": 1}}
     assert history.as_today({"a": {"rating": 1}, "d": {"rating": 5}}) == {"d": {"rating": 5}}, "today's answer wins"
+
+
+def test_every_earlier_wording_is_known_and_says_what_became_of_its_answers():
+    history = load_history(PATH, content(), "1.2", TEXTS)
+    earlier = dict(history.earlier_texts())
+    assert earlier == {**EARLIER, "d": "D then"}  # the ids no longer asked, and d's wording before 1.2
+    assert history.lost("d") is None and history.lost("a") is None  # reworded: carried
+    assert history.lost("c").change.change == "replaced" and history.lost("b").change.change == "split"
+    assert history.lost("not_an_item") is None

@@ -71,6 +71,16 @@ with st.expander(f"{sum(t is not None for t in guess.values())} of {len(table.co
         default = guess[column].key if guess[column] is not None else ""
         chosen = st.selectbox(plain(column[:200]), list(options), index=list(options).index(default), format_func=option_label, key=f"imp_map_{number}")
         mapping[column] = options[chosen]
+# Last year's form: a column whose statement has since been replaced or split is said
+# plainly, not silently dropped (answers to reworded statements are matched above).
+outdated = forms.outdated_columns(list(table.columns), workshop["diagnostics"], mapping)
+if outdated:
+    st.warning(
+        f"{len(outdated)} column(s) answer statements from an earlier version of the questions that have since "
+        "changed, so their answers are not imported (answers to statements that were only reworded are):\n\n"
+        + "\n".join(f"- “{plain(column[:120])}”: {plain(why)}." for column, why in outdated.items()),
+        icon=":material/history:",
+    )
 
 st.header("2. What the answers mean")
 values: dict[str, dict[str, object]] = {}
