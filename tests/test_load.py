@@ -80,3 +80,35 @@ def test_the_cached_theme_message_is_the_one_streamlit_builds():
             msg = ForwardMsg().new_session.custom_theme
             app_session._populate_theme_msg(msg, section)
             assert msg.SerializeToString() == want, section
+
+
+def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
+    """ui/server_tuning.quick_cursor_copies: a copied cursor has the same position and its
+    own transient elements (deep copies), as copy's generic deep copy gives."""
+    import copy
+
+    from streamlit.cursor import LockedCursor, RunningCursor, SparseList
+    from streamlit.proto.Element_pb2 import Element
+
+    from ui import server_tuning
+
+    server_tuning.quick_cursor_copies()
+    assert "__deepcopy__" in vars(RunningCursor.__mro__[1]), "the quick copy is in place"
+    running = RunningCursor(0, (1, 2), transient_index=3)
+    running.lock_element()
+    running.transient_elements[0] = Element()
+    running.transient_elements[0].markdown.body = "kept"
+    locked = LockedCursor(1, (4,), index=5)
+    for cursor in (running, locked):
+        copied = copy.deepcopy(cursor)
+        assert type(copied) is type(cursor) and copied is not cursor
+        assert (copied.root_container, copied.parent_path, copied.index, copied.transient_index) == (
+            cursor.root_container, cursor.parent_path, cursor.index, cursor.transient_index)
+        assert isinstance(copied.transient_elements, SparseList)
+        assert copied.transient_elements is not cursor.transient_elements
+        assert list(copied.transient_elements) == list(cursor.transient_elements)
+    copied = copy.deepcopy(running)
+    copied.transient_elements[0].markdown.body = "changed in the copy"
+    assert running.transient_elements[0].markdown.body == "kept"
+    copied.lock_element()
+    assert running.index == 1 and copied.index == 2

@@ -49,6 +49,7 @@ def tune_process() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     no_delay_on_tcp_sockets()
     cache_theme_messages()
+    quick_cursor_copies()
 
 
 def cache_theme_messages() -> None:
@@ -71,6 +72,43 @@ def cache_theme_messages() -> None:
 
     populate.__wrapped__ = build
     app_session._populate_theme_msg = populate
+
+
+def quick_cursor_copies() -> None:
+    """Deep-copy Streamlit's cursors without walking them through copy's generic machinery.
+
+    Every fragment rerun deep-copies the stack of containers it was declared in (twice
+    per answer: the question and the live score), and every declaration does it again
+    (five per "Next aspect"). Each container copies its cursor, and a cursor's list of
+    transient elements carries its typing alias (`SparseList[Element]`), which copy
+    rebuilds through __reduce__ every time: about 270 copy calls and 1 ms per stack
+    (cProfile in AppTest). The copies below hold the same values: the elements are still
+    deep-copied; only the immutable parts (ints, the tuple of ints of a path, the alias)
+    are shared, as copy itself shares them."""
+    from copy import deepcopy
+
+    from streamlit.cursor import Cursor, SparseList
+
+    def copy_sparse_list(self, memo):
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)  # the typing alias, if any: never changed
+        new._data = {index: deepcopy(element, memo) for index, element in self._data.items()}
+        return new
+
+    def copy_cursor(self, memo):
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        for name, value in self.__dict__.items():
+            new.__dict__[name] = value if _immutable(value) else deepcopy(value, memo)
+        return new
+
+    SparseList.__deepcopy__ = copy_sparse_list
+    Cursor.__deepcopy__ = copy_cursor
+
+
+def _immutable(value) -> bool:
+    """None, an int, or a tuple of ints (a delta path): what copy.deepcopy returns as is."""
+    return value is None or type(value) is int or (type(value) is tuple and all(type(i) is int for i in value))
 
 
 def no_delay_on_tcp_sockets() -> int:
