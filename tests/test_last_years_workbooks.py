@@ -328,3 +328,17 @@ def test_the_bring_back_page_lists_what_a_conditions_1_1_workbook_could_not_carr
     assert "3 answers could not be carried over because the statements changed" in shown
     listed = " ".join(m.value for m in at.markdown if m.value.startswith("- ")).replace("\\", "")
     assert "We have the skills and time to run our own qualitative research." in listed
+
+
+def test_a_1_0_answer_follows_both_steps_to_conditions_1_2():
+    """1.0's lrn_reflective was reworded at 1.1 (same id) and replaced at 1.2: a 1.0 answer to
+    it is not carried, and is named at 1.2; dat_datasets was split at 1.1, so its answer
+    stops there; an answer reworded at 1.1 and untouched at 1.2 is carried."""
+    from scoring import conditions
+
+    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    gone = {g.item: g for who, d, g in book.lost if who == "self" and d == conditions.ID}
+    assert (gone["lrn_reflective"].version, gone["lrn_reflective"].change.new) == ("1.2", ("lrn_reflective_daily",))
+    assert (gone["dat_datasets"].version, gone["dat_datasets"].change.change) == ("1.1", "split")
+    assert "dat_combine" not in gone and "lrn_reflective_daily" not in book.response[conditions.ID]
+    assert "hon_truth" in book.response[conditions.ID] and book.older[conditions.ID] == MADE_WITH
