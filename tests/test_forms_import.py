@@ -292,6 +292,20 @@ def test_last_year_s_headings_carry_their_answers_to_today_s_statements():
     assert outdated_columns(list(table.columns), DIAGNOSTICS, chosen) == {}
 
 
+def test_a_survey_made_from_the_1_1_form_leaves_the_three_narrowed_statements_out_and_names_them():
+    history = conditions.instrument().history
+    narrowed = {"dat_combine": "dat_combine_skills", "dat_qualitative": "dat_qualitative_skills", "lrn_reflective": "lrn_reflective_daily"}
+    then = {history.text(old): new for old, new in narrowed.items()}  # the 1.1 wording
+    now = {history.text(new): new for new in narrowed.values()}
+    columns = ["Your role", *then, *now]
+    mapping = guess_mapping(columns, DIAGNOSTICS)
+    outdated = outdated_columns(columns, DIAGNOSTICS)
+    for heading, new in then.items():
+        assert mapping[heading] is None, heading
+        assert outdated[heading] == f"the statement was replaced by “{history.text(new)}”, which asks something different"
+    assert {h: mapping[h].item_id for h in now} == now and not set(now) & set(outdated)
+
+
 def test_the_import_page_names_last_year_s_columns_that_are_not_imported():
     from streamlit.testing.v1 import AppTest
 

@@ -23,14 +23,20 @@ def _history(diagnostic: str) -> list[dict] | None:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["history"] if path.is_file() else None
 
 
-def expected(response: dict) -> tuple[dict, list[tuple[str, str]]]:
+def _parsed(version: str) -> tuple[int, ...]:
+    return tuple(map(int, version.split(".")))
+
+
+def expected(response: dict, made_with: dict[str, str] | None = None) -> tuple[dict, list[tuple[str, str]]]:
     """The response as it should come back, and the (diagnostic, item) answers that should
-    be listed as not carried: each answer walked through every step after 1.0."""
+    be listed as not carried: each answer walked through every step after the version it
+    was given at (`made_with` {diagnostic: version}; 1.0 where not named)."""
     kept: dict = {}
     lost = []
     for diagnostic, records in response.items():
         steps = _history(diagnostic)
-        later = [s for s in steps if tuple(map(int, s["version"].split("."))) > (1, 0)] if steps else []
+        given_at = _parsed((made_with or {}).get(diagnostic, MADE_WITH))
+        later = [s for s in steps if _parsed(s["version"]) > given_at] if steps else []
         for item, record in records.items():
             now = item
             for step in later:
@@ -254,3 +260,85 @@ def test_a_plan_stored_before_the_update_is_written_to_a_workbook_that_comes_bac
                                                        "classes": {"pro_competition": "in_control"}}}}
     back = workbook_reader.read_workbook(build_workbook(stored)).response[development_plan.ID]["aspect:process"]
     assert back == {"holds_back": ["pro_commercials"], "supports": [], "boost": [], "classes": {}}
+
+
+# --- A workbook made at conditions 1.1 -------------------------------------------------
+# Conditions 1.1 was released, then three of its statements were narrowed; 1.2 asks them
+# under new ids. A 1.1 workbook is what today's app writes with each 1.2 id put back to the
+# 1.1 id it replaced and the About sheet saying 1.1: every other conditions item is the same.
+CONDITIONS_AT = "1.1"
+
+
+def _conditions_workbook_at_1_1() -> tuple[bytes, dict]:
+    """(the workbook's bytes, the response it holds, keyed by the 1.1 ids)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from scoring import conditions, export, starting_points
+
+    step = _history(conditions.ID)[-1]
+    assert _parsed(step["version"]) > _parsed(CONDITIONS_AT), "the step after 1.1 is the file's last"
+    back_to_1_1 = {new: c["item"] for c in step["changes"] if c["change"] == "replaced" for new in c["by"]}
+    today = {m.ID: {item.id: m.clean_record(item.id, {"rating": p % 5 + 1}, None) for p, item in enumerate(m.instrument().items)}
+             for m in (starting_points, conditions)}
+    book = load_workbook(BytesIO(export.build_workbook(today)))
+    for row in book[export.DATA_SHEET].iter_rows():
+        if row[2].value == conditions.ID and row[3].value in back_to_1_1:
+            row[3].value = back_to_1_1[row[3].value]
+    for row in book["About"].iter_rows():
+        if row[1].value == f"{conditions.ID} version {conditions.instrument().version}":
+            row[1].value = f"{conditions.ID} version {CONDITIONS_AT}"
+    out = BytesIO()
+    book.save(out)
+    at_1_1 = {**today, conditions.ID: {back_to_1_1.get(i, i): r for i, r in today[conditions.ID].items()}}
+    return out.getvalue(), at_1_1
+
+
+def test_a_workbook_made_at_conditions_1_1_comes_back_without_the_three_narrowed_statements():
+    from scoring import conditions
+
+    data, made_from = _conditions_workbook_at_1_1()
+    book = workbook_reader.read_workbook(data)
+    kept, lost = expected(made_from, {conditions.ID: CONDITIONS_AT})
+    assert sorted(lost) == [(conditions.ID, "dat_combine"), (conditions.ID, "dat_qualitative"), (conditions.ID, "lrn_reflective")]
+    assert book.older == {conditions.ID: CONDITIONS_AT}
+    assert book.response == kept
+    assert len(kept[conditions.ID]) == len(made_from[conditions.ID]) - 3, "everything else is carried"
+    assert not {"dat_combine_skills", "dat_qualitative_skills", "lrn_reflective_daily"} & set(kept[conditions.ID])
+    assert _lost_in(book, {"self"}) == sorted(lost)
+    _kept, headline, lines = workbook_reader.carried_over_report(book)
+    assert headline == "3 answers could not be carried over because the statements changed:"
+    assert "“We have the skills and time to bring together multiple datasets.” was replaced by " \
+           "“We have the skills to bring together multiple datasets.”, which asks something different" in lines
+    assert "“Reflective practice is a regular, built-in part of our work.” was replaced by " \
+           "“Reflective practice is a daily, built-in part of our work.”, which asks something different" in lines
+    assert conditions.instrument().history.new_since(CONDITIONS_AT) == ["dat_combine_skills", "dat_qualitative_skills", "lrn_reflective_daily"]
+
+
+def test_the_bring_back_page_lists_what_a_conditions_1_1_workbook_could_not_carry():
+    data, _made_from = _conditions_workbook_at_1_1()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/bring_back.py").run()
+    at.file_uploader(key="bb_file").set_value(("conditions_1_1.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    assert not at.exception
+    shown = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "“Conditions and practices” 1.1 (now 1.2)" in shown
+    assert "3 answers could not be carried over because the statements changed" in shown
+    listed = " ".join(m.value for m in at.markdown if m.value.startswith("- ")).replace("\\", "")
+    assert "We have the skills and time to run our own qualitative research." in listed
+
+
+def test_a_1_0_answer_follows_both_steps_to_conditions_1_2():
+    """1.0's lrn_reflective was reworded at 1.1 (same id) and replaced at 1.2: a 1.0 answer to
+    it is not carried, and is named at 1.2; dat_datasets was split at 1.1, so its answer
+    stops there; an answer reworded at 1.1 and untouched at 1.2 is carried."""
+    from scoring import conditions
+
+    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    gone = {g.item: g for who, d, g in book.lost if who == "self" and d == conditions.ID}
+    assert (gone["lrn_reflective"].version, gone["lrn_reflective"].change.new) == ("1.2", ("lrn_reflective_daily",))
+    assert (gone["dat_datasets"].version, gone["dat_datasets"].change.change) == ("1.1", "split")
+    assert "dat_combine" not in gone and "lrn_reflective_daily" not in book.response[conditions.ID]
+    assert "hon_truth" in book.response[conditions.ID] and book.older[conditions.ID] == MADE_WITH
