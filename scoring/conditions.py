@@ -27,7 +27,9 @@ from openpyxl.styles import Font
 
 from scoring import numbers, statements, xlsx
 from scoring.figures import PALETTE, theme_bars
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
+    read_page,
     citation,
     DATA_DIR,
     InstrumentError,
@@ -235,3 +237,33 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+
+# --- The contract's declarations (scoring/contract.py) ------------------------------------
+
+PAGE_SCRIPTS = ("views/conditions.py",)
+NEEDS: tuple[str, ...] = ()
+ROOM_VIEWS = {"Conditions": "themes"}
+ROOM_SHEET = 'themes'
+COMPARES = 'themes'
+
+
+def page() -> PageWording:
+    """Its page wording, from its instrument file's `page:` block."""
+    return load_current(_read_page, INSTRUMENT_FILE)
+
+
+def _read_page(path: Path) -> PageWording:
+    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+
+
+def item_texts() -> dict[str, str]:
+    return {i.id: i.text for i in instrument().items}
+
+
+def survey_questions() -> list[SurveyQuestion]:
+    inst = instrument()
+    return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+
+
+def theme_groups() -> tuple[str, dict[str, str]]:
+    return "Part", {p.id: p.title for p in instrument().parts}
