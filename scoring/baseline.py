@@ -14,6 +14,7 @@ from scoring.fields import clean_text
 from scoring.workshop import Participant
 
 ID = "baseline"
+TITLE = "Baseline"
 ITEM = "workbook"
 KINDS = ("self_check", "workshop_pack")
 LABEL_LIMIT = 200
