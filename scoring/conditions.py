@@ -30,7 +30,6 @@ from scoring.figures import PALETTE, theme_bars
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
     read_page,
-    citation,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -177,8 +176,7 @@ def practice_to_work_on(records: Mapping[str, Mapping[str, Any]], inst: Instrume
 
 
 def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
-    items = instrument().items
-    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+    return statements.progress(records, instrument().items)
 
 
 def part_chart(themes: pd.DataFrame, part_id: str):
@@ -217,20 +215,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     )
     xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
                    maximum=100, anchor="G3", size=(12, 16))
-    row = last + 2
-    xlsx.put(ws, row, 1, "Every statement").font = Font(bold=True)
-    labels = {**inst.scale, None: inst.dont_know}
     theme_titles = {t.id: t.title for t in inst.themes}
-    xlsx.write_table(
-        ws, row + 1, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
-        (
-            [theme_titles[i.theme_id], i.text,
-             labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
-             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
-            for i in inst.items
-        ),
-        wrap=["Theme", "Statement", "Source"],
-    )
+    statements.write_statement_table(ws, last + 2, inst, records, lambda i: theme_titles[i.theme_id])
     xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
 
 

@@ -17,9 +17,9 @@ import yaml
 
 from scoring.contract import HOME_SECTIONS, WORKSHOP_DEFAULT, WORKSHOP_NO, WORKSHOP_OFFERED, PageLink, PageWording
 
-# The instrument files. DIAGNOSTICS_DATA points the app at another folder (a copy of data/
-# with a diagnostic added, say); it is read once, at start-up.
-DATA_ENV = "DIAGNOSTICS_DATA"
+# The instrument files. COMMISSIONING_INSTRUMENTS_DIR points the app at another folder (a
+# copy of data/ with a diagnostic added, say); it is read once, at start-up.
+DATA_ENV = "COMMISSIONING_INSTRUMENTS_DIR"
 DATA_DIR = Path(os.environ.get(DATA_ENV) or Path(__file__).resolve().parent.parent / "data").resolve()
 SOURCES_FILE = DATA_DIR / "sources.yaml"
 

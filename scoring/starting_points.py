@@ -220,8 +220,7 @@ def recommendations(records: Mapping[str, Mapping[str, Any]], inst: Instrument |
 
 def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
     """(statements answered, statements in all)."""
-    items = instrument().items
-    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+    return statements.progress(records, instrument().items)
 
 
 # --- Excel ------------------------------------------------------------------------
