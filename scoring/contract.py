@@ -22,13 +22,12 @@ views, no survey questions, no figures to compare).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # only for the annotations: the contract imports nothing it describes
     import pandas as pd
 
     from scoring.versions import History
-    from scoring.workshop import Participant
 
 Response = Mapping[str, Mapping[str, dict]]  # {kind id: {item id: record}}
 Records = Mapping[str, dict]  # one kind's records: {item id: record}

@@ -104,10 +104,16 @@ def by_address(address: str) -> Diagnostic | None:
 
 def load_all() -> None:
     """Load and validate every instrument and its page wording; the first bad one raises
-    InstrumentError. Two diagnostics may not share an id, a page address or a sheet name."""
+    InstrumentError. Two diagnostics may not share an id, a page address or a label on the
+    shared screen."""
     addresses: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for found in diagnostics().values():
         found.instrument()
+        for label in found.ROOM_VIEWS:
+            if label in labels:
+                raise InstrumentError(DATA_DIR / f"{found.ID}.yaml", "title", f"{label!r} is already a view of {labels[label]} on the shared screen")
+            labels[label] = found.ID
         for link in found.page().pages:
             if link.address in addresses:
                 raise InstrumentError(DATA_DIR / f"{found.ID}.yaml", "page", f"address {link.address!r} is already {addresses[link.address]}'s")

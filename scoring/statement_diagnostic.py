@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
-from openpyxl.styles import Font
 
 from scoring import numbers, statements, xlsx
 from scoring.contract import PageWording, SurveyQuestion
@@ -246,7 +245,8 @@ class StatementDiagnostic:
         )
         xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
                        maximum=100, anchor="G3", size=(max(9, 3 + 1.2 * len(themes)), 16))
-        statements.write_statement_table(ws, last + 2, inst, records, lambda i: inst.themes[[t.id for t in inst.themes].index(i.theme_id)].title)
+        theme_titles = {t.id: t.title for t in inst.themes}
+        statements.write_statement_table(ws, last + 2, inst, records, lambda i: theme_titles[i.theme_id])
         xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
 
     def about_rows(self) -> list[tuple[str, str]]:

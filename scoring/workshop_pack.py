@@ -10,6 +10,7 @@ back) and About (method and sources).
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timezone
 from io import BytesIO
 from typing import Any, Mapping, Sequence
@@ -236,8 +237,10 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
 
 
 def _room_sheet_name(module) -> str:
-    """"Tolerating (room)": the first of its shared-screen views' labels."""
-    return f"{next(iter(module.ROOM_VIEWS), module.ID)[:24]} (room)"
+    """"Tolerating (room)": the first of its shared-screen views' labels, without the
+    characters a sheet's name cannot hold."""
+    label = re.sub(r"[\[\]:*?/\\]", "", next(iter(module.ROOM_VIEWS), module.ID)).strip()[:24].strip()
+    return f"{label or module.ID[:24]} (room)"
 
 
 def _tolerance(ws, module, participants: Sequence[Participant], smallest: int) -> None:

@@ -270,7 +270,7 @@ def expected_people():
     specs = make_files.columns()
     for number, row in enumerate(make_files.sample_rows(), start=2):
         role, response, tolerance_fields = None, {}, {}
-        for (header, spec), cell in zip(specs, row):
+        for (_header, spec), cell in zip(specs, row):
             if spec is None or cell == "":
                 continue
             if spec[2] == "role":

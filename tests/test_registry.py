@@ -225,3 +225,41 @@ def test_every_diagnostic_is_compared_over_time(diagnostic):
     wb_bytes = compare.build_comparison_workbook(before, after)
     cells = {c.value for row in load_workbook(BytesIO(wb_bytes))[compare.SHEET].iter_rows() for c in row}
     assert any(isinstance(v, str) and v.startswith(diagnostic.instrument().title) for v in cells) or diagnostic.ID in compare.COMPARED
+
+
+# --- A statement diagnostic's file, refused with a clear message -----------------------
+
+SEVENTH = ROOT / "tests" / "files" / "seventh" / "sharing_learning.yaml"
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda c: c.pop("kind"), "must be 'statements'"),
+    (lambda c: c.update(id="other_name"), "must be the file's name"),
+    (lambda c: c["page"].update(icon="<b>flag</b>"), "must look like :material/flag:"),
+    (lambda c: c["page"].update(address="../home"), "must be lowercase letters, digits and -"),
+    (lambda c: c["page"].update(workshop="always"), "workshop 'always' must be"),
+    (lambda c: c["page"].pop("blurb"), "'blurb' is missing"),
+    (lambda c: c["themes"][0].update(group="nowhere"), "names a group, but the file lists no groups"),
+    (lambda c: c["items"][0].update(theme="nowhere"), "unknown theme 'nowhere'"),
+    (lambda c: c.update(sheet="Sharing: what we learn"), "an Excel sheet's name cannot hold"),
+    (lambda c: c["scale"].pop(), "must have exactly the values 1, 2, 3, 4, 5"),
+])
+def test_a_broken_statement_file_is_refused_saying_where_and_why(tmp_path, change, problem):
+    from scoring import statement_diagnostic
+    from scoring.instrument import InstrumentError
+
+    content = yaml.safe_load(SEVENTH.read_text(encoding="utf-8"))
+    change(content)
+    path = tmp_path / SEVENTH.name
+    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InstrumentError) as caught:
+        statement_diagnostic.load(path)
+    assert problem in str(caught.value) and caught.value.path.name == SEVENTH.name
+
+
+def test_the_seventh_fixture_itself_loads_with_its_page_and_cases():
+    from scoring.statement_diagnostic import StatementDiagnostic
+
+    seventh = StatementDiagnostic(SEVENTH)
+    assert isinstance(seventh, contract.ThemedDiagnostic)
+    assert seventh.page().main.address == "sharing-learning" and seventh.progress({}) == (0, 5)
