@@ -270,21 +270,22 @@ def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> N
     row = xlsx.title(ws, f"{inst.title}: the room", "Theme scores 0–100 over the people who rated the theme.")
     table = workshop.statement_themes(module, participants, smallest)
     group_column = next(c for c in table.columns if c not in ("theme_id", "title", "n", "mean", "median", "sd", "low", "high"))
-    group_heading, group_titles = module.theme_groups()
-    group_heading = group_heading or "Group"
+    group_heading, group_titles = module.theme_groups()  # no heading: its themes are not grouped
+    grouped = [group_heading] if group_heading else []
     header = row
     last = xlsx.write_table(
-        ws, header, ["Theme", group_heading, "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
-        ([r.title, group_titles.get(getattr(r, group_column), ""), _number(r.mean), r.n, _number(r.median), _number(r.sd), _number(r.low), _number(r.high)] for r in table.itertuples()),
-        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")}, wrap=["Theme", group_heading],
+        ws, header, ["Theme", *grouped, "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
+        ([r.title, *([group_titles.get(getattr(r, group_column), "")] if grouped else []), _number(r.mean), r.n, _number(r.median),
+          _number(r.sd), _number(r.low), _number(r.high)] for r in table.itertuples()),
+        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")}, wrap=["Theme", *grouped],
     )
     # On a page of its own when printed, and tall enough for every theme's label to show.
     if len(table) > 8:
         ws.row_breaks.append(Break(id=last + 1))
-    chart = xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=3,
+    chart = xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=2 + len(grouped),
                            maximum=100, anchor=f"A{last + 2}", size=(3 + 1.2 * len(table), 22))
     chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other theme's name
-    xlsx.finish(ws, {1: 42, 2: 32, 3: 12, 4: 9, 5: 10, 6: 12, 7: 9, 8: 9})
+    xlsx.finish(ws, dict(enumerate([42, *([32] if grouped else []), 12, 9, 10, 12, 9, 9], start=1)))
 
 
 # The sheets of the room a diagnostic can declare (contract.ROOM_SHEET_KINDS).
