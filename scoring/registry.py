@@ -52,17 +52,24 @@ def _statement_diagnostics() -> tuple[StatementDiagnostic, ...]:
     return tuple(StatementDiagnostic(path) for path in statement_files())
 
 
+# The three below are asked on every save and every row a workbook brings back: each is
+# worked out once per process (callers read them, never change them).
+
+
+@lru_cache(maxsize=1)
 def diagnostics() -> dict[str, Diagnostic]:
     """Every diagnostic by id, in the app's order."""
     return {d.ID: d for d in (*MODULES, *_statement_diagnostics())}
 
 
+@lru_cache(maxsize=1)
 def records() -> dict[str, RecordKind]:
     """Every record kind by id: the plan, the risk register, the baseline."""
     baseline = importlib.import_module(BASELINE_MODULE)
     return {r.ID: r for r in (*RECORD_MODULES, baseline)}
 
 
+@lru_cache(maxsize=1)
 def stored() -> dict[str, Stored]:
     """Every kind of stored record, in the order workbooks write them."""
     found = diagnostics()
