@@ -38,6 +38,8 @@ if notice:
 workshop = session.load_workshop()
 joining = join.pending_code() is not None
 sections, default = navigation.sections_for(workshop, joining=joining)
-session.remember_pages(navigation.scripts(sections))
-page = st.navigation(navigation.pages(sections, default))
+built = navigation.pages(sections, default)
+session.remember_pages(navigation.offered(sections, built))
+page = st.navigation(built)
+st.session_state[navigation.CURRENT_KEY] = page.url_path
 page.run()

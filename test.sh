@@ -30,7 +30,9 @@ if [ $# -gt 0 ]; then
   exec python3 -m pytest "$@"
 fi
 
-# The whole suite on SQLite (the default store), browser tests included ...
+# Lint (ruff.toml) first: a mistake pyflakes can see is cheaper to find than a failing test ...
+python3 -m ruff check .
+# ... then the whole suite on SQLite (the default store), browser tests included ...
 python3 -m pytest
 # ... then every test but the browser ones again with PostgreSQL as the app's store
 # (a throwaway cluster the tests start). CI=true makes a missing PostgreSQL an error.

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 from scoring import approaches, development_plan, eight_aspects, export, risks, tolerance, workshop  # noqa: E402
-from scoring.registry import DIAGNOSTICS  # noqa: E402
+from scoring import registry  # noqa: E402
 from scoring.workbook_reader import read_workbook  # noqa: E402
 from scoring.workshop import Participant  # noqa: E402
 from scoring.workshop_pack import build_pack  # noqa: E402
@@ -52,7 +52,7 @@ GENERATED = datetime(2025, 3, 4, 15, 30, tzinfo=timezone.utc)
 
 def stored(diagnostic_id: str, item_id: str, record: dict) -> dict:
     """The record as the app stores it: through the diagnostic's clean_record."""
-    return DIAGNOSTICS[diagnostic_id].clean_record(item_id, record, None)
+    return registry.stored()[diagnostic_id].clean_record(item_id, record, None)
 
 
 def participant_response(n: int) -> dict:

@@ -36,7 +36,9 @@ from scoring import eight_aspects, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_whole
 from scoring.numbers import shown
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
+    read_page,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -614,3 +616,33 @@ def about_rows() -> list[tuple[str, str]]:
         (f"{inst.title}: method", METHOD),
         (f"{inst.title}: coverage", f"An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as \"{NOT_JUDGED}\", with no fit and no rank."),
     ]
+
+# --- The contract's declarations (scoring/contract.py) ------------------------------------
+
+PAGE_SCRIPTS = ("views/approaches.py",)
+NEEDS: tuple[str, ...] = (eight_aspects.ID,)  # fit is worked out from the aspect scores
+ROOM_VIEWS = {"Approaches": "approach_fit"}
+ROOM_SHEET = ''
+COMPARES = ''
+
+
+def page() -> PageWording:
+    """Its page wording, from its instrument file's `page:` block."""
+    return load_current(_read_page, INSTRUMENT_FILE)
+
+
+def _read_page(path: Path) -> PageWording:
+    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+
+
+def progress(records: Mapping[str, dict]) -> tuple[int, int]:
+    """(1, 1) once a blend is chosen, else (0, 1)."""
+    return int(CHOICE in records), 1
+
+
+def item_texts() -> dict[str, str]:
+    return {CHOICE: "Chosen approaches and priorities"}
+
+
+def survey_questions() -> list[SurveyQuestion]:
+    return []  # worked out from the eight aspects, not asked

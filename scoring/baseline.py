@@ -9,11 +9,12 @@ from typing import Any, Mapping
 
 from openpyxl.styles import Font
 
-from scoring import compare, xlsx
+from scoring import compare, registry, xlsx
 from scoring.fields import clean_text
 from scoring.workshop import Participant
 
 ID = "baseline"
+TITLE = "Baseline"
 ITEM = "workbook"
 KINDS = ("self_check", "workshop_pack")
 LABEL_LIMIT = 200
@@ -22,9 +23,8 @@ MAX_NOTES, NOTE_LIMIT = 20, 20_000  # what an older workbook's answers lost (wor
 
 
 def _diagnostics() -> dict:
-    from scoring.registry import DIAGNOSTICS  # the registry lists this module too
-
-    return {key: module for key, module in DIAGNOSTICS.items() if key != ID}
+    """What a baseline keeps answers of: every stored kind but baselines."""
+    return {key: kind for key, kind in registry.stored().items() if key != ID}
 
 
 def _clean_response(response: Any, where: str) -> dict:
@@ -135,13 +135,11 @@ def about_rows() -> list[tuple[str, str]]:
 
 def from_workbook(book, label: str) -> dict:
     """The record to store for a workbook read by scoring.workbook_reader, named `label`."""
-    from scoring import workbook_reader  # which reads with the registry, which lists this module
-
     return {
         "label": label,
         "kind": book.kind,
         "generated": book.generated,
-        **({"not_carried": notes} if (notes := workbook_reader.carried_over(book)) else {}),
+        **({"not_carried": notes} if (notes := book.not_carried()) else {}),
         "response": {key: value for key, value in book.response.items() if key != ID},
         "participants": [{"label": name, "role": role, "response": response} for name, role, response in book.participants],
     }

@@ -36,12 +36,14 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
-from scoring import approaches, development_plan, eight_aspects, figures, numbers, workshop, xlsx
+from scoring import approaches, development_plan, eight_aspects, figures, numbers, registry, tolerance, workshop, xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.workshop import Participant
 
 SHEET = "Comparison"
-COMPARED = (eight_aspects.ID,)  # the answers a comparison compares (ranking and plan follow from them)
+COMPARED = (eight_aspects.ID,)  # the eight aspects, compared by aspect and factor (ranking and plan follow from them)
+# Every other diagnostic is compared by the figures its kind has (contract.COMPARE_KINDS):
+# the priority to stop per tolerance area, the score per theme of statements.
 TOP_ITEMS = 15
 BOLD = Font(bold=True)
 HEADING = Font(bold=True, size=14)
@@ -71,6 +73,10 @@ METHOD_ROWS = (
      "A workbook made with an older version of a diagnostic keeps its answers to statements that are unchanged or "
      "only reworded since; answers to statements replaced, split or retired since have nothing to compare with today "
      "and are listed as not comparable. Scores on either side are worked out from the answers each side has."),
+    ("The other diagnostics",
+     "What are we tolerating: each area's priority to stop, how often x impact (0–9; a workshop: the room's mean). "
+     "Every diagnostic of statements in themes: each theme's score (0–100; a workshop: the room's mean). "
+     "Change = now minus then as shown; blank where either side has no value, or a workshop's figure counts too few people."),
     ("Plan actions",
      "The actions in the current plan. \"In the baseline\" when the baseline plan has the same entry or the same "
      "action text (ignoring case and spacing). Done = status Done; every other status is outstanding. \"No longer in "
@@ -106,6 +112,12 @@ class Side:
             return "Self-check"
         count = len(self.participants)
         return f"Workshop, {count} participant{'s' if count != 1 else ''}"
+
+    def today(self, diagnostic_id: str) -> dict[str, dict]:
+        """A self-check's records of one diagnostic as today's instrument asks them
+        (carried where reworded, left out where the meaning changed)."""
+        records = self.response.get(diagnostic_id) or {}
+        return registry.diagnostic(diagnostic_id).instrument().history.as_today(records) if records else {}
 
     def _records(self) -> dict[str, dict]:
         """The self-check's eight-aspects records as today's instrument asks them (a baseline
@@ -156,8 +168,9 @@ def not_comparable(before: Side, after: Side) -> list[str]:
     reworded; the rest have no counterpart today, and are named here (for the answers a
     comparison compares: the eight aspects)."""
     first, second = labels(before, after)
+    compared = {*COMPARED, *(d.ID for d in registry.diagnostics().values() if d.COMPARES)}
     return [f"{name}: {note}" for name, side in ((first, before), (second, after))
-            for diagnostic, note in side.notes if diagnostic in COMPARED]
+            for diagnostic, note in side.notes if diagnostic in compared]
 
 
 def labels(before: Side, after: Side) -> tuple[str, str]:
@@ -197,6 +210,42 @@ def aspect_changes(before: Side, after: Side, *, inst_order: bool = False) -> pd
     )
     table["change"] = _changes(table["before"], table["after"])
     return table if inst_order else _by_size(table)
+
+
+def _figures(module, side: Side) -> pd.Series:
+    """The figures a diagnostic is compared by, for one side: label -> value (NaN: none)."""
+    if module.COMPARES == "tolerance":
+        if side.is_workshop:
+            table = workshop.tolerance_profile(side.participants, side.min_group)
+        else:
+            table = tolerance.profile(side.today(module.ID))
+        return pd.Series(table["priority"].to_numpy(dtype=float), index=list(table["title"]))
+    if module.COMPARES == "themes":
+        if side.is_workshop:
+            table = workshop.statement_themes(module, side.participants, side.min_group).rename(columns={"mean": "score"})
+        else:
+            table = module.theme_scores(side.today(module.ID))
+        return pd.Series(table["score"].to_numpy(dtype=float), index=list(table["title"]))
+    raise ValueError(f"no figures to compare for {module.ID!r}")
+
+
+def diagnostic_changes(before: Side, after: Side) -> pd.DataFrame:
+    """Every diagnostic compared by its figures (all but the eight aspects, which have their
+    own sections): diagnostic_id, diagnostic, figure, scale, before, after, change, in the
+    registry's and each instrument's order; figures blank on both sides are left out."""
+    rows = []
+    for module in registry.diagnostics().values():
+        if not module.COMPARES or module.ID in COMPARED:
+            continue
+        then, now = _figures(module, before), _figures(module, after)
+        scale = "0–9" if module.COMPARES == "tolerance" else "0–100"
+        for label, b, a in zip(then.index, then.to_numpy(), now.to_numpy()):
+            if math.isnan(b) and math.isnan(a):
+                continue
+            change = numbers.change(b, a)
+            rows.append({"diagnostic_id": module.ID, "diagnostic": registry.title(module.ID), "figure": label, "scale": scale,
+                         "before": b, "after": a, "change": math.nan if change is None else float(change)})
+    return pd.DataFrame(rows, columns=["diagnostic_id", "diagnostic", "figure", "scale", "before", "after", "change"])
 
 
 def overall_change(before: Side, after: Side) -> dict[str, float]:
@@ -374,7 +423,8 @@ def write_comparison(wb, before: Side, after: Side) -> None:
     row = _aspects(ws, row + 1, before, after, first, second)
     row = _items(ws, row, before, after, first, second)
     row = _ranking(ws, row, before, after)
-    _plan(ws, row, before, after)
+    row = _plan(ws, row, before, after)
+    _diagnostics(ws, row, before, after, first, second)
     xlsx.finish(ws, {1: 56, 2: 18, 3: 18, 4: 14, 5: 14, 6: 14, 7: 14})
 
 
@@ -444,6 +494,21 @@ def _items(ws, top: int, before: Side, after: Side, first: str, second: str) -> 
         ws, row, ["Factor (aspect)", first, second, "Change"],
         ([f"{r.text} ({r.aspect})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
         number_formats={first: "0.0", second: "0.0", "Change": RATING_CHANGE_FORMAT}, wrap=["Factor (aspect)", first, second],
+    )
+    return last + 3
+
+
+def _diagnostics(ws, top: int, before: Side, after: Side, first: str, second: str) -> int:
+    changes = diagnostic_changes(before, after)
+    row = _section(ws, top, "The other diagnostics then and now",
+                   "Priority to stop per area (0–9), score per theme (0–100); change = now minus then as shown.")
+    if changes.empty:
+        xlsx.put(ws, row, 1, "No other diagnostic has answers on either side.")
+        return row + 3
+    last = xlsx.write_table(
+        ws, row, ["Diagnostic: figure (scale)", first, second, "Change"],
+        ([f"{r.diagnostic}: {r.figure} ({r.scale})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
+        number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT}, wrap=["Diagnostic: figure (scale)", first, second],
     )
     return last + 3
 

@@ -27,8 +27,9 @@ from openpyxl.styles import Font
 
 from scoring import numbers, statements, xlsx
 from scoring.figures import PALETTE, theme_bars
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
-    citation,
+    read_page,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -175,8 +176,7 @@ def practice_to_work_on(records: Mapping[str, Mapping[str, Any]], inst: Instrume
 
 
 def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
-    items = instrument().items
-    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+    return statements.progress(records, instrument().items)
 
 
 def part_chart(themes: pd.DataFrame, part_id: str):
@@ -215,23 +215,41 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     )
     xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
                    maximum=100, anchor="G3", size=(12, 16))
-    row = last + 2
-    xlsx.put(ws, row, 1, "Every statement").font = Font(bold=True)
-    labels = {**inst.scale, None: inst.dont_know}
     theme_titles = {t.id: t.title for t in inst.themes}
-    xlsx.write_table(
-        ws, row + 1, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
-        (
-            [theme_titles[i.theme_id], i.text,
-             labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
-             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
-            for i in inst.items
-        ),
-        wrap=["Theme", "Statement", "Source"],
-    )
+    statements.write_statement_table(ws, last + 2, inst, records, lambda i: theme_titles[i.theme_id])
     xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
 
 
 def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+
+# --- The contract's declarations (scoring/contract.py) ------------------------------------
+
+PAGE_SCRIPTS = ("views/conditions.py",)
+NEEDS: tuple[str, ...] = ()
+ROOM_VIEWS = {"Conditions": "themes"}
+ROOM_SHEET = 'themes'
+COMPARES = 'themes'
+
+
+def page() -> PageWording:
+    """Its page wording, from its instrument file's `page:` block."""
+    return load_current(_read_page, INSTRUMENT_FILE)
+
+
+def _read_page(path: Path) -> PageWording:
+    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+
+
+def item_texts() -> dict[str, str]:
+    return {i.id: i.text for i in instrument().items}
+
+
+def survey_questions() -> list[SurveyQuestion]:
+    inst = instrument()
+    return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+
+
+def theme_groups() -> tuple[str, dict[str, str]]:
+    return "Part", {p.id: p.title for p in instrument().parts}

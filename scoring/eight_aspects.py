@@ -24,7 +24,9 @@ from openpyxl.styles import Font
 
 from scoring import xlsx
 from scoring.fields import UNSTORABLE
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
+    read_page,
     citation,
     quote_of,
     DATA_DIR,
@@ -525,3 +527,29 @@ def about_rows() -> list[tuple[str, str]]:
         (f"{inst.title}: scale", f"{scale}; or {inst.dont_know}. Weights {inst.weight_min}–{inst.weight_max}, default {inst.weight_default}."),
         (f"{inst.title}: method", METHOD),
     ]
+
+# --- The contract's declarations (scoring/contract.py) ------------------------------------
+
+PAGE_SCRIPTS = ("views/eight_aspects.py", "views/results.py")
+NEEDS: tuple[str, ...] = ()
+ROOM_VIEWS = {"Room's profile": "aspect_profile", "Where the room disagrees": "disagreement", "By role": "by_role"}
+ROOM_SHEET = ''
+COMPARES = 'aspects'
+
+
+def page() -> PageWording:
+    """Its page wording, from its instrument file's `page:` block."""
+    return load_current(_read_page, INSTRUMENT_FILE)
+
+
+def _read_page(path: Path) -> PageWording:
+    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+
+
+def item_texts() -> dict[str, str]:
+    return {f.id: f.text for f in instrument().factors}
+
+
+def survey_questions() -> list[SurveyQuestion]:
+    inst = instrument()
+    return [SurveyQuestion(f.id, f.text, "rating", dict(inst.scale), inst.dont_know) for f in inst.factors]

@@ -15,9 +15,8 @@ from typing import Any, Iterable, Mapping
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from scoring import baseline, development_plan, xlsx
+from scoring import baseline, development_plan, registry, xlsx
 from scoring.instrument import source_titles
-from scoring.registry import DIAGNOSTICS
 
 
 # The machine-readable part of a workbook, shared with scoring/workbook_reader.py.
@@ -50,16 +49,17 @@ def build_workbook(
     summary = wb.active
     summary.title = "Summary"
     row = xlsx.title(summary, f"{xlsx.APP_NAME}: {title}", f"Generated {generated:%d %B %Y %H:%M} UTC")
-    for module in DIAGNOSTICS.values():
+    kinds = registry.stored()
+    for module in kinds.values():
         row = module.write_summary(summary, row, response) + 1
     xlsx.finish(summary, {1: 52, 2: 20, 3: 10, 4: 12, 5: 14})
 
-    for module in DIAGNOSTICS.values():
+    for module in kinds.values():
         module.write_sheets(wb, response)
     write_data_sheet(wb, data_rows(SELF, None, response))
 
     lines = [format_line()]
-    for module in DIAGNOSTICS.values():
+    for module in kinds.values():
         lines.extend(module.about_rows())
     lines.extend((f"Source {name}", text) for name, text in source_titles().items())
     xlsx.about_sheet(wb, generated, lines)
@@ -88,7 +88,7 @@ def data_rows(respondent: str, role: str | None, response: Mapping[str, Mapping[
     still stored under an id from an earlier version of its instrument (saved before the
     app was updated) is written under its id now, or left out when its statement changed,
     so that the records match the versions the About sheet states."""
-    order = {d: n for n, d in enumerate(DIAGNOSTICS)}
+    order = {d: n for n, d in enumerate(registry.stored())}
     rows = [
         [respondent, role, diagnostic_id, item_id, record_text(record)]
         for diagnostic_id in sorted(response, key=lambda d: (order.get(d, len(order)), d))
@@ -102,8 +102,8 @@ def data_rows(respondent: str, role: str | None, response: Mapping[str, Mapping[
 def _as_today(diagnostic_id: str, records: Mapping[str, dict]) -> dict[str, dict]:
     if diagnostic_id == development_plan.ID:  # its aspect records name factors
         return {key: development_plan.as_today(r) if key.startswith("aspect:") else r for key, r in records.items()}
-    module = DIAGNOSTICS.get(diagnostic_id)
-    history = getattr(module.instrument(), "history", None) if module is not None and hasattr(module, "instrument") else None
+    module = registry.diagnostics().get(diagnostic_id)  # a record kind has no instrument
+    history = module.instrument().history if module is not None else None
     if history is None:
         return dict(records)
     return history.as_today(records)
@@ -128,8 +128,8 @@ def version_rows(diagnostic_ids: Iterable[str]) -> list[tuple[str, str]]:
     ids = [d for diagnostic_id in diagnostic_ids for d in (diagnostic_id, *DEPENDS_ON.get(diagnostic_id, ()))]
     lines = []
     for diagnostic_id in dict.fromkeys(ids):
-        module = DIAGNOSTICS.get(diagnostic_id)
-        if module is not None and hasattr(module, "instrument"):
+        module = registry.diagnostics().get(diagnostic_id)  # a record kind has no instrument
+        if module is not None:
             inst = module.instrument()
             lines.append((f"{inst.title}: instrument", f"{inst.id} version {inst.version}"))
     return lines

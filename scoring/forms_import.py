@@ -20,10 +20,12 @@ Pure Python and pandas; the import page drives it in five steps:
    takes them and every row or cell that cannot be used, with why.
 5. ``store.add_participants(facilitator_token, result.for_store())``.
 
-What the values mean. A rating question (eight aspects, conditions, starting points)
-takes 1–5, or None for "don't know". The tolerance areas have three closed questions
-each, one Target per (area, field): frequency 0–3, impact 1–3 and whose gift it is to
-change (ours / influence / outside); the free-text evidence is not imported. SKIP
+What the values mean. Each diagnostic says which of its questions a survey can answer
+(contract.Diagnostic.survey_questions), one Target each. A rating question (eight
+aspects, conditions, starting points, every statement diagnostic) takes 1–5, or None
+for "don't know". The tolerance areas have three closed questions each, one Target per
+(area, field): frequency 0–3, impact 1–3 and whose gift it is to change (ours /
+influence / outside), merged into one record; the free-text evidence is not imported. SKIP
 leaves an answer out on purpose (no problem listed). The role column's values are the
 workshop's roles, or None for no role.
 
@@ -71,6 +73,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from scoring import registry
+from scoring.contract import SurveyQuestion
 from scoring.uploads import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS_MB, UploadError, check_size,
                              check_unpacked, one_of_a_few)
 from scoring.workshop_setup import ROLE_LIMIT
@@ -80,19 +83,7 @@ WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
 DELIMITERS = {"\t": "tabs", ";": "semicolons", ",": "commas"}
 ROW = "row"  # the name of read_table's index: row numbers as a spreadsheet shows them
 
-RATING_DIAGNOSTICS = ("eight_aspects", "conditions", "starting_points")
-TOLERANCE = "tolerance"
-TOLERANCE_FIELDS = {
-    "frequency": "how often it is heard or said",
-    "impact": "its impact on children and families",
-    "gift": "whose gift it is to change",
-}
-# A tolerance column must name its field: the three share the area's statement.
-TOLERANCE_KEYWORDS = {
-    "frequency": ("how often", "frequency", "frequently", "heard or said"),
-    "impact": ("impact",),
-    "gift": ("gift", "whose", "who can change"),
-}
+RATING = "rating"  # the field of a question answered on a scale with "don't know"
 # Microsoft Forms (and Google Forms) add these; they are never answers.
 METADATA_COLUMNS = {
     "id", "start time", "completion time", "email", "name", "last modified time",
@@ -398,7 +389,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """One importable question: a rating item, one field of a tolerance area, or ROLE.
+    """One importable question (a diagnostic's contract.SurveyQuestion), or ROLE.
     `field` is "rating" for rating items, "frequency", "impact" or "gift" for tolerance."""
 
     diagnostic_id: str
@@ -420,22 +411,24 @@ def targets(diagnostic_ids: Iterable[str]) -> list[Target]:
     diagnostics, in the order given and the instrument's order. Diagnostics with no such
     questions (approaches is worked out from the eight aspects) give none; ROLE is not
     included. Raises ValueError for an unknown diagnostic."""
-    found: list[Target] = []
+    return [Target(diagnostic_id, q.item_id, q.label, q.field) for diagnostic_id, q in _questions(diagnostic_ids)]
+
+
+def _questions(diagnostic_ids: Iterable[str]) -> list[tuple[str, SurveyQuestion]]:
+    found = []
     for diagnostic_id in dict.fromkeys(diagnostic_ids):
-        module = registry.DIAGNOSTICS.get(diagnostic_id)
+        module = registry.diagnostics().get(diagnostic_id)
         if module is None:
             raise ValueError(f"unknown diagnostic {diagnostic_id!r}")
-        if diagnostic_id == "eight_aspects":
-            found += [Target(diagnostic_id, f.id, f.text) for f in module.instrument().factors]
-        elif diagnostic_id in RATING_DIAGNOSTICS:
-            found += [Target(diagnostic_id, i.id, i.text) for i in module.instrument().items]
-        elif diagnostic_id == TOLERANCE:
-            for area in module.instrument().areas:
-                found += [
-                    Target(diagnostic_id, module.area_key(area.id), f"{area.title}: {question}", field)
-                    for field, question in TOLERANCE_FIELDS.items()
-                ]
+        found += [(diagnostic_id, q) for q in module.survey_questions()]
     return found
+
+
+def _question(target: Target) -> SurveyQuestion | None:
+    """The diagnostic's question behind a target, or None when it has no such question."""
+    if target == ROLE or target.diagnostic_id not in registry.diagnostics():
+        return None
+    return next((q for _, q in _questions([target.diagnostic_id]) if (q.item_id, q.field) == (target.item_id, target.field)), None)
 
 
 def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str, Target | None]:
@@ -447,8 +440,9 @@ def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str
     unrecognised). No two columns get the same target: the closest matches are taken first."""
     columns, diagnostic_ids = list(columns), list(diagnostic_ids)
     mapping: dict[str, Target | None] = dict.fromkeys(columns)
-    candidates = targets(diagnostic_ids)
-    texts = {t: _target_texts(t) for t in candidates}
+    questions = {Target(d, q.item_id, q.label, q.field): q for d, q in _questions(diagnostic_ids)}
+    candidates = list(questions)
+    texts = {t: _target_texts(t.diagnostic_id, q) for t, q in questions.items()}
     outdated = _outdated_scores(columns, diagnostic_ids)
     scored = []
     for position, column in enumerate(columns):
@@ -460,7 +454,8 @@ def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str
             if any(v in codes for v in variants):
                 scored.append((2.0, position, column, target))
                 continue
-            if target.diagnostic_id == TOLERANCE and not any(k in variants[0] for k in TOLERANCE_KEYWORDS[target.field]):
+            must_say = questions[target].must_say
+            if must_say and not any(k in variants[0] for k in must_say):
                 continue
             score = max(_similarity(v, p) for v in variants for p in phrases)
             if score >= MATCH_THRESHOLD:
@@ -502,9 +497,9 @@ def _outdated_scores(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[
     carried, what happened to that statement)} for the columns that match one."""
     lost = []  # (codes, phrase, why)
     for diagnostic_id in dict.fromkeys(diagnostic_ids):
-        if diagnostic_id not in RATING_DIAGNOSTICS:
+        history = registry.diagnostic(diagnostic_id).instrument().history
+        if history is None:
             continue
-        history = registry.DIAGNOSTICS[diagnostic_id].instrument().history
         for item_id, text in history.earlier_texts():
             gone = history.lost(item_id)
             if gone is not None:
@@ -521,22 +516,18 @@ def _outdated_scores(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[
     return found
 
 
-def _target_texts(target: Target) -> tuple[set[str], list[str]]:
+def _target_texts(diagnostic_id: str, question: SurveyQuestion) -> tuple[set[str], list[str]]:
     """(ids a header may be, texts a header may resemble), normalised."""
-    if target.diagnostic_id == TOLERANCE:
-        area_id = target.item_id.removeprefix("area:")
-        area = registry.DIAGNOSTICS[TOLERANCE].instrument().area(area_id)
-        codes = {_norm(f"{target.item_id} {target.field}"), _norm(f"{area_id} {target.field}")}
-        return codes, [_norm(area.statement), _norm(area.title)]
-    codes, phrases = {_norm(target.item_id)}, [_norm(target.label)]
-    if target.diagnostic_id in RATING_DIAGNOSTICS:
+    codes = {_norm(code) for code in question.header_codes}
+    phrases = [_norm(text) for text in question.header_phrases]
+    history = registry.diagnostic(diagnostic_id).instrument().history
+    if history is not None and question.field == RATING:
         # An earlier version's id or wording, where the statement was only reworded: the
         # answers mean the same, so a survey made from last year's form still maps.
-        history = registry.DIAGNOSTICS[target.diagnostic_id].instrument().history
         for item_id, text in history.earlier_texts():
-            if item_id != target.item_id and history.today(item_id) == target.item_id:
-                codes.add(_norm(item_id))
-            if history.today(item_id) == target.item_id:
+            if history.today(item_id) == question.item_id:
+                if item_id != question.item_id:
+                    codes.add(_norm(item_id))
                 phrases.append(_norm(text))
     return codes, phrases
 
@@ -589,17 +580,13 @@ def value_scale(target: Target, roles: Iterable[str] | None = None) -> dict[str,
     leniently and also takes "5 - Strongly enables" or "Strongly enables (5)"."""
     if target == ROLE:
         return {role: role for role in roles or ()}
-    if target.diagnostic_id == TOLERANCE:
-        options = registry.DIAGNOSTICS[TOLERANCE].instrument().scales[target.field]
-        scale: dict[str, object] = {label: value for value, label in options.items()}
-        scale.update({str(value): value for value in options if isinstance(value, int)})
-        return scale
-    if target.diagnostic_id not in RATING_DIAGNOSTICS:
+    question = _question(target)
+    if question is None:
         raise ValueError(f"no answer scale for {target!r}")
-    inst = registry.DIAGNOSTICS[target.diagnostic_id].instrument()
-    scale = {label: value for value, label in inst.scale.items()}
-    scale.update({str(value): value for value in inst.scale})
-    scale[inst.dont_know] = None
+    scale: dict[str, object] = {label: value for value, label in question.options.items()}
+    scale.update({str(value): value for value in question.options if isinstance(value, int)})
+    if question.dont_know:
+        scale[question.dont_know] = None
     return scale
 
 
@@ -607,12 +594,12 @@ def choices(target: Target, roles: Iterable[str] | None = None) -> list[tuple[st
     """(label, value) for each value the user can give an answer text, SKIP last."""
     if target == ROLE:
         return [(role, role) for role in roles or ()] + [("No role", None)]
-    if target.diagnostic_id == TOLERANCE:
-        options = registry.DIAGNOSTICS[TOLERANCE].instrument().scales[target.field]
-        shown = [(f"{v} – {label}" if isinstance(v, int) else label, v) for v, label in options.items()]
-    else:
-        inst = registry.DIAGNOSTICS[target.diagnostic_id].instrument()
-        shown = [(f"{v} – {label}", v) for v, label in inst.scale.items()] + [(inst.dont_know, None)]
+    question = _question(target)
+    if question is None:
+        raise ValueError(f"no answer scale for {target!r}")
+    shown = [(f"{v} – {label}" if isinstance(v, int) else label, v) for v, label in question.options.items()]
+    if question.dont_know:
+        shown.append((question.dont_know, None))
     return shown + [("Leave this answer out", SKIP)]
 
 
@@ -742,7 +729,7 @@ def _checked_mapping(table: pd.DataFrame, mapping: Mapping[str, Target | None]) 
     for column, target in used.items():
         if target != ROLE and (
             not isinstance(target, Target)
-            or target.diagnostic_id not in (*RATING_DIAGNOSTICS, TOLERANCE)
+            or target.diagnostic_id not in registry.diagnostics()
             or target not in targets([target.diagnostic_id])
         ):
             raise MappingError(f"Column “{_short(column)}” is mapped to something that is not a question of this app.")
@@ -760,7 +747,7 @@ def _person(number, row, used, read):
     role: str | None = None
     response: dict[str, dict[str, dict]] = {}
     problems: list[tuple[int, str, str]] = []
-    tolerance: dict[str, dict[str, Any]] = {}
+    fields: dict[tuple[str, str], dict[str, Any]] = {}  # a record's fields may come from several columns
     for column, target in used.items():
         text = row[column]
         if not text:
@@ -770,14 +757,11 @@ def _person(number, row, used, read):
             problems.append((number, column, outcome[1]))
         elif outcome[0] == "role":
             role = outcome[1]
-        elif outcome[0] == "value" and target.diagnostic_id == TOLERANCE:
-            if outcome[1] is not None:
-                tolerance.setdefault(target.item_id, {})[target.field] = outcome[1]
-        elif outcome[0] == "value":
-            response.setdefault(target.diagnostic_id, {})[target.item_id] = dict(outcome[2])
-    if tolerance:
-        module = registry.DIAGNOSTICS[TOLERANCE]
-        response[TOLERANCE] = {item_id: module.clean_record(item_id, fields) for item_id, fields in tolerance.items()}
+        elif outcome[0] == "value" and (outcome[1] is not None or target.field == RATING):  # None: "don't know"
+            fields.setdefault((target.diagnostic_id, target.item_id), {})[target.field] = outcome[1]
+    found = registry.diagnostics()
+    for (diagnostic_id, item_id), record in fields.items():
+        response.setdefault(diagnostic_id, {})[item_id] = found[diagnostic_id].clean_record(item_id, record)
     return role, response, problems
 
 
@@ -806,7 +790,7 @@ def _read_cell(target: Target, text: str, index: tuple[dict, dict], roles: list[
     if isinstance(value, str) and value == SKIP:
         return ("skip",)
     try:
-        cleaned = registry.DIAGNOSTICS[target.diagnostic_id].clean_record(target.item_id, {target.field: value})
+        cleaned = registry.diagnostic(target.diagnostic_id).clean_record(target.item_id, {target.field: value})
     except ValueError as exc:
         return ("problem", f"“{_short(text)}” cannot be used: {exc}; left out.")
     return ("value", value, cleaned)

@@ -7,6 +7,7 @@ diagnostic's own module checks the rest.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,12 @@ from typing import Any, Callable
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from scoring.contract import HOME_SECTIONS, WORKSHOP_DEFAULT, WORKSHOP_NO, WORKSHOP_OFFERED, PageLink, PageWording
+
+# The instrument files. COMMISSIONING_INSTRUMENTS_DIR points the app at another folder (a
+# copy of data/ with a diagnostic added, say); it is read once, at start-up.
+DATA_ENV = "COMMISSIONING_INSTRUMENTS_DIR"
+DATA_DIR = Path(os.environ.get(DATA_ENV) or Path(__file__).resolve().parent.parent / "data").resolve()
 SOURCES_FILE = DATA_DIR / "sources.yaml"
 
 WRITTEN_HERE = "written for this tool"  # the `source` of an item with no seed passage behind it
@@ -157,3 +163,40 @@ def describe(entry: dict, kind: str, number: int) -> str:
     """How a message names an item: its position, and its id when it has one."""
     item_id = entry.get("id")
     return f"{kind} {number} ({item_id!r})" if isinstance(item_id, str) and item_id else f"{kind} {number}"
+
+
+PAGE_ICON = re.compile(r"^:material/[a-z0-9_]+:$")
+ADDRESS = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def read_page(path: Path, content: dict, scripts: tuple[str, ...]) -> PageWording:
+    """The `page:` block of an instrument file: the wording of the diagnostic's pages
+    (scoring/contract.PageWording). `scripts` are its page scripts, in the order of the
+    block's page and then its `more:` pages."""
+    block = content.get("page")
+    if not isinstance(block, dict):
+        raise InstrumentError(path, "page", "must give the page's title, icon, address, blurb, unit, section and workshop")
+    entries = [block, *(block.get("more") or [])]
+    if len(entries) != len(scripts) or not all(isinstance(e, dict) for e in entries):
+        raise InstrumentError(path, "page", f"must describe {len(scripts)} page(s): the page itself and {len(scripts) - 1} under 'more'")
+    links = []
+    for number, (entry, script) in enumerate(zip(entries, scripts)):
+        where = "page" if number == 0 else f"page, more {number}"
+        icon, address = require_text(path, where, entry, "icon"), require_text(path, where, entry, "address")
+        if not PAGE_ICON.match(icon):
+            raise InstrumentError(path, where, f"icon {icon!r} must look like :material/flag:")
+        if not ADDRESS.match(address):
+            raise InstrumentError(path, where, f"address {address!r} must be lowercase letters, digits and - (at most 40)")
+        links.append(PageLink(script, require_text(path, where, entry, "title"), icon, address))
+    section, workshop = block.get("section"), block.get("workshop")
+    if section not in HOME_SECTIONS:
+        raise InstrumentError(path, "page", f"section {section!r} must be one of {', '.join(HOME_SECTIONS)}")
+    if workshop not in (WORKSHOP_DEFAULT, WORKSHOP_OFFERED, WORKSHOP_NO):
+        raise InstrumentError(path, "page", f"workshop {workshop!r} must be {WORKSHOP_DEFAULT}, {WORKSHOP_OFFERED} or {WORKSHOP_NO}")
+    return PageWording(
+        blurb=require_text(path, "page", block, "blurb"),
+        unit=require_text(path, "page", block, "unit"),
+        section=section,
+        workshop=workshop,
+        pages=tuple(links),
+    )

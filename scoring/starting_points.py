@@ -30,7 +30,9 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import capacity, numbers, stakeholder_map, statements, xlsx
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
+    read_page,
     citation,
     quote_of,
     DATA_DIR,
@@ -218,8 +220,7 @@ def recommendations(records: Mapping[str, Mapping[str, Any]], inst: Instrument |
 
 def progress(records: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
     """(statements answered, statements in all)."""
-    items = instrument().items
-    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+    return statements.progress(records, instrument().items)
 
 
 # --- Excel ------------------------------------------------------------------------
@@ -314,3 +315,33 @@ def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
 def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+
+# --- The contract's declarations (scoring/contract.py) ------------------------------------
+
+PAGE_SCRIPTS = ("views/starting_points.py",)
+NEEDS: tuple[str, ...] = ()
+ROOM_VIEWS = {"Starting points": "themes"}
+ROOM_SHEET = 'themes'
+COMPARES = 'themes'
+
+
+def page() -> PageWording:
+    """Its page wording, from its instrument file's `page:` block."""
+    return load_current(_read_page, INSTRUMENT_FILE)
+
+
+def _read_page(path: Path) -> PageWording:
+    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+
+
+def item_texts() -> dict[str, str]:
+    return {i.id: i.text for i in instrument().items}
+
+
+def survey_questions() -> list[SurveyQuestion]:
+    inst = instrument()
+    return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+
+
+def theme_groups() -> tuple[str, dict[str, str]]:
+    return "Kind", {"profile": "Starting point", "need": "Support need"}

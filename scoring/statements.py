@@ -1,15 +1,20 @@
 """Shared by the diagnostics whose questions are statements rated 1–5 for how true they
-are, grouped in themes: the scale check and the theme scores."""
+are, grouped in themes (conditions, starting points and every statement diagnostic made
+from a data file): the scale check, the theme scores, progress, the survey questions and
+the workbook's table of every statement."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
+from openpyxl.styles import Font
 
-from scoring.instrument import InstrumentError, describe, quote_of, require_id, require_list, require_source, require_text
+from scoring import xlsx
+from scoring.contract import SurveyQuestion
+from scoring.instrument import InstrumentError, citation, describe, quote_of, require_id, require_list, require_source, require_text
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -65,3 +70,31 @@ def theme_scores(themes: Iterable[tuple[str, str, str]], items: Iterable[tuple[s
             }
         )
     return pd.DataFrame(rows)
+
+
+def progress(records: Mapping[str, Mapping[str, Any]], items: Iterable[Any]) -> tuple[int, int]:
+    """(statements answered, statements in all); `items` have an id."""
+    items = list(items)
+    return sum(1 for i in items if "rating" in records.get(i.id, {})), len(items)
+
+
+def survey_questions(items: Iterable[Any], scale: Mapping[int, str], dont_know: str) -> list[SurveyQuestion]:
+    """Each statement as a survey question rated on the scale, or "don't know"."""
+    return [SurveyQuestion(i.id, i.text, "rating", dict(scale), dont_know) for i in items]
+
+
+def write_statement_table(ws, top: int, inst: Any, records: Mapping[str, Mapping[str, Any]],
+                          theme_title: Callable[[Any], str], heading: str = "Every statement") -> int:
+    """Under a bold heading at `top`, every statement with its answer and source; the last
+    row written. `inst` has items (id, theme_id, text, source, quote), scale and dont_know."""
+    xlsx.put(ws, top, 1, heading).font = Font(bold=True)
+    labels = {**inst.scale, None: inst.dont_know}
+    return xlsx.write_table(
+        ws, top + 1, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
+        (
+            [theme_title(i), i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
+             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
+            for i in inst.items
+        ),
+        wrap=["Theme", "Statement", "Source"],
+    )

@@ -32,7 +32,9 @@ from scoring import xlsx
 from scoring.eight_aspects import ASPECTS
 from scoring.fields import clean_text
 from scoring.figures import PALETTE, labelled_bars
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.instrument import (
+    read_page,
     DATA_DIR,
     InstrumentError,
     describe,
@@ -307,3 +309,43 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+
+# --- The contract's declarations (scoring/contract.py) ------------------------------------
+
+PAGE_SCRIPTS = ("views/tolerance.py",)
+NEEDS: tuple[str, ...] = ()
+ROOM_VIEWS = {"Tolerating": "tolerance"}
+ROOM_SHEET = 'tolerance'
+COMPARES = 'tolerance'
+
+
+def page() -> PageWording:
+    """Its page wording, from its instrument file's `page:` block."""
+    return load_current(_read_page, INSTRUMENT_FILE)
+
+
+def _read_page(path: Path) -> PageWording:
+    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+
+
+# A survey column of an area must name its field: the three share the area's statement.
+SURVEY_FIELDS = {
+    "frequency": ("how often it is heard or said", ("how often", "frequency", "frequently", "heard or said")),
+    "impact": ("its impact on children and families", ("impact",)),
+    "gift": ("whose gift it is to change", ("gift", "whose", "who can change")),
+}
+
+
+def item_texts() -> dict[str, str]:
+    return {MODE: "Mode", **{area_key(a.id): f"{a.title} (\u201c{a.statement}\u201d)" for a in instrument().areas}}
+
+
+def survey_questions() -> list[SurveyQuestion]:
+    """Each area's how often, impact and whose gift, three questions sharing its statement."""
+    inst = instrument()
+    return [
+        SurveyQuestion(area_key(area.id), f"{area.title}: {question}", field, dict(inst.scales[field]), None,
+                       codes=(f"{area_key(area.id)} {field}", f"{area.id} {field}"), phrases=(area.statement, area.title),
+                       must_say=keywords)
+        for area in inst.areas for field, (question, keywords) in SURVEY_FIELDS.items()
+    ]

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import development_plan, export, versions, workshop, workshop_setup, xlsx
-from scoring.registry import DIAGNOSTICS
+from scoring import development_plan, export, registry, versions, workshop, workshop_setup, xlsx
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
@@ -59,6 +58,10 @@ class Workbook:
     older: dict[str, str] = field(default_factory=dict)
     # Answers not carried over: (respondent "self"/"room"/"P01", diagnostic id, what happened).
     lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
+
+    def not_carried(self) -> list[dict[str, str]]:
+        """carried_over(self): what a kept baseline remembers was not carried over."""
+        return carried_over(self)
 
 
 def read_workbook(data: bytes) -> Workbook:
@@ -108,7 +111,7 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     if book.kind != WORKSHOP_PACK:
         raise UploadError("a self-check is resumed as a self-check, not as a workshop.")
     answered = {d for _, _, response in book.participants for d in response}
-    diagnostics = [d for d in workshop_setup.PARTICIPANT_DIAGNOSTICS if d in answered] or list(workshop_setup.DEFAULT_DIAGNOSTICS)
+    diagnostics = [d for d in registry.in_workshop() if d in answered] or registry.workshop_defaults()
     roles = list(dict.fromkeys(role for _, role, _ in book.participants if role))
     name, diagnostics, roles = workshop_setup.clean_setup(f"{book.title} (brought back)"[: workshop_setup.NAME_LIMIT], diagnostics, roles)
     _code, facilitator = store.create_workshop(name, diagnostics, roles, client=client)
@@ -129,11 +132,11 @@ def carried_over_report(book: Workbook) -> tuple[str | None, str | None, list[st
     if not book.older:
         return None, None, []
     made = ", ".join(
-        f"“{DIAGNOSTICS[d].instrument().title}” {version} (now {DIAGNOSTICS[d].instrument().version})" for d, version in book.older.items()
+        f"“{registry.title(d)}” {version} (now {registry.diagnostic(d).instrument().version})" for d, version in book.older.items()
     )
     kept = (f"This workbook was made with earlier versions of {made}. "
             "Answers to statements that are unchanged or only reworded were carried over.")
-    headline, lines = versions.lost_lines((DIAGNOSTICS[d].instrument().history, gone) for _, d, gone in book.lost)
+    headline, lines = versions.lost_lines((registry.diagnostic(d).instrument().history, gone) for _, d, gone in book.lost)
     return kept, headline, lines
 
 
@@ -146,7 +149,7 @@ def carried_over(book: Workbook) -> list[dict[str, str]]:
 def _notes(older: dict[str, str], lost: list[tuple[str, versions.Lost]]) -> list[dict[str, str]]:
     notes = []
     for diagnostic_id in dict.fromkeys(d for d, _ in lost):
-        inst = DIAGNOSTICS[diagnostic_id].instrument()
+        inst = registry.diagnostic(diagnostic_id).instrument()
         summary = versions.plain_summary((inst.history, gone) for d, gone in lost if d == diagnostic_id)
         notes.append({"diagnostic": diagnostic_id,
                       "note": f"“{inst.title}” {older[diagnostic_id]} (now {inst.version}): {summary}"})
@@ -296,10 +299,9 @@ def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str])
     needed = [d for diagnostic_id in sorted(diagnostic_ids) for d in (diagnostic_id, *export.DEPENDS_ON.get(diagnostic_id, ()))]
     older = {}
     for diagnostic_id in dict.fromkeys(needed):
-        module = DIAGNOSTICS.get(diagnostic_id)
-        if module is None or not hasattr(module, "instrument"):
+        if diagnostic_id not in registry.diagnostics():  # a record kind has no instrument
             continue
-        inst = module.instrument()
+        inst = registry.diagnostic(diagnostic_id).instrument()
         if diagnostic_id not in in_file:
             raise UploadError(
                 f"there is no line saying which version of “{inst.title}” this workbook's answers follow, so they cannot be checked. "
@@ -389,8 +391,8 @@ def _row_texts(cells, number: int, kind: str) -> tuple:
     if is_participant and all(empty):
         return respondent, role, None, None, None  # a participant who has not answered anything
     diagnostic = _text(cells[2], DATA, number, "C", "the diagnostic", required=True, limit=64)
-    if diagnostic not in DIAGNOSTICS:
-        raise UploadError(f"“{diagnostic[:64]}” is not a diagnostic this app knows ({', '.join(DIAGNOSTICS)}).", sheet=DATA, row=number, column="C")
+    if diagnostic not in (known := registry.stored()):
+        raise UploadError(f"“{diagnostic[:64]}” is not a diagnostic this app knows ({', '.join(known)}).", sheet=DATA, row=number, column="C")
     item = _text(cells[3], DATA, number, "D", "the item", required=True, limit=ITEM_MAX_CHARS)
     record = _text(cells[4], DATA, number, "E", "the record", required=True, limit=RECORD_MAX_CHARS)
     return respondent, role, diagnostic, item, record
@@ -430,8 +432,8 @@ def _records(rows, kind: str, older: dict[str, str]) -> tuple[dict, list, list]:
             target = people.setdefault(respondent, (role, {}))[1]
         if diagnostic is None:
             continue
-        if diagnostic in older and DIAGNOSTICS[diagnostic].instrument().history.mentions(item):
-            item, gone = DIAGNOSTICS[diagnostic].instrument().history.follow(item, older[diagnostic])
+        if diagnostic in older and registry.diagnostic(diagnostic).instrument().history.mentions(item):
+            item, gone = registry.diagnostic(diagnostic).instrument().history.follow(item, older[diagnostic])
             if gone:
                 _json_object(text, number)  # not checked against today's statement: it is not that statement's answer
                 lost.append((respondent, diagnostic, gone))
@@ -473,7 +475,7 @@ def _record(diagnostic: str, item: str, text: str, number: int, older: dict[str,
     try:
         # Checked exactly as a typed answer is. The record was saved once already, so it is
         # its own "previous" record: a plan's due date that has passed since is kept.
-        cleaned = DIAGNOSTICS[diagnostic].clean_record(item, record, record)
+        cleaned = registry.stored()[diagnostic].clean_record(item, record, record)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         problem = str(exc) if isinstance(exc, ValueError) else f"the record is not in the form the app stores ({type(exc).__name__})"
         raise UploadError(problem.rstrip(".") + ".", **where) from None
@@ -496,7 +498,7 @@ def _carried_baseline(record: dict, older: dict[str, str]) -> dict:
         carried = {}
         for diagnostic, records in response.items():
             if diagnostic in older and isinstance(records, dict):
-                history = DIAGNOSTICS[diagnostic].instrument().history
+                history = registry.diagnostic(diagnostic).instrument().history
                 kept = {}
                 for item, answer in records.items():
                     now, gone = history.follow(item, older[diagnostic]) if history.mentions(item) else (item, None)

@@ -26,12 +26,12 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from scoring import approaches, conditions, eight_aspects, starting_points, tolerance
+from scoring import approaches, eight_aspects, registry, tolerance
+from scoring.contract import Diagnostic
 from scoring.eight_aspects import ASPECTS
 # No figure counts fewer people than MIN_GROUP (cell by cell) unless the workshop's
 # facilitator raised it (store.MAX_MIN_GROUP at most); the store batches the screen by it too.
@@ -43,10 +43,6 @@ NO_ROLE = "Role not given"
 OTHER_ROLES = "Other roles (merged)"
 ROLE_HIDDEN_PREFIX = "not shown (group under"
 RATINGS = (1, 2, 3, 4, 5)
-# The diagnostics each participant answers; the plan and the risk register are the room's,
-# recorded by the facilitator, so they have no count of who answered.
-ANSWERED_BY_PARTICIPANTS = (eight_aspects, approaches, tolerance, starting_points, conditions)
-_BY_ID = {module.ID: module for module in ANSWERED_BY_PARTICIPANTS}
 
 METHOD = (
     "Each participant is scored as in the self-check; the room's figures are taken over the "
@@ -96,9 +92,12 @@ class Participant:
         # Once, as the participant is made: the records as today's instruments ask them
         # (answers given before an update are carried where the item was only reworded,
         # left out where its meaning changed), as a self-check's are.
+        # Only diagnostics are asked of participants; the plan and the risk register are the
+        # room's, recorded by the facilitator.
+        found = registry.diagnostics()
         object.__setattr__(self, "response", {
-            diagnostic_id: _BY_ID[diagnostic_id].instrument().history.as_today(records)
-            if diagnostic_id in _BY_ID and records else records
+            diagnostic_id: found[diagnostic_id].instrument().history.as_today(records)
+            if diagnostic_id in found and records else records
             for diagnostic_id, records in self.response.items()
         })
 
@@ -163,9 +162,7 @@ def _join(words: list[str]) -> str:
 # --- How far the room has got ------------------------------------------------------------
 
 
-def _complete(module: ModuleType, records: Mapping[str, dict]) -> bool:
-    if module is approaches:
-        return approaches.CHOICE in records
+def _complete(module: Diagnostic, records: Mapping[str, dict]) -> bool:
     done, total = module.progress(records)
     return done >= total
 
@@ -173,7 +170,7 @@ def _complete(module: ModuleType, records: Mapping[str, dict]) -> bool:
 def counts(participants: Sequence[Participant], diagnostic_ids: Iterable[str]) -> pd.DataFrame:
     """One row per diagnostic answered by participants: diagnostic_id, title, started
     (participants with a record), complete (answered every item; for approaches, made a choice)."""
-    modules = _BY_ID
+    modules = registry.diagnostics()  # the plan and risks are the room's: not counted
     rows = []
     for diagnostic_id in diagnostic_ids:
         module = modules.get(diagnostic_id)
@@ -401,8 +398,8 @@ def tolerance_profile(participants: Sequence[Participant], min_group: int = MIN_
     return table.drop(columns="gift_n")
 
 
-def statement_themes(module: ModuleType, participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
-    """For conditions or starting_points: one row per theme with the columns of the module's
+def statement_themes(module: Diagnostic, participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """For a diagnostic of rated statements in themes (contract.ThemedDiagnostic): one row per theme with the columns of the module's
     theme_scores() that describe it (theme_id, part_id or kind, title), then n, mean, median,
     sd, low, high of the participants' theme scores (0–100)."""
     inst = module.instrument()

@@ -10,6 +10,7 @@ back) and About (method and sources).
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timezone
 from io import BytesIO
 from typing import Any, Mapping, Sequence
@@ -21,11 +22,10 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
 
-from scoring import approaches, baseline, compare, conditions, development_plan, eight_aspects, risks, starting_points, tolerance, workshop, xlsx
+from scoring import approaches, baseline, compare, development_plan, eight_aspects, registry, risks, tolerance, workshop, xlsx
 from scoring.export import ROOM, data_rows, format_line, version_rows, write_data_sheet
 from scoring.figures import PALETTE
 from scoring.instrument import source_titles
-from scoring.registry import DIAGNOSTICS
 from scoring.workshop import Participant
 
 BOLD = Font(bold=True)
@@ -51,11 +51,9 @@ def build_pack(
     wb = Workbook()
     _summary(wb.active, workshop_info, participants, diagnostics, generated, smallest)
     _by_role(wb.create_sheet("By role"), participants, smallest)
-    if tolerance.ID in diagnostics:
-        _tolerance(wb.create_sheet("Tolerating (room)"), participants, smallest)
-    for module, sheet in ((conditions, "Conditions (room)"), (starting_points, "Starting points (room)")):
-        if module.ID in diagnostics:
-            _themes(wb.create_sheet(sheet), module, participants, smallest)
+    for module in registry.diagnostics().values():  # each declares the sheet of the room it has
+        if module.ID in diagnostics and module.ROOM_SHEET:
+            _ROOM_SHEETS[module.ROOM_SHEET](wb.create_sheet(_room_sheet_name(module)), module, participants, smallest)
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
     kept = baseline.stored(room_response)
@@ -238,7 +236,14 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
 # --- The other diagnostics, for the room ---------------------------------------------
 
 
-def _tolerance(ws, participants: Sequence[Participant], smallest: int) -> None:
+def _room_sheet_name(module) -> str:
+    """"Tolerating (room)": the first of its shared-screen views' labels, without the
+    characters a sheet's name cannot hold."""
+    label = re.sub(r"[\[\]:*?/\\]", "", next(iter(module.ROOM_VIEWS), module.ID)).strip()[:24].strip()
+    return f"{label or module.ID[:24]} (room)"
+
+
+def _tolerance(ws, module, participants: Sequence[Participant], smallest: int) -> None:
     inst = tolerance.instrument()
     row = xlsx.title(ws, f"{inst.title}: the room", "Priority = how often x impact (0–9), the mean over the people who gave both.")
     gifts = inst.scales["gift"]
@@ -265,20 +270,26 @@ def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> N
     row = xlsx.title(ws, f"{inst.title}: the room", "Theme scores 0–100 over the people who rated the theme.")
     table = workshop.statement_themes(module, participants, smallest)
     group_column = next(c for c in table.columns if c not in ("theme_id", "title", "n", "mean", "median", "sd", "low", "high"))
-    group_titles = {p.id: p.title for p in inst.parts} if module is conditions else {"profile": "Starting point", "need": "Support need"}
+    group_heading, group_titles = module.theme_groups()  # no heading: its themes are not grouped
+    grouped = [group_heading] if group_heading else []
     header = row
     last = xlsx.write_table(
-        ws, header, ["Theme", "Part" if module is conditions else "Kind", "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
-        ([r.title, group_titles.get(getattr(r, group_column), ""), _number(r.mean), r.n, _number(r.median), _number(r.sd), _number(r.low), _number(r.high)] for r in table.itertuples()),
-        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")}, wrap=["Theme", "Part", "Kind"],
+        ws, header, ["Theme", *grouped, "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
+        ([r.title, *([group_titles.get(getattr(r, group_column), "")] if grouped else []), _number(r.mean), r.n, _number(r.median),
+          _number(r.sd), _number(r.low), _number(r.high)] for r in table.itertuples()),
+        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")}, wrap=["Theme", *grouped],
     )
     # On a page of its own when printed, and tall enough for every theme's label to show.
     if len(table) > 8:
         ws.row_breaks.append(Break(id=last + 1))
-    chart = xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=3,
+    chart = xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=2 + len(grouped),
                            maximum=100, anchor=f"A{last + 2}", size=(3 + 1.2 * len(table), 22))
     chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other theme's name
-    xlsx.finish(ws, {1: 42, 2: 32, 3: 12, 4: 9, 5: 10, 6: 12, 7: 9, 8: 9})
+    xlsx.finish(ws, dict(enumerate([42, *([32] if grouped else []), 12, 9, 10, 12, 9, 9], start=1)))
+
+
+# The sheets of the room a diagnostic can declare (contract.ROOM_SHEET_KINDS).
+_ROOM_SHEETS = {"tolerance": _tolerance, "themes": _themes}
 
 
 # --- Every response, anonymised ------------------------------------------------------------
@@ -290,21 +301,17 @@ RESPONSE_HEADERS = [
 
 
 def _title(diagnostic_id: str) -> str:
-    module = DIAGNOSTICS.get(diagnostic_id)
-    if module is None:
-        return diagnostic_id
-    return module.instrument().title if hasattr(module, "instrument") else getattr(module, "TITLE", diagnostic_id)
+    if diagnostic_id in registry.diagnostics():
+        return registry.title(diagnostic_id)
+    kind = registry.records().get(diagnostic_id)
+    return kind.TITLE if kind is not None else diagnostic_id
 
 
 def _item_texts() -> dict[str, dict[str, str]]:
     """Diagnostic id -> item id -> what was asked, in the instruments' order."""
     aspect_titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
     return {
-        eight_aspects.ID: {f.id: f.text for f in eight_aspects.instrument().factors},
-        conditions.ID: {i.id: i.text for i in conditions.instrument().items},
-        starting_points.ID: {i.id: i.text for i in starting_points.instrument().items},
-        tolerance.ID: {tolerance.MODE: "Mode", **{tolerance.area_key(a.id): f"{a.title} (\u201c{a.statement}\u201d)" for a in tolerance.instrument().areas}},
-        approaches.ID: {approaches.CHOICE: "Chosen approaches and priorities"},
+        **{d.ID: d.item_texts() for d in registry.diagnostics().values()},
         development_plan.ID: {development_plan.aspect_key(a): f"Plan for {t}" for a, t in aspect_titles.items()},
     }
 
@@ -349,7 +356,7 @@ def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
     roles = workshop.shown_roles(participants, smallest)
     texts = _item_texts()
     order = {d: {item: n for n, item in enumerate(items)} for d, items in texts.items()}
-    diagnostic_order = {d: n for n, d in enumerate(DIAGNOSTICS)}
+    diagnostic_order = {d: n for n, d in enumerate(registry.stored())}
     names = {a.id: a.title for a in approaches.instrument().approaches} | {p.id: p.title for p in approaches.instrument().priorities}
     rows = []
     for p in participants:
@@ -393,9 +400,10 @@ def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str], 
         ("Small groups", workshop.small_group_rule(smallest)),
         ("Anonymity", "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in an order that says nothing about when they joined."),
     ]
+    kinds = registry.stored()
     for diagnostic_id in dict.fromkeys([*diagnostics, development_plan.ID, risks.ID]):
-        if diagnostic_id in DIAGNOSTICS:
-            lines.extend(DIAGNOSTICS[diagnostic_id].about_rows())
+        if diagnostic_id in kinds:
+            lines.extend(kinds[diagnostic_id].about_rows())
     # The version of every instrument the App data's records depend on (the plan names
     # eight-aspects factors, risks name approaches), even one the workshop did not ask.
     lines.extend(version_rows(sorted(data_ids | {development_plan.ID, risks.ID})))

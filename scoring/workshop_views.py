@@ -8,20 +8,16 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from scoring import approaches, conditions, eight_aspects, figures, numbers, starting_points, tolerance
+from scoring import approaches, eight_aspects, figures, numbers, registry, tolerance
 from scoring import workshop as room
 
-# View label -> the diagnostic it needs. Labels are shown on the screen's selector, whose
-# choices Streamlit matches by label, so they stay fixed.
-VIEWS = {
-    "Room's profile": eight_aspects.ID,
-    "Where the room disagrees": eight_aspects.ID,
-    "By role": eight_aspects.ID,
-    "Approaches": "approaches",
-    "Tolerating": tolerance.ID,
-    "Starting points": starting_points.ID,
-    "Conditions": conditions.ID,
-}
+
+
+def views() -> dict[str, tuple[str, str]]:
+    """View label -> (the diagnostic it shows, its view kind), as each diagnostic declares
+    them (contract.Diagnostic.ROOM_VIEWS). Labels are shown on the screen's selector, whose
+    choices Streamlit matches by label, so they stay fixed."""
+    return {label: (d.ID, kind) for d in registry.diagnostics().values() for label, kind in d.ROOM_VIEWS.items()}
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,7 @@ class View:
 
 
 def available(diagnostic_ids: Sequence[str]) -> list[str]:
-    return [name for name, needs in VIEWS.items() if needs in diagnostic_ids]
+    return [name for name, (needs, _) in views().items() if needs in diagnostic_ids]
 
 
 def build(name: str, people: Sequence[room.Participant], *, large: bool = False, min_group: int = room.MIN_GROUP) -> View:
@@ -46,36 +42,37 @@ def build(name: str, people: Sequence[room.Participant], *, large: bool = False,
 
 def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_group: int) -> View:
     height = 760 if large else 600
-    if name not in VIEWS:
+    found = views()
+    if name not in found:
         raise ValueError(f"unknown view {name!r}")
-    answered = sum(1 for p in people if p.records(VIEWS[name]))
+    diagnostic_id, kind = found[name]
+    answered = sum(1 for p in people if p.records(diagnostic_id))
     if answered < min_group:
         # With one or two people the room's figures are their answers.
         return View(None, None, f"Nothing is shown here until {min_group} people have answered, so that nobody's "
                                 f"answers can be picked out ({answered} so far).")
-    if name == "Room's profile":
+    if kind == "aspect_profile":
         return View(figures.spread_radar(room.aspect_spread(people, min_group), height=height), None if large else room.METHOD)
-    if name == "Where the room disagrees":
+    if kind == "disagreement":
         items = room.item_disagreement(people, min_answers=min_group)
         figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
         aspects = room.aspect_disagreement(people, min_group).dropna(subset=["sd"]).head(3)
         caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {numbers.text(r.sd)})" for r in aspects.itertuples()) + ".") if len(aspects) else None
         return View(figure, caption)
-    if name == "By role":
+    if kind == "by_role":
         by_role, note = room.aspects_by_role(people, min_group)
         titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
         figure = figures.role_bars(by_role, titles, height=height + 100 if large else None) if len(by_role) else None
         return View(figure, None, note)
-    if name == "Approaches":
+    if kind == "approach_fit":
         ranking = room.approach_ranking(people, min_group)
         chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
         blends = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ". ") if len(chosen) else ""
         means = room.aspect_spread(people, min_group)["mean"].to_dict()
         return View(figures.fit_bars(ranking, height=height + 100 if large else None), blends + approaches.basis(means, ranking))
-    if name == "Tolerating":
+    if kind == "tolerance":
         return View(tolerance.profile_chart(room.tolerance_profile(people, min_group)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
-    if name in ("Starting points", "Conditions"):
-        module = starting_points if name == "Starting points" else conditions
-        themes = room.statement_themes(module, people, min_group).rename(columns={"mean": "score"})
+    if kind == "themes":
+        themes = room.statement_themes(registry.diagnostic(diagnostic_id), people, min_group).rename(columns={"mean": "score"})
         return View(figures.theme_bars(themes), "The room's mean score per theme (0–100).")
     raise ValueError(f"unknown view {name!r}")

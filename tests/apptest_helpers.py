@@ -13,3 +13,13 @@ def rate(at: AppTest, key: str, value) -> AppTest:
     at.radio(key=key).set_value(value).run()
     assert not at.exception, at.exception
     return at.run()
+
+
+def open_address(at: AppTest, address: str) -> AppTest:
+    """Show the page at `address` (its url path) and run. AppTest.switch_page goes by
+    script, and every statement diagnostic shares one script; st.Page identifies a page
+    by the hash of its url path, as a browser's address does."""
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(address)
+    return at.run()

@@ -233,7 +233,9 @@ def test_write_comparison_adds_to_an_existing_workbook_and_copes_with_empty_side
 
 
 def test_comparison_of_two_workshops_in_the_workbook():
-    team = lambda label, rating: Side(label, {}, tuple(Participant(n, "Commissioner", _response({"eight_aspects": {"sd_one_place": rating}})) for n in (1, 2, 3)))
+    def team(label, rating):
+        return Side(label, {}, tuple(Participant(n, "Commissioner", _response({"eight_aspects": {"sd_one_place": rating}})) for n in (1, 2, 3)))
+
     wb = load_workbook(BytesIO(compare.build_comparison_workbook(team("Team A", 2), team("Team B", 4))))
     text = _sheet_text(wb["Comparison"])
     assert "Workshop, 3 participants" in text and "Moved most: System design +50" in text

@@ -353,7 +353,7 @@ def test_value_scale_and_match_answer_take_labels_numbers_and_both():
 
 @pytest.mark.parametrize("target", targets(DIAGNOSTICS), ids=lambda t: t.key)
 def test_every_value_on_offer_is_one_the_diagnostic_accepts(target):
-    module = registry.DIAGNOSTICS[target.diagnostic_id]
+    module = registry.diagnostic(target.diagnostic_id)
     for value in [*value_scale(target).values(), *(v for _, v in choices(target) if v != SKIP)]:
         module.clean_record(target.item_id, {target.field: value})
     assert choices(target)[-1][1] == SKIP
@@ -378,7 +378,7 @@ def expected_people():
     specs = make_files.columns()
     for number, row in enumerate(make_files.sample_rows(), start=2):
         role, response, tolerance_fields = None, {}, {}
-        for (header, spec), cell in zip(specs, row):
+        for (_header, spec), cell in zip(specs, row):
             if spec is None or cell == "":
                 continue
             if spec[2] == "role":

@@ -132,7 +132,7 @@ def test_a_room_of_one_or_two_shows_nothing_that_is_someone_s_answer(size):
     assert (spread["n"] == size).all(), "the count of who answered stays"
     assert workshop.item_disagreement(room).empty
     assert workshop.approach_ranking(room)["fit"].isna().all()
-    for name in workshop_views.VIEWS:
+    for name in workshop_views.views():
         view = workshop_views.build(name, room)
         assert view.figure is None, name
         assert view.note and "until 3 people" in view.note

@@ -20,7 +20,9 @@ from scoring import (
     approaches, capacity, conditions, development_plan, eight_aspects, risks, stakeholder_map, starting_points, tolerance, workshop,
 )
 from scoring.export import DATA_HEADER_ROW, DATA_SHEET, build_workbook
-from scoring.registry import DIAGNOSTICS
+from scoring import registry
+
+DIAGNOSTICS = registry.stored()
 from scoring.store import Store
 from scoring.workbook_reader import SELF_CHECK, WORKSHOP_PACK, read_workbook, resume
 from scoring.workshop import Participant

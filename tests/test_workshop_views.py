@@ -42,14 +42,14 @@ def font_sizes(figure: go.Figure) -> list[float]:
 
 
 @pytest.mark.parametrize("room", [[], ROOM], ids=["empty room", "four people"])
-@pytest.mark.parametrize("name", list(workshop_views.VIEWS))
+@pytest.mark.parametrize("name", list(workshop_views.views()))
 def test_every_view_builds_and_validates(name, room):
     view = workshop_views.build(name, room)
     if view.figure is not None:
         go.Figure(view.figure.to_dict())  # plotly's own validation, which the app skips
 
 
-@pytest.mark.parametrize("name", [n for n in workshop_views.VIEWS if n != "By role"])
+@pytest.mark.parametrize("name", [n for n in workshop_views.views() if n != "By role"])
 def test_the_presentation_view_makes_every_font_large(name):
     normal, large = workshop_views.build(name, ROOM), workshop_views.build(name, ROOM, large=True)
     assert min(font_sizes(large.figure)) >= 20

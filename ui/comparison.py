@@ -56,6 +56,18 @@ def show(before: compare.Side, after: compare.Side) -> None:
     }).set_index("Approach"))
     st.caption(compare.ranking_basis(before, after, first, second) + " Equal fits share a rank, shown as =3.")
 
+    st.header("The other diagnostics")
+    others = compare.diagnostic_changes(before, after)
+    if others.empty:
+        st.caption("No other diagnostic has answers on either side.")
+    else:
+        st.table(pd.DataFrame({
+            "Diagnostic: figure": [f"{r.diagnostic}: {r.figure} ({r.scale})" for r in others.itertuples()],
+            first: [numbers.text(v) for v in others["before"]],
+            second: [numbers.text(v) for v in others["after"]],
+            "Change": [numbers.signed(v) for v in others["change"]],
+        }).set_index("Diagnostic: figure"))
+
     st.header("The development plan")
     summary = compare.plan_summary(before, after)
     st.markdown(

@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scoring import registry
+from scoring.contract import HOME_SECTIONS
 from scoring.store import FACILITATOR, PARTICIPANT, SCREEN
 
 Spec = tuple[str, str, str, str]  # script, title, icon, url path
+CURRENT_KEY = "current_page_address"  # the address of the page this run shows
 
-# Diagnostics a workshop participant can answer, with their pages. The development plan
-# and risk register are the room's, recorded by the facilitator.
-DIAGNOSTIC_PAGES: dict[str, list[Spec]] = {
-    "eight_aspects": [("views/eight_aspects.py", "Eight aspects self-check", ":material/tune:", "eight-aspects"),
-                      ("views/results.py", "Results and Excel summary", ":material/insights:", "results")],
-    "tolerance": [("views/tolerance.py", "What are we tolerating?", ":material/front_hand:", "tolerating")],
-    "starting_points": [("views/starting_points.py", "Starting points and support needs", ":material/flag:", "starting-points")],
-    "conditions": [("views/conditions.py", "Conditions and practices", ":material/diversity_3:", "conditions")],
-    "approaches": [("views/approaches.py", "Approaches: model fit", ":material/compare_arrows:", "approaches")],
-}
+# A diagnostic's pages come from its instrument file's page wording (registry); the pages
+# below are the app's own. The development plan and risk register are the room's,
+# recorded by the facilitator.
 HOME: Spec = ("views/home.py", "Home", ":material/home:", "")
 PLAN: Spec = ("views/plan.py", "Development plan", ":material/checklist:", "plan")
 RISKS: Spec = ("views/risks.py", "Strategic risks", ":material/report:", "risks")
@@ -32,21 +28,24 @@ PARTICIPANT_HOME: Spec = ("views/workshop_participant.py", "Your workshop", ":ma
 SHARED_SCREEN: Spec = ("views/workshop_screen.py", "Shared screen", ":material/co_present:", "")
 
 
-def _diagnostic_specs(diagnostic_ids: list[str]) -> list[Spec]:
-    return [spec for diagnostic_id, specs in DIAGNOSTIC_PAGES.items() if diagnostic_id in diagnostic_ids for spec in specs]
+def diagnostic_specs(diagnostic_ids: list[str] | None = None) -> list[Spec]:
+    """The pages of these diagnostics (all of them when None), in the registry's order."""
+    found = [d for d in registry.diagnostics().values() if diagnostic_ids is None or d.ID in diagnostic_ids]
+    found.sort(key=lambda d: HOME_SECTIONS.index(d.page().section))  # as home lists them; stable within a section
+    return [(link.script, link.title, link.icon, link.address) for d in found for link in d.page().pages]
 
 
 def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, list[Spec]], Spec]:
     """The navigation's sections and its default page (served at the app's root)."""
     if workshop and workshop["kind"] == PARTICIPANT and not joining:
-        return {"": [PARTICIPANT_HOME, *_diagnostic_specs(workshop["diagnostics"])]}, PARTICIPANT_HOME
+        return {"": [PARTICIPANT_HOME, *diagnostic_specs(workshop["diagnostics"])]}, PARTICIPANT_HOME
     if workshop and workshop["kind"] == SCREEN and not joining:
         return {"": [SHARED_SCREEN]}, SHARED_SCREEN
     if workshop and workshop["kind"] == FACILITATOR and not joining:
         # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
         # screen readers (and axe) take for a broken list.
-        return {"": [SHARED_SCREEN, IMPORT, PLAN, RISKS, BRING_BACK, COMPARE, *_diagnostic_specs(workshop["diagnostics"])]}, SHARED_SCREEN
-    everything = _diagnostic_specs(list(DIAGNOSTIC_PAGES))
+        return {"": [SHARED_SCREEN, IMPORT, PLAN, RISKS, BRING_BACK, COMPARE, *diagnostic_specs(workshop["diagnostics"])]}, SHARED_SCREEN
+    everything = diagnostic_specs()
     return {"": [HOME, *everything, PLAN, RISKS, BRING_BACK, COMPARE, JOIN, RUN]}, JOIN if joining else HOME
 
 
@@ -60,5 +59,20 @@ def pages(sections: dict[str, list[Spec]], default: Spec) -> dict[str, list[st.P
     return {name: [page(spec) for spec in specs] for name, specs in sections.items()}
 
 
-def scripts(sections: dict[str, list[Spec]]) -> list[str]:
-    return [spec[0] for specs in sections.values() for spec in specs]
+def offered(sections: dict[str, list[Spec]], built: dict[str, list[st.Page]]) -> dict[str, st.Page]:
+    """Each page offered, by its script (the first page of a script) and by its address,
+    for ui/session.page_link."""
+    found: dict[str, st.Page] = {}
+    for specs, made in zip(sections.values(), built.values()):
+        for spec, page in zip(specs, made):
+            found.setdefault(spec[0], page)
+            if spec[3]:
+                found[spec[3]] = page
+    return found
+
+
+def current_diagnostic():
+    """The diagnostic whose page this run shows (a statement diagnostic's shared script
+    asks which it is), or None."""
+    address = st.session_state.get(CURRENT_KEY)
+    return registry.by_address(address) if address else None

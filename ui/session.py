@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from scoring.registry import DIAGNOSTICS
+from scoring import registry
+from scoring.contract import PageLink
 from scoring.store import FACILITATOR, PARTICIPANT, Store, StoreUnavailable, WorkshopError
 
 TOKEN_PARAM = "r"
@@ -128,9 +129,10 @@ def save_record(
     if previous is None and current:
         previous = store().answer(current, diagnostic_id, item_id)
     try:
-        if diagnostic_id not in DIAGNOSTICS:
+        kinds = registry.stored()
+        if diagnostic_id not in kinds:
             raise ValueError(f"there is no diagnostic {diagnostic_id!r}")
-        cleaned = DIAGNOSTICS[diagnostic_id].clean_record(item_id, record, previous)
+        cleaned = kinds[diagnostic_id].clean_record(item_id, record, previous)
     except ValueError as exc:
         if not quiet:
             st.toast(f"Not saved: {exc}", icon=":material/error:")
@@ -203,15 +205,23 @@ def switch_to(new_token: str) -> None:
     st.query_params[TOKEN_PARAM] = st.session_state[SHOWN_KEY]
 
 
-def remember_pages(paths: list[str]) -> None:
-    st.session_state[PAGES_KEY] = set(paths)
+def remember_pages(pages: dict[str, st.Page]) -> None:
+    """The pages this tab's navigation offers, by script and by address."""
+    st.session_state[PAGES_KEY] = pages
 
 
-def page_link(path: str, **kwargs) -> None:
-    """st.page_link, left out when this tab's navigation does not offer the page (a
-    workshop participant sees only the workshop's diagnostics)."""
-    if path in st.session_state.get(PAGES_KEY, {path}):
-        st.page_link(path, **kwargs)
+def page_link(page: str | PageLink, **kwargs) -> None:
+    """st.page_link to a page script or a diagnostic's page, left out when this tab's
+    navigation does not offer it (a workshop participant sees only the workshop's
+    diagnostics). A diagnostic's page goes by its address: statement diagnostics share
+    one script."""
+    key = page.key if isinstance(page, PageLink) else page
+    offered = st.session_state.get(PAGES_KEY)
+    if offered is None:
+        if isinstance(page, str):
+            st.page_link(page, **kwargs)
+    elif key in offered:
+        st.page_link(offered[key], **kwargs)
 
 
 def app_root() -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from scoring import workshop_setup, workshop_views
+from scoring import registry, workshop_views
 from scoring import workshop as room
 from scoring.compare import Side
 from scoring.qr import qr_png
@@ -181,7 +181,7 @@ def counts(token: str, version: tuple[int, str], diagnostics: list[str], waiting
     second.metric("Answered something", answered)
     detail.caption(
         "  \n".join(
-            f"**{workshop_setup.TITLES[row.diagnostic_id].split(' (')[0]}**: {row.started} started, {row.complete} finished"
+            f"**{registry.page_title(row.diagnostic_id)}**: {row.started} started, {row.complete} finished"
             for row in table.itertuples()
         )
         + (f"  \nThe latest changes of {waiting} {'person' if waiting == 1 else 'people'} will show once "

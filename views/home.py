@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance
+from scoring import development_plan, registry, risks
 from scoring.store import self_check_days
 from ui import session
 
@@ -15,48 +15,37 @@ st.markdown(
 )
 
 response = session.response()
-done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
+SECTIONS = {"start": "1. Quick self-check", "look": "2. Look at how you work", "decide": "3. Decide what to do next"}
 
-st.header("1. Quick self-check")
-with st.container(border=True, key="home_eight_aspects"):
-    st.markdown(f"**{eight_aspects.instrument().title}**")
-    st.caption(f"About ten minutes. {total} factors across the eight aspects of commissioning.")
-    st.progress(done / total, text=f"{done} of {total} answered")
-    session.page_link("views/eight_aspects.py", label="Carry on" if done else "Start the self-check", icon=":material/arrow_forward:")
-    session.page_link("views/results.py", label="Results and Excel summary", icon=":material/insights:")
 
-st.header("2. Look at how you work")
-for module, page, icon, what, unit in (
-    (tolerance, "views/tolerance.py", ":material/front_hand:",
-     "Six things commissioners end up tolerating, asked for yourself, your team or with providers; and what to stop first.", "areas rated"),
-    (starting_points, "views/starting_points.py", ":material/flag:",
-     "Mindset, history, leadership and structures; the talent, capacity and outcomes support you need; and the support that would help.", "statements answered"),
-    (conditions, "views/conditions.py", ":material/diversity_3:",
-     "Why commissioning is hard here, the five core practices and relational commissioning; and the practice to work on first.", "statements answered"),
-):
-    module_done, module_total = module.progress(response.get(module.ID, {}))
+def diagnostic_card(module) -> None:
+    """A diagnostic's card, worded by its instrument file: title, blurb, progress, links."""
+    wording = module.page()
+    done, total = module.progress(response.get(module.ID, {}))
     with st.container(border=True, key=f"home_{module.ID}"):
-        st.markdown(f"**{module.instrument().title}**")
-        st.caption(what)
-        st.progress(module_done / module_total, text=f"{module_done} of {module_total} {unit}")
-        session.page_link(page, label="Carry on" if module_done else "Start", icon=icon)
+        st.markdown(f"**{wording.main.title}**")
+        st.caption(wording.blurb)
+        st.progress(done / total if total else 0.0, text=f"{done} of {total} {wording.unit}")
+        session.page_link(wording.main, label=f"{'Carry on' if done else 'Start'}: {wording.main.title}", icon=wording.main.icon)
+        for more in wording.pages[1:]:
+            session.page_link(more, label=more.title, icon=more.icon)
 
-st.header("3. Decide what to do next")
-chosen = approaches.choice(response)["chosen"]
+
+for section, heading in SECTIONS.items():
+    st.header(heading)
+    for module in registry.diagnostics().values():
+        if module.page().section == section:
+            diagnostic_card(module)
+
 actions = development_plan.actions(response.get(development_plan.ID, {}))
 register = risks.register(response.get(risks.ID, {}))
-first, second, third = st.columns(3)
-with first.container(border=True, key="home_approaches"):
-    st.markdown("**Approaches: model fit**")
-    st.caption("Which of the thirteen commissioning approaches your context supports, and what would have to change.")
-    st.caption(f"{len(chosen)} chosen" if chosen else "None chosen yet")
-    session.page_link("views/approaches.py", label="Open", icon=":material/compare_arrows:")
-with second.container(border=True, key="home_plan"):
+plan, risk = st.columns(2)
+with plan.container(border=True, key="home_plan"):
     st.markdown("**Development plan**")
     st.caption("What holds you back and supports you, per aspect, and an action plan.")
     st.caption(f"{len(actions)} action(s), {int((actions['status'] == 'done').sum())} done" if len(actions) else "No actions yet")
     session.page_link("views/plan.py", label="Open", icon=":material/checklist:")
-with third.container(border=True, key="home_risks"):
+with risk.container(border=True, key="home_risks"):
     st.markdown("**Strategic risks**")
     st.caption("The risks of implementing your chosen approaches, rated for likelihood and impact.")
     st.caption(f"{len(register)} risk(s)" if len(register) else "No risks yet")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring import forms_import as forms
-from scoring import uploads, workshop_setup
+from scoring import registry, uploads
 from scoring.store import WorkshopError
 from scoring.uploads import UploadError
 from ui import session, widgets
@@ -61,7 +61,7 @@ def option_label(key: str) -> str:
         return "(not imported)"
     if target == forms.ROLE:
         return target.label
-    return f"{workshop_setup.TITLES[target.diagnostic_id].split(' (')[0]}: {target.label}"
+    return f"{registry.page_title(target.diagnostic_id)}: {target.label}"
 
 
 guess = forms.guess_mapping(list(table.columns), workshop["diagnostics"])
@@ -126,7 +126,7 @@ if result.people:
     st.dataframe(
         widgets.uploaded_text_table(pd.DataFrame([
             {"Row": row, "Role": role or "–",
-             **{workshop_setup.TITLES[d].split(" (")[0]: len(response.get(d, {})) for d in workshop["diagnostics"] if d in (*forms.RATING_DIAGNOSTICS, forms.TOLERANCE)}}
+             **{registry.page_title(d): len(response.get(d, {})) for d in workshop["diagnostics"] if forms.targets([d])}}
             for row, role, response in result.people
         ])),
         hide_index=True, key="imp_people",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring import workshop_setup
+from scoring import registry, workshop_setup
 from scoring.store import DEFAULT_MAX_PARTICIPANTS, MAX_MIN_GROUP, MAX_PARTICIPANTS_LIMIT, MIN_GROUP, StoreUnavailable, WorkshopError
 from ui import join, session
 
@@ -37,9 +37,9 @@ with st.form("workshop_setup", border=True):
     st.text_input("Workshop name", max_chars=workshop_setup.NAME_LIMIT, placeholder="e.g. Children's commissioning away day", key="ws_name")
     st.multiselect(
         "Diagnostics participants answer",
-        list(workshop_setup.PARTICIPANT_DIAGNOSTICS),
-        default=list(workshop_setup.DEFAULT_DIAGNOSTICS),
-        format_func=workshop_setup.TITLES.get,
+        registry.in_workshop(),
+        default=registry.workshop_defaults(),
+        format_func=workshop_setup.title,
         key="ws_diagnostics",
     )
     st.text_area(

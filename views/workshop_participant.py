@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from scoring import workshop_setup
-from scoring.registry import DIAGNOSTICS
-from ui import navigation, session
+from scoring import registry
+from ui import session
 from ui.widgets import plain
 
 workshop = session.workshop()
@@ -19,16 +18,13 @@ if not workshop["is_open"]:
 response = session.response()
 st.header("Answer these")
 for diagnostic_id in workshop["diagnostics"]:
-    module = DIAGNOSTICS[diagnostic_id]
-    script, title, icon, _ = navigation.DIAGNOSTIC_PAGES[diagnostic_id][0]
+    module = registry.diagnostic(diagnostic_id)
+    wording = module.page()
     with st.container(border=True, key=f"wp_{diagnostic_id}"):
-        st.markdown(f"**{workshop_setup.TITLES[diagnostic_id]}**")
-        if hasattr(module, "progress"):
-            done, total = module.progress(response.get(diagnostic_id, {}))
-            st.progress(done / total if total else 0.0, text=f"{done} of {total} answered")
-        else:
-            st.caption("Chosen" if response.get(diagnostic_id) else "Not answered yet")
-        session.page_link(script, label="Answer" if not response.get(diagnostic_id) else "Carry on", icon=icon)
+        st.markdown(f"**{wording.main.title}**")
+        done, total = module.progress(response.get(diagnostic_id, {}))
+        st.progress(done / total if total else 0.0, text=f"{done} of {total} {wording.unit}")
+        session.page_link(wording.main, label="Answer" if not response.get(diagnostic_id) else "Carry on", icon=wording.main.icon)
 
 st.header("Carry on later")
 st.markdown("Your answers are saved as you go. If your phone locks or the page reloads, this link brings you back:")

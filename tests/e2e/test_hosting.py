@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import IN_CI, TIMEOUT, warm_up
-from scoring import workshop_setup
+from scoring import registry
 from scoring.store import Store
 from test_workshop import (
     PARTICIPANTS,
@@ -162,7 +162,7 @@ def test_phones_on_different_app_processes_share_one_room(browser, stack):
         expect(joined_metric(screen)).to_have_text(str(len(PARTICIPANTS)), timeout=TIMEOUT)
         answered = screen.get_by_test_id("stMetric").filter(has_text="Answered something").get_by_test_id("stMetricValue")
         expect(answered).to_have_text(str(len(PARTICIPANTS)), timeout=TIMEOUT)
-        title = workshop_setup.TITLES["eight_aspects"].split(" (")[0]
+        title = registry.page_title("eight_aspects")
         expect(screen.get_by_test_id("stCaptionContainer").filter(has_text=title)).to_contain_text(
             re.compile(rf"{re.escape(title)}: {len(PARTICIPANTS)} started"), timeout=TIMEOUT
         )

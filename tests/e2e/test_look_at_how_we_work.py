@@ -51,7 +51,7 @@ def test_tolerance_and_conditions_flow_into_the_workbook(page, app_url, tmp_path
     for item_id, label in CONDITION_ANSWERS.items():
         click_option(page, f"cond_rating_{item_id}", label)
     scale = {label: value for value, label in conditions.instrument().scale.items()}
-    _, reason = conditions.practice_to_work_on({i: {"rating": scale[l]} for i, l in CONDITION_ANSWERS.items()})
+    _, reason = conditions.practice_to_work_on({i: {"rating": scale[label]} for i, label in CONDITION_ANSWERS.items()})
     expect(page.get_by_text(reason)).to_be_visible(timeout=TIMEOUT)
     expect_no_exception(page)
 

@@ -256,7 +256,6 @@ def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(brows
         join(phone, link.url, code, "Provider")
         answer(phone, [("sd_one_place", "Enables")])
         token = token_in(phone.url)
-        frames = []
         link.hold()
         rating_radio(phone, "sd_wellbeing_system").get_by_test_id("stRadioOption").filter(
             has_text=re.compile(r"^\s*Constrains\s*$")).click()
