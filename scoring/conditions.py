@@ -213,9 +213,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ([r.title, None if math.isnan(r.score) else r.score, part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
         number_formats={"Score (0–100)": "0"}, wrap=["Theme", "Part"],
     )
-    xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
-                   maximum=100, anchor="G3", size=(12, 16))
-    row = last + 2
+    chart = xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
+                           maximum=100, size=(3 + 0.75 * len(themes), 18))
+    row = xlsx.rows_below(last + 2, chart)
     xlsx.put(ws, row, 1, "Every statement").font = Font(bold=True)
     labels = {**inst.scale, None: inst.dont_know}
     theme_titles = {t.id: t.title for t in inst.themes}
@@ -229,7 +229,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ),
         wrap=["Theme", "Statement", "Source"],
     )
-    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
+    xlsx.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
 
 
 def about_rows() -> list[tuple[str, str]]:

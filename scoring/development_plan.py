@@ -273,7 +273,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ws.add_data_validation(statuses)
     statuses.add(f"F{first}:F{max(last, first) + EXTRA_ROWS}")
     ws.freeze_panes = "A4"
-    xlsx.finish(ws, {1: 24, 2: 60, 3: 22, 4: 18, 5: 34, 6: 14, 7: 30})
+    xlsx.finish(ws, {1: 16, 2: 40, 3: 18, 4: 16, 5: 26, 6: 12, 7: 14})
 
 
 def about_rows() -> list[tuple[str, str]]:

@@ -177,7 +177,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         for column in (7, 8):
             ws.cell(row=row_number, column=column).fill = fill
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
-    xlsx.finish(ws, {1: 6, 2: 36, 3: 24, 4: 50, 5: 11, 6: 11, 7: 9, 8: 11, 9: 44, 10: 18})
+    xlsx.finish(ws, {1: 5, 2: 26, 3: 16, 4: 26, 5: 10, 6: 8, 7: 8, 8: 9, 9: 24, 10: 12})
 
 
 def about_rows() -> list[tuple[str, str]]:
