@@ -42,6 +42,10 @@ FORMAT_LINE = re.compile(rf"^{re.escape(export.FORMAT_NAME)} (\d+)$")
 RECORD_MAX_CHARS = 32_767
 ROLE_MAX_CHARS = 200
 ITEM_MAX_CHARS = 64  # the store's item id column
+# App data holds one row per record: a room of 400 answering a few diagnostics is some
+# 16,000 rows, every diagnostic about 50,000. Bounded all the same (the unpacked size and
+# the shared strings have their own limits in scoring/uploads.py).
+DATA_MAX_ROWS = 60_000
 NOT_XLSX = "this is not an Excel workbook (.xlsx), or it is damaged. Bring back the .xlsx file downloaded from this app."
 FROM_THIS_APP = "Bring back an Excel summary or workshop pack downloaded from this app."
 CELL_KINDS = {"n": "a number", "d": "a date", "b": "TRUE or FALSE", "f": "a formula", "e": "an error value"}
@@ -347,8 +351,8 @@ def _data_rows(ws, data: bytes, kind: str) -> list[tuple[int, str, str | None, s
     rows = []
     seen_header = anything = False
     for number, row in enumerate(_rows(ws), start=1):
-        if number > header_at + MAX_ROWS:
-            raise UploadError(f"the table goes on past row {header_at + MAX_ROWS:,}; at most {MAX_ROWS:,} records can be read.", sheet=DATA)
+        if number > header_at + DATA_MAX_ROWS:
+            raise UploadError(f"the table goes on past row {header_at + DATA_MAX_ROWS:,}; at most {DATA_MAX_ROWS:,} records can be read.", sheet=DATA)
         if len(row) > MAX_COLUMNS:
             raise UploadError(f"a row has more than {MAX_COLUMNS} columns.", sheet=DATA, row=number)
         stray = next((c for c in row[len(export.DATA_HEADERS):] if c.value is not None), None)

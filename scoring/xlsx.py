@@ -13,6 +13,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -109,23 +110,40 @@ def write_table(
     styles: dict[int, Any] = {}  # per column: the style of its first data cell, without a quote prefix
     for row_number, row in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, row)):
+            if _blank(value):
+                continue  # no cell at all: a sheet of thousands of answers is mostly blanks
+            if offset in styles:
+                ws._add_cell(_fast_cell(ws, row_number, left + offset, value, styles[offset]))
+                continue
             cell = put(ws, row_number, left + offset, value)
             quoted = cell.quotePrefix
-            if offset not in styles:
-                cell.alignment = WRAP if header in wrap else NUMBER if header in numeric else TOP
-                if number_formats.get(header):
-                    cell.number_format = number_formats[header]
-                cell.quotePrefix = False
-                styles[offset] = copy(cell._style)
-            else:
-                # Copying the style array skips openpyxl's per-attribute style lookups,
-                # which dominate the time for a sheet of thousands of answers.
-                cell._style = copy(styles[offset])
-            if quoted:
-                cell.quotePrefix = True
+            cell.alignment = WRAP if header in wrap else NUMBER if header in numeric else TOP
+            if number_formats.get(header):
+                cell.number_format = number_formats[header]
+            cell.quotePrefix = False
+            styles[offset] = copy(cell._style)
+            cell.quotePrefix = quoted
     if table and row_number > top:
         add_table(ws, top, left, row_number, left + len(headers) - 1)
     return row_number
+
+
+def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style) -> Cell:
+    """What put() writes, made directly with its column's style array: openpyxl's own
+    per-cell lookups and type checks dominate the time for thousands of answers."""
+    cell = Cell(ws, row=row, column=column, style_array=copy(style))
+    if isinstance(value, str):
+        value = UNSTORABLE.sub("", value)
+        cell._value, cell.data_type = value, "s"
+        if formula_like(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value) or (isinstance(value, float) and math.isnan(value))
 
 
 def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Table:
@@ -146,7 +164,7 @@ def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Ta
     return table
 
 
-def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None) -> None:
+def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None, heights: bool = True) -> None:
     """Column widths, row heights that show wrapped text, and A4 one page wide when
     printed: portrait when the columns fit its width, landscape otherwise (unless told).
 
@@ -158,16 +176,21 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
         ws.column_dimensions[get_column_letter(column)].width = width
     # A merged cell wraps across all its columns.
     merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
-    for row in ws.iter_rows():
-        lines = 1
-        for cell in row:
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                width = merged.get((cell.row, cell.column), widths.get(cell.column, 10))
+    if heights:
+        # Only the cells written (iter_rows would make a cell for every blank), and the
+        # wrapping read from the style's alignment id rather than a style proxy per cell.
+        wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
+        lines: dict[int, int] = {}
+        for (row, column), cell in ws._cells.items():
+            value = cell._value
+            if isinstance(value, str) and cell._style is not None and cell._style.alignmentId in wrapping:
+                width = merged.get((row, column), widths.get(column, 10))
                 # 10 pt Arial fits about 1.2 characters per unit of column width.
-                wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.2 - 2, 1)) for part in cell.value.split("\n"))
-                lines = max(lines, wrapped)
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines + 4, EXCEL_MAX_ROW_HEIGHT)
+                wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.2 - 2, 1)) for part in value.split("\n"))
+                if wrapped > lines.get(row, 1):
+                    lines[row] = wrapped
+        for row, count in lines.items():
+            ws.row_dimensions[row].height = min(LINE_HEIGHT * count + 4, EXCEL_MAX_ROW_HEIGHT)
     if landscape is None:
         landscape = sum(widths.values()) + len(widths) * 5 / 7 > PORTRAIT_CHARS
     print_on_a4(ws, landscape=landscape)
