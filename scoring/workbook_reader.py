@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import development_plan, export, versions, workshop, workshop_setup, xlsx
+from scoring import development_plan, export, sheet_edits, versions, workshop, workshop_setup, xlsx
 from scoring.registry import DIAGNOSTICS
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
@@ -63,6 +63,8 @@ class Workbook:
     older: dict[str, str] = field(default_factory=dict)
     # Answers not carried over: (respondent "self"/"room"/"P01", diagnostic id, what happened).
     lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
+    # What was changed in Excel on the plan and risk sheets, in plain words (sheet_edits).
+    edits: list[str] = field(default_factory=list)
 
 
 def read_workbook(data: bytes) -> Workbook:
@@ -206,6 +208,7 @@ def _read(book, data: bytes) -> Workbook:
     rows = _data_rows(_sheet(book, DATA), data, kind)
     older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
     response, participants, lost = _records(rows, kind, older)
+    response, edits = sheet_edits.apply(book, response)
     return Workbook(
         kind=kind,
         title=_title(book, kind),
@@ -214,6 +217,7 @@ def _read(book, data: bytes) -> Workbook:
         participants=participants,
         older=older,
         lost=lost,
+        edits=edits,
     )
 
 
