@@ -17,6 +17,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -179,11 +180,13 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
     if heights:
         # Only the cells written (iter_rows would make a cell for every blank), and the
         # wrapping read from the style's alignment id rather than a style proxy per cell.
+        _wrap_what_would_spill(ws, widths)
+        merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
         wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
         lines: dict[int, int] = {}
         for (row, column), cell in ws._cells.items():
             value = cell._value
-            if isinstance(value, str) and cell._style is not None and cell._style.alignmentId in wrapping:
+            if isinstance(value, str) and _alignment_id(cell) in wrapping:
                 width = merged.get((row, column), widths.get(column, 10))
                 # 10 pt Arial fits about 1.2 characters per unit of column width.
                 wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.2 - 2, 1)) for part in value.split("\n"))
@@ -194,6 +197,35 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
     if landscape is None:
         landscape = sum(widths.values()) + len(widths) * 5 / 7 > PORTRAIT_CHARS
     print_on_a4(ws, landscape=landscape)
+
+
+def _alignment_id(cell) -> int:
+    return cell._style.alignmentId if getattr(cell, "_style", None) is not None else 0  # a cell never styled has none
+
+
+def _wrap_what_would_spill(ws: Worksheet, widths: dict[int, float]) -> None:
+    """A long unwrapped text, the last in its row, runs on over the empty cells to its
+    right, and past the last column a printed page widens (and shrinks its text) to hold
+    it: such a text wraps across the columns to the sheet's last instead. Cells in Tables
+    are left alone (a Table cannot hold merged cells)."""
+    last = max(widths, default=1)
+    in_tables = [CellRange(t.ref) for t in ws.tables.values()]
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    rightmost: dict[int, int] = {}
+    for (row, column), cell in ws._cells.items():
+        if cell._value is not None:
+            rightmost[row] = max(rightmost.get(row, 0), column)
+    wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
+    for row, column in rightmost.items():
+        cell = ws._cells[(row, column)]
+        if row in merged or column > last or not isinstance(cell._value, str) or _alignment_id(cell) in wrapping:
+            continue
+        room = sum(widths.get(c, 10) for c in range(column, last + 1)) * 1.2
+        if len(cell._value) * (cell.font.sz or BODY_SIZE) / BODY_SIZE <= room or any(r.min_row <= row <= r.max_row and r.min_col <= column <= r.max_col for r in in_tables):
+            continue
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+        if column < last:
+            ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=last)
 
 
 def print_on_a4(ws: Worksheet, *, landscape: bool) -> None:
@@ -228,7 +260,9 @@ def bar_chart(
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other bar's name
-    chart.dataLabels = DataLabelList(showVal=True)
+    # The value alone at each bar's end (a spreadsheet left to itself adds the category and series names).
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False,
+                                     showBubbleSize=False, showLeaderLines=False)
     chart.dataLabels.numFmt = "0"
     chart.dataLabels.txPr = _text_properties()
     chart.legend = None
@@ -381,8 +415,10 @@ def finish_workbook(wb, *, title: str, name: str, generated, unprinted: Iterable
         ws.oddFooter.right.text = "Page &P of &N"
         for part in (ws.oddHeader.left, ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.right):
             part.font, part.size = f"{FONT_NAME},Regular", BODY_SIZE
-        if ws.title in unprinted:
-            ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}2"
+        if ws.title in unprinted:  # the title and what the sheet is, on columns that fit a page
+            widths = [ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, ws.max_column + 1)]
+            fitting = max(1, sum(1 for n in range(1, len(widths) + 1) if sum(widths[:n]) <= LANDSCAPE_CHARS - 10))
+            ws.print_area = f"A1:{get_column_letter(fitting)}2"
             ws._print_rows = None
         if ws.title in hidden:
             ws.sheet_state = "hidden"

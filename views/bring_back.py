@@ -39,6 +39,9 @@ if kept_note:
 if changed:
     with st.expander(f"The {len(changed)} statements that changed", expanded=True):
         st.markdown("\n".join(f"- {widgets.plain(line)}" for line in changed))
+if book.edits:
+    with st.expander(f"Changed in Excel: {len(book.edits)} change(s) to the plan and risks, kept", expanded=True):
+        st.markdown("\n".join(f"- {widgets.plain(line)}" for line in book.edits))
 counts = {d: len(items) for d, items in book.response.items() if d != baseline.ID}
 if counts:
     st.caption("Records: " + ", ".join(f"{d.replace('_', ' ')} {n}" for d, n in counts.items()) + ".")
