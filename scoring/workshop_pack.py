@@ -155,7 +155,7 @@ def _aspect_spread(ws, top: int, participants: Sequence[Participant], smallest: 
         series.graphicalProperties.line.prstDash = dash
         series.graphicalProperties.line.width = width
         series.marker.symbol = "none" if dash != "solid" else "circle"
-    chart.height, chart.width = 12, 22
+    chart.height, chart.width = 9, 18  # with its table on one printed page
     anchor = last + 2
     ws.add_chart(chart, f"A{anchor}")
     return _reserve(anchor, chart)

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -197,6 +198,39 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
     if landscape is None:
         landscape = sum(widths.values()) + len(widths) * 5 / 7 > PORTRAIT_CHARS
     print_on_a4(ws, landscape=landscape)
+    _keep_charts_whole(ws, landscape)
+
+
+# Points of rows a printed A4 page holds under its header and above its footer, with a
+# little to spare for a repeated header row.
+PAGE_POINTS = {False: 842 - 108 - 30, True: 595 - 108 - 30}
+DEFAULT_ROW_POINTS = 12.8
+POINTS_PER_CM = 28.35
+
+
+def _keep_charts_whole(ws: Worksheet, landscape: bool) -> None:
+    """A chart that would run over the foot of a printed page starts the next page instead
+    (spreadsheets cut a chart at a page break). Pages are laid out from the row heights as
+    finish() set them, and the manual breaks already there."""
+    if not ws._charts:
+        return
+    starts = {}
+    for chart in ws._charts:
+        anchor = chart.anchor if isinstance(chart.anchor, str) else None
+        if anchor:
+            starts.setdefault(int("".join(c for c in anchor if c.isdigit())), []).append(chart)
+    breaks = {b.id for b in ws.row_breaks.brk}
+    page, used = PAGE_POINTS[landscape], 0.0
+    for row in range(1, max([ws.max_row, *starts]) + 1):
+        if row - 1 in breaks:
+            used = 0.0
+        needed = max((c.height * POINTS_PER_CM for c in starts.get(row, ())), default=0.0)
+        if needed and used > 0 and used + needed > page:
+            ws.row_breaks.append(Break(id=row - 1))
+            breaks.add(row - 1)
+            used = 0.0
+        height = ws.row_dimensions[row].height if row in ws.row_dimensions and ws.row_dimensions[row].height else DEFAULT_ROW_POINTS
+        used = used + height if used + height <= page else height
 
 
 def _alignment_id(cell) -> int:
