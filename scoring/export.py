@@ -33,12 +33,13 @@ SELF, ROOM = "self", "room"  # respondents in the App data; workshop participant
 DEPENDS_ON = {"development_plan": ("eight_aspects",), "risks": ("approaches",)}
 EXCEL_MAX_ROW_HEIGHT = xlsx.EXCEL_MAX_ROW_HEIGHT
 SELF_CHECK_KIND = "Self-check"
+DEFAULT_TITLE = "Quick self-check"  # a self-check with no name of its own
 
 
 def build_workbook(
     response: Mapping[str, Mapping[str, dict]],
     *,
-    title: str = "Quick self-check",
+    title: str = DEFAULT_TITLE,
     generated: datetime | None = None,
 ) -> bytes:
     """The .xlsx bytes: Key results, Summary, a sheet per diagnostic, App data (hidden), About.
@@ -72,6 +73,14 @@ def build_workbook(
 
 
 # --- The App data sheet -------------------------------------------------------------
+
+
+def file_name(kind: str, name: str, day) -> str:
+    """A download's file name: the kind, the assessment's name in plain letters and
+    digits (nothing a file system or a header could misread), and the day."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in name.lower()).split()
+    slug = "-".join(words)[:50].strip("-")
+    return f"{kind}-{slug + '-' if slug else ''}{day:%Y-%m-%d}.xlsx"
 
 
 def source_lines() -> list[tuple[str, str]]:
