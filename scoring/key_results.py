@@ -74,7 +74,7 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
     )
     chart = xlsx.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect (0–100)")
     chart.legend = None
-    chart.height, chart.width = 8.5, 15
+    chart.height, chart.width = 7.5, 15
     scored = {t: s for t, s in figures.aspects.items() if s is not None and not math.isnan(s)}
     xlsx.describe_chart(
         chart, title="Room for manoeuvre by aspect (0–100)", x_title=None, y_title=None,
@@ -82,7 +82,7 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
         + ("; ".join(f"{t} {s:.0f}" for t, s in scored.items()) if scored else "no aspect has a score yet") + ".",
     )
     ws.add_chart(chart, f"A{last + 1}")
-    row = last + 1 + math.ceil(chart.height / 0.45) + 1
+    row = last + 1 + math.ceil(chart.height / 0.5) + 1  # rows as LibreOffice and Excel draw them, so the page stays one page
 
     xlsx.put(ws, row, 1, "Best-fitting commissioning approaches").font = HEADING
     top = approaches.top_places(figures.ranked)
@@ -111,7 +111,7 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
     plan = development_plan.actions(figures.plan)
     if plan.empty:
         xlsx.put(ws, row + 1, 1, "No actions yet.")
-    else:
-        xlsx.write_table(ws, row + 1, ["Status", "Actions"],
-                         ([label, int((plan["status"] == key).sum())] for key, label in development_plan.STATUSES.items()), table=False)
+    else:  # one line, so the page stays one page
+        counts = ", ".join(f"{int((plan['status'] == key).sum())} {label.lower()}" for key, label in development_plan.STATUSES.items())
+        xlsx.put(ws, row + 1, 1, f"{len(plan)} action{'s' if len(plan) != 1 else ''}: {counts}.")
     xlsx.finish(ws, {1: 58, 2: 14, 3: 10, 4: 10}, landscape=False)
