@@ -129,7 +129,7 @@ def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], d
         row = _aspect_spread(ws, row + 1, participants, smallest)
         row = _disagreement(ws, row, participants, smallest)
         row = _ranking(ws, row, participants, smallest)
-    xlsx.finish(ws, {1: 44, 2: 9, 3: 9, 4: 9, 5: 9, 6: 9, 7: 9, 8: 9, 9: 9, 10: 10, 11: 12})
+    xlsx.finish(ws, {1: 40, 2: 9, 3: 9, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 13})
 
 
 def _aspect_spread(ws, top: int, participants: Sequence[Participant], smallest: int) -> int:
