@@ -501,7 +501,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ws = wb.create_sheet("Eight aspects answers")
     table = answer_table(response.get(ID, {}))
     headers = ["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Weight", "Evidence or impression", "Note", "Source"]
-    last = xlsx.write_table(
+    xlsx.write_table(
         ws,
         1,
         headers,
