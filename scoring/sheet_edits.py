@@ -114,7 +114,18 @@ def _number(cell, where: dict, label: str) -> Any:
     return value
 
 
+def _as_stored(record: dict, previous: dict | None) -> dict:
+    """A cell cannot hold a carriage return (the file's XML reads it as a line feed): text
+    that differs from the stored record only so is the stored text, unchanged."""
+    if previous is None:
+        return record
+    def same(now: Any, before: Any) -> bool:
+        return isinstance(now, str) and isinstance(before, str) and now == before.replace("\r\n", "\n").replace("\r", "\n")
+    return {field: previous[field] if same(value, previous.get(field)) else value for field, value in record.items()}
+
+
 def _checked(clean: Callable, key: str, record: dict, previous: dict | None, where: dict) -> dict:
+    record = _as_stored(record, previous)
     try:
         return clean(key, record, previous)
     except (ValueError, TypeError) as exc:
@@ -170,7 +181,8 @@ def _plan(ws, response: dict, changes: list[str]) -> None:
             "due": _date(cells[3], at["By when"]),
             "measure": _text(cells[4], at["Measure of success"], "The measure of success"),
             "status": _choice(cells[5], at["Status"], "The status", development_plan.STATUSES, blank="not_started"),
-            "origin": _text(cells[6], at["Origin"], "The origin") or (previous or {}).get("origin") or development_plan.ADDED_IN_EXCEL,
+            # A row added in Excel says so, unless the user wrote where it came from.
+            "origin": _text(cells[6], at["Origin"], "The origin") or ("" if previous is not None else development_plan.ADDED_IN_EXCEL),
         }
         key = key or development_plan.new_action_key()
         new[key] = _checked(development_plan.clean_record, key, record, previous, at["Action"])
