@@ -129,7 +129,7 @@ def write_data_sheet(wb, rows: Iterable[list[Any]]) -> None:
     """The App data sheet, placed just before About (which the caller adds next)."""
     ws = wb.create_sheet(DATA_SHEET)
     xlsx.put(ws, 1, 1, DATA_NOTE).font = Font(italic=True, color="444444")
-    last = xlsx.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows)  # hidden, for the app: no wrapping
+    last = xlsx.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows, shared_style=True)  # hidden, for the app: no wrapping
     ws.freeze_panes = ws.cell(row=DATA_HEADER_ROW + 1, column=1)
     if last == DATA_HEADER_ROW:  # no rows, so no Table: a filter on the header alone
         ws.auto_filter.ref = f"A{DATA_HEADER_ROW}:E{DATA_HEADER_ROW}"

@@ -388,7 +388,7 @@ def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
                 rows.append([p.label, roles[p.number], _title(diagnostic_id), _item_text(texts, diagnostic_id, item_id) or item_id,
                              *_response_row(records[item_id], names)])
     numbers = {"Rating (1–5)": "0", "Weight": "0", "How often (0–3)": "0", "Impact (1–3)": "0"}  # centred, clear of the text beside them
-    xlsx.write_table(ws, row, RESPONSE_HEADERS, rows, number_formats=numbers, wrap=["Item", "Note or evidence", "Other details"])
+    xlsx.write_table(ws, row, RESPONSE_HEADERS, rows, number_formats=numbers, wrap=["Item", "Note or evidence", "Other details"], shared_style=True)
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
     xlsx.finish(ws, {1: 11, 2: 22, 3: 36, 4: 60, 5: 9, 6: 10, 7: 8, 8: 14, 9: 10, 10: 9, 11: 15, 12: 36, 13: 32})
 

@@ -88,12 +88,15 @@ def write_table(
     number_formats: dict[str, str] | None = None,
     wrap: Iterable[str] = (),
     table: bool = True,
+    shared_style: bool = False,
 ) -> int:
     """A header row and data rows from (top, left); returns the last row written.
 
     With `table` (and at least one data row) the range becomes a real Excel Table, so
     every column can be filtered and sorted; its header row repeats on every printed page
-    when it is the sheet's longest table (see finish)."""
+    when it is the sheet's longest table (see finish). With `shared_style` the cells of a
+    column share one style array (faster for thousands of rows): only for a table whose
+    cells nobody restyles afterwards, as a change to one would change them all."""
     number_formats = number_formats or {}
     wrap = set(wrap)
     if len(set(headers)) != len(headers):
@@ -115,7 +118,7 @@ def write_table(
             if _blank(value):
                 continue  # no cell at all: a sheet of thousands of answers is mostly blanks
             if offset in styles:
-                ws._add_cell(_fast_cell(ws, row_number, left + offset, value, styles[offset]))
+                ws._add_cell(_fast_cell(ws, row_number, left + offset, value, styles[offset], shared_style))
                 continue
             cell = put(ws, row_number, left + offset, value)
             quoted = cell.quotePrefix
@@ -130,14 +133,15 @@ def write_table(
     return row_number
 
 
-def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style) -> Cell:
+def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style, shared: bool = False) -> Cell:
     """What put() writes, made directly with its column's style array: openpyxl's own
     per-cell lookups and type checks dominate the time for thousands of answers."""
-    cell = Cell(ws, row=row, column=column, style_array=copy(style))
+    quoted = isinstance(value, str) and formula_like(value)
+    cell = Cell(ws, row=row, column=column)
+    cell._style = style if shared and not quoted else copy(style)
     if isinstance(value, str):
-        value = UNSTORABLE.sub("", value)
-        cell._value, cell.data_type = value, "s"
-        if formula_like(value):
+        cell._value, cell.data_type = UNSTORABLE.sub("", value), "s"
+        if quoted:
             cell.quotePrefix = True
     else:
         cell.value = value
