@@ -193,8 +193,8 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
             value = cell._value
             if isinstance(value, str) and _alignment_id(cell) in wrapping:
                 width = merged.get((row, column), widths.get(column, 10))
-                # 10 pt Arial fits about 1.2 characters per unit of column width.
-                wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.2 - 2, 1)) for part in value.split("\n"))
+                # 10 pt Arial fits about 1.2 characters per unit of column width; 1.1, as words wrap whole.
+                wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.1 - 2, 1)) for part in value.split("\n"))
                 if wrapped > lines.get(row, 1):
                     lines[row] = wrapped
         for row, count in lines.items():
