@@ -282,7 +282,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     first = row + 2
     last = xlsx.write_table(
         ws, row + 1, list(ACTION_HEADERS),
-        action_rows, number_formats={"By when": "DD/MM/YYYY"}, wrap=["Aspect", "Action", "Measure of success", "Origin"], table=False,
+        action_rows, number_formats={"By when": "DD/MM/YYYY"}, wrap=["Aspect", "Action", "Owner", "Measure of success", "Origin"], table=False,
     )
     end = max(last, first) + EXTRA_ROWS
     xlsx.add_table(ws, row + 1, 1, end, len(ACTION_HEADERS))

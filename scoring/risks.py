@@ -178,7 +178,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
              r.owner, r.key]
             for n, r in enumerate(table.itertuples(), start=1)
         ),
-        wrap=["Risk", "Approach", "Description", "Mitigation"], table=False,
+        wrap=["Risk", "Approach", "Description", "Mitigation", "Owner"], table=False,
     )
     end = max(last, row + 1) + EXTRA_ROWS
     xlsx.add_table(ws, row, 1, end, len(REGISTER_HEADERS))

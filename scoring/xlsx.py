@@ -457,6 +457,10 @@ def finish_workbook(wb, *, title: str, name: str, generated, unprinted: Iterable
             widths = [ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, ws.max_column + 1)]
             fitting = max(1, sum(1 for n in range(1, len(widths) + 1) if sum(widths[:n]) <= LANDSCAPE_CHARS - 10))
             ws.print_area = f"A1:{get_column_letter(fitting)}2"
+            if isinstance(ws["A2"].value, str) and fitting > 1:  # what the sheet is, wrapped within the printed width
+                ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+                ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=fitting)
+                ws.row_dimensions[2].height = LINE_HEIGHT * 3 + 4
             ws._print_rows = None
         if ws.title in hidden:
             ws.sheet_state = "hidden"
