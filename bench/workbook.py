@@ -1,7 +1,7 @@
-"""Export and re-import of a 40-participant workshop pack, against a bare DataFrame.to_excel
-and read_excel of the same responses, measured in one run.
+"""Export and re-import of a workshop pack of 40 and of 200 participants, against a bare
+DataFrame.to_excel and read_excel of the same responses, measured in one run.
 
-The room is bench/workshop.py's: 40 participants, roles cycling over four roles and none,
+The room is bench/workshop.py's: 40 (or --participants) participants, roles cycling over four roles and none,
 each answering every eight-aspects factor, every tolerance area and an approach choice;
 the room's own records are a few development plan actions and risks. Every record is built
 through its diagnostic's clean_record, so it is exactly what the app stores.
@@ -16,9 +16,9 @@ Measured (medians over --runs, after one warm-up, the four steps taken in turn e
             index=False, engine="openpyxl"), and read back with pd.read_excel(BytesIO,
             engine="openpyxl").
 
-    python bench/workbook.py [--runs 5]
+    python bench/workbook.py [--runs 5] [--participants 40,200]
 
-Prints sizes and medians, `ratio_export=` (build_pack / to_excel), `ratio_import=`
+For each room size, prints sizes and medians, `ratio_export=` (build_pack / to_excel), `ratio_import=`
 (read_workbook / read_excel) and last `ratio=` (the larger of the two). Before timing, it
 checks once that read_workbook gives back the room's and every participant's records
 exactly, and that the baseline reads back its own records; a wrong result stops it.
@@ -45,7 +45,7 @@ from scoring.workbook_reader import read_workbook  # noqa: E402
 from scoring.workshop import Participant  # noqa: E402
 from scoring.workshop_pack import build_pack  # noqa: E402
 
-PARTICIPANTS = 40
+SIZES = (40, 200)
 ROLES = ["Commissioner", "Finance", "Provider", "Public health", None]
 GENERATED = datetime(2025, 3, 4, 15, 30, tzinfo=timezone.utc)
 
@@ -149,9 +149,14 @@ def check(participants: list[Participant], room: dict, pack: bytes, frame: pd.Da
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--participants", default=",".join(map(str, SIZES)), help="room sizes, comma-separated")
+    arguments = parser.parse_args()
+    for size in (int(n) for n in arguments.participants.split(",")):
+        measure(size, arguments.runs)
 
-    participants = [Participant(n, ROLES[(n - 1) % len(ROLES)], participant_response(n)) for n in range(1, PARTICIPANTS + 1)]
+
+def measure(size: int, runs: int) -> None:
+    participants = [Participant(n, ROLES[(n - 1) % len(ROLES)], participant_response(n)) for n in range(1, size + 1)]
     room = room_response()
     info = {
         "name": "Benchmark room",
@@ -186,7 +191,7 @@ def main() -> None:
     ratio_export = median["export"] / median["bare_to_excel"]
     ratio_import = median["import"] / median["bare_read_excel"]
     print(f"runs={runs}")
-    print(f"participants={PARTICIPANTS}")
+    print(f"participants={size}")
     print(f"records={participant_records + room_records}")
     print(f"participant_records={participant_records} room_records={room_records}")
     print(f"pack_bytes={len(pack)}")
@@ -198,6 +203,7 @@ def main() -> None:
     print(f"ratio_export={ratio_export:.2f}")
     print(f"ratio_import={ratio_import:.2f}")
     print(f"ratio={max(ratio_export, ratio_import):.2f}")
+    print()
 
 
 if __name__ == "__main__":

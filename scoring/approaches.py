@@ -581,9 +581,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     judged = int(ranked["judged"].sum())
     if judged:
         xlsx.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=header + judged, label_column=2, value_column=3,
-                       maximum=100, anchor="I3", size=(12, 20))
+                       maximum=100, anchor=f"A{last + 2}", size=(3 + 0.75 * judged, 20))
 
-    xlsx.finish(ws, {1: 14, 2: 40, 3: 12, 4: 12, 5: 12, 6: 11, 7: 30, 8: 30})
+    xlsx.finish(ws, {1: 7, 2: 34, 3: 9, 4: 11, 5: 12, 6: 10, 7: 26, 8: 26})
 
     # The requirements matrix, on its own sheet so a facilitator can defend the ranking.
     ws = wb.create_sheet("Approach requirements")
@@ -606,7 +606,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ),
         wrap=["Approach", "Aspect", "Reason"],
     )
-    xlsx.finish(ws, {1: 36, 2: 22, 3: 14, 4: 70, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14})
+    xlsx.finish(ws, {1: 28, 2: 14, 3: 10, 4: 48, 5: 8, 6: 8, 7: 8, 8: 8, 9: 8})
 
 
 def about_rows() -> list[tuple[str, str]]:

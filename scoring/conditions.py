@@ -213,11 +213,11 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ([r.title, None if math.isnan(r.score) else r.score, part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
         number_formats={"Score (0–100)": "0"}, wrap=["Theme", "Part"],
     )
-    xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
-                   maximum=100, anchor="G3", size=(12, 16))
+    chart = xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
+                           maximum=100, size=(3 + 0.75 * len(themes), 18))
     theme_titles = {t.id: t.title for t in inst.themes}
-    statements.write_statement_table(ws, last + 2, inst, records, lambda i: theme_titles[i.theme_id])
-    xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
+    statements.write_statement_table(ws, xlsx.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
+    xlsx.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
 
 
 def about_rows() -> list[tuple[str, str]]:
@@ -253,3 +253,11 @@ def survey_questions() -> list[SurveyQuestion]:
 
 def theme_groups() -> tuple[str, dict[str, str]]:
     return "Part", {p.id: p.title for p in instrument().parts}
+
+
+def theme_charts() -> dict[str, tuple[str, str]]:
+    return {}  # every part reads the same way: one chart
+
+
+def theme_charts() -> dict[str, tuple[str, str]]:
+    return {}  # every part reads the same way: one chart

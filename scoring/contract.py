@@ -181,6 +181,11 @@ class ThemedDiagnostic(Diagnostic, Protocol):
     def theme_groups(self) -> tuple[str, dict[str, str]]:
         """(the group column's heading, {group id: title}): how themes are grouped."""
 
+    def theme_charts(self) -> dict[str, tuple[str, str]]:
+        """{group id: (chart title, value axis title)} when the groups read in different
+        directions (higher better in one, worse in another) and so need a chart each, in
+        this order; {} for one chart of every theme."""
+
 
 ROOM_VIEW_KINDS = ("aspect_profile", "disagreement", "by_role", "approach_fit", "tolerance", "themes")
 ROOM_SHEET_KINDS = ("tolerance", "themes")

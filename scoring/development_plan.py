@@ -217,13 +217,27 @@ def progress(records: Mapping[str, dict]) -> tuple[int, int]:
 
 # --- Excel ------------------------------------------------------------------------
 
-EXTRA_ROWS = 15  # empty, validated rows so the plan can grow in Excel
+EXTRA_ROWS = 15  # empty, validated rows in the Table so the plan can grow in Excel
+SHEET = "Development plan"
+# The action plan's columns; bring-back (scoring/sheet_edits.py) finds the table by them.
+# "Key" is hidden: it ties a row to its stored action, so an edit in Excel comes back to it.
+ACTION_HEADERS = ("Aspect", "Action", "Owner", "By when", "Measure of success", "Status", "Origin", "Key")
+ADDED_IN_EXCEL = "Added in Excel"
 
 
 def _list_validation(options: Mapping[str, str]) -> DataValidation:
-    validation = DataValidation(type="list", formula1='"' + ",".join(options.values()) + '"', allow_blank=True)
+    """A drop-down that refuses any other text (Excel and LibreOffice stop the entry)."""
+    validation = DataValidation(type="list", formula1='"' + ",".join(options.values()) + '"', allow_blank=True,
+                                showErrorMessage=True, errorStyle="stop")
     validation.error = "Choose one of: " + ", ".join(options.values())
     validation.errorTitle = "Not on the list"
+    return validation
+
+
+def _date_validation() -> DataValidation:
+    validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True, errorStyle="stop")
+    validation.error = "Type a date, for example 31/03/2027."
+    validation.errorTitle = "Not a date"
     return validation
 
 
@@ -238,7 +252,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ea_records = response.get(eight_aspects.ID, {})
     inst = eight_aspects.instrument()
     texts = {f.id: f.text for f in inst.factors}
-    ws = wb.create_sheet("Development plan")
+    ws = wb.create_sheet(SHEET)
     row = xlsx.title(ws, "Commissioning development plan", "Pre-filled from the self-check and edited by you. Drop-down lists in the classification and status columns.")
 
     xlsx.put(ws, row, 1, "Factors per aspect").font = Font(bold=True)
@@ -251,7 +265,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
             role = "Supports us (boost it)" if factor_id in plan["boost"] else "Supports us"
             factor_rows.append([aspect.title, texts[factor_id], role, ""])
     first = row + 2
-    last = xlsx.write_table(ws, row + 1, ["Aspect", "Factor", "Role", "Classification"], factor_rows, wrap=["Aspect", "Factor"])
+    last = xlsx.write_table(ws, row + 1, ["Aspect", "Factor", "Role", "Classification"], factor_rows, wrap=["Aspect", "Factor"], table=False)
+    xlsx.add_table(ws, row + 1, 1, max(last, first) + EXTRA_ROWS, 4)
     classes = _list_validation(CLASSES)
     ws.add_data_validation(classes)
     classes.add(f"D{first}:D{max(last, first) + EXTRA_ROWS}")
@@ -261,19 +276,24 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     titles = {a.id: a.title for a in inst.aspects}
     table = actions(records)
     action_rows = [
-        [titles[r.aspect_id], r.action, r.owner, date.fromisoformat(r.due) if r.due else None, r.measure, STATUSES[r.status], r.origin]
+        [titles[r.aspect_id], r.action, r.owner, date.fromisoformat(r.due) if r.due else None, r.measure, STATUSES[r.status], r.origin, r.key]
         for r in table.itertuples()
     ]
     first = row + 2
     last = xlsx.write_table(
-        ws, row + 1, ["Aspect", "Action", "Owner", "By when", "Measure of success", "Status", "Origin"],
-        action_rows, number_formats={"By when": "DD/MM/YYYY"}, wrap=["Aspect", "Action", "Measure of success", "Origin"],
+        ws, row + 1, list(ACTION_HEADERS),
+        action_rows, number_formats={"By when": "DD/MM/YYYY"}, wrap=["Aspect", "Action", "Owner", "Measure of success", "Origin"], table=False,
     )
-    statuses = _list_validation(STATUSES)
-    ws.add_data_validation(statuses)
-    statuses.add(f"F{first}:F{max(last, first) + EXTRA_ROWS}")
+    end = max(last, first) + EXTRA_ROWS
+    xlsx.add_table(ws, row + 1, 1, end, len(ACTION_HEADERS))
+    for column, validation in (("A", _list_validation(titles)), ("D", _date_validation()), ("F", _list_validation(STATUSES))):
+        ws.add_data_validation(validation)
+        validation.add(f"{column}{first}:{column}{end}")
+    for number in range(first, end + 1):  # typed dates show as dates
+        ws.cell(row=number, column=4).number_format = "DD/MM/YYYY"
     ws.freeze_panes = "A4"
-    xlsx.finish(ws, {1: 24, 2: 60, 3: 22, 4: 18, 5: 34, 6: 14, 7: 30})
+    xlsx.finish(ws, {1: 16, 2: 40, 3: 18, 4: 16, 5: 26, 6: 12, 7: 14, 8: 8})
+    ws.column_dimensions["H"].hidden = True  # the key: for the app, not for readers or the printed page
 
 
 def about_rows() -> list[tuple[str, str]]:

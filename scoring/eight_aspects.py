@@ -476,10 +476,10 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
     )
     chart = xlsx.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect")
     chart.legend = None
-    chart.height, chart.width = 12, 18
-    ws.add_chart(chart, f"G{top}")
+    chart.height, chart.width = 10, 16
+    ws.add_chart(chart, f"A{last + 2}")  # below its table, so the page keeps its width
 
-    row = max(last + 2, top + 24)
+    row = xlsx.rows_below(last + 2, chart)
     enablers, constraints = enablers_and_constraints(records, inst=inst)
     for heading, table in (("Strongest enablers", enablers), ("Strongest constraints", constraints)):
         xlsx.put(ws, row, 1, heading).font = Font(bold=True)
@@ -502,21 +502,20 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 
     ws = wb.create_sheet("Eight aspects answers")
     table = answer_table(response.get(ID, {}))
-    headers = ["Aspect", "Item id", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Weight", "Evidence or impression", "Note", "Source"]
-    last = xlsx.write_table(
+    headers = ["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Weight", "Evidence or impression", "Note", "Source"]
+    xlsx.write_table(
         ws,
         1,
         headers,
-        table[["aspect", "item_id", "text", "answer", "rating", "points", "weight", "basis", "note", "citation"]]
+        table[["aspect", "text", "answer", "rating", "points", "weight", "basis", "note", "citation"]]
         .astype(object)
         .where(lambda frame: frame.notna(), None)
         .itertuples(index=False),
         number_formats={"Points (0–100)": "0"},
-        wrap=["Factor", "Note", "Source"],
+        wrap=["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Evidence or impression", "Note", "Source"],
     )
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:J{last}"
-    xlsx.finish(ws, {1: 22, 2: 24, 3: 52, 4: 20, 5: 12, 6: 12, 7: 9, 8: 20, 9: 50, 10: 28})
+    xlsx.finish(ws, {1: 14, 2: 32, 3: 13, 4: 7, 5: 7, 6: 7, 7: 12, 8: 28, 9: 26})
 
 
 def about_rows() -> list[tuple[str, str]]:

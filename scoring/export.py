@@ -12,10 +12,9 @@ from datetime import datetime, timezone
 from io import BytesIO
 from typing import Any, Iterable, Mapping
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from scoring import baseline, development_plan, registry, xlsx
+from scoring import baseline, development_plan, key_results, registry, xlsx
 from scoring.instrument import source_titles
 
 
@@ -31,28 +30,31 @@ SELF, ROOM = "self", "room"  # respondents in the App data; workshop participant
 # Plan and risk records name eight-aspects factors and approaches: the versions of those
 # instruments matter to them too.
 DEPENDS_ON = {"development_plan": ("eight_aspects",), "risks": ("approaches",)}
-EXCEL_MAX_ROW_HEIGHT = 409  # points; Excel refuses taller rows
+EXCEL_MAX_ROW_HEIGHT = xlsx.EXCEL_MAX_ROW_HEIGHT
+SELF_CHECK_KIND = "Self-check"
+DEFAULT_TITLE = "Quick self-check"  # a self-check with no name of its own
 
 
 def build_workbook(
     response: Mapping[str, Mapping[str, dict]],
     *,
-    title: str = "Quick self-check",
+    title: str = DEFAULT_TITLE,
     generated: datetime | None = None,
 ) -> bytes:
-    """The .xlsx bytes: Summary, a sheet per diagnostic, About.
+    """The .xlsx bytes: Key results, Summary, a sheet per diagnostic, App data (hidden), About.
 
-    `response` holds every stored record of one respondent, by diagnostic id.
+    `response` holds every stored record of one respondent, by diagnostic id; `title` is
+    the self-check's name, shown on every page.
     """
     generated = generated or datetime.now(timezone.utc)
-    wb = Workbook()
-    summary = wb.active
-    summary.title = "Summary"
+    wb = xlsx.new_workbook()
+    key_results.write(wb.active, key_results.self_check_figures(response), name=title, dated=f"{generated:%d %B %Y}", kind=SELF_CHECK_KIND)
+    summary = wb.create_sheet("Summary")
     row = xlsx.title(summary, f"{xlsx.APP_NAME}: {title}", f"Generated {generated:%d %B %Y %H:%M} UTC")
     kinds = registry.stored()
     for module in kinds.values():
         row = module.write_summary(summary, row, response) + 1
-    xlsx.finish(summary, {1: 52, 2: 20, 3: 10, 4: 12, 5: 14})
+    xlsx.finish(summary, {1: 44, 2: 16, 3: 9, 4: 10, 5: 11})  # portrait: the radar below its table on one page
 
     for module in kinds.values():
         module.write_sheets(wb, response)
@@ -61,8 +63,9 @@ def build_workbook(
     lines = [format_line()]
     for module in kinds.values():
         lines.extend(module.about_rows())
-    lines.extend((f"Source {name}", text) for name, text in source_titles().items())
+    lines.extend(source_lines())
     xlsx.about_sheet(wb, generated, lines)
+    xlsx.finish_workbook(wb, title=SELF_CHECK_KIND, name=title, generated=generated, hidden=[DATA_SHEET])
 
     buffer = BytesIO()
     wb.save(buffer)
@@ -70,6 +73,19 @@ def build_workbook(
 
 
 # --- The App data sheet -------------------------------------------------------------
+
+
+def file_name(kind: str, name: str, day) -> str:
+    """A download's file name: the kind, the assessment's name in plain letters and
+    digits (nothing a file system or a header could misread), and the day."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in name.lower()).split()
+    slug = "-".join(words)[:50].strip("-")
+    return f"{kind}-{slug + '-' if slug else ''}{day:%Y-%m-%d}.xlsx"
+
+
+def source_lines() -> list[tuple[str, str]]:
+    """The seed documents, cited by their titles (the file names stay in data/)."""
+    return [(f"Source {number}", text) for number, text in enumerate(source_titles().values(), start=1)]
 
 
 def format_line() -> tuple[str, str]:
@@ -113,13 +129,11 @@ def write_data_sheet(wb, rows: Iterable[list[Any]]) -> None:
     """The App data sheet, placed just before About (which the caller adds next)."""
     ws = wb.create_sheet(DATA_SHEET)
     xlsx.put(ws, 1, 1, DATA_NOTE).font = Font(italic=True, color="444444")
-    last = xlsx.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows, wrap=["Role", "Record (JSON)"])
+    last = xlsx.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows, shared_style=True)  # hidden, for the app: no wrapping
     ws.freeze_panes = ws.cell(row=DATA_HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{DATA_HEADER_ROW}:E{max(last, DATA_HEADER_ROW)}"
-    xlsx.finish(ws, {1: 12, 2: 22, 3: 18, 4: 32, 5: 110})  # item ids are at most about 30 characters
-    for dimension in ws.row_dimensions.values():
-        if dimension.height and dimension.height > EXCEL_MAX_ROW_HEIGHT:
-            dimension.height = EXCEL_MAX_ROW_HEIGHT
+    if last == DATA_HEADER_ROW:  # no rows, so no Table: a filter on the header alone
+        ws.auto_filter.ref = f"A{DATA_HEADER_ROW}:E{DATA_HEADER_ROW}"
+    xlsx.finish(ws, {1: 12, 2: 22, 3: 18, 4: 32, 5: 110}, heights=False)  # item ids are at most about 30 characters
 
 
 def version_rows(diagnostic_ids: Iterable[str]) -> list[tuple[str, str]]:

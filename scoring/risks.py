@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl.styles import PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring import approaches, xlsx
 from scoring.fields import clean_text, clean_whole
@@ -22,6 +23,11 @@ from scoring.figures import FONT, figure
 
 ID = "risks"
 TITLE = "Strategic risk register"
+SHEET = "Risks"
+# The register's columns; bring-back (scoring/sheet_edits.py) finds the table by them.
+# "Key" is hidden: it ties a row to its stored risk. Rating and Band are worked out.
+REGISTER_HEADERS = ("Ref", "Risk", "Approach", "Description", "Likelihood (1–5)", "Impact (1–5)", "Rating", "Band", "Mitigation", "Owner", "Key")
+EXTRA_ROWS = 10  # empty rows in the Table so the register can grow in Excel
 TEXT_LIMIT = 500
 # Bands on the 1–25 rating, named so colour is never the only cue.
 BANDS = ((4, "Low"), (9, "Medium"), (14, "High"), (25, "Very high"))
@@ -162,22 +168,32 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     table = register(response.get(ID, {}))
     titles = {a.id: a.title for a in approaches.instrument().approaches}
-    ws = wb.create_sheet("Risks")
-    row = xlsx.title(ws, TITLE, "Rating = likelihood x impact (1–25). Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25.")
+    ws = wb.create_sheet(SHEET)
+    row = xlsx.title(ws, TITLE, "Rating = likelihood x impact (1–25). Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25. "
+                     "Add or change risks here or in the app; bring the workbook back to keep them.")
     last = xlsx.write_table(
-        ws, row, ["Ref", "Risk", "Approach", "Description", "Likelihood (1–5)", "Impact (1–5)", "Rating", "Band", "Mitigation", "Owner"],
+        ws, row, list(REGISTER_HEADERS),
         (
-            [f"R{n}", r.title, titles.get(r.approach_id, ""), r.description, int(r.likelihood), int(r.impact), int(r.rating), r.band, r.mitigation, r.owner]
+            [f"R{n}", r.title, titles.get(r.approach_id, ""), r.description, int(r.likelihood), int(r.impact), int(r.rating), r.band, r.mitigation,
+             r.owner, r.key]
             for n, r in enumerate(table.itertuples(), start=1)
         ),
-        wrap=["Risk", "Approach", "Description", "Mitigation"],
+        wrap=["Risk", "Approach", "Description", "Mitigation", "Owner"], table=False,
     )
+    end = max(last, row + 1) + EXTRA_ROWS
+    xlsx.add_table(ws, row, 1, end, len(REGISTER_HEADERS))
+    for column in ("E", "F"):
+        scale = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True, showErrorMessage=True, errorStyle="stop")
+        scale.error, scale.errorTitle = "Type a whole number from 1 to 5.", "Not on the scale"
+        ws.add_data_validation(scale)
+        scale.add(f"{column}{row + 1}:{column}{end}")
     for row_number in range(row + 1, last + 1):
         fill = PatternFill("solid", fgColor=BAND_FILLS[ws.cell(row=row_number, column=8).value])
         for column in (7, 8):
             ws.cell(row=row_number, column=column).fill = fill
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
-    xlsx.finish(ws, {1: 6, 2: 36, 3: 24, 4: 50, 5: 11, 6: 11, 7: 9, 8: 11, 9: 44, 10: 18})
+    xlsx.finish(ws, {1: 5, 2: 26, 3: 16, 4: 26, 5: 10, 6: 8, 7: 8, 8: 9, 9: 24, 10: 12, 11: 8})
+    ws.column_dimensions["K"].hidden = True  # the key: for the app, not for readers or the printed page
 
 
 def about_rows() -> list[tuple[str, str]]:

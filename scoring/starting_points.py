@@ -241,14 +241,13 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ws = wb.create_sheet("Starting points")
     row = xlsx.title(ws, inst.title, "Starting-point themes: higher is a better start. Support needs: higher is a greater need. 0–100.")
     kind_titles = {"profile": "Starting point", "need": "Support need"}
+    themes = themes.sort_values("kind", key=lambda kinds: kinds.map({"profile": 0, "need": 1}), kind="stable")
     last = xlsx.write_table(
         ws, row, ["Theme", "Score (0–100)", "Kind", "Rated", "Don't know"],
         ([t.title, None if math.isnan(t.score) else t.score, kind_titles[t.kind], t.answered, t.dont_know] for t in themes.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
-    xlsx.bar_chart(ws, title="Starting points and support needs (0–100)", header=row, last=last, label_column=1,
-                   value_column=2, maximum=100, anchor="G3", size=(9, 16))
-    row = last + 2
+    row = statements.group_charts(ws, KIND_CHARTS, header=row, groups=list(themes["kind"]), value_column=2, top=last + 2)
     xlsx.put(ws, row, 1, "Suggested support").font = Font(bold=True)
     kinds = {k.id: k for k in inst.support_kinds}
     row = xlsx.write_table(
@@ -275,8 +274,14 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
             ([f.text, FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered"), citation(f.source, f.quote)] for f in inst.context),
             wrap=["Fact", "Source"],
         )
-    xlsx.finish(ws, {1: 26, 2: 60, 3: 50, 4: 12, 5: 12})
+    xlsx.finish(ws, {1: 20, 2: 44, 3: 28, 4: 11, 5: 34})
     write_map_and_capacity(wb, records)
+
+
+KIND_CHARTS = {
+    "profile": ("Starting points: higher is a better start (0–100)", "Starting point (higher is better)"),
+    "need": ("Support needs: higher is a greater need (0–100)", "Support need (higher is a greater need)"),
+}
 
 
 def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
@@ -308,7 +313,7 @@ def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
         xlsx.put(ws, last + offset, 1, label).font = Font(bold=True)
         xlsx.put(ws, last + offset, 4, value, "#,##0.0")
     xlsx.bar_chart(ws, title="Hours a year by driver", header=row, last=last, label_column=1, value_column=4,
-                   maximum=max(float(drivers["hours"].max()), 1.0), anchor="G3", size=(9, 16))
+                   maximum=max(float(drivers["hours"].max()), 1.0), anchor=f"A{last + 7}", size=(3 + 0.75 * len(drivers), 16))
     xlsx.finish(ws, {1: 36, 2: 12, 3: 18, 4: 16, 5: 18})
 
 
@@ -345,3 +350,8 @@ def survey_questions() -> list[SurveyQuestion]:
 
 def theme_groups() -> tuple[str, dict[str, str]]:
     return "Kind", {"profile": "Starting point", "need": "Support need"}
+
+
+def theme_charts() -> dict[str, tuple[str, str]]:
+    # Starting points and support needs read in opposite directions: a chart each.
+    return KIND_CHARTS

@@ -203,6 +203,9 @@ class StatementDiagnostic:
         inst = self.instrument()
         return inst.group_heading, {g.id: g.title for g in inst.groups}
 
+    def theme_charts(self) -> dict[str, tuple[str, str]]:
+        return {}  # a statement file's statements all read one way (higher is better): one chart
+
     def group_scores(self, records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, float]:
         """A group's score: the mean of its themes' scores (NaN when none is rated)."""
         inst = inst or self.instrument()
@@ -243,11 +246,12 @@ class StatementDiagnostic:
              for t in themes.itertuples()),
             number_formats={"Score (0–100)": "0"}, wrap=["Theme", *([heading] if heading else [])],
         )
-        xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
-                       maximum=100, anchor="G3", size=(max(9, 3 + 1.2 * len(themes)), 16))
+        # Below its table, as every workbook chart is, so the sheet prints on A4 portrait.
+        chart = xlsx.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
+                               maximum=100, size=(3 + 0.75 * len(themes), 18))
         theme_titles = {t.id: t.title for t in inst.themes}
-        statements.write_statement_table(ws, last + 2, inst, records, lambda i: theme_titles[i.theme_id])
-        xlsx.finish(ws, {1: 28, 2: 60, 3: 20, 4: 12, 5: 60})
+        statements.write_statement_table(ws, xlsx.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
+        xlsx.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
 
     def about_rows(self) -> list[tuple[str, str]]:
         inst = self.instrument()

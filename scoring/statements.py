@@ -98,3 +98,19 @@ def write_statement_table(ws, top: int, inst: Any, records: Mapping[str, Mapping
         ),
         wrap=["Theme", "Statement", "Source"],
     )
+
+
+def group_charts(ws, charts: dict[str, tuple[str, str]], *, header: int, groups: list[str], value_column: int, top: int) -> int:
+    """A bar chart per group of themes, one below the other from row `top`, for groups
+    that read in different directions (contract.ThemedDiagnostic.theme_charts); the
+    table's rows below `header` must be grouped. Returns the first free row below them."""
+    for group, (title, axis) in charts.items():
+        rows = [header + 1 + n for n, g in enumerate(groups) if g == group]
+        if not rows:
+            continue
+        if rows != list(range(rows[0], rows[-1] + 1)):
+            raise ValueError("the table's rows must be grouped")
+        chart = xlsx.bar_chart(ws, title=title, header=header, first=rows[0], last=rows[-1], label_column=1, value_column=value_column,
+                               maximum=100, anchor=f"A{top}", size=(3 + 0.75 * len(rows), 18), y_title=axis)
+        top = xlsx.rows_below(top, chart)
+    return top

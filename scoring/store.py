@@ -12,7 +12,8 @@ and "participant" that carry the workshop's id (and a participant's optional rol
 The schema has a version (table schema_version). Version 1 was the self-check's two
 tables; version 2 added workshops; version 3 the largest room a workshop takes; version 4
 the smallest group a workshop shows, the answers its shared screen shows (in batches, see
-publish_room) and the count of what each client created lately. Opening an older database
+publish_room) and the count of what each client created lately; version 5 the name a
+self-check is given. Opening an older database
 upgrades it in place, keeping every answer.
 """
 
@@ -61,6 +62,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from scoring.fields import UNSTORABLE
+
 T = TypeVar("T")
 
 DATABASE_URL_ENV = "COMMISSIONING_DATABASE_URL"
@@ -69,7 +72,8 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+NAME_LIMIT = 120  # characters in a self-check's name
 
 SELF_CHECK, FACILITATOR, PARTICIPANT = "self_check", "facilitator", "participant"
 # The shared screen's own link: it shows what the room sees (results only once revealed)
@@ -94,6 +98,8 @@ respondents = Table(
     Column("role", String(100), nullable=True),
     # Version 4: the updated_at whose answers the shared screen shows (see publish_room).
     Column("shown_at", DateTime(timezone=True), nullable=True),
+    # Version 5: the name a self-check is given (shown on every sheet of its workbook).
+    Column("name", String(NAME_LIMIT), nullable=True),
     Index("respondents_by_workshop", "workshop_id"),
 )
 
@@ -244,6 +250,26 @@ class Store:
             return _insert_respondent(conn, kind)
 
         return self._write(work)
+
+    def name(self, token: Any) -> str:
+        """The name a self-check was given ("" when none, or for an unknown token)."""
+        if not looks_like_token(token):
+            return ""
+        with self.engine.connect() as conn:
+            name = conn.execute(select(respondents.c.name).where(respondents.c.id == token_hash(token))).scalar()
+        return name or ""
+
+    def set_name(self, token: str, name: Any) -> str:
+        """Give a self-check a name (clean_name); returns it as stored. KeyError for an unknown token."""
+        name = clean_name(name)
+        key = token_hash(token)
+
+        def work(conn: Connection) -> None:
+            if not conn.execute(update(respondents).where(respondents.c.id == key).values(name=name or None)).rowcount:
+                raise KeyError("unknown respondent")
+
+        self._write(work)
+        return name
 
     def exists(self, token: Any) -> bool:
         if not looks_like_token(token):
@@ -874,6 +900,19 @@ def _upsert_answer(conn, row: dict) -> None:
         conn.execute(insert(answers).values(**row))
 
 
+def clean_name(name: Any) -> str:
+    """A self-check's name: text on one line, without characters a spreadsheet cannot hold,
+    at most NAME_LIMIT characters (ValueError past that)."""
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise ValueError("a name must be text")
+    name = " ".join(UNSTORABLE.sub("", name).split())
+    if len(name) > NAME_LIMIT:
+        raise ValueError(f"a name is at most {NAME_LIMIT} characters")
+    return name
+
+
 def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None,
                        with_answers: bool = False) -> str:
     """A new respondent; returns its token. Someone who has only joined has nothing the
@@ -978,7 +1017,8 @@ def _create_or_upgrade(engine: Engine) -> None:
         for table, column, kind in (("workshops", "max_participants", "INTEGER"),  # version 3
                                     ("workshops", "min_group", "INTEGER"),  # version 4
                                     ("workshops", "first_revealed_at", _timestamp(engine)),  # version 4
-                                    ("respondents", "shown_at", _timestamp(engine))):  # version 4
+                                    ("respondents", "shown_at", _timestamp(engine)),  # version 4
+                                    ("respondents", "name", f"VARCHAR({NAME_LIMIT})")):  # version 5
             if table in existing and column not in {c["name"] for c in inspect(conn).get_columns(table)}:
                 conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
         metadata.create_all(conn)

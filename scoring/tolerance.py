@@ -303,7 +303,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     xlsx.bar_chart(ws, title="Priority to stop (0–9)", header=row, last=last, label_column=1, value_column=2,
                    maximum=9, anchor=f"A{last + 3}", size=(9, 18))
     xlsx.put(ws, last + 2, 1, "Priority by area").font = Font(bold=True)
-    xlsx.finish(ws, {1: 34, 2: 12, 3: 46, 4: 14, 5: 10, 6: 20, 7: 50})
+    xlsx.finish(ws, {1: 24, 2: 10, 3: 34, 4: 14, 5: 10, 6: 14, 7: 30})
 
 
 def about_rows() -> list[tuple[str, str]]:

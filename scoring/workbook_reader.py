@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring import development_plan, export, registry, versions, workshop, workshop_setup, xlsx
+from scoring import development_plan, export, registry, sheet_edits, versions, workshop, workshop_setup, xlsx
 from scoring.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
@@ -41,6 +41,10 @@ FORMAT_LINE = re.compile(rf"^{re.escape(export.FORMAT_NAME)} (\d+)$")
 RECORD_MAX_CHARS = 32_767
 ROLE_MAX_CHARS = 200
 ITEM_MAX_CHARS = 64  # the store's item id column
+# App data holds one row per record: a room of 400 answering a few diagnostics is some
+# 16,000 rows, every diagnostic about 50,000. Bounded all the same (the unpacked size and
+# the shared strings have their own limits in scoring/uploads.py).
+DATA_MAX_ROWS = 60_000
 NOT_XLSX = "this is not an Excel workbook (.xlsx), or it is damaged. Bring back the .xlsx file downloaded from this app."
 FROM_THIS_APP = "Bring back an Excel summary or workshop pack downloaded from this app."
 CELL_KINDS = {"n": "a number", "d": "a date", "b": "TRUE or FALSE", "f": "a formula", "e": "an error value"}
@@ -58,6 +62,8 @@ class Workbook:
     older: dict[str, str] = field(default_factory=dict)
     # Answers not carried over: (respondent "self"/"room"/"P01", diagnostic id, what happened).
     lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
+    # What was changed in Excel on the plan and risk sheets, in plain words (sheet_edits).
+    edits: list[str] = field(default_factory=list)
 
     def not_carried(self) -> list[dict[str, str]]:
         """carried_over(self): what a kept baseline remembers was not carried over."""
@@ -205,6 +211,7 @@ def _read(book, data: bytes) -> Workbook:
     rows = _data_rows(_sheet(book, DATA), data, kind)
     older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
     response, participants, lost = _records(rows, kind, older)
+    response, edits = sheet_edits.apply(book, response)
     return Workbook(
         kind=kind,
         title=_title(book, kind),
@@ -213,6 +220,7 @@ def _read(book, data: bytes) -> Workbook:
         participants=participants,
         older=older,
         lost=lost,
+        edits=edits,
     )
 
 
@@ -349,8 +357,8 @@ def _data_rows(ws, data: bytes, kind: str) -> list[tuple[int, str, str | None, s
     rows = []
     seen_header = anything = False
     for number, row in enumerate(_rows(ws), start=1):
-        if number > header_at + MAX_ROWS:
-            raise UploadError(f"the table goes on past row {header_at + MAX_ROWS:,}; at most {MAX_ROWS:,} records can be read.", sheet=DATA)
+        if number > header_at + DATA_MAX_ROWS:
+            raise UploadError(f"the table goes on past row {header_at + DATA_MAX_ROWS:,}; at most {DATA_MAX_ROWS:,} records can be read.", sheet=DATA)
         if len(row) > MAX_COLUMNS:
             raise UploadError(f"a row has more than {MAX_COLUMNS} columns.", sheet=DATA, row=number)
         stray = next((c for c in row[len(export.DATA_HEADERS):] if c.value is not None), None)

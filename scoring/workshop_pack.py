@@ -16,21 +16,23 @@ from io import BytesIO
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
 
-from scoring import approaches, baseline, compare, development_plan, eight_aspects, registry, risks, tolerance, workshop, xlsx
-from scoring.export import ROOM, data_rows, format_line, version_rows, write_data_sheet
+from scoring import approaches, baseline, compare, development_plan, eight_aspects, key_results, registry, risks, statements, tolerance, workshop, xlsx
+from scoring.export import DATA_SHEET, ROOM, data_rows, format_line, source_lines, version_rows, write_data_sheet
 from scoring.figures import PALETTE
-from scoring.instrument import source_titles
 from scoring.workshop import Participant
 
 BOLD = Font(bold=True)
 HEADING = Font(bold=True, size=14)
-CM_PER_ROW = 0.5  # a default row is 15 points, a little over half a centimetre
+CM_PER_ROW = 0.45  # a default row of 10 pt text is 12.75 points, about 0.45 cm
+PACK_KIND = "Workshop pack"
+ROLE_PATTERNS = ("solidDmnd", "dkUpDiag", "horz", "dotGrid", "vert", "smCheck", "dkDnDiag", "pct50")
+RESPONSES_SHEET = "Responses"
 
 
 def build_pack(
@@ -48,8 +50,10 @@ def build_pack(
     generated = generated or datetime.now(timezone.utc)
     diagnostics = list(workshop_info.get("diagnostics") or [])
     smallest = int(workshop_info.get("min_group") or workshop.MIN_GROUP)  # the facilitator may raise it
-    wb = Workbook()
-    _summary(wb.active, workshop_info, participants, diagnostics, generated, smallest)
+    name = str(workshop_info.get("name") or "Workshop")
+    wb = xlsx.new_workbook()
+    key_results.write(wb.active, _room_figures(participants, room_response, smallest), name=name, dated=f"{generated:%d %B %Y}", kind=PACK_KIND)
+    _summary(wb.create_sheet("Summary"), workshop_info, participants, diagnostics, generated, smallest)
     _by_role(wb.create_sheet("By role"), participants, smallest)
     for module in registry.diagnostics().values():  # each declares the sheet of the room it has
         if module.ID in diagnostics and module.ROOM_SHEET:
@@ -59,13 +63,26 @@ def build_pack(
     kept = baseline.stored(room_response)
     if kept:  # the facilitator keeps an earlier workshop or self-check to compare with
         compare.write_comparison(wb, baseline.side(kept), compare.Side(workshop_info["name"], room_response, tuple(participants)))
-    _responses(wb.create_sheet("Responses"), participants, smallest)
+    _responses(wb.create_sheet(RESPONSES_SHEET), participants, smallest)
     _app_data(wb, participants, room_response, smallest)
     data_ids = {d for response in (room_response, *(p.response for p in participants)) for d in response}
     _about(wb, diagnostics, generated, data_ids, smallest)
+    # Every response stays in the workbook for filtering, but out of the printed pack.
+    xlsx.finish_workbook(wb, title=PACK_KIND, name=name, generated=generated, unprinted=[RESPONSES_SHEET], hidden=[DATA_SHEET])
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _room_figures(participants: Sequence[Participant], room_response: Mapping[str, Mapping[str, dict]], smallest: int) -> key_results.Figures:
+    spread = workshop.aspect_spread(participants, smallest)
+    means = spread["mean"].to_dict()
+    ranked = workshop.approach_ranking(participants, smallest)
+    return key_results.Figures(
+        aspects=dict(zip(spread["aspect"], spread["mean"].astype(float))), overall=eight_aspects.overall(means), ranked=ranked,
+        basis=approaches.basis(means, ranked), plan=room_response.get(development_plan.ID, {}), risks=room_response.get(risks.ID, {}),
+        overall_label="Overall room for manoeuvre, the room's mean (0–100)",
+    )
 
 
 def _number(value: Any) -> float | None:
@@ -110,7 +127,7 @@ def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], d
         row = _aspect_spread(ws, row + 1, participants, smallest)
         row = _disagreement(ws, row, participants, smallest)
         row = _ranking(ws, row, participants, smallest)
-    xlsx.finish(ws, {1: 56, 2: 10, 3: 10, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 11, 11: 13})
+    xlsx.finish(ws, {1: 40, 2: 9, 3: 9, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 13})
 
 
 def _aspect_spread(ws, top: int, participants: Sequence[Participant], smallest: int) -> int:
@@ -136,7 +153,7 @@ def _aspect_spread(ws, top: int, participants: Sequence[Participant], smallest: 
         series.graphicalProperties.line.prstDash = dash
         series.graphicalProperties.line.width = width
         series.marker.symbol = "none" if dash != "solid" else "circle"
-    chart.height, chart.width = 13, 24
+    chart.height, chart.width = 9, 18  # with its table on one printed page
     anchor = last + 2
     ws.add_chart(chart, f"A{anchor}")
     return _reserve(anchor, chart)
@@ -211,16 +228,17 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
         ([r["role"], int(r["n"]), *(_number(r[a]) for a in eight_aspects.ASPECTS)] for _, r in by_role.iterrows()),
         number_formats={t: "0" for t in titles}, wrap=["Role", *titles],
     )
-    # Aspects along the axis, one bar per role group.
+    # Aspects along the axis, one bar per role group, each group with its own fill pattern
+    # as well as its colour, so the groups differ without colour too.
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
-    chart.title = "Mean score by role (0–100)"
     chart.add_data(Reference(ws, min_col=3, max_col=2 + len(titles), min_row=header + 1, max_row=last), from_rows=True, titles_from_data=False)
     for number, (series, role) in enumerate(zip(chart.series, by_role["role"])):
         series.tx = SeriesLabel(v=str(role))
         colour = PALETTE[number % len(PALETTE)].lstrip("#")  # Okabe–Ito, not the spreadsheet's defaults
-        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.pattFill = PatternFillProperties(
+            prst=ROLE_PATTERNS[number % len(ROLE_PATTERNS)], fgClr=ColorChoice(srgbClr=colour), bgClr=ColorChoice(srgbClr="FFFFFF"))
         series.graphicalProperties.line.solidFill = "1A1A1A"
     chart.set_categories(Reference(ws, min_col=3, max_col=2 + len(titles), min_row=header))
     chart.y_axis.scaling.min = 0
@@ -229,8 +247,14 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
     chart.x_axis.delete = False
     chart.legend.position = "b"
     chart.height, chart.width = 11, 26
+    xlsx.describe_chart(
+        chart, title="Mean score by role (0–100)", x_title="Aspect", y_title="Mean score (0–100)",
+        alt_text="Column chart of the mean score per aspect for each role group shown: "
+        + "; ".join(f"{r['role']}: " + ", ".join(f"{t} {xlsx._shown(_number(r[a]))}" for t, a in zip(titles, eight_aspects.ASPECTS))
+                    for _, r in by_role.iterrows()) + ".",
+    )
     ws.add_chart(chart, f"A{last + 2}")
-    xlsx.finish(ws, {1: 30, 2: 9, **{c: 14 for c in range(3, 3 + len(titles))}})
+    xlsx.finish(ws, {1: 24, 2: 8, **{c: 13 for c in range(3, 3 + len(titles))}})
 
 
 # --- The other diagnostics, for the room ---------------------------------------------
@@ -262,7 +286,7 @@ def _tolerance(ws, module, participants: Sequence[Participant], smallest: int) -
     )
     xlsx.bar_chart(ws, title="The room's priority to stop (0–9)", header=header, last=last, label_column=1, value_column=2,
                    maximum=9, anchor=f"A{last + 2}", size=(9, 18))
-    xlsx.finish(ws, {1: 46, 2: 13, 3: 9, 4: 12, 5: 12, 6: 12, 7: 9, 8: 9, 9: 12, 10: 12, 11: 12, 12: 12})
+    xlsx.finish(ws, {1: 30, 2: 10, 3: 8, 4: 10, 5: 9, 6: 10, 7: 8, 8: 8, 9: 10, 10: 10, 11: 10, 12: 10})
 
 
 def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> None:
@@ -272,6 +296,9 @@ def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> N
     group_column = next(c for c in table.columns if c not in ("theme_id", "title", "n", "mean", "median", "sd", "low", "high"))
     group_heading, group_titles = module.theme_groups()  # no heading: its themes are not grouped
     grouped = [group_heading] if group_heading else []
+    charts = module.theme_charts()  # groups that read in different directions: a chart each
+    if charts:  # each group's rows together
+        table = table.sort_values(group_column, key=lambda groups: groups.map(list(charts).index), kind="stable")
     header = row
     last = xlsx.write_table(
         ws, header, ["Theme", *grouped, "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
@@ -282,9 +309,12 @@ def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> N
     # On a page of its own when printed, and tall enough for every theme's label to show.
     if len(table) > 8:
         ws.row_breaks.append(Break(id=last + 1))
-    chart = xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=2 + len(grouped),
-                           maximum=100, anchor=f"A{last + 2}", size=(3 + 1.2 * len(table), 22))
-    chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other theme's name
+    value_column = 2 + len(grouped)
+    if charts:
+        statements.group_charts(ws, charts, header=header, groups=list(table[group_column]), value_column=value_column, top=last + 2)
+    else:
+        xlsx.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=value_column,
+                       maximum=100, anchor=f"A{last + 2}", size=(3 + 0.75 * len(table), 20))
     xlsx.finish(ws, dict(enumerate([42, *([32] if grouped else []), 12, 9, 10, 12, 9, 9], start=1)))
 
 
@@ -295,7 +325,7 @@ _ROOM_SHEETS = {"tolerance": _tolerance, "themes": _themes}
 # --- Every response, anonymised ------------------------------------------------------------
 
 RESPONSE_HEADERS = [
-    "Participant", "Role", "Diagnostic", "Item id", "Item", "Rating (1–5)", "Weight", "Evidence or impression",
+    "Participant", "Role", "Diagnostic", "Item", "Rating (1–5)", "Don't know", "Weight", "Evidence or impression",
     "How often (0–3)", "Impact (1–3)", "Whose gift", "Note or evidence", "Other details",
 ]
 
@@ -338,14 +368,14 @@ def _response_row(record: Mapping[str, Any], names: Mapping[str, str]) -> list[A
     """The record's fields in the sheet's columns; anything else in "Other details"."""
     fields = dict(record)
     rating = fields.pop("rating", "")
-    rating = "Don't know" if rating is None else rating
+    dont_know = "Don't know" if rating is None else None  # its own column, so the ratings stay numbers
     weight = fields.pop("weight", None)
     basis = eight_aspects.EVIDENCE_BASES.get(fields.pop("basis", None), "")
     frequency, impact = fields.pop("frequency", None), fields.pop("impact", None)
     gift = tolerance.instrument().scales["gift"].get(fields.pop("gift", None), "")
     text = " / ".join(t for t in (fields.pop("note", ""), fields.pop("evidence", "")) if t)
     other = "; ".join(f"{key}: {_flatten(value, names)}" for key, value in fields.items() if value not in (None, "", [], {}))
-    return [rating if rating != "" else None, weight, basis, frequency, impact, gift, text, other]
+    return [rating if rating not in ("", None) else None, dont_know, weight, basis, frequency, impact, gift, text, other]
 
 
 def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
@@ -364,15 +394,12 @@ def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
             records = p.response[diagnostic_id] or {}
             known = order.get(diagnostic_id, {})
             for item_id in sorted(records, key=lambda i: (known.get(i, len(known)), i)):
-                rows.append([p.label, roles[p.number], _title(diagnostic_id), item_id, _item_text(texts, diagnostic_id, item_id),
+                rows.append([p.label, roles[p.number], _title(diagnostic_id), _item_text(texts, diagnostic_id, item_id) or item_id,
                              *_response_row(records[item_id], names)])
-    last = xlsx.write_table(ws, row, RESPONSE_HEADERS, rows, wrap=["Role", "Diagnostic", "Item", "Note or evidence", "Other details"])
-    for number_column in (6, 7, 9, 10):  # rating, weight, how often, impact: centred, clear of the text beside them
-        for cells in ws.iter_rows(min_row=row + 1, max_row=last, min_col=number_column, max_col=number_column):
-            cells[0].alignment = Alignment(horizontal="center", vertical="top")
+    numbers = {"Rating (1–5)": "0", "Weight": "0", "How often (0–3)": "0", "Impact (1–3)": "0"}  # centred, clear of the text beside them
+    xlsx.write_table(ws, row, RESPONSE_HEADERS, rows, number_formats=numbers, wrap=["Item", "Note or evidence", "Other details"], shared_style=True)
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
-    ws.auto_filter.ref = f"A{row}:M{max(last, row)}"
-    xlsx.finish(ws, {1: 11, 2: 16, 3: 20, 4: 22, 5: 40, 6: 11, 7: 8, 8: 14, 9: 10, 10: 9, 11: 15, 12: 36, 13: 32})
+    xlsx.finish(ws, {1: 11, 2: 22, 3: 36, 4: 60, 5: 9, 6: 10, 7: 8, 8: 14, 9: 10, 10: 9, 11: 15, 12: 36, 13: 32})
 
 
 # --- App data: every record, for the app to read back -------------------------------------
@@ -407,5 +434,5 @@ def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str], 
     # The version of every instrument the App data's records depend on (the plan names
     # eight-aspects factors, risks name approaches), even one the workshop did not ask.
     lines.extend(version_rows(sorted(data_ids | {development_plan.ID, risks.ID})))
-    lines.extend((f"Source {name}", text) for name, text in source_titles().items())
-    xlsx.about_sheet(wb, generated, lines, label_width=46)
+    lines.extend(source_lines())
+    xlsx.about_sheet(wb, generated, lines)

@@ -6,19 +6,44 @@ import math
 from copy import copy
 from typing import Any, Iterable, Sequence
 
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, RadarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.fields import UNSTORABLE
 
 APP_NAME = "Commissioning Diagnostics"
+# One font family throughout (Excel has Arial everywhere; LibreOffice prints it as the
+# metric-compatible Liberation Sans), and nothing smaller than 10 pt on the sheet, so a
+# page printed at its own width keeps text at 9 pt or more.
+FONT_NAME = "Arial"
+BODY_SIZE = 10
+CHART_TEXT_SIZE = 1000  # hundredths of a point, as DrawingML counts
 HEADER_FILL = PatternFill("solid", fgColor="0B5CAD")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=16)
+HEADER_FONT = Font(name=FONT_NAME, size=BODY_SIZE, bold=True, color="FFFFFF")
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+# Numbers centred, so a right-aligned figure never runs into the next column's text.
+NUMBER = Alignment(horizontal="center", vertical="top")
+EXCEL_MAX_ROW_HEIGHT = 409  # points; Excel refuses taller rows
+LINE_HEIGHT = 12.5  # points per wrapped line of 10 pt text
+# Printable width of an A4 page with half-inch side margins, in Excel's column-width
+# characters (7 pixels each at 96 dpi, plus 5 pixels of padding per column).
+PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 140
+REPEATED_HEADER_ROWS = 15
 
 # A text starting with one of these could be read as a formula by a spreadsheet, also
 # after leading spaces or line breaks, and in their full-width forms (which spreadsheets
@@ -62,10 +87,26 @@ def write_table(
     left: int = 1,
     number_formats: dict[str, str] | None = None,
     wrap: Iterable[str] = (),
+    table: bool = True,
+    shared_style: bool = False,
 ) -> int:
-    """A header row and data rows from (top, left); returns the last row written."""
+    """A header row and data rows from (top, left); returns the last row written.
+
+    With `table` (and at least one data row) the range becomes a real Excel Table, so
+    every column can be filtered and sorted; its header row repeats on every printed page
+    when it is the sheet's longest table (see finish). With `shared_style` the cells of a
+    column share one style array (faster for thousands of rows): only for a table whose
+    cells nobody restyles afterwards, as a change to one would change them all."""
     number_formats = number_formats or {}
     wrap = set(wrap)
+    if len(set(headers)) != len(headers):
+        raise ValueError(f"a table's headers must differ: {list(headers)}")
+    rows = list(rows)
+    numeric = {
+        header for n, header in enumerate(headers)
+        if header in number_formats
+        or next((isinstance(r[n], (int, float)) and not isinstance(r[n], bool) for r in rows if n < len(r) and r[n] not in (None, "")), False)
+    }
     for offset, header in enumerate(headers):
         cell = put(ws, top, left + offset, header)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
@@ -74,43 +115,163 @@ def write_table(
     styles: dict[int, Any] = {}  # per column: the style of its first data cell, without a quote prefix
     for row_number, row in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, row)):
+            if _blank(value):
+                continue  # no cell at all: a sheet of thousands of answers is mostly blanks
+            if offset in styles:
+                ws._add_cell(_fast_cell(ws, row_number, left + offset, value, styles[offset], shared_style))
+                continue
             cell = put(ws, row_number, left + offset, value)
             quoted = cell.quotePrefix
-            if offset not in styles:
-                cell.alignment = WRAP if header in wrap else TOP
-                if number_formats.get(header):
-                    cell.number_format = number_formats[header]
-                cell.quotePrefix = False
-                styles[offset] = copy(cell._style)
-            else:
-                # Copying the style array skips openpyxl's per-attribute style lookups,
-                # which dominate the time for a sheet of thousands of answers.
-                cell._style = copy(styles[offset])
-            if quoted:
-                cell.quotePrefix = True
+            cell.alignment = WRAP if header in wrap else NUMBER if header in numeric else TOP
+            if number_formats.get(header):
+                cell.number_format = number_formats[header]
+            cell.quotePrefix = False
+            styles[offset] = copy(cell._style)
+            cell.quotePrefix = quoted
+    if table and row_number > top:
+        add_table(ws, top, left, row_number, left + len(headers) - 1)
     return row_number
 
 
-def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool = True) -> None:
-    """Column widths, row heights that show wrapped text, and one page wide when printed.
+def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style, shared: bool = False) -> Cell:
+    """What put() writes, made directly with its column's style array: openpyxl's own
+    per-cell lookups and type checks dominate the time for thousands of answers."""
+    quoted = isinstance(value, str) and formula_like(value)
+    cell = Cell(ws, row=row, column=column)
+    cell._style = style if shared and not quoted else copy(style)
+    if isinstance(value, str):
+        cell._value, cell.data_type = UNSTORABLE.sub("", value), "s"
+        if quoted:
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value) or (isinstance(value, float) and math.isnan(value))
+
+
+def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Table:
+    """A real Excel Table over the range (header row first), named uniquely in the workbook."""
+    taken = {name for sheet in ws.parent.worksheets for name in sheet.tables}
+    stem = "".join(c for c in ws.title.title() if c.isalnum()) or "Sheet"
+    number = 1
+    while f"{stem}{number}" in taken:
+        number += 1
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
+    table = Table(displayName=f"{stem}{number}", ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    ws.add_table(table)
+    if bottom - top >= getattr(ws, "_longest_table", 0):
+        ws._longest_table = bottom - top
+        if bottom - top >= REPEATED_HEADER_ROWS:  # long enough to run onto a second page
+            ws.print_title_rows = f"{top}:{top}"
+    return table
+
+
+def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None, heights: bool = True) -> None:
+    """Column widths, row heights that show wrapped text, and A4 one page wide when
+    printed: portrait when the columns fit its width, landscape otherwise (unless told).
 
     Spreadsheet programs do not grow a row for wrapped text written by openpyxl, so the
-    height is estimated from the text length and the column width.
+    height is estimated from the text length and the column width, and held within
+    Excel's limit (a very long note then shows its start; the cell keeps it all).
     """
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
     # A merged cell wraps across all its columns.
     merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
-    for row in ws.iter_rows():
-        lines = 1
-        for cell in row:
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                width = merged.get((cell.row, cell.column), widths.get(cell.column, 10))
-                wrapped = sum(math.ceil(max(len(part), 1) / max(width - 2, 1)) for part in cell.value.split("\n"))
-                lines = max(lines, wrapped)
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = 15 * lines + 2
+    if heights:
+        # Only the cells written (iter_rows would make a cell for every blank), and the
+        # wrapping read from the style's alignment id rather than a style proxy per cell.
+        _wrap_what_would_spill(ws, widths)
+        merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
+        wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
+        lines: dict[int, int] = {}
+        for (row, column), cell in ws._cells.items():
+            value = cell._value
+            if isinstance(value, str) and _alignment_id(cell) in wrapping:
+                width = merged.get((row, column), widths.get(column, 10))
+                # 10 pt Arial fits about 1.2 characters per unit of column width; 1.1, as words wrap whole.
+                wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.1 - 2, 1)) for part in value.split("\n"))
+                if wrapped > lines.get(row, 1):
+                    lines[row] = wrapped
+        for row, count in lines.items():
+            ws.row_dimensions[row].height = min(LINE_HEIGHT * count + 4, EXCEL_MAX_ROW_HEIGHT)
+    if landscape is None:
+        landscape = sum(widths.values()) + len(widths) * 5 / 7 > PORTRAIT_CHARS
+    print_on_a4(ws, landscape=landscape)
+    _keep_charts_whole(ws, landscape)
+
+
+# Points of rows a printed A4 page holds under its header and above its footer, with a
+# little to spare for a repeated header row.
+PAGE_POINTS = {False: 842 - 108 - 30, True: 595 - 108 - 30}
+DEFAULT_ROW_POINTS = 12.8
+POINTS_PER_CM = 28.35
+
+
+def _keep_charts_whole(ws: Worksheet, landscape: bool) -> None:
+    """A chart that would run over the foot of a printed page starts the next page instead
+    (spreadsheets cut a chart at a page break). Pages are laid out from the row heights as
+    finish() set them, and the manual breaks already there."""
+    if not ws._charts:
+        return
+    starts = {}
+    for chart in ws._charts:
+        anchor = chart.anchor if isinstance(chart.anchor, str) else None
+        if anchor:
+            starts.setdefault(int("".join(c for c in anchor if c.isdigit())), []).append(chart)
+    breaks = {b.id for b in ws.row_breaks.brk}
+    page, used = PAGE_POINTS[landscape], 0.0
+    for row in range(1, max([ws.max_row, *starts]) + 1):
+        if row - 1 in breaks:
+            used = 0.0
+        needed = max((c.height * POINTS_PER_CM for c in starts.get(row, ())), default=0.0)
+        if needed and used > 0 and used + needed > page:
+            ws.row_breaks.append(Break(id=row - 1))
+            breaks.add(row - 1)
+            used = 0.0
+        height = ws.row_dimensions[row].height if row in ws.row_dimensions and ws.row_dimensions[row].height else DEFAULT_ROW_POINTS
+        used = used + height if used + height <= page else height
+
+
+def _alignment_id(cell) -> int:
+    return cell._style.alignmentId if getattr(cell, "_style", None) is not None else 0  # a cell never styled has none
+
+
+def _wrap_what_would_spill(ws: Worksheet, widths: dict[int, float]) -> None:
+    """A long unwrapped text, the last in its row, runs on over the empty cells to its
+    right, and past the last column a printed page widens (and shrinks its text) to hold
+    it: such a text wraps across the columns to the sheet's last instead. Cells in Tables
+    are left alone (a Table cannot hold merged cells)."""
+    last = max(widths, default=1)
+    in_tables = [CellRange(t.ref) for t in ws.tables.values()]
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    rightmost: dict[int, int] = {}
+    for (row, column), cell in ws._cells.items():
+        if cell._value is not None:
+            rightmost[row] = max(rightmost.get(row, 0), column)
+    wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
+    for row, column in rightmost.items():
+        cell = ws._cells[(row, column)]
+        if row in merged or column > last or not isinstance(cell._value, str) or _alignment_id(cell) in wrapping:
+            continue
+        room = sum(widths.get(c, 10) for c in range(column, last + 1)) * 1.2
+        if len(cell._value) * (cell.font.sz or BODY_SIZE) / BODY_SIZE <= room or any(r.min_row <= row <= r.max_row and r.min_col <= column <= r.max_col for r in in_tables):
+            continue
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+        if column < last:
+            ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=last)
+
+
+def print_on_a4(ws: Worksheet, *, landscape: bool) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -118,23 +279,97 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool = True) -
 
 def bar_chart(
     ws: Worksheet, *, title: str, header: int, last: int, label_column: int, value_column: int,
-    maximum: float, anchor: str, size: tuple[float, float] = (12, 18),
+    maximum: float, anchor: str | None = None, size: tuple[float, float] = (12, 18), first: int | None = None,
+    x_title: str | None = None, y_title: str | None = None,
 ) -> BarChart:
-    """A native horizontal bar chart of one table column, first row at the top, 0 to `maximum`."""
+    """A native horizontal bar chart of one table column, first row at the top, 0 to
+    `maximum`, every bar named and labelled with its value. `first`..`last` are the rows
+    charted (all below `header` unless told); anchored below the table unless told. The
+    axis titles default to the table's headers; the alt text lists every bar."""
+    first = first or header + 1
     chart = BarChart()
     chart.type = "bar"
-    chart.title = title
-    chart.add_data(Reference(ws, min_col=value_column, min_row=header, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=label_column, min_row=header + 1, max_row=last))
+    chart.add_data(Reference(ws, min_col=value_column, min_row=first, max_row=last), titles_from_data=False)
+    chart.series[0].tx = SeriesLabel(v=str(ws.cell(row=header, column=value_column).value or title))
+    chart.set_categories(Reference(ws, min_col=label_column, min_row=first, max_row=last))
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = maximum
     chart.x_axis.scaling.orientation = "maxMin"  # the table's first row at the top
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other bar's name
+    # The value alone at each bar's end (a spreadsheet left to itself adds the category and series names).
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False,
+                                     showBubbleSize=False, showLeaderLines=False)
+    chart.dataLabels.numFmt = "0"
+    chart.dataLabels.txPr = _text_properties()
     chart.legend = None
     chart.height, chart.width = size
-    ws.add_chart(chart, anchor)
+    bars = [(ws.cell(row=r, column=label_column).value, ws.cell(row=r, column=value_column).value) for r in range(first, last + 1)]
+    describe_chart(
+        chart, title=title,
+        x_title=x_title or str(ws.cell(row=header, column=label_column).value or ""),
+        y_title=y_title or str(ws.cell(row=header, column=value_column).value or ""),
+        alt_text=f"Bar chart, {title}: " + "; ".join(f"{label} {_shown(value)}" for label, value in bars) + ".",
+    )
+    ws.add_chart(chart, anchor or f"A{last + 2}")
     return chart
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.1f}"
+    return "no score" if value is None else str(value)
+
+
+def rows_below(top: int, chart) -> int:
+    """The first free row below a chart anchored at row `top` (rows of 10 pt text)."""
+    return top + math.ceil(chart.height / 0.45) + 1
+
+
+def _text_properties(size: int = CHART_TEXT_SIZE, bold: bool = False) -> RichText:
+    run = CharacterProperties(sz=size, b=bold)
+    run.latin = _typeface()
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=run), endParaRPr=CharacterProperties(sz=size))])
+
+
+def _typeface():
+    from openpyxl.drawing.text import Font as TextFont
+
+    return TextFont(typeface=FONT_NAME)
+
+
+def describe_chart(chart, *, title: str, x_title: str | None, y_title: str | None, alt_text: str) -> None:
+    """A chart's title, axis titles and alt text, all its text in the workbook's font at a
+    printable size. For a horizontal bar chart x is the category axis (down the side)."""
+    chart.title = title
+    chart.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(sz=1200, b=True))
+    for run in chart.title.tx.rich.p[0].r:
+        run.rPr = CharacterProperties(sz=1200, b=True)
+        run.rPr.latin = _typeface()
+    for axis, text in ((chart.x_axis, x_title), (chart.y_axis, y_title)):
+        axis.txPr = _text_properties()
+        if text:
+            axis.title = text
+            for run in axis.title.tx.rich.p[0].r:
+                run.rPr = CharacterProperties(sz=CHART_TEXT_SIZE, b=False)
+                run.rPr.latin = _typeface()
+    if chart.legend is not None:
+        chart.legend.txPr = _text_properties()
+    chart.alt_text = alt_text
+
+
+def _chart_frame_with_alt_text(self, idx):
+    """openpyxl writes no alt text for a chart: put the chart's own (describe_chart) in
+    the drawing's cNvPr descr, where Excel and screen readers look for it."""
+    frame = _chart_frame(self, idx)
+    chart = (self.charts + self.images)[idx - 1]
+    frame.nvGraphicFramePr.cNvPr.descr = getattr(chart, "alt_text", None)
+    return frame
+
+
+_chart_frame = SpreadsheetDrawing._chart_frame
+SpreadsheetDrawing._chart_frame = _chart_frame_with_alt_text
 
 
 def counts_block(ws: Worksheet, top: int, heading: str, counts: dict[str, int], empty: str) -> int:
@@ -174,13 +409,74 @@ def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.display_blanks = "gap"
+    series = "; ".join(
+        f"{ws.cell(row=header, column=c).value}: "
+        + ", ".join(f"{ws.cell(row=r, column=1).value} {_shown(ws.cell(row=r, column=c).value)}" for r in range(header + 1, last + 1))
+        for c in data_columns
+    )
+    describe_chart(chart, title=title, x_title=None, y_title=None, alt_text=f"Radar chart, {title}. {series}.")
     return chart
 
 
 PURPOSE = "A vehicle for self-improvement, not a performance management tool. Scores describe room for manoeuvre, not performance."
 
 
-def about_sheet(wb, generated, lines: Iterable[tuple[str, str]], *, label_width: float = 40) -> None:
+def new_workbook() -> Workbook:
+    """A workbook whose default text is the one family at BODY_SIZE."""
+    wb = Workbook()
+    body = Font(name=FONT_NAME, size=BODY_SIZE)
+    wb._fonts = IndexedList([body])
+    wb._named_styles["Normal"].font = copy(body)
+    return wb
+
+
+def header_text(text: str) -> str:
+    """Text as a page header shows it: "&" starts a header code, so it is doubled."""
+    return UNSTORABLE.sub("", text).replace("&", "&&")[:80]
+
+
+def finish_workbook(wb, *, title: str, name: str, generated, unprinted: Iterable[str] = (), hidden: Iterable[str] = ()) -> None:
+    """What every printed page and the file itself carry, set once the sheets are written:
+    a header with the assessment's name and date, "Page x of y" in the footer, one font
+    family (headers too), and the document's creator and title. Sheets in `unprinted`
+    print only their first two rows (their title and what the sheet is); `hidden` sheets
+    are hidden (a reader still finds them)."""
+    wb._fonts = IndexedList([_in_family(font) for font in wb._fonts])  # same order: cells keep their font index
+    wb.properties.creator = APP_NAME
+    wb.properties.lastModifiedBy = APP_NAME
+    wb.properties.title = f"{title}: {name}"[:250]
+    dated = f"{generated:%d %B %Y}"
+    for ws in wb.worksheets:
+        ws.oddHeader.left.text = header_text(name)
+        ws.oddHeader.right.text = header_text(f"{title}, {dated}")
+        ws.oddFooter.left.text = header_text(ws.title)
+        ws.oddFooter.right.text = "Page &P of &N"
+        for part in (ws.oddHeader.left, ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.right):
+            part.font, part.size = f"{FONT_NAME},Regular", BODY_SIZE
+        if ws.title in unprinted:  # the title and what the sheet is, on columns that fit a page
+            widths = [ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, ws.max_column + 1)]
+            fitting = max(1, sum(1 for n in range(1, len(widths) + 1) if sum(widths[:n]) <= LANDSCAPE_CHARS - 10))
+            ws.print_area = f"A1:{get_column_letter(fitting)}2"
+            if isinstance(ws["A2"].value, str) and fitting > 1:  # what the sheet is, wrapped within the printed width
+                ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+                ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=fitting)
+                ws.row_dimensions[2].height = LINE_HEIGHT * 3 + 4
+            ws._print_rows = None
+        if ws.title in hidden:
+            ws.sheet_state = "hidden"
+
+
+def _in_family(font: Font) -> Font:
+    font = copy(font)
+    font.name = FONT_NAME
+    font.family = None
+    font.scheme = None  # a theme font scheme would let Excel swap the family back
+    if font.sz is None or font.sz < BODY_SIZE:
+        font.sz = BODY_SIZE
+    return font
+
+
+def about_sheet(wb, generated, lines: Iterable[tuple[str, str]], *, label_width: float = 34) -> None:
     """The About sheet every workbook ends with: the tool, when it was made, its purpose,
     then `lines` (label, detail), each label in bold."""
     ws = wb.create_sheet("About")

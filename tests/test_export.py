@@ -45,7 +45,7 @@ def _summary_scores(ws):
 
 def test_workbook_has_summary_answers_and_about_sheets(workbook):
     assert workbook.sheetnames == [
-        "Summary", "Eight aspects answers", "Model fit", "Approach requirements", "Development plan", "Risks", "Tolerating",
+        "Key results", "Summary", "Eight aspects answers", "Model fit", "Approach requirements", "Development plan", "Risks", "Tolerating",
         "Starting points", "Stakeholder map", "Capacity", "Conditions and practices", "App data", "About",
     ]
 
@@ -71,7 +71,9 @@ def test_answers_sheet_has_every_factor_with_weights_and_notes(workbook):
     ws = workbook["Eight aspects answers"]
     assert ws.freeze_panes == "A2"
     headers = [cell.value for cell in ws[1]]
-    rows = {row[1]: dict(zip(headers, row)) for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert "Item id" not in headers  # readers see the factor's words; ids stay in App data
+    ids = {f.text: f.id for f in eight_aspects.instrument().factors}
+    rows = {ids[row[1]]: dict(zip(headers, row)) for row in ws.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == len(eight_aspects.instrument().factors)
     assert rows["sd_one_place"]["Rating (1–5)"] == 5
     assert rows["sd_one_place"]["Weight"] == 3
@@ -121,12 +123,13 @@ def test_libreoffice_opens_the_workbook_and_keeps_formula_text_as_text(tmp_path,
                    check=True, capture_output=True, timeout=180)
     assert (tmp_path / "summary.pdf").stat().st_size > 10_000
     # The answers sheet as CSV: the hostile note comes out exactly as typed, not evaluated.
-    subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+    subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,3",
                     "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
     answers_csv = next(tmp_path.glob("summary*Eight*.csv"))
     rows = list(csv.reader(answers_csv.open(encoding="utf-8")))
-    notes = {row[1]: row[8] for row in rows[1:]}
-    assert notes["sd_one_place"] == HOSTILE_NOTE
+    texts = {f.id: f.text for f in eight_aspects.instrument().factors}
+    notes = {row[1]: row[7] for row in rows[1:]}
+    assert notes[texts["sd_one_place"]] == HOSTILE_NOTE
 
 
 def _approach_rows(ws):

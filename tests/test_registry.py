@@ -202,8 +202,10 @@ def test_every_diagnostic_aggregates_in_a_room_with_its_views_and_pack_sheet(dia
     sheets = load_workbook(BytesIO(data), read_only=True).sheetnames
     if diagnostic.ROOM_SHEET:
         assert any(name.endswith("(room)") and name.startswith(next(iter(diagnostic.ROOM_VIEWS))[:24]) for name in sheets)
-    responses = load_workbook(BytesIO(data))["Responses"]
-    texts = {row[4] for row in responses.iter_rows(min_row=4, values_only=True) if row[2] == diagnostic.instrument().title}
+    rows = list(load_workbook(BytesIO(data))["Responses"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and "Item" in r)
+    diagnostic_at, item_at = header.index("Diagnostic"), header.index("Item")
+    texts = {row[item_at] for row in rows[rows.index(header) + 1:] if row[diagnostic_at] == diagnostic.instrument().title}
     assert texts and "" not in texts and None not in texts  # every answer's item is named
     back = workbook_reader.read_workbook(data)
     assert [response[diagnostic.ID] for _, _, response in back.participants] == [p.response[diagnostic.ID] for p in people]

@@ -66,8 +66,8 @@ def _table(ws, first_header: str) -> tuple[list[str], list[tuple]]:
 
 def test_the_pack_has_its_sheets_in_order(pack):
     assert pack.sheetnames == [
-        # The room's sheets in the registry's order, as the screen's views and the summary's sheets
-        "Summary", "By role", "Tolerating (room)", "Starting points (room)", "Conditions (room)",
+        # Key results first; the room's sheets in the registry's order, as the screen's views and the summary's sheets
+        "Key results", "Summary", "By role", "Tolerating (room)", "Starting points (room)", "Conditions (room)",
         "Development plan", "Risks", "Responses", "App data", "About",
     ]
 
@@ -75,7 +75,7 @@ def test_the_pack_has_its_sheets_in_order(pack):
 def test_only_the_workshops_diagnostics_get_room_sheets():
     info = {**INFO, "diagnostics": ["eight_aspects"]}
     wb = load_workbook(BytesIO(build_pack(info, PARTICIPANTS, {})))
-    assert wb.sheetnames == ["Summary", "By role", "Development plan", "Risks", "Responses", "App data", "About"]
+    assert wb.sheetnames == ["Key results", "Summary", "By role", "Development plan", "Risks", "Responses", "App data", "About"]
 
 
 def test_the_responses_sheet_holds_every_record_of_every_participant(pack):
@@ -84,13 +84,13 @@ def test_the_responses_sheet_holds_every_record_of_every_participant(pack):
     assert len(rows) == expected
     column = {h: n for n, h in enumerate(headers)}
     assert {r[column["Participant"]] for r in rows} == {p.label for p in PARTICIPANTS}
-    first = next(r for r in rows if r[column["Participant"]] == "P01" and r[column["Item id"]] == eight_aspects.instrument().factors[0].id)
-    assert first[column["Item"]] == eight_aspects.instrument().factors[0].text
-    assert first[column["Rating (1–5)"]] == 2 and first[column["Weight"]] == 1
+    assert "Item id" not in column  # readers see what was asked; ids stay in App data
+    first = next(r for r in rows if r[column["Participant"]] == "P01" and r[column["Item"]] == eight_aspects.instrument().factors[0].text)
+    assert first[column["Rating (1–5)"]] == 2 and first[column["Weight"]] == 1 and first[column["Don't know"]] is None
     assert first[column["Evidence or impression"]] == "Backed by evidence"
-    area = next(r for r in rows if r[column["Item id"]] == "area:waiting_lists")
+    area = next(r for r in rows if r[column["Item"]].startswith("High waiting lists"))
     assert area[column["How often (0–3)"]] == 1 and area[column["Impact (1–3)"]] == 2 and area[column["Note or evidence"]] == "Seen it"
-    choice = next(r for r in rows if r[column["Item id"]] == "choice")
+    choice = next(r for r in rows if r[column["Item"]] == "Chosen approaches and priorities")
     assert "Disruptive commissioning" in choice[column["Other details"]]
 
 

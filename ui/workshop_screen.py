@@ -6,7 +6,7 @@ first, and the store refuses facilitator actions for any other token.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import streamlit as st
 
@@ -15,6 +15,7 @@ from scoring import workshop as room
 from scoring.compare import Side
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, MAX_MIN_GROUP, MIN_GROUP, ROOM_VIEWERS, StoreUnavailable, show_join_code
+from scoring.export import file_name
 from scoring.workshop_pack import build_pack
 from ui import session, widgets
 from ui.join import JOIN_PARAM
@@ -116,7 +117,7 @@ def controls(token: str, workshop: dict) -> None:
         widgets.excel_download(
             "Download the workshop pack",
             lambda: build_pack(workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc)),
-            f"workshop-{workshop['code']}.xlsx",
+            file_name("workshop", f"{workshop['name']} {show_join_code(workshop['code'])}", date.today()),
             "ws_pack",
             width="stretch",
         )

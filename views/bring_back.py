@@ -6,7 +6,8 @@ import streamlit as st
 
 from scoring import baseline, uploads, workbook_reader
 from scoring.uploads import UploadError
-from scoring.store import StoreUnavailable, WorkshopError
+from scoring.export import DEFAULT_TITLE
+from scoring.store import NAME_LIMIT, StoreUnavailable, WorkshopError
 from scoring.workbook_reader import SELF_CHECK
 from ui import session, widgets
 from ui.uploads import read_once, show_refusal
@@ -39,6 +40,9 @@ if kept_note:
 if changed:
     with st.expander(f"The {len(changed)} statements that changed", expanded=True):
         st.markdown("\n".join(f"- {widgets.plain(line)}" for line in changed))
+if book.edits:
+    with st.expander(f"Changed in Excel: {len(book.edits)} change(s) to the plan and risks, kept", expanded=True):
+        st.markdown("\n".join(f"- {widgets.plain(line)}" for line in book.edits))
 counts = {d: len(items) for d, items in book.response.items() if d != baseline.ID}
 if counts:
     st.caption("Records: " + ", ".join(f"{d.replace('_', ' ')} {n}" for d, n in counts.items()) + ".")
@@ -69,6 +73,8 @@ with resume.container(border=True):
             try:
                 new_token = session.store().new_respondent(client=session.client())
                 session.store().replace_response(new_token, book.response)
+                if book.title and book.title != DEFAULT_TITLE:  # the self-check's name comes back with it
+                    session.store().set_name(new_token, book.title[:NAME_LIMIT])
             except (WorkshopError, StoreUnavailable) as exc:  # too many self-checks from here, or a busy database
                 st.session_state["bb_error"] = f"{exc} Nothing was changed."
                 return

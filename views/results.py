@@ -5,7 +5,8 @@ from datetime import date
 import streamlit as st
 
 from scoring import eight_aspects
-from scoring.export import build_workbook
+from scoring.export import DEFAULT_TITLE, build_workbook, file_name
+from scoring.store import NAME_LIMIT
 from scoring.figures import radar
 from ui import session, widgets
 
@@ -44,10 +45,26 @@ if response:
     st.header("Take it away")
     token = session.token()
     store = session.store()
+
+    def rename() -> None:
+        try:
+            store.set_name(token, st.session_state["results_name"])
+        except (ValueError, KeyError) as exc:
+            st.session_state["results_name_error"] = str(exc)
+
+    if "results_name" not in st.session_state:
+        st.session_state["results_name"] = store.name(token)
+    st.text_input("Name this self-check", key="results_name", max_chars=NAME_LIMIT, on_change=rename,
+                  placeholder="For example: Adult social care, spring 2027",
+                  help="Shown on every page of the Excel summary and in its file name.")
+    name_error = st.session_state.pop("results_name_error", None)
+    if name_error:
+        st.error(f"Not saved: {name_error}.", icon=":material/error:")
+    name = store.name(token) or DEFAULT_TITLE
     widgets.excel_download(
         "Download the Excel summary",
-        lambda: build_workbook(store.response(token)),
-        f"commissioning-self-check-{date.today():%Y-%m-%d}.xlsx",
+        lambda: build_workbook(store.response(token), title=name),
+        file_name("self-check", name if name != DEFAULT_TITLE else "", date.today()),
         "download_xlsx",
         type="primary",
     )

@@ -33,7 +33,8 @@ if str(ROOT) not in sys.path:
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from scoring.export import DATA_HEADER_ROW, DATA_SHEET, build_workbook  # noqa: E402
-from scoring.uploads import MAX_ROWS, MAX_UPLOAD_BYTES  # noqa: E402
+from scoring.uploads import MAX_UPLOAD_BYTES  # noqa: E402
+from scoring.workbook_reader import DATA_MAX_ROWS  # noqa: E402
 from scoring.workshop import Participant  # noqa: E402
 from scoring.workshop_pack import build_pack  # noqa: E402
 
@@ -142,7 +143,7 @@ def _duplicate(wb):
 
 def _too_many_rows(wb):
     ws = wb[DATA_SHEET]
-    for number in range(MAX_ROWS + 1):
+    for number in range(DATA_MAX_ROWS + 1):  # App data's own limit, past the 400-person room
         ws.append(["self", None, "conditions", f"row_{number}", "{}"])
 
 
