@@ -257,7 +257,3 @@ def theme_groups() -> tuple[str, dict[str, str]]:
 
 def theme_charts() -> dict[str, tuple[str, str]]:
     return {}  # every part reads the same way: one chart
-
-
-def theme_charts() -> dict[str, tuple[str, str]]:
-    return {}  # every part reads the same way: one chart
