@@ -60,3 +60,17 @@ def gap_table(gaps: pd.DataFrame, aspect_titles: dict) -> None:
         }
     )
     st.table(table.set_index("Aspect"))
+
+
+def matrix_key(ranked: pd.DataFrame) -> None:
+    """The key to the feasibility x desirability chart: each approach by its rank number."""
+    shown = ranked.dropna(subset=["feasibility", "desirability"])
+    table = pd.DataFrame(
+        {
+            "Rank": shown["rank_label"],
+            "Approach": shown["title"],
+            "Feasibility": [_score_text(v) for v in shown["feasibility"]],
+            "Desirability": [_score_text(v) for v in shown["desirability"]],
+        }
+    )
+    st.table(table.set_index("Rank"))
