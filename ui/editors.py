@@ -14,6 +14,8 @@ import streamlit as st
 
 from ui import session
 
+ROW_HEIGHT = 92  # px: four lines of the grid's text; past 4rem the grid wraps a cell's text
+
 
 def record_editor(
     name: str,
@@ -27,7 +29,11 @@ def record_editor(
     defaults: dict | None = None,
 ) -> None:
     """`table` has one row per record, a "key" column with the store item id, and the
-    display columns; `to_record` turns a display row back into a record."""
+    display columns; `to_record` turns a display row back into a record.
+
+    Rows are ROW_HEIGHT tall, so a cell's text wraps onto up to four lines (Streamlit's grid
+    wraps only in rows taller than 4rem) instead of being cut at one; a blank cell is blank,
+    not "None"."""
     state = st.session_state
     version = state.setdefault(f"{name}_version", 0)
     editor_key = f"{name}_editor_{version}"
@@ -62,4 +68,6 @@ def record_editor(
         width="stretch",
         column_config=column_config,
         disabled=list(disabled),
+        row_height=ROW_HEIGHT,
+        placeholder="",
     )

@@ -118,14 +118,15 @@ if choice["chosen"]:
 
     def add_gaps_to_plan() -> None:
         added = 0
-        for proposal in development_plan.actions_from_gaps(gap_table, blend, response.get(development_plan.ID, {})):
+        # The plan as it is now, from the store: a second click adds nothing twice.
+        for proposal in development_plan.actions_from_gaps(gap_table, blend, session.records(development_plan.ID)):
             if session.save(development_plan.ID, development_plan.new_action_key(), proposal) is None:
                 added += 1
         st.session_state["ap_notice"] = f"{added} action(s) added to the development plan." if added else "Those gaps are already in the plan."
 
     def add_risks() -> None:
         added = 0
-        for risk in risks.suggested(choice["chosen"], response.get(risks.ID, {})):
+        for risk in risks.suggested(choice["chosen"], session.records(risks.ID)):  # as it is now, as above
             if session.save(risks.ID, risks.new_risk_key(), risk) is None:
                 added += 1
         st.session_state["ap_notice"] = f"{added} suggested risk(s) added to the register." if added else "The suggested risks are already in the register."
