@@ -246,7 +246,8 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 520) -> go.F
         margin=dict(l=60, r=16, t=20, b=64),
         xaxis=dict(range=[0, 105], tickvals=[0, 50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
                    title=dict(text="Feasibility: context allows it", font=dict(size=LABEL_SIZE))),
-        yaxis=dict(range=[0, 105], tickvals=[0, 50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
+        # No 0 on the y axis: it would sit on the x axis's 0 at the corner.
+        yaxis=dict(range=[0, 105], tickvals=[50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
                    title=dict(text="Desirability: serves what we want", font=dict(size=LABEL_SIZE))),
         annotations=labels,
         shapes=[

@@ -59,7 +59,12 @@ def gap_table(gaps: pd.DataFrame, aspect_titles: dict) -> None:
             "Why it matters": [f"{reason} ({source})" for reason, source in zip(gaps["reason"], gaps["because_of"])],
         }
     )
-    st.table(table.set_index("Aspect"))
+    # Five columns are wider than a 390 px phone at their longest words: there a word may
+    # break, so the table fits instead of scrolling sideways.
+    st.html("<style>@media (max-width: 640px) {.st-key-gap_table [data-testid=stTable] :is(td, th) "
+            "{hyphens: auto; overflow-wrap: anywhere}}</style>")
+    with st.container(key="gap_table"):
+        st.table(table.set_index("Aspect"))
 
 
 def matrix_key(ranked: pd.DataFrame) -> None:
