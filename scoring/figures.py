@@ -68,7 +68,7 @@ def _bars_labelled_above(
              xshift=3, yshift=1, align="left", showarrow=False, font=dict(size=LABEL_SIZE))
         for block, bottom in zip(lines, label_bottoms)
     ]
-    top, bottom = 4, 60
+    top, bottom = 28, 60  # the top clear of the chart's toolbar
     layout = dict(
         font=FONT,
         height=total + top + bottom,

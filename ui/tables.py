@@ -61,8 +61,8 @@ def gap_table(gaps: pd.DataFrame, aspect_titles: dict) -> None:
     )
     # Five columns are wider than a 390 px phone at their longest words: there a word may
     # break, so the table fits instead of scrolling sideways.
-    st.html("<style>@media (max-width: 640px) {.st-key-gap_table [data-testid=stTable] :is(td, th) "
-            "{hyphens: auto; overflow-wrap: anywhere}}</style>")
+    st.html("<style>@media (max-width: 640px) {.st-key-gap_table [data-testid=stTable] :is(td, th, td *, th *) "
+            "{white-space: normal; hyphens: auto; overflow-wrap: anywhere}}</style>")
     with st.container(key="gap_table"):
         st.table(table.set_index("Aspect"))
 

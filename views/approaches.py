@@ -25,7 +25,7 @@ if not done:
 st.caption(f"Based on {done} of {total} self-check factors answered.")
 
 
-IMPORTANCE = {1: "1 (matters)", 2: "2 (matters more)", 3: "3 (matters most)"}
+IMPORTANCE = {1: "1 (some)", 2: "2 (more)", 3: "3 (most)"}  # short: one row on a phone
 
 
 def importance_key(priority_id: str) -> str:
