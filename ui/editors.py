@@ -15,6 +15,8 @@ import streamlit as st
 from ui import session
 
 ROW_HEIGHT = 92  # px: four lines of the grid's text; past 4rem the grid wraps a cell's text
+HEADER_HEIGHT = 38  # px: the grid's header row
+MAX_ROWS_IN_VIEW = 12
 
 
 def record_editor(
@@ -69,5 +71,8 @@ def record_editor(
         column_config=column_config,
         disabled=list(disabled),
         row_height=ROW_HEIGHT,
+        # Every row in view (up to MAX_ROWS_IN_VIEW), the row for adding one included: tall
+        # rows would otherwise leave most of a short table scrolled out of sight.
+        height=HEADER_HEIGHT + (min(len(rows), MAX_ROWS_IN_VIEW) + 1) * ROW_HEIGHT + 3,
         placeholder="",
     )

@@ -260,7 +260,7 @@ def test_plan_and_risk_tables_wrap_their_text_and_blank_dates_are_blank(browser,
             assert 25 <= header <= 60, f"the plan's rows are not {ROW_HEIGHT} px tall (grid {header + 4 * ROW_HEIGHT} px)"
         # The first row's long text is drawn on several lines, not cut at one.
         lines = text_lines(grid.screenshot(), int(header) + 2, int(header + ROW_HEIGHT) - 2)
-        assert lines >= 3, f"/{path}: the first row's text takes {lines} line(s)"
+        assert lines >= 4, f"/{path}: the first row's text takes {lines} line(s)"  # unwrapped rows of 35 px give at most 3 here
     expect_no_exception(phone)
     # Blank dates are blank (read where every column is in view). The grid's accessible
     # table holds each cell's data (a date as 2027-03-31), not what is drawn on its canvas:
