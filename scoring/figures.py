@@ -31,11 +31,70 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
 
 
 def wrap(label: str, width: int = 16) -> str:
-    return "<br>".join(textwrap.wrap(label, width)) or label
+    """Lines of at most `width` characters joined by <br>; a longer word is kept whole."""
+    return "<br>".join(textwrap.wrap(label, width, break_long_words=False)) or label
+
+
+# Bars with their labels written above them, not beside: a label beside a bar takes the
+# width from the bar, and on a 390 px phone long titles took most of it and were cut off.
+# The y axis counts pixels (plot height = rows' total), so each row is as tall as its label.
+LABEL_SIZE = 16  # px: the labels above bars
+LABEL_WRAP = 40  # characters a line: at LABEL_SIZE this fits a 390 px phone (about 300 px)
+LINE_PX = 20
+BAR_PX = 22
+ROW_GAP_PX = 14
+
+
+def _bars_labelled_above(
+    labels: list[str], values: list[float | None], texts: list[str], *, colour: str, maximum: float,
+    tickvals: list[float] | None, axis_title: str, hovertemplate: str,
+) -> go.Figure:
+    """Horizontal bars, first at the top, each with its label above it (wrapped at LABEL_WRAP)
+    and its value written at its end. A None value draws no bar. `labels` are also the
+    trace's customdata, for the hover (%{customdata})."""
+    lines = [textwrap.wrap(label, LABEL_WRAP, break_long_words=False) or [label] for label in labels]
+    label_bottoms, y = [], 0
+    for block in lines:
+        label_bottoms.append(y + len(block) * LINE_PX)
+        y = label_bottoms[-1] + BAR_PX + ROW_GAP_PX
+    total = max(y - ROW_GAP_PX, 1)
+    trace = dict(
+        type="bar", orientation="h", x=values, y=[b + BAR_PX / 2 for b in label_bottoms], width=BAR_PX,
+        marker=dict(color=colour), text=texts, textposition="outside", textfont=dict(size=LABEL_SIZE),
+        customdata=labels, hovertemplate=hovertemplate, cliponaxis=False,
+    )
+    annotations = [
+        dict(text="<br>".join(block), x=0, xref="paper", xanchor="left", y=bottom, yref="y", yanchor="bottom",
+             xshift=3, yshift=1, align="left", showarrow=False, font=dict(size=LABEL_SIZE))
+        for block, bottom in zip(lines, label_bottoms)
+    ]
+    top, bottom = 28, 60  # the top clear of the chart's toolbar
+    layout = dict(
+        font=FONT,
+        height=total + top + bottom,
+        margin=dict(l=6, r=50, t=top, b=bottom),
+        xaxis=dict(range=[0, maximum * 1.05], title=dict(text=axis_title, font=dict(size=LABEL_SIZE)), fixedrange=True,
+                   gridcolor="#DDD", tickfont=dict(size=LABEL_SIZE), **({"tickvals": tickvals} if tickvals is not None else {})),
+        yaxis=dict(range=[total, 0], visible=False, fixedrange=True),
+        annotations=annotations,
+        showlegend=False,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return figure([trace], layout)
+
+
+# The polar area's share of the width: the aspect names sit outside it, and plotly does not
+# count them in its margins. A share rather than pixels, so the names keep their room on a
+# 390 px phone (where the widest, "Capacity and capability development" at 3 o'clock, needs
+# about 90 px) and the circle still fills a projector's height.
+RADAR_DOMAIN = dict(x=[0.285, 0.715], y=[0, 1])
+RADAR_LABEL_SIZE = 15
+RADAR_WRAP = 12
 
 
 def radar(
-    aspect_scores: pd.DataFrame, *, title: str | None = None, height: int = 520, compact: bool = False
+    aspect_scores: pd.DataFrame, *, title: str | None = None, height: int = 440, compact: bool = False
 ) -> go.Figure:
     """The eight aspects on a 0–100 radar; an aspect with no score leaves a gap.
 
@@ -43,7 +102,7 @@ def radar(
     `compact` suits a narrow side panel. Pages name the unscored aspects in text, since
     a gap alone is easy to miss.
     """
-    labels = [wrap(aspect, 14) for aspect in aspect_scores["aspect"]]
+    labels = [wrap(aspect, RADAR_WRAP if not compact else 14) for aspect in aspect_scores["aspect"]]
     values = [_plotted(v) for v in aspect_scores["score"]]
     trace = dict(
         type="scatterpolar",
@@ -57,17 +116,26 @@ def radar(
         connectgaps=False,
         hovertemplate="%{theta}: %{r:.0f} / 100<extra></extra>",
     )
+    if compact:  # a side panel beside the questions, never shown on a phone
+        margin = dict(l=85, r=85, t=80 if title else 50, b=50)
+        polar = dict(
+            radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], tickfont=dict(size=12), angle=67.5),
+            angularaxis=dict(tickfont=dict(size=13), direction="clockwise", rotation=90),
+        )
+    else:
+        margin = dict(l=4, r=4, t=80 if title else 45, b=60)  # the top and bottom names sit in these
+        polar = dict(
+            domain=RADAR_DOMAIN,
+            radialaxis=dict(range=[0, 100], tickvals=[0, 50, 100], tickfont=dict(size=13), angle=67.5),
+            angularaxis=dict(tickfont=dict(size=RADAR_LABEL_SIZE), direction="clockwise", rotation=90),
+        )
     layout = dict(
         font={**FONT, "size": 14 if compact else FONT["size"]},
         height=height,
-        # Angular labels do not count towards plotly's automatic margins.
-        margin=dict(l=85 if compact else 120, r=85 if compact else 120, t=80 if title else 50, b=50),
+        margin=margin,
         showlegend=False,
-        polar=dict(
-            # The radial scale sits between the first two aspects, clear of their labels.
-            radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], tickfont=dict(size=12 if compact else 14), angle=67.5),
-            angularaxis=dict(tickfont=dict(size=13 if compact else 17), direction="clockwise", rotation=90),
-        ),
+        # The radial scale sits between the first two aspects, clear of their labels.
+        polar=polar,
         paper_bgcolor="white",
     )
     if title:
@@ -76,64 +144,112 @@ def radar(
 
 
 def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
-    """Approaches ranked by fit, best at the top, the value written on each bar; a tie
-    labelled "=3". Approaches not judged (too few answers) are left out: say so beside it
-    (approaches.basis).
+    """Approaches ranked by fit, best at the top, each labelled above its bar ("=3." for a
+    tie) with the value written at its end. Approaches not judged (too few answers) are left
+    out: say so beside it (approaches.basis).
 
-    `ranked` is what approaches.rank() returns.
+    `ranked` is what approaches.rank() returns; the labels are the trace's customdata.
     """
     shown = ranked.dropna(subset=["fit"])
-    labels = [f"{r.rank_label}. {r.title}" for r in shown.itertuples()]
-    values = [numbers.text(v) for v in shown["fit"]]
-    trace = dict(
-        type="bar",
-        x=[_plotted(v) for v in shown["fit"]],
-        y=labels,
-        orientation="h",
-        marker=dict(color=PALETTE[0]),
-        text=values,
-        textposition="outside",
-        textfont=dict(size=16),
-        customdata=values,
-        hovertemplate="%{y}: fit %{customdata} / 100<extra></extra>",
-        cliponaxis=False,
+    fig = _bars_labelled_above(
+        [f"{r.rank_label}. {r.title}" for r in shown.itertuples()],
+        [_plotted(v) for v in shown["fit"]],
+        [numbers.text(v) for v in shown["fit"]],
+        colour=PALETTE[0], maximum=100, tickvals=[0, 25, 50, 75, 100], axis_title="Fit to your context (0–100)",
+        hovertemplate="%{customdata}: fit %{text} / 100<extra></extra>",
     )
-    layout = dict(
-        font=FONT,
-        height=height or 90 + 40 * max(len(shown), 1),
-        margin=dict(l=20, r=60, t=10, b=60),
-        xaxis=dict(range=[0, 100], title=dict(text="Fit to your context (0–100)"), tickvals=[0, 25, 50, 75, 100], fixedrange=True),
-        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=16)),
-        showlegend=False,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        bargap=0.3,
-    )
-    return figure([trace], layout)
+    return _at_least(fig, height)
 
 
-def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.Figure:
+# The scatter's labels are placed for the narrowest chart, a 390 px phone: pixels per
+# point of the 0–105 axes there, and the size of a label's characters.
+PHONE_PX_PER_POINT = (2.5, 3.8)  # x, y
+CHAR_PX, LABEL_LINE_PX, MARKER_PX = 9, 18, 16
+
+
+def label_groups(points: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """Labels for points that do not overlap on the narrowest chart: points whose labels
+    would touch share one label, "2, =3, 9", placed above the highest of them.
+
+    `points` are (x, y, label) on 0–100 axes, in the order their labels are to be joined;
+    returns (x, y, label) per label drawn."""
+    groups = [[point] for point in points]
+
+    def box(group) -> tuple[float, float, float, float]:
+        """The label's box in phone pixels: centred over the group, above its highest point."""
+        text = ", ".join(label for _, _, label in group)
+        x = sum(p[0] for p in group) / len(group) * PHONE_PX_PER_POINT[0]
+        y = max(p[1] for p in group) * PHONE_PX_PER_POINT[1] + MARKER_PX / 2
+        half = len(text) * CHAR_PX / 2
+        return x - half, x + half, y, y + LABEL_LINE_PX
+
+    def markers(group) -> list[tuple[float, float, float, float]]:
+        return [(p[0] * PHONE_PX_PER_POINT[0] - MARKER_PX / 2, p[0] * PHONE_PX_PER_POINT[0] + MARKER_PX / 2,
+                 p[1] * PHONE_PX_PER_POINT[1] - MARKER_PX / 2, p[1] * PHONE_PX_PER_POINT[1] + MARKER_PX / 2) for p in group]
+
+    def touch(a, b) -> bool:
+        return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+    def clash(first, second) -> bool:
+        """The two labels touch, or one covers a point of the other group."""
+        a, b = box(first), box(second)
+        return touch(a, b) or any(touch(a, m) for m in markers(second)) or any(touch(b, m) for m in markers(first))
+
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                if clash(groups[i], groups[j]):
+                    groups[i] += groups.pop(j)
+                    merged = True
+                    break
+            if merged:
+                break
+    result = []
+    for group in groups:
+        group.sort(key=lambda p: points.index(p))
+        result.append((sum(p[0] for p in group) / len(group), max(p[1] for p in group), ", ".join(p[2] for p in group)))
+    return result
+
+
+def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 520) -> go.Figure:
     """Each approach placed by feasibility (context allows it) and desirability (serves
-    what we want); labelled by rank number, with the key in the hover and the table."""
+    what we want), labelled by its rank number; approaches too close to label apart share
+    one label ("2, =3"). Pages give the key (rank, title) beside it."""
     shown = ranked.dropna(subset=["feasibility", "desirability"])
+    x = [_plotted(v) for v in shown["feasibility"]]
+    y = [_plotted(v) for v in shown["desirability"]]
     trace = dict(
         type="scatter",
-        x=[_plotted(v) for v in shown["feasibility"]],
-        y=[_plotted(v) for v in shown["desirability"]],
-        mode="markers+text",
-        text=list(shown["rank_label"]),
-        textposition="top center",
-        textfont=dict(size=16),
-        marker=dict(size=16, color=PALETTE[1], line=dict(color="#1A1A1A", width=1.5), symbol="diamond"),
-        customdata=[[title, numbers.text(f), numbers.text(d)] for title, f, d in zip(shown["title"], shown["feasibility"], shown["desirability"])],
+        x=x,
+        y=y,
+        mode="markers",
+        marker=dict(size=MARKER_PX, color=PALETTE[1], line=dict(color="#1A1A1A", width=1.5), symbol="diamond"),
+        customdata=[[f"{rank}. {title}", numbers.text(f), numbers.text(d)]
+                    for rank, title, f, d in zip(shown["rank_label"], shown["title"], shown["feasibility"], shown["desirability"])],
         hovertemplate="%{customdata[0]}<br>feasibility %{customdata[1]}, desirability %{customdata[2]}<extra></extra>",
     )
+    def anchor(lx: float, text: str) -> str:
+        """A long shared label near an edge runs inwards, not off the chart."""
+        centre, half, width = lx * PHONE_PX_PER_POINT[0], len(text) * CHAR_PX / 2, 105 * PHONE_PX_PER_POINT[0]
+        return "left" if centre - half < 0 else "right" if centre + half > width else "center"
+
+    labels = [
+        dict(text=text, x=lx, y=ly, xref="x", yref="y", xanchor=anchor(lx, text), yanchor="bottom", yshift=MARKER_PX / 2,
+             showarrow=False, font=dict(size=LABEL_SIZE))
+        for lx, ly, text in label_groups(list(zip(x, y, shown["rank_label"])))
+    ]
     layout = dict(
         font=FONT,
         height=height,
-        margin=dict(l=80, r=30, t=30, b=70),
-        xaxis=dict(range=[0, 105], title=dict(text="Feasibility: does our context allow it?"), fixedrange=True, gridcolor="#DDD"),
-        yaxis=dict(range=[0, 105], title=dict(text="Desirability: does it serve what we want?"), fixedrange=True, gridcolor="#DDD"),
+        margin=dict(l=60, r=16, t=20, b=64),
+        xaxis=dict(range=[0, 105], tickvals=[0, 50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
+                   title=dict(text="Feasibility: context allows it", font=dict(size=LABEL_SIZE))),
+        # No 0 on the y axis: it would sit on the x axis's 0 at the corner.
+        yaxis=dict(range=[0, 105], tickvals=[50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
+                   title=dict(text="Desirability: serves what we want", font=dict(size=LABEL_SIZE))),
+        annotations=labels,
         shapes=[
             dict(type="line", x0=50, x1=50, y0=0, y1=105, line=dict(color="#888", dash="dot")),
             dict(type="line", x0=0, x1=105, y0=50, y1=50, line=dict(color="#888", dash="dot")),
@@ -146,37 +262,29 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 620) -> go.F
 
 
 def labelled_bars(
-    titles: list[str], values: list[float], *, maximum: float, tickvals: list[float], axis_title: str,
-    colour: str, height: int = 320,
+    titles: list[str], values: list[float], *, maximum: float, tickvals: list[float] | None, axis_title: str,
+    colour: str, height: int | None = None,
 ) -> go.Figure:
-    """Horizontal bars, first at the top, each value written beside its bar; a title with no
-    value (NaN) is named "(not rated)" rather than drawn as a zero."""
+    """Horizontal bars, first at the top, each labelled above its bar and its value written
+    at its end; a title with no value (NaN) is named "(not rated)" rather than drawn as a
+    zero. `height`, if more than the rows need, stretches them (the least height)."""
     shown = [_plotted(v) for v in values]
-    labels = [wrap(t if v is not None else f"{t} (not rated)", 22) for t, v in zip(titles, shown)]
-    trace = dict(
-        type="bar",
-        orientation="h",
-        x=shown,
-        y=labels,
-        text=[numbers.text(v, blank="") for v in shown],
-        textposition="outside",
-        textfont=dict(size=16),
-        marker=dict(color=colour),
-        hovertemplate=f"%{{y}}: %{{x:.0f}} of {maximum:g}<extra></extra>",
-        cliponaxis=False,
+    fig = _bars_labelled_above(
+        [t if v is not None else f"{t} (not rated)" for t, v in zip(titles, shown)],
+        shown,
+        [numbers.text(v, blank="") for v in shown],
+        colour=colour, maximum=maximum, tickvals=tickvals, axis_title=axis_title,
+        hovertemplate=f"%{{customdata}}: %{{x:.0f}} of {maximum:g}<extra></extra>",
     )
-    layout = dict(
-        font=FONT,
-        height=max(height, 70 + 58 * len(titles)),
-        margin=dict(l=20, r=50, t=10, b=50),
-        xaxis=dict(range=[0, maximum * 1.05], tickvals=tickvals, title=dict(text=axis_title), fixedrange=True),
-        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
-        showlegend=False,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        bargap=0.3,
-    )
-    return figure([trace], layout)
+    return _at_least(fig, height)
+
+
+def _at_least(fig: go.Figure, height: int | None) -> go.Figure:
+    """A figure of bars labelled above made at least `height` tall: its rows grow in
+    proportion, since its y axis is a fixed range."""
+    if height and height > fig.layout.height:
+        fig.layout.height = height
+    return fig
 
 
 def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2]) -> go.Figure:
@@ -377,7 +485,7 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
     they are escaped (plotly reads tags such as <a> in legend text).
     """
 
-    labels = [wrap(aspect, 14) for aspect in changes["aspect"]]
+    labels = [wrap(aspect, RADAR_WRAP) for aspect in changes["aspect"]]
 
     def values(column: str) -> list[float | None]:
         return [_plotted(v) for v in changes[column]]
@@ -404,14 +512,15 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
     layout = dict(
         font=FONT,
         height=height,
-        margin=dict(l=120, r=120, t=50, b=130),
+        margin=dict(l=4, r=4, t=45, b=60),
         showlegend=True,
         # Below the labels of the bottom aspect, which sit outside the polar area.
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.16, yanchor="top", font=dict(size=17), traceorder="normal"),
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="bottom", yref="container", font=dict(size=16), traceorder="normal"),
         polar=dict(
             bgcolor="white",
-            radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], tickfont=dict(size=14), angle=67.5, gridcolor="#CCC", linecolor="#999"),
-            angularaxis=dict(tickfont=dict(size=17), direction="clockwise", rotation=90, gridcolor="#CCC", linecolor="#999"),
+            domain=dict(x=RADAR_DOMAIN["x"], y=[0.22, 1]),  # the legend below
+            radialaxis=dict(range=[0, 100], tickvals=[0, 50, 100], tickfont=dict(size=13), angle=67.5, gridcolor="#CCC", linecolor="#999"),
+            angularaxis=dict(tickfont=dict(size=RADAR_LABEL_SIZE), direction="clockwise", rotation=90, gridcolor="#CCC", linecolor="#999"),
         ),
         paper_bgcolor="white",
     )
@@ -431,6 +540,10 @@ def for_projector(fig: go.Figure, *, size: int = 24, height: int | None = None) 
     fig.update_yaxes(tickfont_size=size - 2, title_font_size=size)
     fig.update_polars(angularaxis_tickfont_size=size, radialaxis_tickfont_size=size - 4)
     fig.update_traces(textfont_size=size - 2, selector=lambda trace: "textfont" in trace)
+    if any(a.yref == "y" for a in fig.layout.annotations):  # bars labelled above: rows grow with the labels
+        fig.update_annotations(font_size=size - 2, selector=dict(yref="y"))
+        margins = fig.layout.margin.t + fig.layout.margin.b
+        height = max(height or 0, int((fig.layout.height - margins) * (size - 2) / LABEL_SIZE) + margins)
     if height:
         fig.update_layout(height=height)
     return fig

@@ -10,6 +10,7 @@ Stored records (diagnostic "risks"): "risk:<id>" -> {"approach_id", "title",
 from __future__ import annotations
 
 import secrets
+import textwrap
 from typing import Any, Mapping
 
 import pandas as pd
@@ -118,7 +119,9 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
     names = [name for _, name in BANDS]
     band_index = [[names.index(band(r)) for r in row] for row in ratings]
     text = [
-        [f"{band(ratings[li][im])}<br><b>{labels[li][im]}</b>" if labels[li][im] else band(ratings[li][im]) for im in range(5)]
+        # Each word of the band on a line of its own: a cell is about 48 px wide on a phone.
+        [f"{band(ratings[li][im]).replace(' ', '<br>')}<br><b>{'<br>'.join(textwrap.wrap(labels[li][im], 7))}</b>" if labels[li][im]
+         else band(ratings[li][im]).replace(" ", "<br>") for im in range(5)]
         for li in range(5)
     ]
     # One colour per band, the same as the Excel sheet; the band is written in every cell too.
@@ -133,7 +136,7 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
                 y=[1, 2, 3, 4, 5],
                 text=text,
                 texttemplate="%{text}",
-                textfont=dict(size=15, color="#1A1A1A"),
+                textfont=dict(size=14, color="#1A1A1A"),
                 colorscale=colorscale,
                 zmin=-0.5,
                 zmax=len(steps) - 0.5,
@@ -147,9 +150,9 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
         dict(
             font=FONT,
             height=height,
-            margin=dict(l=80, r=20, t=20, b=70),
-            xaxis=dict(title=dict(text="Impact (1 minor … 5 severe)"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
-            yaxis=dict(title=dict(text="Likelihood (1 rare … 5 almost certain)"), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
+            margin=dict(l=64, r=8, t=20, b=64),
+            xaxis=dict(title=dict(text="Impact (1 minor … 5 severe)", font=dict(size=16)), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
+            yaxis=dict(title=dict(text="Likelihood (1 rare … 5 almost certain)", font=dict(size=16)), tickvals=[1, 2, 3, 4, 5], fixedrange=True),
             paper_bgcolor="white",
             plot_bgcolor="white",
         ),

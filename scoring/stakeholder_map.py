@@ -60,6 +60,9 @@ def table(records: Mapping[str, dict]) -> pd.DataFrame:
     return result.sort_values(["order", "name"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
+NAME_WRAP = 14  # characters a line of a name on the map
+
+
 def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height: int = 560):
     """Commissioning at the centre, each stakeholder around it, the line styled by the
     strength of the relationship and the marker by kind; names written beside."""
@@ -84,7 +87,7 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
             y=ys,
             # Names are typed by users: escaped, since plotly reads tags such as <a> in text.
             # Wrapped before escaping, so an entity such as &amp; is never split by a line break.
-            text=["<br>".join(html.escape(line) for line in textwrap.wrap(name, 18)) or html.escape(name) for name in stakeholders["name"]],
+            text=["<br>".join(html.escape(line) for line in textwrap.wrap(name, NAME_WRAP)) or html.escape(name) for name in stakeholders["name"]],
             textposition=["middle right" if x >= 0 else "middle left" for x in xs],
             textfont=dict(size=15),
             marker=dict(size=22, color="white", line=dict(color="#1A1A1A", width=2), symbol=[SYMBOLS[k] for k in stakeholders["kind"]]),
@@ -103,10 +106,12 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
             font=FONT,
             height=height,
             margin=dict(l=20, r=20, t=20, b=20),
-            # Room either side for the names written beside the outer markers.
-            xaxis=dict(visible=False, range=[-2.6, 2.6], fixedrange=True),
+            # Room either side for the names written beside the outer markers: on a 390 px
+            # phone a unit is about 50 px, and a name of NAME_WRAP characters about 110.
+            xaxis=dict(visible=False, range=[-3.2, 3.2], fixedrange=True),
             yaxis=dict(visible=False, range=[-1.3, 1.3], fixedrange=True),
-            legend=dict(title=dict(text="Relationship"), orientation="h", y=-0.02),
+            # The title above the entries, so that they can wrap into rows on a phone.
+            legend=dict(title=dict(text="Relationship", side="top"), orientation="h", y=-0.02, font=dict(size=15)),
             paper_bgcolor="white",
             plot_bgcolor="white",
         ),

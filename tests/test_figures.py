@@ -55,10 +55,12 @@ def test_fit_bars_show_every_scored_approach_best_first_with_its_value():
     bars = figure.data[0]
     shown = RANKED[RANKED["judged"]]
     assert 0 < len(shown) < len(RANKED)  # the case has approaches of both kinds
-    assert list(bars.y) == [f"{r.rank_label}. {r.title}" for r in shown.itertuples()]
-    assert list(bars.y)[0].startswith(("1. ", "=1. "))
+    labels = list(bars.customdata)  # each written above its bar (an annotation) and named in the hover
+    assert labels == [f"{r.rank_label}. {r.title}" for r in shown.itertuples()]
+    assert labels[0].startswith(("1. ", "=1. "))
+    assert [a.text.replace("<br>", " ") for a in figure.layout.annotations] == labels
     assert list(bars.text) == [numbers.text(v) for v in shown["fit"]]
     assert not any(math.isnan(x) for x in bars.x)
-    drawn = " ".join(bars.y)
+    drawn = " ".join(labels)
     for title in RANKED.loc[~RANKED["judged"], "title"]:
         assert title not in drawn  # not judged: named in the caption (approaches.basis), not drawn

@@ -192,3 +192,22 @@ def test_the_eight_aspects_page_says_where_its_factors_come_from():
     assert "written for this tool" in intro and "drawn from" not in intro
     factor = eight_aspects.instrument().factors[0]
     assert any(c.value.startswith("Source: ") and factor.quote[:20] in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_the_aspect_picker_says_which_aspects_are_done():
+    from scoring import eight_aspects
+
+    factors = eight_aspects.instrument().factors_of("system_design")
+    at = app().run()
+    at.switch_page("views/eight_aspects.py").run()
+    for factor in factors:
+        rate(at, f"ea_rating_{factor.id}", 4)
+    at.button(key="ea_next").click().run()
+    rate(at, "ea_rating_rel_provider_trust", "dont_know")  # don't know counts as answered
+    at.button(key="ea_next").click().run()
+    picker = at.selectbox(key="ea_aspect")
+    assert picker.value == "capacity_capability"
+    assert picker.options[:3] == ["1. System design: done", f"2. Relationships: 1 of {len(eight_aspects.instrument().factors_of('relationships'))} answered",
+                                  "3. Capacity and capability development"]
+    picker.set_value("system_design").run()  # chosen by its new label, it opens that aspect
+    assert at.selectbox(key="ea_aspect").value == "system_design" and not at.exception

@@ -195,9 +195,15 @@ def test_capacity_calculator_saves_and_shows_the_gap():
     at.number_input(key="sp_staff").set_value(0.5)
     at.button(key="FormSubmitter:sp_capacity-Work out capacity").click().run()
     assert not at.exception and not at.error
-    assert {m.label: m.value for m in at.metric}["Gap"] == "+0.5"
+    assert {m.label: m.value for m in at.metric}["More staff needed"] == "0.5 full-time"
     stored = Store().response(token_of(at))["starting_points"]["capacity"]
     assert stored["drivers"]["partnership_boards"] == {"count": 6.0, "hours": 250.0}
+
+    # More staff in post than the workload needs: said as spare capacity, not "Gap -2.5".
+    at.number_input(key="sp_staff").set_value(3.5)
+    at.button(key="FormSubmitter:sp_capacity-Work out capacity").click().run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Spare capacity"] == "2.5 full-time" and "Gap" not in metrics
 
 
 @pytest.mark.parametrize("page", ["views/approaches.py", "views/plan.py"])
@@ -233,3 +239,51 @@ def test_a_fact_about_the_place_is_recorded_on_the_starting_points_page_and_not_
     at.switch_page("views/home.py").run()
     at.switch_page("views/starting_points.py").run()
     assert at.radio(key="sp_fact_ctx_intervention").value == "yes"
+
+
+def test_a_priority_s_importance_can_be_set_and_changes_the_ranking(answered):
+    """Each chosen priority gets an importance of 1–3, stored as the scorer takes it."""
+    from scoring import approaches
+
+    at = answered
+    at.switch_page("views/approaches.py").run()
+    at.button_group(key="ap_priorities").set_value(["lower_cost", "innovation"]).run()
+    assert Store().response(token_of(at))["approaches"]["choice"]["priorities"] == {"lower_cost": 1, "innovation": 1}
+    assert at.radio(key="ap_importance_innovation").value == 1  # a priority just chosen matters 1
+    at.radio(key="ap_importance_innovation").set_value(3).run()
+    assert not at.exception
+    stored = Store().response(token_of(at))
+    assert stored["approaches"]["choice"]["priorities"] == {"lower_cost": 1, "innovation": 3}
+    # The page ranks by what was stored: its explanation opens on the new rank 1.
+    ranked = approaches.rank(approaches.aspect_scores(stored), {"lower_cost": 1, "innovation": 3})
+    assert at.selectbox(key="ap_explain").value == ranked["approach_id"].iloc[0]
+    assert at.selectbox(key="ap_explain").options[0] == ranked["title"].iloc[0]
+    # Left and come back to: the importance is read back from the store.
+    at.switch_page("views/plan.py").run()
+    at.switch_page("views/approaches.py").run()
+    assert at.radio(key="ap_importance_innovation").value == 3
+    # Dropping the priority drops its importance.
+    at.button_group(key="ap_priorities").set_value(["lower_cost"]).run()
+    assert Store().response(token_of(at))["approaches"]["choice"]["priorities"] == {"lower_cost": 1}
+    assert not [r for r in at.radio if r.key == "ap_importance_innovation"]
+
+
+def test_suggested_risks_go_in_with_one_click_and_never_twice(answered):
+    from scoring import risks
+
+    at = answered
+    at.switch_page("views/approaches.py").run()
+    at.multiselect(key="ap_chosen").set_value(["market_management"]).run()
+    at.switch_page("views/risks.py").run()
+    expected = len(risks.suggested(["market_management"], {}))
+    assert expected
+    at.button(key="rk_add_suggested").click().run()  # one click
+    assert not at.exception
+    assert len(Store().response(token_of(at))["risks"]) == expected
+    assert not [b for b in at.button if b.key == "rk_add_suggested"]
+    assert any("are in the register" in c.value for c in at.caption)
+    # Pressed again from the approaches page, where the button stays: nothing twice.
+    at.switch_page("views/approaches.py").run()
+    at.button(key="ap_add_risks").click().run()
+    assert "already in the register" in at.success[0].value
+    assert len(Store().response(token_of(at))["risks"]) == expected

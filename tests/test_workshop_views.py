@@ -72,7 +72,7 @@ def test_the_room_ranking_says_what_it_rests_on_and_what_it_cannot_judge():
     view = workshop_views.build("Approaches", ROOM, min_group=3)
     assert "This ranking rests on 2 of the 8 aspects." in view.caption
     assert "Not enough answers to judge" in view.caption and "Market management" in view.caption
-    assert list(view.figure.data[0].y) == []  # nothing drawn as if it were ranked
+    assert list(view.figure.data[0].customdata) == []  # nothing drawn as if it were ranked
 
 
 def test_the_room_ranking_labels_ties():
@@ -82,6 +82,6 @@ def test_the_room_ranking_labels_ties():
     people = [Participant(n, None, {"eight_aspects": aspects_at_50, "approaches": {"choice": {"chosen": [], "priorities": {}}}})
               for n in range(1, 4)]
     view = workshop_views.build("Approaches", people, min_group=3)
-    labels = list(view.figure.data[0].y)
+    labels = list(view.figure.data[0].customdata)  # the bars' labels (written above each bar)
     assert len(labels) == 13 and all(label.startswith("=1. ") for label in labels)
     assert "This ranking rests on 8 of the 8 aspects." in view.caption

@@ -15,7 +15,10 @@ _change = numbers.signed
 def show(before: compare.Side, after: compare.Side) -> None:
     first, second = compare.labels(before, after)
     overall = compare.overall_change(before, after)
-    then, now, moved = st.columns(3)
+    # A name can be long (a workbook's title and date): its metric label wraps, not cut off with "…".
+    st.html("<style>.st-key-cmp_metrics [data-testid=stMetricLabel] * "
+            "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important}</style>")
+    then, now, moved = st.container(key="cmp_metrics").columns(3)
     then.metric(f"Room for manoeuvre: {first}", _score(overall["before"]))
     now.metric(f"Room for manoeuvre: {second}", _score(overall["after"]))
     moved.metric("Change", _change(overall["change"]))
@@ -25,7 +28,7 @@ def show(before: compare.Side, after: compare.Side) -> None:
         st.info("**Not comparable.** " + "\n\n".join(widgets.plain(note) for note in missing), icon=":material/history:")
 
     st.header("The eight aspects then and now")
-    widgets.chart(compare.compare_radar(before, after), key="cmp_radar")
+    widgets.chart(compare.compare_radar(before, after, height=540), key="cmp_radar")
     aspects = compare.aspect_changes(before, after)
     st.table(pd.DataFrame({
         "Aspect": aspects["aspect"],

@@ -14,6 +14,10 @@ import streamlit as st
 
 from ui import session
 
+ROW_HEIGHT = 92  # px: four lines of the grid's text; past 4rem the grid wraps a cell's text
+HEADER_HEIGHT = 38  # px: the grid's header row
+MAX_ROWS_IN_VIEW = 12
+
 
 def record_editor(
     name: str,
@@ -27,7 +31,11 @@ def record_editor(
     defaults: dict | None = None,
 ) -> None:
     """`table` has one row per record, a "key" column with the store item id, and the
-    display columns; `to_record` turns a display row back into a record."""
+    display columns; `to_record` turns a display row back into a record.
+
+    Rows are ROW_HEIGHT tall, so a cell's text wraps onto up to four lines (Streamlit's grid
+    wraps only in rows taller than 4rem) instead of being cut at one; a blank cell is blank,
+    not "None"."""
     state = st.session_state
     version = state.setdefault(f"{name}_version", 0)
     editor_key = f"{name}_editor_{version}"
@@ -62,4 +70,9 @@ def record_editor(
         width="stretch",
         column_config=column_config,
         disabled=list(disabled),
+        row_height=ROW_HEIGHT,
+        # Every row in view (up to MAX_ROWS_IN_VIEW), the row for adding one included: tall
+        # rows would otherwise leave most of a short table scrolled out of sight.
+        height=HEADER_HEIGHT + (min(len(rows), MAX_ROWS_IN_VIEW) + 1) * ROW_HEIGHT + 3,
+        placeholder="",
     )

@@ -238,8 +238,16 @@ def aspect_form(instrument: Instrument) -> None:
 
     # Labels stay the same as answers come in: Streamlit matches a selectbox choice by its
     # label, and a label that changed under the user would jump the page to another aspect.
+    # So each says how far its aspect is answered as the store stands when this column is
+    # drawn (on load, and when the aspect changes), and an answer, which does not redraw
+    # the picker, leaves its labels as the browser holds them.
+    records = current_records()
+
     def aspect_label(aspect_id: str) -> str:
-        return f"{eight_aspects.ASPECTS.index(aspect_id) + 1}. {instrument.aspect(aspect_id).title}"
+        factors = instrument.factors_of(aspect_id)
+        answered = sum(1 for factor in factors if "rating" in records.get(factor.id, {}))
+        progress = ": done" if answered == len(factors) else f": {answered} of {len(factors)} answered" if answered else ""
+        return f"{eight_aspects.ASPECTS.index(aspect_id) + 1}. {instrument.aspect(aspect_id).title}{progress}"
 
     state = st.session_state
     state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, eight_aspects.ASPECTS[0])

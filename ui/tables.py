@@ -59,4 +59,23 @@ def gap_table(gaps: pd.DataFrame, aspect_titles: dict) -> None:
             "Why it matters": [f"{reason} ({source})" for reason, source in zip(gaps["reason"], gaps["because_of"])],
         }
     )
-    st.table(table.set_index("Aspect"))
+    # Five columns are wider than a 390 px phone at their longest words: there a word may
+    # break, so the table fits instead of scrolling sideways.
+    st.html("<style>@media (max-width: 640px) {.st-key-gap_table [data-testid=stTable] :is(td, th, td *, th *) "
+            "{white-space: normal; hyphens: auto; overflow-wrap: anywhere}}</style>")
+    with st.container(key="gap_table"):
+        st.table(table.set_index("Aspect"))
+
+
+def matrix_key(ranked: pd.DataFrame) -> None:
+    """The key to the feasibility x desirability chart: each approach by its rank number."""
+    shown = ranked.dropna(subset=["feasibility", "desirability"])
+    table = pd.DataFrame(
+        {
+            "Rank": shown["rank_label"],
+            "Approach": shown["title"],
+            "Feasibility": [_score_text(v) for v in shown["feasibility"]],
+            "Desirability": [_score_text(v) for v in shown["desirability"]],
+        }
+    )
+    st.table(table.set_index("Rank"))

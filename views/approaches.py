@@ -25,11 +25,19 @@ if not done:
 st.caption(f"Based on {done} of {total} self-check factors answered.")
 
 
+IMPORTANCE = {1: "1 (some)", 2: "2 (more)", 3: "3 (most)"}  # short: one row on a phone
+
+
+def importance_key(priority_id: str) -> str:
+    return f"ap_importance_{priority_id}"
+
+
 def save_choice() -> None:
     state = st.session_state
     record = {
         "chosen": state.get("ap_chosen") or [],
-        "priorities": {p: 1 for p in state.get("ap_priorities") or []},
+        # A priority just chosen matters 1 until its importance is set.
+        "priorities": {p: state.get(importance_key(p)) or choice["priorities"].get(p, 1) for p in state.get("ap_priorities") or []},
     }
     session.save(approaches.ID, approaches.CHOICE, record)
 
@@ -37,6 +45,8 @@ def save_choice() -> None:
 # Widgets are set from the store before they are drawn (see ui/eight_aspects_form.py).
 st.session_state["ap_priorities"] = list(choice["priorities"])
 st.session_state["ap_chosen"] = list(choice["chosen"])
+for priority_id, importance in choice["priorities"].items():
+    st.session_state[importance_key(priority_id)] = importance
 
 st.header("What does your place most want to achieve?")
 st.pills(
@@ -47,6 +57,16 @@ st.pills(
     key="ap_priorities",
     on_change=save_choice,
 )
+priority_titles = {p.id: p.title for p in instrument.priorities}
+for priority_id in choice["priorities"]:
+    st.radio(
+        f"How much does {priority_titles[priority_id].lower()} matter?",
+        list(IMPORTANCE),
+        format_func=IMPORTANCE.get,
+        horizontal=True,
+        key=importance_key(priority_id),
+        on_change=save_choice,
+    )
 ranked = approaches.rank(scores, choice["priorities"])
 
 st.header("Fit to your context")
@@ -61,10 +81,12 @@ if choice["priorities"]:
         widgets.chart(feasibility_desirability(ranked), key="ap_matrix")
     with right:
         st.markdown(
-            "**How to read this.** Each diamond is an approach, numbered by its rank above. "
+            "**How to read this.** Each diamond is an approach, numbered by its rank above "
+            "(approaches too close to number apart share a label, such as \"2, =3\"). "
             "Right: your context allows it. Up: it serves what you chose as priorities. "
             "Top right: both."
         )
+        tables.matrix_key(ranked)
 else:
     st.caption(
         "Fit shows how far your room for manoeuvre supports what each approach relies on. A low fit "
@@ -73,7 +95,8 @@ else:
     )
 
 st.header("Why each approach fits, or not")
-explained = st.selectbox("Explain an approach", approaches.APPROACHES, format_func=titles.get, key="ap_explain")
+# Best fit first, so the page opens on the explanation of rank 1.
+explained = st.selectbox("Explain an approach", list(ranked["approach_id"]), format_func=titles.get, key="ap_explain")
 tables.approach_explanation(instrument.approach(explained), scores, aspect_titles, ranked)
 
 st.header("Choose an approach, or a blend of up to three")
@@ -95,14 +118,15 @@ if choice["chosen"]:
 
     def add_gaps_to_plan() -> None:
         added = 0
-        for proposal in development_plan.actions_from_gaps(gap_table, blend, response.get(development_plan.ID, {})):
+        # The plan as it is now, from the store: a second click adds nothing twice.
+        for proposal in development_plan.actions_from_gaps(gap_table, blend, session.records(development_plan.ID)):
             if session.save(development_plan.ID, development_plan.new_action_key(), proposal) is None:
                 added += 1
         st.session_state["ap_notice"] = f"{added} action(s) added to the development plan." if added else "Those gaps are already in the plan."
 
     def add_risks() -> None:
         added = 0
-        for risk in risks.suggested(choice["chosen"], response.get(risks.ID, {})):
+        for risk in risks.suggested(choice["chosen"], session.records(risks.ID)):  # as it is now, as above
             if session.save(risks.ID, risks.new_risk_key(), risk) is None:
                 added += 1
         st.session_state["ap_notice"] = f"{added} suggested risk(s) added to the register." if added else "The suggested risks are already in the register."

@@ -133,14 +133,15 @@ record_editor(
     to_record=to_record,
     new_key=plan.new_action_key,
     column_config={
-        # Widths that keep every column on a laptop's screen, the status included.
-        "Aspect": st.column_config.SelectboxColumn("Aspect", options=list(aspect_by_title), required=True, width="medium"),
-        "Owner": st.column_config.TextColumn("Owner", width="small"),
-        "Measure of success": st.column_config.TextColumn("Measure of success", width="small"),
-        "Action": st.column_config.TextColumn("Action", required=True, max_chars=plan.TEXT_LIMIT, width="medium"),
-        "By when": st.column_config.DateColumn("By when", format="DD/MM/YYYY", width="small"),
-        "Status": st.column_config.SelectboxColumn("Status", options=list(status_by_label), required=True, width="small"),
-        "Origin": st.column_config.TextColumn("Origin", help="Where the action came from, e.g. a gap for a chosen approach", width="small"),
+        # Widths in px that keep every column on a laptop's screen, the status included;
+        # the text wraps within them (ui/editors.py), so a phone scrolls only sideways.
+        "Aspect": st.column_config.SelectboxColumn("Aspect", options=list(aspect_by_title), required=True, width=110),
+        "Owner": st.column_config.TextColumn("Owner", width=100),
+        "Measure of success": st.column_config.TextColumn("Measure of success", width=150),
+        "Action": st.column_config.TextColumn("Action", required=True, max_chars=plan.TEXT_LIMIT, width=220),
+        "By when": st.column_config.DateColumn("By when", format="DD/MM/YYYY", width=100),
+        "Status": st.column_config.SelectboxColumn("Status", options=list(status_by_label), required=True, width=100),
+        "Origin": st.column_config.TextColumn("Origin", help="Where the action came from, e.g. a gap for a chosen approach", width=100),
     },
     disabled=["Origin"],
     defaults={"Aspect": aspect_titles[aspect_id], "Status": plan.STATUSES["not_started"]},

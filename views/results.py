@@ -20,7 +20,7 @@ if records:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.header("Room for manoeuvre by aspect")
-        widgets.chart(radar(scores, height=500), key="results_radar")
+        widgets.chart(radar(scores), key="results_radar")
         widgets.unscored_note(scores)
     with right:
         st.markdown("**Score per aspect** (0 = factors strongly constrain, 50 = neither, 100 = strongly enable)")

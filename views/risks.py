@@ -21,7 +21,9 @@ if chosen:
     waiting = risks.suggested(chosen, records)
 
     def add_suggested() -> None:
-        for risk in waiting:
+        # What is waiting now, read from the store: a second click (or a double click that
+        # arrives before the page is redrawn) adds nothing twice.
+        for risk in risks.suggested(chosen, session.records(risks.ID)):
             session.save(risks.ID, risks.new_risk_key(), risk)
 
     blend = " + ".join(titles[a] for a in chosen)
@@ -70,8 +72,14 @@ record_editor(
     to_record=to_record,
     new_key=risks.new_risk_key,
     column_config={
-        "Risk": st.column_config.TextColumn("Risk", required=True, max_chars=risks.TEXT_LIMIT, width="medium"),
-        "Approach": st.column_config.SelectboxColumn("Approach", options=list(approach_by_title)),
+        # Widths in px: the text wraps within them (ui/editors.py) instead of being cut.
+        "Ref": st.column_config.TextColumn("Ref", width=50),
+        "Risk": st.column_config.TextColumn("Risk", required=True, max_chars=risks.TEXT_LIMIT, width=200),
+        "Approach": st.column_config.SelectboxColumn("Approach", options=list(approach_by_title), width=150),
+        "Band": st.column_config.TextColumn("Band", width=90),
+        "Description": st.column_config.TextColumn("Description", width=260),
+        "Mitigation": st.column_config.TextColumn("Mitigation", width=260),
+        "Owner": st.column_config.TextColumn("Owner", width=120),
         "Likelihood": st.column_config.NumberColumn("Likelihood", min_value=1, max_value=5, step=1, required=True, help="1 rare … 5 almost certain"),
         "Impact": st.column_config.NumberColumn("Impact", min_value=1, max_value=5, step=1, required=True, help="1 minor … 5 severe"),
         "Rating": st.column_config.NumberColumn("Rating", help="Likelihood x impact"),

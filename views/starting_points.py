@@ -136,7 +136,14 @@ if totals["hours"]:
     first, second, third = st.columns(3)
     first.metric("Full-time staff needed", numbers.text(totals['fte_needed'], 1))
     second.metric("Full-time staff in post", numbers.text(totals['fte_in_post'], 1))
-    third.metric("Gap", f"{totals['gap']:+.1f}", help="Needed minus in post: positive means more capacity is needed.")
+    # Said in words: a bare "Gap −2.9" left readers to work out that it meant spare capacity.
+    gap = numbers.shown(totals["gap"], 1)
+    if gap > 0:
+        third.metric("More staff needed", f"{gap:.1f} full-time", help="Needed minus in post: the workload needs more staff than are in post.")
+    elif gap < 0:
+        third.metric("Spare capacity", f"{-gap:.1f} full-time", help="Needed minus in post is negative: more staff are in post than the workload needs.")
+    else:
+        third.metric("Gap", "None", help="The staff in post match what the workload needs.")
     main = drivers.iloc[0]
     st.markdown(f"**{main.label}** takes the most time: {numbers.shown(main.hours):,} hours a year, {numbers.text(100 * main.share)}% of the total.")
     widgets.chart(

@@ -381,8 +381,8 @@ def expect_fit_labels(page, labels: list[str]) -> None:
     page.wait_for_function(
         """expected => {
             const plot = document.querySelector('.st-key-ap_fit .js-plotly-plot');
-            const y = plot && plot.data && plot.data[0] && plot.data[0].y;
-            return !!y && JSON.stringify(Array.from(y)) === JSON.stringify(expected);
+            const labels = plot && plot.data && plot.data[0] && plot.data[0].customdata;  // written above the bars
+            return !!labels && JSON.stringify(Array.from(labels)) === JSON.stringify(expected);
         }""",
         arg=labels,
         timeout=TIMEOUT,

@@ -56,9 +56,10 @@ def aspect_title(aspect_id: str) -> str:
 
 
 def expect_aspect(page, number: int, aspect_id: str) -> None:
-    """The aspect selectbox shows e.g. "2. Relationships"."""
+    """The aspect selectbox shows e.g. "2. Relationships", with how far it is answered
+    (": done", ": 2 of 5 answered") once anything is."""
     combobox = page.locator(key("ea_aspect")).get_by_role("combobox")
-    expect(combobox).to_have_value(f"{number}. {aspect_title(aspect_id)}", timeout=TIMEOUT)
+    expect(combobox).to_have_value(re.compile(rf"^{number}\. {re.escape(aspect_title(aspect_id))}(: .+)?$"), timeout=TIMEOUT)
     expect(page.get_by_role("heading", name=aspect_title(aspect_id), exact=True)).to_be_visible(timeout=TIMEOUT)
 
 
