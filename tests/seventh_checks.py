@@ -76,8 +76,10 @@ def test_the_pack_has_its_sheet_of_the_room_and_its_answers():
     assert "Group" not in columns  # its themes are not grouped
     within = dict(zip(columns, rows["Within the council"]))
     assert within["Mean (0–100)"] == pytest.approx(200 / 3) and within["People"] == 3  # 25, 75, 100 over 3 people
-    responses = [row for row in book["Responses"].iter_rows(values_only=True) if row[2] == TITLE]
-    assert {row[4] for row in responses} == {"Teams review together what worked and what did not.",
+    rows = list(book["Responses"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and "Item" in r)
+    responses = [row for row in rows if row[header.index("Diagnostic")] == TITLE]
+    assert {row[header.index("Item")] for row in responses} == {"Teams review together what worked and what did not.",
                                              "Partners ask us what we have learnt and we tell them."}
 
 
