@@ -18,6 +18,7 @@ data rows), which is the order they have always had.
 from __future__ import annotations
 
 import importlib
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,10 +46,18 @@ def statement_files(folder: Path = DATA_DIR) -> list[Path]:
     return found
 
 
-@lru_cache(maxsize=1)
 def _statement_diagnostics() -> tuple[StatementDiagnostic, ...]:
     # Found once per process: a new file appears after a restart; an edited one is reread
-    # by its instrument() at once.
+    # by its instrument() at once. One thread looks while the others wait for it.
+    with _FINDING:
+        return _find_statement_diagnostics()
+
+
+_FINDING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _find_statement_diagnostics() -> tuple[StatementDiagnostic, ...]:
     return tuple(StatementDiagnostic(path) for path in statement_files())
 
 
