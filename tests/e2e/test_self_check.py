@@ -211,8 +211,10 @@ def test_excel_download_matches_the_answers(page, app_url, tmp_path):
     sheet = workbook["Eight aspects answers"]
     rows = list(sheet.iter_rows(values_only=True))
     headers = list(rows[0])
-    column = {name: headers.index(name) for name in ("Item id", "Answer", "Rating (1–5)")}
-    by_item = {row[column["Item id"]]: row for row in rows[1:] if row[column["Item id"]]}
+    # Readers see each factor's text, not its id (the ids are in App data).
+    column = {name: headers.index(name) for name in ("Factor", "Answer", "Rating (1–5)")}
+    ids = {factor.text: factor.id for factor in eight_aspects.instrument().factors}
+    by_item = {ids[row[column["Factor"]]]: row for row in rows[1:] if row[column["Factor"]]}
     assert len(by_item) == len(eight_aspects.instrument().factors)
     for item_id, label in ALL_ANSWERS:
         row = by_item[item_id]
