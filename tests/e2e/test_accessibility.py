@@ -118,7 +118,7 @@ def test_self_check_page_with_answers_and_details_open(page, app_url):
     expect(details.get_by_role("switch")).to_be_checked(timeout=TIMEOUT)
     expect(page.locator(key("ea_weight_sd_one_place"))).to_be_visible(timeout=TIMEOUT)
     open_all_expanders(page)
-    expect(page.get_by_test_id("stPlotlyChart")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".ea-bars")).to_be_visible(timeout=TIMEOUT)  # the live bars per aspect are scanned too
     scan(page, "self-check (answers given, details shown)")
 
 
