@@ -291,7 +291,7 @@ def test_the_aspect_picker_marks_done_aspects_and_keeps_a_choice_made_while_answ
     wait_for_app(phone)
     click_rating(phone, inst.factors_of("relationships")[0].id, "Neither")  # the picker is not redrawn by this
     wait_for_app(phone)
-    combobox.click()
+    open_list(combobox)
     expect(phone.get_by_role("option", name="1. System design: done", exact=True)).to_be_visible(timeout=TIMEOUT)
     capacity = f"3. {inst.aspect('capacity_capability').title}"
     combobox.press_sequentially("Capacity")
@@ -300,10 +300,17 @@ def test_the_aspect_picker_marks_done_aspects_and_keeps_a_choice_made_while_answ
     wait_for_app(phone)
     total = len(inst.factors_of("relationships"))
     expect(combobox).to_have_value(capacity, timeout=TIMEOUT)
-    combobox.click()
+    open_list(combobox)
     expect(phone.get_by_role("option", name=f"2. Relationships: 1 of {total} answered", exact=True)).to_be_visible(timeout=TIMEOUT)
     combobox.press("Escape")
     expect_no_exception(phone)
+
+
+def open_list(combobox) -> None:
+    """Open a drop-down from the middle of the screen: clicked at the screen's foot (where
+    scrolling just far enough leaves it), its list opens off the screen and closes again."""
+    combobox.evaluate("element => element.scrollIntoView({block: 'center'})")
+    combobox.click()
 
 
 CHANGED_PAGES = ["eight-aspects", "results", "approaches", "plan", "risks", "starting-points", "compare"]
