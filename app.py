@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from scoring.instrument import InstrumentError
+from scoring.instruments.loading import InstrumentError
 from scoring.registry import load_all
 from scoring.store import SchemaError
-from ui import join, navigation, server_tuning, session
+from ui.workshop import join
+from ui import navigation, server_tuning, session
 
 server_tuning.tune_process()  # once per process: see ui/server_tuning.py
 

@@ -32,7 +32,7 @@ PHONES = 4
 
 async def measure(http: str, pid: int, *, bare: bool, answers: int, moves: bool) -> float:
     """Server CPU ms per answer (or per move between aspects) over `answers` of them."""
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     phones = [Phone(http.replace("http://", "ws://", 1)) for _ in range(PHONES)]
     labels = list(rating_values())

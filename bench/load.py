@@ -141,7 +141,7 @@ def ws(http: str) -> str:
 
 # --- Phones --------------------------------------------------------------------------------
 def rating_values() -> dict[str, int | None]:
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     instrument = eight_aspects.instrument()
     return {**{label: value for value, label in instrument.scale.items()}, instrument.dont_know: None}
@@ -188,7 +188,7 @@ class Participant:
     async def find(self, item_id: str) -> None:
         """Press Next aspect until the factor is on the page (after a reconnect the page
         opens at the first aspect again)."""
-        from scoring import eight_aspects
+        from scoring.diagnostics import eight_aspects
 
         for _ in eight_aspects.ASPECTS:
             if self.phone.has_widget(f"ea_rating_{item_id}") or not self.phone.has_widget("ea_next"):
@@ -304,7 +304,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
                kill=None) -> Tally:
     """Join everyone, then answer; server CPU is counted over the answering only. With
     `kill`, it is called --kill-one seconds into the answering (SIGKILL one process)."""
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     tally = Tally()
     values = rating_values()

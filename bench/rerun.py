@@ -40,7 +40,7 @@ def median_rerun_ms(at: AppTest, change, runs: int) -> float:
 def app_on(page: str) -> AppTest:
     """The app with a self-check half answered, showing `page`."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     for n, item_id in enumerate(["sd_one_place", "sd_wellbeing_system", "sd_funding_coherence", "sd_joint_commissioning"]):
         at.radio(key=f"ea_rating_{item_id}").set_value(n % 5 + 1).run()
         at.run()  # the answer redrew only its fragments; AppTest then holds only those
@@ -77,12 +77,12 @@ def change_slider(at: AppTest, run: int) -> None:
 
 
 PAGES = {
-    "self_check": ("views/eight_aspects.py", change_rating),
-    "approaches": ("views/approaches.py", change_priorities),
-    "plan": ("views/plan.py", change_classification),
-    "tolerance": ("views/tolerance.py", change_frequency),
-    "conditions": ("views/conditions.py", change_condition),
-    "starting_points": ("views/starting_points.py", change_starting_point),
+    "self_check": ("views/diagnostics/eight_aspects.py", change_rating),
+    "approaches": ("views/decide/approaches.py", change_priorities),
+    "plan": ("views/decide/plan.py", change_classification),
+    "tolerance": ("views/diagnostics/tolerance.py", change_frequency),
+    "conditions": ("views/diagnostics/conditions.py", change_condition),
+    "starting_points": ("views/diagnostics/starting_points.py", change_starting_point),
 }
 
 

@@ -7,8 +7,8 @@ the room's own records are a few development plan actions and risks. Every recor
 through its diagnostic's clean_record, so it is exactly what the app stores.
 
 Measured (medians over --runs, after one warm-up, the four steps taken in turn each run):
-  export    scoring.workshop_pack.build_pack(...) -> bytes (every sheet, charts included)
-  import    scoring.workbook_reader.read_workbook(those bytes) (every record validated)
+  export    scoring.workshop.pack.build_pack(...) -> bytes (every sheet, charts included)
+  import    scoring.excel.reader.read_workbook(those bytes) (every record validated)
   baseline  one long DataFrame of the same records (the room's and every participant's),
             one row per respondent x diagnostic x item, with columns Participant, Role,
             Diagnostic, Item and the record as one JSON column (export.record_text, as the
@@ -39,11 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from scoring import approaches, development_plan, eight_aspects, export, risks, tolerance, workshop  # noqa: E402
+from scoring.diagnostics import approaches, eight_aspects, tolerance  # noqa: E402
+from scoring.records import development_plan, risks
+from scoring.excel import summary
+from scoring.workshop import room as workshop
 from scoring import registry  # noqa: E402
-from scoring.workbook_reader import read_workbook  # noqa: E402
-from scoring.workshop import Participant  # noqa: E402
-from scoring.workshop_pack import build_pack  # noqa: E402
+from scoring.excel.reader import read_workbook  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
+from scoring.workshop.pack import build_pack  # noqa: E402
 
 SIZES = (40, 200)
 ROLES = ["Commissioner", "Finance", "Provider", "Public health", None]
@@ -107,9 +110,9 @@ def room_response() -> dict:
 
 def long_frame(participants: list[Participant], room: dict) -> pd.DataFrame:
     """The baseline's frame: one row per respondent x diagnostic x item, the record as JSON."""
-    rows = [[export.ROOM, None, d, item, export.record_text(record)] for d, records in room.items() for item, record in records.items()]
+    rows = [[summary.ROOM, None, d, item, summary.record_text(record)] for d, records in room.items() for item, record in records.items()]
     rows += [
-        [p.label, p.role, d, item, export.record_text(record)]
+        [p.label, p.role, d, item, summary.record_text(record)]
         for p in participants for d, records in p.response.items() for item, record in records.items()
     ]
     return pd.DataFrame(rows, columns=["Participant", "Role", "Diagnostic", "Item", "Record"])

@@ -34,7 +34,7 @@ os.environ.setdefault("COMMISSIONING_DATA_DIR", tempfile.mkdtemp(prefix="cd-benc
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.rerun import change_slider, median_rerun_ms  # noqa: E402
-from scoring import eight_aspects, tolerance  # noqa: E402
+from scoring.diagnostics import eight_aspects, tolerance  # noqa: E402
 from scoring.store import MIN_GROUP, Store  # noqa: E402
 
 PARTICIPANTS = 40
@@ -80,7 +80,7 @@ def main() -> None:
         os.environ["COMMISSIONING_DATABASE_URL"] = args.database_url
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("views/workshop_new.py").run()
+    at.switch_page("views/workshop/new.py").run()
     at.text_input(key="ws_name").input("Benchmark room")
     next(b for b in at.button if b.label == "Create the workshop").click().run()
     token = at.query_params["r"]

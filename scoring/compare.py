@@ -36,9 +36,13 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
-from scoring import approaches, development_plan, eight_aspects, figures, numbers, registry, tolerance, workshop, xlsx
-from scoring.eight_aspects import ASPECTS
-from scoring.workshop import Participant
+from scoring.diagnostics import approaches, eight_aspects, tolerance
+from scoring.records import development_plan
+from scoring import figures, numbers, registry
+from scoring.workshop import room as workshop
+from scoring.excel import cells
+from scoring.diagnostics.eight_aspects import ASPECTS
+from scoring.workshop.room import Participant
 
 SHEET = "Comparison"
 COMPARED = (eight_aspects.ID,)  # the eight aspects, compared by aspect and factor (ranking and plan follow from them)
@@ -98,7 +102,7 @@ class Side:
     # 1 shows the plain arithmetic.
     min_group: int = workshop.MIN_GROUP
     # What of this side's workbook could not be carried over to today's instruments
-    # (scoring/workbook_reader.carried_over), in plain words.
+    # (scoring/excel/reader.carried_over), in plain words.
     notes: tuple[tuple[str, str], ...] = ()  # (diagnostic id, plain words)
 
     @property
@@ -393,9 +397,9 @@ def _section(ws, row: int, heading: str, note: str | None = None, *, new_page: b
     """A heading (and a note); printed, each section starts a page."""
     if new_page:
         ws.row_breaks.append(Break(id=row - 1))
-    xlsx.put(ws, row, 1, heading).font = HEADING
+    cells.put(ws, row, 1, heading).font = HEADING
     if note:
-        xlsx.put(ws, row + 1, 1, note).font = Font(italic=True, color="444444")
+        cells.put(ws, row + 1, 1, note).font = Font(italic=True, color="444444")
         return row + 2
     return row + 1
 
@@ -405,18 +409,18 @@ def write_comparison(wb, before: Side, after: Side) -> None:
     the factors that moved most, the approach ranking then and now, and the plan's progress."""
     first, second = labels(before, after)
     ws = wb.create_sheet(SHEET)
-    row = xlsx.title(ws, "Comparison over time", "Then and now, side by side. How each number is worked out: see About.")
+    row = cells.title(ws, "Comparison over time", "Then and now, side by side. How each number is worked out: see About.")
     for role, name, side in (("Baseline", first, before), ("Current", second, after)):
-        xlsx.put(ws, row, 1, role).font = BOLD
-        xlsx.put(ws, row, 2, name).alignment = Alignment(horizontal="left", vertical="top")
-        xlsx.put(ws, row, 5, side.kind)
+        cells.put(ws, row, 1, role).font = BOLD
+        cells.put(ws, row, 2, name).alignment = Alignment(horizontal="left", vertical="top")
+        cells.put(ws, row, 5, side.kind)
         row += 1
     missing = not_comparable(before, after)
     if missing:
-        xlsx.put(ws, row, 1, "Not comparable").font = BOLD
+        cells.put(ws, row, 1, "Not comparable").font = BOLD
         for note in missing:
             row += 1
-            xlsx.put(ws, row, 1, note).alignment = xlsx.WRAP
+            cells.put(ws, row, 1, note).alignment = cells.WRAP
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
             ws.row_dimensions[row].height = min(15 * (1 + len(note) // 150), 409)
         row += 1
@@ -425,7 +429,7 @@ def write_comparison(wb, before: Side, after: Side) -> None:
     row = _ranking(ws, row, before, after)
     row = _plan(ws, row, before, after)
     _diagnostics(ws, row, before, after, first, second)
-    xlsx.finish(ws, {1: 56, 2: 18, 3: 18, 4: 14, 5: 14, 6: 14, 7: 14})
+    cells.finish(ws, {1: 56, 2: 18, 3: 18, 4: 14, 5: 14, 6: 14, 7: 14})
 
 
 def _aspects(ws, top: int, before: Side, after: Side, first: str, second: str) -> int:
@@ -434,12 +438,12 @@ def _aspects(ws, top: int, before: Side, after: Side, first: str, second: str) -
     row = _section(ws, top, "The eight aspects: room for manoeuvre then and now (0–100)",
                    "Change = now minus then as shown (whole points), so 54 then and 61 now is +7; blank where either side has no score.",
                    new_page=False)
-    xlsx.put(ws, row, 1, "Overall room for manoeuvre").font = BOLD
+    cells.put(ws, row, 1, "Overall room for manoeuvre").font = BOLD
     for column, key in ((2, "before"), (3, "after")):
-        xlsx.put(ws, row, column, _number(overall[key]) if not math.isnan(overall[key]) else "No score", "0")
-    xlsx.put(ws, row, 4, _number(overall["change"]), CHANGE_FORMAT)
+        cells.put(ws, row, column, _number(overall[key]) if not math.isnan(overall[key]) else "No score", "0")
+    cells.put(ws, row, 4, _number(overall["change"]), CHANGE_FORMAT)
     header = row + 2
-    last = xlsx.write_table(
+    last = cells.write_table(
         ws, header, ["Aspect", first, second, "Change"],
         ([r.aspect, _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
         number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT}, wrap=["Aspect", first, second],
@@ -450,11 +454,11 @@ def _aspects(ws, top: int, before: Side, after: Side, first: str, second: str) -
         "Moved most: " + "; ".join(f"{r.aspect} {_signed(r.change)}" for r in moved.itertuples())
         if len(moved) else "No aspect moved by a point or more (or no aspect has a score on both sides)."
     )
-    xlsx.put(ws, last + 1, 1, summary).alignment = xlsx.WRAP
+    cells.put(ws, last + 1, 1, summary).alignment = cells.WRAP
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=4)
     ws.row_dimensions[last + 1].height = 32
 
-    chart = xlsx.radar_chart(ws, header=header, last=last, data_columns=(2, 3), title="Room for manoeuvre then and now (0–100)")
+    chart = cells.radar_chart(ws, header=header, last=last, data_columns=(2, 3), title="Room for manoeuvre then and now (0–100)")
     chart.legend.position = "b"
     # Baseline dashed with no marker fill, current solid: they differ without colour.
     styles = (("E69F00", "dash", 28575, "triangle", None), ("0072B2", "solid", 38100, "circle", "0072B2"))
@@ -488,9 +492,9 @@ def _items(ws, top: int, before: Side, after: Side, first: str, second: str) -> 
     row = _section(ws, top, "What moved most: factors",
                    f"Rating 1–5 (a workshop: the mean rating). Only factors rated on both sides; the {TOP_ITEMS} largest changes.")
     if changes.empty:
-        xlsx.put(ws, row, 1, "No factor has a rating on both sides yet.")
+        cells.put(ws, row, 1, "No factor has a rating on both sides yet.")
         return row + 3
-    last = xlsx.write_table(
+    last = cells.write_table(
         ws, row, ["Factor (aspect)", first, second, "Change"],
         ([f"{r.text} ({r.aspect})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
         number_formats={first: "0.0", second: "0.0", "Change": RATING_CHANGE_FORMAT}, wrap=["Factor (aspect)", first, second],
@@ -503,9 +507,9 @@ def _diagnostics(ws, top: int, before: Side, after: Side, first: str, second: st
     row = _section(ws, top, "The other diagnostics then and now",
                    "Priority to stop per area (0–9), score per theme (0–100); change = now minus then as shown.")
     if changes.empty:
-        xlsx.put(ws, row, 1, "No other diagnostic has answers on either side.")
+        cells.put(ws, row, 1, "No other diagnostic has answers on either side.")
         return row + 3
-    last = xlsx.write_table(
+    last = cells.write_table(
         ws, row, ["Diagnostic: figure (scale)", first, second, "Change"],
         ([f"{r.diagnostic}: {r.figure} ({r.scale})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
         number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT}, wrap=["Diagnostic: figure (scale)", first, second],
@@ -519,13 +523,13 @@ def _ranking(ws, top: int, before: Side, after: Side) -> int:
     row = _section(ws, top, "Commissioning approaches: the ranking then and now",
                    "In today's order. Moved = places up (+) or down (−) since the baseline. " + ranking_basis(before, after, first, second))
     if table["fit_before"].isna().all() and table["fit_after"].isna().all():
-        xlsx.put(ws, row, 1, "No ranking on either side: neither has an aspect score.")
+        cells.put(ws, row, 1, "No ranking on either side: neither has an aspect score.")
         return row + 3
 
     def moved(value: Any) -> int | None:
         return None if pd.isna(value) else int(value)
 
-    last = xlsx.write_table(
+    last = cells.write_table(
         ws, row, ["Approach", "Rank then", "Fit then", "Rank now", "Fit now", "Moved (places)"],
         (
             [r.title, _rank_text(r.rank_label_before), _number(r.fit_before), _rank_text(r.rank_label_after),
@@ -549,8 +553,8 @@ def _plan(ws, top: int, before: Side, after: Side) -> int:
     row = _section(ws, top, "Development plan: done and outstanding", "The actions in the current plan, compared with the baseline plan.")
     for label, key in (("Done", "done"), ("Outstanding", "outstanding"), ("New since the baseline", "new_since_baseline"),
                        ("In the baseline, no longer in the plan", "dropped_since_baseline")):
-        xlsx.put(ws, row, 1, label)
-        xlsx.put(ws, row, 2, summary[key])
+        cells.put(ws, row, 1, label)
+        cells.put(ws, row, 2, summary[key])
         row += 1
     headers = ["Action (aspect)", "Owner", "By when", "Status", "In the baseline"]
     for heading, rows, empty in (
@@ -558,12 +562,12 @@ def _plan(ws, top: int, before: Side, after: Side) -> int:
         ("Outstanding", progress[~progress["done"]], "Nothing outstanding."),
     ):
         row += 1
-        xlsx.put(ws, row, 1, heading).font = BOLD
+        cells.put(ws, row, 1, heading).font = BOLD
         if rows.empty:
-            xlsx.put(ws, row + 1, 1, empty)
+            cells.put(ws, row + 1, 1, empty)
             row += 2
             continue
-        row = xlsx.write_table(
+        row = cells.write_table(
             ws, row + 1, headers,
             ([f"{r.action} ({r.aspect})", r.owner, _due(r.due), r.status_label, "Yes" if r.in_baseline else "New"] for r in rows.itertuples()),
             number_formats={"By when": "DD/MM/YYYY"}, wrap=["Action (aspect)", "Owner"],
@@ -571,8 +575,8 @@ def _plan(ws, top: int, before: Side, after: Side) -> int:
     gone = dropped_actions(before, after)
     if len(gone):
         row += 1
-        xlsx.put(ws, row, 1, "In the baseline, no longer in the plan").font = BOLD
-        row = xlsx.write_table(
+        cells.put(ws, row, 1, "In the baseline, no longer in the plan").font = BOLD
+        row = cells.write_table(
             ws, row + 1, ["Action (aspect)", "Owner", "Status then"],
             ([f"{r.action} ({r.aspect})", r.owner, r.status_label] for r in gone.itertuples()),
             wrap=["Action (aspect)", "Owner"],
@@ -605,7 +609,7 @@ def build_comparison_workbook(before: Side, after: Side, *, generated: datetime 
     ]
     if before.is_workshop or after.is_workshop:
         lines.append(("Workshop aggregation", workshop.METHOD))
-    xlsx.about_sheet(wb, generated, lines, label_width=36)
+    cells.about_sheet(wb, generated, lines, label_width=36)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

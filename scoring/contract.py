@@ -11,7 +11,7 @@ Two kinds of thing are stored per respondent as {kind id: {item id: record}}:
 scoring/registry.py finds them; everything else asks the registry and calls only the
 entry points below, so no other module names a diagnostic. A diagnostic is either a
 module with these names (a diagnostic with maths of its own) or a StatementDiagnostic
-made from one YAML file (scoring/statement_diagnostic.py). tests/test_contract.py checks
+made from one YAML file (scoring/instruments/statement_diagnostic.py). tests/test_contract.py checks
 every registered entry against this file.
 
 What a diagnostic can do is declared here, never probed: every entry point exists on
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Protocol, runtime_checkable
 if TYPE_CHECKING:  # only for the annotations: the contract imports nothing it describes
     import pandas as pd
 
-    from scoring.versions import History
+    from scoring.instruments.versions import History
 
 Response = Mapping[str, Mapping[str, dict]]  # {kind id: {item id: record}}
 Records = Mapping[str, dict]  # one kind's records: {item id: record}
@@ -72,7 +72,7 @@ class PageWording:
 
 @dataclass(frozen=True)
 class SurveyQuestion:
-    """One survey column a diagnostic can take (scoring/forms_import.py): the stored
+    """One survey column a diagnostic can take (scoring/imports/survey.py): the stored
     record is {field: value}, and `options` maps each answer's label to its value."""
 
     item_id: str
@@ -152,10 +152,10 @@ class Diagnostic(Stored, Protocol):
     # --- In a workshop: what it declares, the workshop layer draws ---------------
     #
     # ROOM_VIEWS: {label on the shared screen's selector: view kind}, view kinds being
-    #   ROOM_VIEW_KINDS (scoring/workshop_views.py draws each); {} when participants do
+    #   ROOM_VIEW_KINDS (scoring/workshop/views.py draws each); {} when participants do
     #   not answer it. The selector matches its choices by label, so they stay fixed.
     # ROOM_SHEET: the kind of sheet of the room the workshop pack gives it
-    #   (ROOM_SHEET_KINDS, drawn by scoring/workshop_pack.py), or "" for none.
+    #   (ROOM_SHEET_KINDS, drawn by scoring/workshop/pack.py), or "" for none.
     # COMPARES: how a comparison over time sets two assessments of it side by side
     #   (COMPARE_KINDS, scoring/compare.py), or "" when it is not compared itself.
     ROOM_VIEWS: Mapping[str, str]

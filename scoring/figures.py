@@ -435,7 +435,7 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
     (default: the eight-aspects instrument's).
     """
     if scale is None:
-        from scoring import eight_aspects  # here, so figures stay importable by every scorer
+        from scoring.diagnostics import eight_aspects  # here, so figures stay importable by every scorer
 
         scale = eight_aspects.instrument().scale
     shown = items.head(top)

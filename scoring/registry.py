@@ -2,7 +2,7 @@
 
 Diagnostics (scoring/contract.Diagnostic) are the modules with maths of their own listed
 in MODULES, then one StatementDiagnostic for every instrument file in the data folder
-marked `kind: statements` (scoring/statement_diagnostic.py), in file-name order. Adding
+marked `kind: statements` (scoring/instruments/statement_diagnostic.py), in file-name order. Adding
 such a file is all it takes to add a diagnostic: pages, the workshop, the pack, survey
 import, the workbook, bring-back and compare find it here.
 
@@ -22,14 +22,15 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from scoring import approaches, conditions, development_plan, eight_aspects, risks, starting_points, tolerance
+from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points, tolerance
+from scoring.records import development_plan, risks
 from scoring.contract import WORKSHOP_DEFAULT, WORKSHOP_NO, Diagnostic, RecordKind, Stored
-from scoring.instrument import DATA_DIR, InstrumentError, read_yaml
-from scoring.statement_diagnostic import StatementDiagnostic, is_statement_file
+from scoring.instruments.loading import DATA_DIR, InstrumentError, read_yaml
+from scoring.instruments.statement_diagnostic import StatementDiagnostic, is_statement_file
 
 MODULES = (eight_aspects, approaches, tolerance, starting_points, conditions)  # diagnostics with maths of their own
 RECORD_MODULES = (development_plan, risks)
-BASELINE_MODULE = "scoring.baseline"
+BASELINE_MODULE = "scoring.records.baseline"
 
 
 def statement_files(folder: Path = DATA_DIR) -> list[Path]:

@@ -770,7 +770,7 @@ def self_check_days() -> int:
     except ValueError:
         return SELF_CHECK_DAYS
 # No figure the room sees counts fewer people than a workshop's smallest group: MIN_GROUP
-# unless its facilitator raised it (at most MAX_MIN_GROUP). scoring.workshop applies it.
+# unless its facilitator raised it (at most MAX_MIN_GROUP). scoring.workshop.room applies it.
 MIN_GROUP = 3
 MAX_MIN_GROUP = 5
 # What one client may create in CREATION_WINDOW (a venue's wifi is one address for everyone,

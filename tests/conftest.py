@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import instrument as instrument_module
+from scoring.instruments import loading as instrument_module
 
 
 TEST_BACKEND_ENV = "COMMISSIONING_TEST_DATABASE"  # "postgresql": the suite's store is PostgreSQL

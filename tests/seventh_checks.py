@@ -10,10 +10,14 @@ import pytest
 from openpyxl import load_workbook
 
 from apptest_helpers import open_address
-from scoring import baseline, compare, export, forms_import, registry, workbook_reader, workshop_setup, workshop_views
+from scoring.records import baseline
+from scoring import compare, registry
+from scoring.excel import summary, reader
+from scoring.imports import survey
+from scoring.workshop import setup, views
 from scoring.store import Store, show_join_code
-from scoring.workshop import Participant
-from scoring.workshop_pack import build_pack
+from scoring.workshop.room import Participant
+from scoring.workshop.pack import build_pack
 from test_pages_workshop import app, create, join, token_of
 from ui import navigation
 
@@ -31,7 +35,7 @@ def test_it_is_registered_as_a_diagnostic_from_its_file_alone():
 
 def test_the_self_check_navigation_offers_it_and_its_page_saves_answers():
     specs = navigation.sections_for(None, joining=False)[0][""]
-    assert ("views/statements.py", TITLE, ":material/share:", ADDRESS) in specs
+    assert ("views/diagnostics/statements.py", TITLE, ":material/share:", ADDRESS) in specs
     at = app()
     assert any(TITLE in str(link.proto.label) for link in at.get("page_link")), "home has its card"
     open_address(at, ADDRESS)
@@ -43,7 +47,7 @@ def test_the_self_check_navigation_offers_it_and_its_page_saves_answers():
 
 
 def test_a_workshop_offers_it_and_a_participant_answers_it_on_their_pages():
-    assert SEVENTH in registry.in_workshop() and workshop_setup.title(SEVENTH) == TITLE
+    assert SEVENTH in registry.in_workshop() and setup.title(SEVENTH) == TITLE
     facilitator = create(diagnostics=[SEVENTH])
     workshop = Store().workshop(token_of(facilitator))
     assert workshop["diagnostics"] == [SEVENTH]
@@ -58,7 +62,7 @@ def test_a_workshop_offers_it_and_a_participant_answers_it_on_their_pages():
     next(b for b in facilitator.button if b.label == "Reveal results").click().run()
     assert not facilitator.exception
     assert any(f"**{TITLE}**: 3 started" in c.value for c in facilitator.caption)
-    assert workshop_views.available(workshop["diagnostics"]) == [TITLE]
+    assert views.available(workshop["diagnostics"]) == [TITLE]
     assert facilitator.get("plotly_chart"), "the room's view of it on the shared screen"
 
 
@@ -85,21 +89,21 @@ def test_the_pack_has_its_sheet_of_the_room_and_its_answers():
 
 def test_a_survey_export_maps_to_its_statements():
     columns = ["ID", "Teams review together what worked and what did not", "Partners ask us what we have learnt and we tell them."]
-    mapping = forms_import.guess_mapping(columns, [SEVENTH])
+    mapping = survey.guess_mapping(columns, [SEVENTH])
     assert mapping["ID"] is None
     assert [(t.diagnostic_id, t.item_id) for t in list(mapping.values())[1:]] == [(SEVENTH, ITEM), (SEVENTH, "shl_partners_ask")]
 
 
 def test_the_excel_summary_bring_back_and_compare_cover_it():
     then = {SEVENTH: {ITEM: {"rating": 2}, "shl_providers_told": {"rating": None}}}
-    data = export.build_workbook(then)
+    data = summary.build_workbook(then)
     book = load_workbook(BytesIO(data))
     assert TITLE in book.sheetnames and any(r[0] == TITLE for r in book["Summary"].iter_rows(values_only=True))
-    back = workbook_reader.read_workbook(data)
+    back = reader.read_workbook(data)
     assert back.response == then
     store = Store()
     token = store.new_respondent()
-    workbook_reader.resume(store, token, data)  # bring back to carry on
+    reader.resume(store, token, data)  # bring back to carry on
     assert store.response(token) == then
     kept = baseline.clean_record(baseline.ITEM, baseline.from_workbook(back, "Last year"))
     now = {SEVENTH: {ITEM: {"rating": 5}}}

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import approaches
-from scoring.approaches import APPROACHES, ASPECTS
-from scoring.instrument import InstrumentError
+from scoring.diagnostics import approaches
+from scoring.diagnostics.approaches import APPROACHES, ASPECTS
+from scoring.instruments.loading import InstrumentError
 from scoring.numbers import shown
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "approaches.yaml").read_text(encoding="utf-8"))["cases"]

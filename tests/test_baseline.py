@@ -9,10 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from scoring import baseline, compare, eight_aspects, numbers
-from scoring.export import build_workbook
+from scoring.records import baseline
+from scoring import compare, numbers
+from scoring.diagnostics import eight_aspects
+from scoring.excel.summary import build_workbook
 from scoring.store import Store
-from scoring.workbook_reader import read_workbook
+from scoring.excel.reader import read_workbook
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -59,7 +61,7 @@ def app_with(response) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = token
     at.run()
-    at.switch_page("views/compare.py").run()
+    at.switch_page("views/over_time/compare.py").run()
     assert not at.exception
     return at
 
@@ -86,9 +88,10 @@ def test_without_a_baseline_the_compare_page_says_how_to_keep_one():
 def test_a_workshop_pack_resumes_as_a_new_workshop_with_its_participants_and_room_plan():
     from datetime import datetime, timezone
 
-    from scoring import development_plan, workbook_reader
-    from scoring.workshop import Participant
-    from scoring.workshop_pack import build_pack
+    from scoring.records import development_plan
+    from scoring.excel import reader as workbook_reader
+    from scoring.workshop.room import Participant
+    from scoring.workshop.pack import build_pack
 
     people = [Participant(n, "Finance", _answers({"sd_one_place": n % 5 + 1})) for n in range(1, 4)]
     room = {development_plan.ID: {"action:1": development_plan.clean_record("action:1", {"aspect_id": "system_design", "action": "Agree a shared outcome", "status": "not_started"})}}
@@ -106,8 +109,8 @@ def test_a_workshop_pack_resumes_as_a_new_workshop_with_its_participants_and_roo
 def test_a_facilitators_pack_compares_with_their_baseline_and_reads_back():
     from datetime import datetime, timezone
 
-    from scoring.workshop import Participant
-    from scoring.workshop_pack import build_pack
+    from scoring.workshop.room import Participant
+    from scoring.workshop.pack import build_pack
 
     people = [Participant(n, None, _answers({"sd_one_place": n % 5 + 1})) for n in range(1, 4)]
     room = {baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, kept_from(THEN))}}

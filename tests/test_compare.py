@@ -12,9 +12,10 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import RadarChart
 
-from scoring import approaches, compare, eight_aspects, numbers
+from scoring.diagnostics import approaches, eight_aspects
+from scoring import compare, numbers
 from scoring.compare import Side
-from scoring.workshop import Participant
+from scoring.workshop.room import Participant
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "compare.yaml").read_text(encoding="utf-8"))["cases"]
 ACTION_DEFAULTS = {"owner": "", "due": "", "measure": "", "status": "not_started", "origin": ""}

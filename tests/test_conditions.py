@@ -9,9 +9,9 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from scoring import conditions
-from scoring.export import build_workbook
-from scoring.instrument import InstrumentError
+from scoring.diagnostics import conditions
+from scoring.excel.summary import build_workbook
+from scoring.instruments.loading import InstrumentError
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "conditions.yaml").read_text(encoding="utf-8"))["cases"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring import eight_aspects
+from scoring.diagnostics import eight_aspects
 
 CASES_FILE = Path(__file__).resolve().parent.parent / "data" / "cases" / "eight_aspects.yaml"
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"]

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import eight_aspects
-from scoring.eight_aspects import AnswerError
+from scoring.diagnostics import eight_aspects
+from scoring.diagnostics.eight_aspects import AnswerError
 
 FACTOR_IDS = eight_aspects.instrument().factor_ids
 

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import RadarChart
 
-from scoring import approaches, eight_aspects, numbers
-from scoring.export import build_workbook
+from scoring.diagnostics import approaches, eight_aspects
+from scoring import numbers
+from scoring.excel.summary import build_workbook
 
 HOSTILE_NOTE = '=HYPERLINK("http://example.invalid","x")'
 RECORDS = {

@@ -9,7 +9,9 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from scoring import approaches, conditions, eight_aspects, figures, numbers, risks, tolerance
+from scoring.diagnostics import approaches, conditions, eight_aspects, tolerance
+from scoring import figures, numbers
+from scoring.records import risks
 
 
 def validated(figure: go.Figure) -> go.Figure:

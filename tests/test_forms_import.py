@@ -1,5 +1,5 @@
 """Importing a survey export (Microsoft Forms and the like) into a workshop:
-scoring/forms_import.py. The files are in tests/files/forms (made by make_files.py), and
+scoring/imports/survey.py. The files are in tests/files/forms (made by make_files.py), and
 cases.yaml says what each must give; one test per case."""
 
 import importlib.util
@@ -11,8 +11,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from scoring import conditions, eight_aspects, registry, starting_points, tolerance
-from scoring.forms_import import (
+from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance
+from scoring import registry
+from scoring.imports.survey import (
     ROLE,
     SKIP,
     UNMAPPED,
@@ -28,10 +29,10 @@ from scoring.forms_import import (
     targets,
     value_scale,
 )
-from scoring.instrument import DATA_DIR
+from scoring.instruments.loading import DATA_DIR
 from scoring.store import Store
-from scoring.uploads import UploadError
-from scoring.workshop_setup import DEFAULT_ROLES, ROLE_LIMIT
+from scoring.imports.uploads import UploadError
+from scoring.workshop.setup import DEFAULT_ROLES, ROLE_LIMIT
 
 FOLDER = Path(__file__).resolve().parent / "files" / "forms"
 CASES = yaml.safe_load((FOLDER / "cases.yaml").read_text(encoding="utf-8"))["cases"]
@@ -318,7 +319,7 @@ def test_the_import_page_names_last_year_s_columns_that_are_not_imported():
         at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
         at.query_params["r"] = facilitator
         at.run()
-        at.switch_page("views/workshop_import.py").run()
+        at.switch_page("views/workshop/survey_import.py").run()
         at.file_uploader[0].set_value(("last_year.csv", data, "text/csv"))
         at.run()
         assert not at.exception

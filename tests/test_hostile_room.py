@@ -80,9 +80,10 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
-from scoring import eight_aspects, workshop, workshop_views  # noqa: E402
-from scoring.workshop import MIN_GROUP, SPREAD_MIN, Participant  # noqa: E402
-from scoring.workshop_pack import build_pack  # noqa: E402
+from scoring.diagnostics import eight_aspects  # noqa: E402
+from scoring.workshop import room as workshop, views as workshop_views
+from scoring.workshop.room import MIN_GROUP, SPREAD_MIN, Participant  # noqa: E402
+from scoring.workshop.pack import build_pack  # noqa: E402
 
 ASPECT_FACTORS = {aspect: [f.id for f in eight_aspects.instrument().factors_of(aspect)] for aspect in eight_aspects.ASPECTS}
 
@@ -195,8 +196,9 @@ import zipfile  # noqa: E402
 
 from openpyxl import Workbook as NewWorkbook  # noqa: E402
 
-from scoring import forms_import, uploads, workbook_reader  # noqa: E402
-from scoring.uploads import UploadError  # noqa: E402
+from scoring.imports import survey, uploads  # noqa: E402
+from scoring.excel import reader
+from scoring.imports.uploads import UploadError  # noqa: E402
 
 
 def shared_strings_bomb(megabytes: float) -> bytes:
@@ -224,7 +226,7 @@ def shared_strings_bomb(megabytes: float) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("read", [workbook_reader.read_workbook, lambda data: forms_import.read_table(data, "export.xlsx")],
+@pytest.mark.parametrize("read", [reader.read_workbook, lambda data: survey.read_table(data, "export.xlsx")],
                          ids=["bring back", "survey import"])
 def test_a_small_workbook_that_unpacks_to_tens_of_megabytes_is_refused_before_it_is_read(read):
     bomb = shared_strings_bomb(30)
@@ -245,20 +247,20 @@ def test_one_client_cannot_read_many_uploads_at_once(monkeypatch):
         release.wait(10)
         raise UploadError("done")
 
-    monkeypatch.setattr(forms_import, "_read_table", slow_read)
-    threads = [threading.Thread(target=lambda: pytest.raises(UploadError, forms_import.read_table, b"x", "a.csv"))
+    monkeypatch.setattr(survey, "_read_table", slow_read)
+    threads = [threading.Thread(target=lambda: pytest.raises(UploadError, survey.read_table, b"x", "a.csv"))
                for _ in range(uploads.READERS_AT_ONCE)]
     for thread in threads:
         thread.start()
     holding.wait(5)
     time.sleep(0.2)
     with pytest.raises(UploadError, match="other uploads are being read"):
-        forms_import.read_table(b"a,b\n1,2\n", "a.csv")
+        survey.read_table(b"a,b\n1,2\n", "a.csv")
     release.set()
     for thread in threads:
         thread.join()
     with pytest.raises(UploadError, match="done"):
-        forms_import.read_table(b"a,b\n1,2\n", "a.csv")
+        survey.read_table(b"a,b\n1,2\n", "a.csv")
 
 
 # --- 6. Nobody pads the room past its size --------------------------------------------------
@@ -321,19 +323,19 @@ def test_a_version_2_database_gains_the_room_size_and_keeps_its_workshops(fresh_
 
 
 # --- 9. Smaller gaps ------------------------------------------------------------------------
-from scoring import xlsx  # noqa: E402
+from scoring.excel import cells  # noqa: E402
 
 
 @pytest.mark.parametrize("typed", ["=1+1", "  =HYPERLINK(\"http://x\")", "\n=1+1", "\u3000+1", "\uff1d1+1", "\uff0b1", "\uff20SUM(A1)", "\t-1"])
 def test_text_a_spreadsheet_might_evaluate_is_written_with_the_quote_prefix(typed):
     sheet = NewWorkbook().active
-    cell = xlsx.put(sheet, 1, 1, typed)
+    cell = cells.put(sheet, 1, 1, typed)
     assert cell.data_type == "s" and cell.value == typed and cell.quotePrefix
 
 
 @pytest.mark.parametrize("typed", ["Plan A", "1 = 1", "e-mail", " spaced"])
 def test_ordinary_text_gets_no_quote_prefix(typed):
-    assert not xlsx.put(NewWorkbook().active, 1, 1, typed).quotePrefix
+    assert not cells.put(NewWorkbook().active, 1, 1, typed).quotePrefix
 
 
 def test_an_expired_workshop_refuses_answers_at_once(store):
@@ -364,12 +366,12 @@ def test_the_import_page_does_not_ask_about_thousands_of_free_text_answers():
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = facilitator
     at.run()
-    at.switch_page("views/workshop_import.py").run()
+    at.switch_page("views/workshop/survey_import.py").run()
     at.file_uploader[0].set_value(("export.csv", csv, "text/csv"))
     at.run()
     assert not at.exception
     asked = [box for box in at.selectbox if (box.key or "").startswith("imp_val_")]
-    assert len(asked) <= forms_import.MAX_TEXTS_TO_MAP
+    assert len(asked) <= survey.MAX_TEXTS_TO_MAP
     assert any("looks like free text" in w.value for w in at.warning), [w.value for w in at.warning]
     made.engine.dispose()
 

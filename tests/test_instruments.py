@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring import eight_aspects
-from scoring.instrument import DATA_DIR, WRITTEN_HERE, InstrumentError, known_sources
+from scoring.diagnostics import eight_aspects
+from scoring.instruments.loading import DATA_DIR, WRITTEN_HERE, InstrumentError, known_sources
 from scoring import registry
 
 DIAGNOSTICS = registry.diagnostics()

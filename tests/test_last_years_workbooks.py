@@ -10,8 +10,8 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from scoring import workbook_reader
-from scoring.instrument import DATA_DIR
+from scoring.excel import reader
+from scoring.instruments.loading import DATA_DIR
 
 VERSIONS = Path(__file__).resolve().parent / "files" / "versions"
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -61,38 +61,38 @@ def _lost_in(book, respondents) -> list[tuple[str, str]]:
 
 
 def test_last_year_s_self_check_comes_back_with_what_can_be_carried_over():
-    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
     kept, lost = expected(made_from)
-    assert book.kind == workbook_reader.SELF_CHECK
+    assert book.kind == reader.SELF_CHECK
     assert book.response == kept
     assert _lost_in(book, {"self"}) == sorted(lost)
     assert lost and kept["conditions"], "this issue's changes lose some answers and keep others"
     changed = {d for d, v in book.older.items() if v == MADE_WITH}
     assert changed == {d for d in made_from if (_history(d) or [{}])[-1].get("version", MADE_WITH) != MADE_WITH}
-    _kept, headline, _lines = workbook_reader.carried_over_report(book)
+    _kept, headline, _lines = reader.carried_over_report(book)
     assert headline == f"{len(lost)} answers could not be carried over because the statements changed:"
-    notes = workbook_reader.carried_over(book)
+    notes = reader.carried_over(book)
     assert sorted(n["diagnostic"] for n in notes) == sorted({d for d, _ in lost})
 
 
 def test_last_year_s_workshop_pack_comes_back_with_every_participant_s_carried_answers():
-    book = workbook_reader.read_workbook((VERSIONS / "workshop_pack_v1.xlsx").read_bytes())
+    book = reader.read_workbook((VERSIONS / "workshop_pack_v1.xlsx").read_bytes())
     made_from = json.loads((VERSIONS / "workshop_pack_v1.json").read_text())
-    assert book.kind == workbook_reader.WORKSHOP_PACK
+    assert book.kind == reader.WORKSHOP_PACK
     assert book.response == expected(made_from["room"])[0]
     people = [expected(response) for _role, response in made_from["participants"]]
     assert sorted(json.dumps(r, sort_keys=True) for _label, _role, r in book.participants) == \
         sorted(json.dumps(kept, sort_keys=True) for kept, _lost in people)
     all_lost = sorted(item for _kept, lost in people for item in lost)
     assert _lost_in(book, {label for label, _role, _r in book.participants}) == all_lost
-    assert workbook_reader.carried_over_report(book)[1].startswith(f"{len(all_lost)} answers could not be carried over")
+    assert reader.carried_over_report(book)[1].startswith(f"{len(all_lost)} answers could not be carried over")
 
 
 def test_a_workbook_from_a_newer_version_is_still_refused(monkeypatch):
     from openpyxl import load_workbook
     from io import BytesIO
-    from scoring.uploads import UploadError
+    from scoring.imports.uploads import UploadError
 
     book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
     about = book["About"]
@@ -102,23 +102,23 @@ def test_a_workbook_from_a_newer_version_is_still_refused(monkeypatch):
     out = BytesIO()
     book.save(out)
     with pytest.raises(UploadError, match="newer version of “Conditions and practices” \\(version 9.0\\)"):
-        workbook_reader.read_workbook(out.getvalue())
+        reader.read_workbook(out.getvalue())
 
 
 def test_the_bring_back_page_says_what_was_carried_over_and_what_was_not():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/bring_back.py").run()
+    at.switch_page("views/over_time/bring_back.py").run()
     at.file_uploader(key="bb_file").set_value(("self_check_v1.xlsx", (VERSIONS / "self_check_v1.xlsx").read_bytes(),
                                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     at.run()
     assert not at.exception
     shown = " ".join(i.value for i in at.info).replace("\\", "")  # the page escapes markdown
-    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     lost = expected(json.loads((VERSIONS / "self_check_v1.json").read_text()))[1]
     assert f"{len(lost)} answers could not be carried over because the statements changed" in shown
     assert "made with earlier versions of" in shown and "1.0 (now 1.1)" in shown
     listed = [m.value for m in at.markdown if m.value.startswith("- ")]
-    _kept, _headline, changed = workbook_reader.carried_over_report(book)
+    _kept, _headline, changed = reader.carried_over_report(book)
     assert listed and listed[0].count("\n- ") == len(changed) - 1 and "was split into" in listed[0]
     assert "Conditions and practices" in shown and book.older
 
@@ -128,9 +128,11 @@ def test_a_comparison_with_last_year_s_workbook_compares_what_is_comparable_and_
 
     from openpyxl import load_workbook
 
-    from scoring import baseline, compare, eight_aspects
+    from scoring.records import baseline
+    from scoring import compare
+    from scoring.diagnostics import eight_aspects
 
-    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
     kept = baseline.clean_record(baseline.ITEM, baseline.from_workbook(book, "Last year"))
     before = baseline.side(kept)
@@ -153,17 +155,17 @@ def test_a_comparison_with_last_year_s_workbook_compares_what_is_comparable_and_
 
 
 def test_the_compare_page_says_what_last_year_s_workbook_cannot_be_compared_on():
-    from scoring import baseline
+    from scoring.records import baseline
     from scoring.store import Store
 
-    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     store = Store()
     token = store.new_respondent()
     store.replace_response(token, {**book.response, baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, baseline.from_workbook(book, "Last year"))}})
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = token
     at.run()
-    at.switch_page("views/compare.py").run()
+    at.switch_page("views/over_time/compare.py").run()
     assert not at.exception
     shown = " ".join(i.value for i in at.info).replace("\\", "")
     assert "Not comparable." in shown and "could not be carried over because the statements changed" in shown
@@ -174,7 +176,8 @@ def test_a_baseline_kept_inside_last_year_s_workbook_is_carried_forward_too():
 
     from openpyxl import load_workbook
 
-    from scoring import baseline, eight_aspects
+    from scoring.records import baseline
+    from scoring.diagnostics import eight_aspects
 
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
     year_before = {"label": "Year before", "kind": "self_check", "generated": "", "participants": [],
@@ -183,7 +186,7 @@ def test_a_baseline_kept_inside_last_year_s_workbook_is_carried_forward_too():
     book["App data"].append(["self", None, baseline.ID, baseline.ITEM, json.dumps(year_before)])
     out = BytesIO()
     book.save(out)
-    read = workbook_reader.read_workbook(out.getvalue())
+    read = reader.read_workbook(out.getvalue())
     kept = read.response[baseline.ID][baseline.ITEM]
     assert kept["response"] == expected({eight_aspects.ID: made_from[eight_aspects.ID]})[0]
     assert [n["diagnostic"] for n in kept["not_carried"]] == [eight_aspects.ID]
@@ -193,16 +196,16 @@ def test_a_baseline_kept_inside_last_year_s_workbook_is_carried_forward_too():
 def test_answers_stored_before_the_update_are_written_as_today_s_versions_ask():
     """A self-check answered at 1.0 and downloaded after the update: its workbook says 1.1,
     so its records follow 1.1 and it comes back."""
-    from scoring.export import build_workbook
+    from scoring.excel.summary import build_workbook
 
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
     kept, lost = expected(made_from)
-    book = workbook_reader.read_workbook(build_workbook(made_from))
+    book = reader.read_workbook(build_workbook(made_from))
     assert book.response == kept and not book.older and not book.lost
     assert lost
 
 
-@pytest.mark.parametrize("page", ["views/results.py", "views/eight_aspects.py", "views/approaches.py", "views/starting_points.py", "views/conditions.py"])
+@pytest.mark.parametrize("page", ["views/diagnostics/results.py", "views/diagnostics/eight_aspects.py", "views/decide/approaches.py", "views/diagnostics/starting_points.py", "views/diagnostics/conditions.py"])
 def test_answers_stored_before_the_update_do_not_break_a_page(page):
     from scoring.store import Store
 
@@ -221,7 +224,7 @@ def test_a_plan_that_names_last_year_s_factors_comes_back_naming_today_s():
 
     from openpyxl import load_workbook
 
-    from scoring import development_plan
+    from scoring.records import development_plan
 
     then = {"holds_back": ["pro_competition", "pro_commercials"], "supports": ["pro_contract_clarity"], "boost": ["pro_contract_clarity"],
             "classes": {"pro_competition": "in_control", "pro_commercials": "influenceable"}}
@@ -231,13 +234,13 @@ def test_a_plan_that_names_last_year_s_factors_comes_back_naming_today_s():
     book["App data"].append(["self", None, development_plan.ID, "aspect:process", json.dumps(then)])
     out = BytesIO()
     book.save(out)
-    plan = workbook_reader.read_workbook(out.getvalue()).response[development_plan.ID]["aspect:process"]
+    plan = reader.read_workbook(out.getvalue()).response[development_plan.ID]["aspect:process"]
     assert plan == {"holds_back": ["pro_commercials"], "supports": ["pro_contract_clarity"], "boost": ["pro_contract_clarity"],
                     "classes": {"pro_commercials": "influenceable"}}
 
 
 def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
-    from scoring import development_plan
+    from scoring.records import development_plan
     from scoring.store import Store
 
     store = Store()
@@ -247,19 +250,19 @@ def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = token
     at.run()
-    at.switch_page("views/plan.py").run()
+    at.switch_page("views/decide/plan.py").run()
     at.selectbox(key="pl_aspect").set_value("process").run()
     assert not at.exception
     assert at.multiselect(key="pl_holds_process").value == ["pro_commercials"]
 
 
 def test_a_plan_stored_before_the_update_is_written_to_a_workbook_that_comes_back():
-    from scoring import development_plan
-    from scoring.export import build_workbook
+    from scoring.records import development_plan
+    from scoring.excel.summary import build_workbook
 
     stored = {development_plan.ID: {"aspect:process": {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [],
                                                        "classes": {"pro_competition": "in_control"}}}}
-    back = workbook_reader.read_workbook(build_workbook(stored)).response[development_plan.ID]["aspect:process"]
+    back = reader.read_workbook(build_workbook(stored)).response[development_plan.ID]["aspect:process"]
     assert back == {"holds_back": ["pro_commercials"], "supports": [], "boost": [], "classes": {}}
 
 
@@ -276,7 +279,8 @@ def _conditions_workbook_at_1_1() -> tuple[bytes, dict]:
 
     from openpyxl import load_workbook
 
-    from scoring import conditions, export, starting_points
+    from scoring.diagnostics import conditions, starting_points
+    from scoring.excel import summary as export
 
     step = _history(conditions.ID)[-1]
     assert _parsed(step["version"]) > _parsed(CONDITIONS_AT), "the step after 1.1 is the file's last"
@@ -297,10 +301,10 @@ def _conditions_workbook_at_1_1() -> tuple[bytes, dict]:
 
 
 def test_a_workbook_made_at_conditions_1_1_comes_back_without_the_three_narrowed_statements():
-    from scoring import conditions
+    from scoring.diagnostics import conditions
 
     data, made_from = _conditions_workbook_at_1_1()
-    book = workbook_reader.read_workbook(data)
+    book = reader.read_workbook(data)
     kept, lost = expected(made_from, {conditions.ID: CONDITIONS_AT})
     assert sorted(lost) == [(conditions.ID, "dat_combine"), (conditions.ID, "dat_qualitative"), (conditions.ID, "lrn_reflective")]
     assert book.older == {conditions.ID: CONDITIONS_AT}
@@ -308,7 +312,7 @@ def test_a_workbook_made_at_conditions_1_1_comes_back_without_the_three_narrowed
     assert len(kept[conditions.ID]) == len(made_from[conditions.ID]) - 3, "everything else is carried"
     assert not {"dat_combine_skills", "dat_qualitative_skills", "lrn_reflective_daily"} & set(kept[conditions.ID])
     assert _lost_in(book, {"self"}) == sorted(lost)
-    _kept, headline, lines = workbook_reader.carried_over_report(book)
+    _kept, headline, lines = reader.carried_over_report(book)
     assert headline == "3 answers could not be carried over because the statements changed:"
     assert "“We have the skills and time to bring together multiple datasets.” was replaced by " \
            "“We have the skills to bring together multiple datasets.”, which asks something different" in lines
@@ -320,7 +324,7 @@ def test_a_workbook_made_at_conditions_1_1_comes_back_without_the_three_narrowed
 def test_the_bring_back_page_lists_what_a_conditions_1_1_workbook_could_not_carry():
     data, _made_from = _conditions_workbook_at_1_1()
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/bring_back.py").run()
+    at.switch_page("views/over_time/bring_back.py").run()
     at.file_uploader(key="bb_file").set_value(("conditions_1_1.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     at.run()
     assert not at.exception
@@ -335,9 +339,9 @@ def test_a_1_0_answer_follows_both_steps_to_conditions_1_2():
     """1.0's lrn_reflective was reworded at 1.1 (same id) and replaced at 1.2: a 1.0 answer to
     it is not carried, and is named at 1.2; dat_datasets was split at 1.1, so its answer
     stops there; an answer reworded at 1.1 and untouched at 1.2 is carried."""
-    from scoring import conditions
+    from scoring.diagnostics import conditions
 
-    book = workbook_reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
+    book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     gone = {g.item: g for who, d, g in book.lost if who == "self" and d == conditions.ID}
     assert (gone["lrn_reflective"].version, gone["lrn_reflective"].change.new) == ("1.2", ("lrn_reflective_daily",))
     assert (gone["dat_datasets"].version, gone["dat_datasets"].change.change) == ("1.1", "split")

@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.export import DATA_SHEET
+from scoring.excel.summary import DATA_SHEET
 from scoring.store import Store
-from scoring.uploads import UploadError
-from scoring.workbook_reader import read_workbook, resume
+from scoring.imports.uploads import UploadError
+from scoring.excel.reader import read_workbook, resume
 
 FOLDER = Path(__file__).parent / "files" / "workbooks"
 CASES = yaml.safe_load((FOLDER / "cases.yaml").read_text(encoding="utf-8"))["cases"]

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from scoring import capacity, stakeholder_map
-from scoring import starting_points as sp
-from scoring.export import build_workbook
+from scoring.diagnostics import capacity, stakeholder_map
+from scoring.diagnostics import starting_points as sp
+from scoring.excel.summary import build_workbook
 
 PERSON = {"name": "Integrated care board", "kind": "partner", "role": "Joint funder", "relationship": "weak"}
 

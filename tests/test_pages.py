@@ -7,11 +7,12 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import rate
-from scoring import eight_aspects, numbers
+from scoring.diagnostics import eight_aspects
+from scoring import numbers
 from scoring.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-PAGES = ["views/home.py", "views/eight_aspects.py", "views/results.py"]
+PAGES = ["views/home.py", "views/diagnostics/eight_aspects.py", "views/diagnostics/results.py"]
 
 
 def app() -> AppTest:
@@ -38,7 +39,7 @@ def test_home_says_what_it_is_for_and_offers_the_self_check():
 
 def test_answering_changes_the_scores_and_is_saved():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     assert metric(at, "Room for manoeuvre") == "–"
     rate(at, "ea_rating_sd_one_place", 5)
     assert metric(at, "Room for manoeuvre") == "100"
@@ -61,7 +62,7 @@ def test_answering_changes_the_scores_and_is_saved():
 
 def test_the_first_answer_redraws_the_page_once_to_show_the_link_back():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     assert not [e for e in at.expander if "come back to these answers" in e.label]
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
     assert not at.exception
@@ -72,7 +73,7 @@ def test_the_first_answer_redraws_the_page_once_to_show_the_link_back():
 
 def test_an_answer_reruns_only_its_question_and_the_live_scores():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     at.radio(key="ea_rating_sd_wellbeing_system").set_value(1).run()  # the first answer redraws the page (above)
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
     assert not at.exception
@@ -96,7 +97,7 @@ def live_bars(at) -> str:
 
 def test_dont_know_counts_and_leaves_score_alone():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(at, "ea_rating_sd_one_place", 4)
     rate(at, "ea_rating_sd_wellbeing_system", "dont_know")
     assert metric(at, "Room for manoeuvre") == "75"
@@ -105,14 +106,14 @@ def test_dont_know_counts_and_leaves_score_alone():
 
 def test_answers_survive_switching_page_and_aspect():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(at, "ea_rating_sd_one_place", 1)
     at.button(key="ea_next").click().run()
     assert at.selectbox(key="ea_aspect").value == "relationships"
     rate(at, "ea_rating_rel_provider_trust", 4)
-    at.switch_page("views/results.py").run()
+    at.switch_page("views/diagnostics/results.py").run()
     assert metric(at, "Factors answered") == "2 of 40"
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     assert at.selectbox(key="ea_aspect").value == "relationships"  # back where they were
     assert at.radio(key="ea_rating_rel_provider_trust").value == 4
     at.selectbox(key="ea_aspect").set_value("system_design").run()
@@ -121,7 +122,7 @@ def test_answers_survive_switching_page_and_aspect():
 
 def test_resume_link_brings_answers_back_in_a_new_session():
     first = app().run()
-    first.switch_page("views/eight_aspects.py").run()
+    first.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(first, "ea_rating_sd_one_place", 4)
     token = first.query_params["r"]
     token = token[0] if isinstance(token, list) else token
@@ -131,7 +132,7 @@ def test_resume_link_brings_answers_back_in_a_new_session():
     returning.run()
     assert not returning.warning
     assert any(token in code.value for code in returning.code)  # the link is shown on home
-    returning.switch_page("views/eight_aspects.py").run()
+    returning.switch_page("views/diagnostics/eight_aspects.py").run()
     assert returning.radio(key="ea_rating_sd_one_place").value == 4
 
 
@@ -143,15 +144,15 @@ def test_unknown_or_tampered_token_gets_a_clear_message_and_a_fresh_start(bad):
     assert not at.exception
     assert "not recognised" in at.warning[0].value
     assert "r" not in at.query_params
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     assert "0 of 40" in at.get("progress")[0].proto.text
 
 
 def test_results_page_offers_the_download_built_on_click():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(at, "ea_rating_sd_one_place", 5)
-    at.switch_page("views/results.py").run()
+    at.switch_page("views/diagnostics/results.py").run()
     button = at.get("download_button")
     assert len(button) == 1
     assert "Strongly enables" in " ".join(m.value for m in at.markdown)
@@ -172,13 +173,13 @@ def test_an_invalid_instrument_stops_the_app_with_a_clear_message(tmp_path, monk
 
 def test_details_toggle_is_remembered_and_summarises_when_hidden():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     assert not [r for r in at.radio if r.key.startswith("ea_weight_")]
     at.toggle(key="ea_details").set_value(True).run()
     rate(at, "ea_weight_sd_one_place", 0)
     rate(at, "ea_basis_sd_one_place", "evidence")
-    at.switch_page("views/results.py").run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/results.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     assert at.toggle(key="ea_details").value is True
     assert at.radio(key="ea_weight_sd_one_place").value == 0
     at.toggle(key="ea_details").set_value(False).run()
@@ -187,7 +188,7 @@ def test_details_toggle_is_remembered_and_summarises_when_hidden():
 
 def test_the_eight_aspects_page_says_where_its_factors_come_from():
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     intro = " ".join(m.value for m in at.markdown)
     assert "written for this tool" in intro and "drawn from" not in intro
     factor = eight_aspects.instrument().factors[0]
@@ -195,11 +196,11 @@ def test_the_eight_aspects_page_says_where_its_factors_come_from():
 
 
 def test_the_aspect_picker_says_which_aspects_are_done():
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     factors = eight_aspects.instrument().factors_of("system_design")
     at = app().run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     for factor in factors:
         rate(at, f"ea_rating_{factor.id}", 4)
     at.button(key="ea_next").click().run()

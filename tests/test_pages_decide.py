@@ -21,13 +21,13 @@ def token_of(at: AppTest) -> str:
 def answered() -> AppTest:
     """A session that has answered the system-design factors of the self-check."""
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     for item_id, rating in [("sd_one_place", 1), ("sd_wellbeing_system", 2), ("sd_funding_coherence", 5), ("sd_joint_commissioning", 4)]:
         rate(at, f"ea_rating_{item_id}", rating)
     return at
 
 
-@pytest.mark.parametrize("page", ["views/approaches.py", "views/plan.py", "views/risks.py"])
+@pytest.mark.parametrize("page", ["views/decide/approaches.py", "views/decide/plan.py", "views/decide/risks.py"])
 def test_new_pages_render_without_answers(page):
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page(page).run()
@@ -36,7 +36,7 @@ def test_new_pages_render_without_answers(page):
 
 def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
     at = answered
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     assert not at.exception
     assert any("Based on 4 of 40" in c.value for c in at.caption)
     at.button_group(key="ap_priorities").set_value(["lower_cost"]).run()
@@ -53,7 +53,7 @@ def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
 
     at.button(key="ap_add_risks").click().run()
     assert "suggested risk(s) added" in at.success[0].value
-    at.switch_page("views/risks.py").run()
+    at.switch_page("views/decide/risks.py").run()
     assert not at.exception
     assert not [b for b in at.button if b.key == "rk_add_suggested"]  # all suggestions already in
     assert any("are in the register" in c.value for c in at.caption)
@@ -61,7 +61,7 @@ def test_approaches_choose_a_blend_and_send_gaps_and_risks_on(answered):
 
 def test_a_half_answered_self_check_says_what_the_ranking_rests_on_and_what_it_cannot_judge(answered):
     at = answered  # system design only
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     captions = " ".join(c.value for c in at.caption)
     assert "This ranking rests on 1 of the 8 aspects." in captions
     assert "Not enough answers to judge" in captions and "Contestability to drive down costs" in captions
@@ -73,24 +73,24 @@ def test_a_half_answered_self_check_says_what_the_ranking_rests_on_and_what_it_c
     for item_id in ("rel_councillors", "cc_market_stewardship", "uo_citizen_check", "ii_experimentation",
                     "pol_procurement_act", "pro_competitive_capability", "mt_service_design"):
         Store().save_answer(token_of(at), "eight_aspects", item_id, {"rating": 3})
-    at.switch_page("views/risks.py").run()
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/risks.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     captions = " ".join(c.value for c in at.caption)
     assert "This ranking rests on 8 of the 8 aspects." in captions and "Not enough answers" not in captions
 
 
 def test_choice_survives_leaving_and_coming_back(answered):
     at = answered
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     at.multiselect(key="ap_chosen").set_value(["disruptive"]).run()
     at.switch_page("views/home.py").run()
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     assert at.multiselect(key="ap_chosen").value == ["disruptive"]
 
 
 def test_plan_starts_from_the_self_check_and_saves_edits(answered):
     at = answered
-    at.switch_page("views/plan.py").run()
+    at.switch_page("views/decide/plan.py").run()
     assert at.multiselect(key="pl_holds_system_design").value == ["sd_one_place", "sd_wellbeing_system"]
     assert at.multiselect(key="pl_supports_system_design").value == ["sd_funding_coherence", "sd_joint_commissioning"]
     at.radio(key="pl_class_system_design_sd_one_place").set_value("influenceable").run()
@@ -98,8 +98,8 @@ def test_plan_starts_from_the_self_check_and_saves_edits(answered):
     saved = Store().response(token_of(at))["development_plan"]["aspect:system_design"]
     assert saved["classes"] == {"sd_one_place": "influenceable"}
     assert saved["boost"] == ["sd_joint_commissioning"]
-    at.switch_page("views/results.py").run()
-    at.switch_page("views/plan.py").run()
+    at.switch_page("views/diagnostics/results.py").run()
+    at.switch_page("views/decide/plan.py").run()
     assert at.radio(key="pl_class_system_design_sd_one_place").value == "influenceable"
 
 
@@ -116,7 +116,7 @@ def _fill_action_form(at: AppTest, text: str, due):
 )
 def test_a_bad_action_gets_a_clear_message_and_saves_nothing(answered, text, due, problem):
     at = answered
-    at.switch_page("views/plan.py").run()
+    at.switch_page("views/decide/plan.py").run()
     _fill_action_form(at, text, due)
     assert problem in at.error[0].value
     assert not any(k.startswith("action:") for k in Store().response(token_of(at)).get("development_plan", {}))
@@ -124,7 +124,7 @@ def test_a_bad_action_gets_a_clear_message_and_saves_nothing(answered, text, due
 
 def test_a_good_action_is_added(answered):
     at = answered
-    at.switch_page("views/plan.py").run()
+    at.switch_page("views/decide/plan.py").run()
     _fill_action_form(at, "Agree a joint commissioning unit with the ICB", date.today() + timedelta(days=90))
     assert not at.error
     actions = [r for k, r in Store().response(token_of(at))["development_plan"].items() if k.startswith("action:")]
@@ -134,7 +134,7 @@ def test_a_good_action_is_added(answered):
 
 def test_tolerance_page_scores_switches_mode_and_sends_an_action_to_the_plan():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/tolerance.py").run()
+    at.switch_page("views/diagnostics/tolerance.py").run()
     assert not at.exception
     at.radio(key="tol_frequency_staff_turnover").set_value(3).run()
     at.radio(key="tol_impact_staff_turnover").set_value(2).run()
@@ -150,14 +150,14 @@ def test_tolerance_page_scores_switches_mode_and_sends_an_action_to_the_plan():
     actions = [r for k, r in stored["development_plan"].items() if k.startswith("action:")]
     assert [a["aspect_id"] for a in actions] == ["capacity_capability"]
     at.switch_page("views/home.py").run()
-    at.switch_page("views/tolerance.py").run()
+    at.switch_page("views/diagnostics/tolerance.py").run()
     assert at.radio(key="tol_frequency_staff_turnover").value == 3
     assert any(c.value == "In the development plan." for c in at.caption)
 
 
 def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/conditions.py").run()
+    at.switch_page("views/diagnostics/conditions.py").run()
     assert not at.exception
     at.selectbox(key="cond_part").set_value("core_practices").run()
     at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
@@ -166,7 +166,7 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
     assert at.success[0].value.startswith("**Clarity**")
     assert any("Clarity scores 25 out of 100" in c.value for c in at.caption)
     at.switch_page("views/home.py").run()
-    at.switch_page("views/conditions.py").run()
+    at.switch_page("views/diagnostics/conditions.py").run()
     assert at.selectbox(key="cond_part").value == "core_practices"
     assert at.radio(key="cond_rating_clr_who_decides").value == "dont_know"
     assert Store().response(token_of(at))["conditions"]["clr_who_decides"] == {"rating": None}
@@ -174,7 +174,7 @@ def test_conditions_page_names_the_practice_to_work_on_and_keeps_answers():
 
 def test_starting_points_page_ranks_needs_and_suggests_support():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/starting_points.py").run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
     assert not at.exception
     at.radio(key="sp_rating_min_optimistic").set_value(1).run()
     assert any("Starting-point themes below 50: mindset (0)." == c.value for c in at.caption)
@@ -182,14 +182,14 @@ def test_starting_points_page_ranks_needs_and_suggests_support():
     at.radio(key="sp_rating_out_define").set_value(5).run()
     assert any(m.value.startswith("1. **Outcomes**: 100 of 100") for m in at.markdown)
     at.switch_page("views/home.py").run()
-    at.switch_page("views/starting_points.py").run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
     assert at.selectbox(key="sp_theme").value == "outcomes"
     assert at.radio(key="sp_rating_out_define").value == 5
 
 
 def test_capacity_calculator_saves_and_shows_the_gap():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/starting_points.py").run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
     at.number_input(key="sp_count_partnership_boards").set_value(6)
     at.number_input(key="sp_hours_partnership_boards").set_value(250)
     at.number_input(key="sp_staff").set_value(0.5)
@@ -206,9 +206,9 @@ def test_capacity_calculator_saves_and_shows_the_gap():
     assert metrics["Spare capacity"] == "2.5 full-time" and "Gap" not in metrics
 
 
-@pytest.mark.parametrize("page", ["views/approaches.py", "views/plan.py"])
+@pytest.mark.parametrize("page", ["views/decide/approaches.py", "views/decide/plan.py"])
 def test_where_a_place_decides_it_is_asked_the_seed_s_questions(page):
-    from scoring import deciding_questions
+    from scoring.diagnostics import deciding_questions
 
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page(page).run()
@@ -221,32 +221,32 @@ def test_where_a_place_decides_it_is_asked_the_seed_s_questions(page):
 
 
 def test_the_starting_points_say_cultural_change_is_the_biggest_challenge_and_opportunity():
-    from scoring import starting_points
+    from scoring.diagnostics import starting_points
 
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/starting_points.py").run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
     assert "biggest challenge and the biggest opportunity is cultural change" in " ".join(m.value for m in at.markdown)
     assert any("taking root" in i.text for i in starting_points.instrument().items_of("mindset"))
 
 
 def test_a_fact_about_the_place_is_recorded_on_the_starting_points_page_and_not_scored():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/starting_points.py").run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
     at.radio(key="sp_fact_ctx_intervention").set_value("yes").run()
     assert not at.exception
     assert Store().response(token_of(at))["starting_points"]["ctx_intervention"] == {"answer": "yes"}
     assert "0 of" in at.get("progress")[0].proto.text, "a fact is not a rated statement"
     at.switch_page("views/home.py").run()
-    at.switch_page("views/starting_points.py").run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
     assert at.radio(key="sp_fact_ctx_intervention").value == "yes"
 
 
 def test_a_priority_s_importance_can_be_set_and_changes_the_ranking(answered):
     """Each chosen priority gets an importance of 1–3, stored as the scorer takes it."""
-    from scoring import approaches
+    from scoring.diagnostics import approaches
 
     at = answered
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     at.button_group(key="ap_priorities").set_value(["lower_cost", "innovation"]).run()
     assert Store().response(token_of(at))["approaches"]["choice"]["priorities"] == {"lower_cost": 1, "innovation": 1}
     assert at.radio(key="ap_importance_innovation").value == 1  # a priority just chosen matters 1
@@ -259,8 +259,8 @@ def test_a_priority_s_importance_can_be_set_and_changes_the_ranking(answered):
     assert at.selectbox(key="ap_explain").value == ranked["approach_id"].iloc[0]
     assert at.selectbox(key="ap_explain").options[0] == ranked["title"].iloc[0]
     # Left and come back to: the importance is read back from the store.
-    at.switch_page("views/plan.py").run()
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/plan.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     assert at.radio(key="ap_importance_innovation").value == 3
     # Dropping the priority drops its importance.
     at.button_group(key="ap_priorities").set_value(["lower_cost"]).run()
@@ -269,12 +269,12 @@ def test_a_priority_s_importance_can_be_set_and_changes_the_ranking(answered):
 
 
 def test_suggested_risks_go_in_with_one_click_and_never_twice(answered):
-    from scoring import risks
+    from scoring.records import risks
 
     at = answered
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     at.multiselect(key="ap_chosen").set_value(["market_management"]).run()
-    at.switch_page("views/risks.py").run()
+    at.switch_page("views/decide/risks.py").run()
     expected = len(risks.suggested(["market_management"], {}))
     assert expected
     at.button(key="rk_add_suggested").click().run()  # one click
@@ -283,7 +283,7 @@ def test_suggested_risks_go_in_with_one_click_and_never_twice(answered):
     assert not [b for b in at.button if b.key == "rk_add_suggested"]
     assert any("are in the register" in c.value for c in at.caption)
     # Pressed again from the approaches page, where the button stays: nothing twice.
-    at.switch_page("views/approaches.py").run()
+    at.switch_page("views/decide/approaches.py").run()
     at.button(key="ap_add_risks").click().run()
     assert "already in the register" in at.success[0].value
     assert len(Store().response(token_of(at))["risks"]) == expected

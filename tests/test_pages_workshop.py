@@ -26,7 +26,7 @@ def token_of(at: AppTest) -> str:
 
 def create(name="Away day", diagnostics=None) -> AppTest:
     at = app()
-    at.switch_page("views/workshop_new.py").run()
+    at.switch_page("views/workshop/new.py").run()
     at.text_input(key="ws_name").input(name)
     if diagnostics is not None:
         at.multiselect(key="ws_diagnostics").set_value(diagnostics)
@@ -66,7 +66,7 @@ def test_creating_a_workshop_opens_its_shared_screen_with_code_and_qr():
 
 def test_an_empty_name_is_refused_and_no_workshop_is_made():
     at = app()
-    at.switch_page("views/workshop_new.py").run()
+    at.switch_page("views/workshop/new.py").run()
     next(b for b in at.button if b.label == "Create the workshop").click().run()
     assert "name is empty" in at.error[0].value
     assert "r" not in at.query_params
@@ -87,7 +87,7 @@ def test_a_participant_joins_from_the_link_picks_a_role_and_sees_only_the_worksh
 @pytest.mark.parametrize("typed, message", [("nonsense", "not a join code"), ("ABCD-2345", "No workshop has that code")])
 def test_a_wrong_code_gets_a_clear_message_and_nothing_is_created(typed, message):
     at = app()
-    at.switch_page("views/join.py").run()
+    at.switch_page("views/workshop/join.py").run()
     at.text_input(key="join_code").input(typed)
     next(b for b in at.button if b.label == "Find the workshop").click().run()
     assert message in at.error[0].value
@@ -100,7 +100,7 @@ def room_of_three() -> tuple[AppTest, str]:
     code = Store().workshop(token_of(facilitator))["code"]
     for rating in (1, 3, 5):
         participant = join(code)
-        participant.switch_page("views/eight_aspects.py").run()
+        participant.switch_page("views/diagnostics/eight_aspects.py").run()
         rate(participant, "ea_rating_sd_one_place", rating)
         assert not participant.exception
     return facilitator, code
@@ -138,7 +138,7 @@ def test_a_closed_workshop_refuses_answers_and_says_so():
     next(b for b in facilitator.button if b.label == "Close to new answers").click().run()
     participant.run()
     assert any("closed" in w.value for w in participant.warning)
-    participant.switch_page("views/eight_aspects.py").run()
+    participant.switch_page("views/diagnostics/eight_aspects.py").run()
     participant.radio(key="ea_rating_sd_one_place").set_value(4).run()
     assert Store().answers(token_of(participant), "eight_aspects") == {}
     # Said beside the question, the choice still showing; nothing to send again.

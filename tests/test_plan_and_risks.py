@@ -7,10 +7,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from scoring import approaches, development_plan as plan, risks
-from scoring.development_plan import PlanError
-from scoring.export import build_workbook
-from scoring.risks import RiskError
+from scoring.diagnostics import approaches
+from scoring.records import development_plan as plan, risks
+from scoring.records.development_plan import PlanError
+from scoring.excel.summary import build_workbook
+from scoring.records.risks import RiskError
 
 TODAY = date(2026, 11, 23)
 EA = {

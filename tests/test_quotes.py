@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring.instrument import DATA_DIR, WRITTEN_HERE, known_sources
+from scoring.instruments.loading import DATA_DIR, WRITTEN_HERE, known_sources
 from test_instruments import _items as items  # every mapping with an id: the things a user reads
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"

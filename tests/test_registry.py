@@ -20,11 +20,14 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import open_address
-from scoring import compare, contract, export, forms_import, registry, workbook_reader, workshop, workshop_views
+from scoring import compare, contract, registry
+from scoring.excel import summary as export, reader
+from scoring.imports import survey
+from scoring.workshop import room as workshop, views
 from scoring.contract import COMPARE_KINDS, HOME_SECTIONS, ROOM_SHEET_KINDS, ROOM_VIEW_KINDS
-from scoring.instrument import DATA_DIR
-from scoring.workshop import Participant
-from scoring.workshop_pack import build_pack
+from scoring.instruments.loading import DATA_DIR
+from scoring.workshop.room import Participant
+from scoring.workshop.pack import build_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -99,7 +102,7 @@ def test_diagnostics_and_records_are_told_apart_and_stored_in_the_workbook_order
 
 
 def test_the_registry_does_not_import_the_baseline_which_reads_it():
-    code = "import sys, scoring.registry; assert 'scoring.baseline' not in sys.modules; import scoring.baseline; print('ok')"
+    code = "import sys, scoring.registry; assert 'scoring.records.baseline' not in sys.modules; import scoring.records.baseline; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "ok", done.stderr
 
@@ -160,7 +163,7 @@ def test_every_diagnostic_s_pages_render_and_are_offered(diagnostic):
 def test_every_diagnostic_round_trips_through_the_excel_summary(diagnostic):
     response = {diagnostic.ID: answers(diagnostic)}
     data = export.build_workbook(response)
-    book = workbook_reader.read_workbook(data)
+    book = reader.read_workbook(data)
     assert book.response == response
     summary = load_workbook(BytesIO(data))["Summary"]
     cells = [c.value for row in summary.iter_rows() for c in row]
@@ -172,10 +175,10 @@ def test_every_diagnostic_maps_from_a_survey_export(diagnostic):
     questions = diagnostic.survey_questions()
     columns = [f"{q.header_codes[0]}" for q in questions]
     table = pd.DataFrame([[q.options[list(q.options)[-1]] for q in questions]], columns=columns, dtype=str)
-    table.index = pd.Index([2], name=forms_import.ROW)
-    mapping = forms_import.guess_mapping(columns, [diagnostic.ID])
+    table.index = pd.Index([2], name=survey.ROW)
+    mapping = survey.guess_mapping(columns, [diagnostic.ID])
     assert all(target is not None and target.diagnostic_id == diagnostic.ID for target in mapping.values())
-    result = forms_import.preview(table, mapping)
+    result = survey.preview(table, mapping)
     assert not result.problems
     assert result.people[0][2] == {diagnostic.ID: answers(diagnostic)}
 
@@ -191,11 +194,11 @@ def test_every_diagnostic_aggregates_in_a_room_with_its_views_and_pack_sheet(dia
     people = _room(diagnostic)
     counts = workshop.counts(people, [diagnostic.ID]).set_index("diagnostic_id")
     assert counts.loc[diagnostic.ID, "started"] == len(people) and counts.loc[diagnostic.ID, "complete"] == len(people)
-    assert list(diagnostic.ROOM_VIEWS) == [v for v in workshop_views.available([diagnostic.ID, *diagnostic.NEEDS]) if v in diagnostic.ROOM_VIEWS]
+    assert list(diagnostic.ROOM_VIEWS) == [v for v in views.available([diagnostic.ID, *diagnostic.NEEDS]) if v in diagnostic.ROOM_VIEWS]
     for name in diagnostic.ROOM_VIEWS:
-        view = workshop_views.build(name, people, min_group=3)
+        view = views.build(name, people, min_group=3)
         assert view.figure is not None, name
-        assert workshop_views.build(name, people[:2], min_group=3).figure is None  # too few to show
+        assert views.build(name, people[:2], min_group=3).figure is None  # too few to show
     info = {"name": "Room", "code": "K7P2QX", "diagnostics": [diagnostic.ID, *diagnostic.NEEDS], "roles": [],
             "created_at": datetime(2025, 3, 4, tzinfo=timezone.utc)}
     data = build_pack(info, people, {})
@@ -207,7 +210,7 @@ def test_every_diagnostic_aggregates_in_a_room_with_its_views_and_pack_sheet(dia
     diagnostic_at, item_at = header.index("Diagnostic"), header.index("Item")
     texts = {row[item_at] for row in rows[rows.index(header) + 1:] if row[diagnostic_at] == diagnostic.instrument().title}
     assert texts and "" not in texts and None not in texts  # every answer's item is named
-    back = workbook_reader.read_workbook(data)
+    back = reader.read_workbook(data)
     assert [response[diagnostic.ID] for _, _, response in back.participants] == [p.response[diagnostic.ID] for p in people]
 
 
@@ -247,8 +250,8 @@ SEVENTH = ROOT / "tests" / "files" / "seventh" / "sharing_learning.yaml"
     (lambda c: c["scale"].pop(), "must have exactly the values 1, 2, 3, 4, 5"),
 ])
 def test_a_broken_statement_file_is_refused_saying_where_and_why(tmp_path, change, problem):
-    from scoring import statement_diagnostic
-    from scoring.instrument import InstrumentError
+    from scoring.instruments import statement_diagnostic
+    from scoring.instruments.loading import InstrumentError
 
     content = yaml.safe_load(SEVENTH.read_text(encoding="utf-8"))
     change(content)
@@ -260,7 +263,7 @@ def test_a_broken_statement_file_is_refused_saying_where_and_why(tmp_path, chang
 
 
 def test_the_seventh_fixture_itself_loads_with_its_page_and_cases():
-    from scoring.statement_diagnostic import StatementDiagnostic
+    from scoring.instruments.statement_diagnostic import StatementDiagnostic
 
     seventh = StatementDiagnostic(SEVENTH)
     assert isinstance(seventh, contract.ThemedDiagnostic)

@@ -125,7 +125,7 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     passes of the suite: the fault is SQLite's query_only.)"""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
     at.run()
     app_store = session.store()

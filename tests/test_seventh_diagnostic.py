@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scoring.instrument import DATA_ENV
+from scoring.instruments.loading import DATA_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "files" / "seventh" / "sharing_learning.yaml"

@@ -15,12 +15,12 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from scoring import development_plan, risks  # noqa: E402
-from scoring.export import build_workbook  # noqa: E402
-from scoring.uploads import UploadError  # noqa: E402
-from scoring.workbook_reader import read_workbook  # noqa: E402
-from scoring.workshop import Participant  # noqa: E402
-from scoring.workshop_pack import build_pack  # noqa: E402
+from scoring.records import development_plan, risks  # noqa: E402
+from scoring.excel.summary import build_workbook  # noqa: E402
+from scoring.imports.uploads import UploadError  # noqa: E402
+from scoring.excel.reader import read_workbook  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
+from scoring.workshop.pack import build_pack  # noqa: E402
 from workbook import participant_response, room_response  # noqa: E402
 
 HOSTILE = '=HYPERLINK("http://example.invalid","x") <script>alert(1)</script>'

@@ -9,9 +9,9 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from scoring import starting_points as sp
-from scoring.export import build_workbook
-from scoring.instrument import InstrumentError
+from scoring.diagnostics import starting_points as sp
+from scoring.excel.summary import build_workbook
+from scoring.instruments.loading import InstrumentError
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "starting_points.yaml").read_text(encoding="utf-8"))["cases"]
 
@@ -85,7 +85,7 @@ def test_a_fact_about_the_place_is_recorded_as_context_and_never_scored():
 
 
 def test_the_workbook_shows_where_each_statement_comes_from_honestly():
-    from scoring.instrument import WRITTEN_HERE, citation
+    from scoring.instruments.loading import WRITTEN_HERE, citation
 
     inst = sp.instrument()
     ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"his_stable": 4})})))["Starting points"]

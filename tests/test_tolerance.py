@@ -9,9 +9,10 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from scoring import development_plan, tolerance
-from scoring.export import build_workbook
-from scoring.instrument import InstrumentError
+from scoring.records import development_plan
+from scoring.diagnostics import tolerance
+from scoring.excel.summary import build_workbook
+from scoring.instruments.loading import InstrumentError
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "tolerance.yaml").read_text(encoding="utf-8"))["cases"]
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_80427d57362e641e.txt"

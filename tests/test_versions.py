@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from scoring.instrument import InstrumentError
+from scoring.instruments.loading import InstrumentError
 from scoring import registry
 
 DIAGNOSTICS = registry.diagnostics()
-from scoring.versions import load_history, plain_summary
+from scoring.instruments.versions import load_history, plain_summary
 
 PATH = Path("example.yaml")
 DAY = dt.date(2026, 12, 2)

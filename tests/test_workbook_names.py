@@ -13,9 +13,9 @@ from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import rate
-from scoring.export import build_workbook, file_name
+from scoring.excel.summary import build_workbook, file_name
 from scoring.store import NAME_LIMIT, SCHEMA_VERSION, Store, schema_version
-from scoring.workbook_reader import read_workbook
+from scoring.excel.reader import read_workbook
 from test_pages import APP
 
 HOSTILE = '=cmd|"/c calc"!A0 <script>alert(1)</script> & co'
@@ -83,12 +83,12 @@ def test_a_version_4_database_gains_the_name_and_keeps_its_answers(tmp_path):
 
 def test_the_results_page_names_the_self_check_and_its_download():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/eight_aspects.py").run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(at, f"ea_rating_{FACTOR}", 5)
-    at.switch_page("views/results.py").run()
+    at.switch_page("views/diagnostics/results.py").run()
     at.text_input(key="results_name").set_value(HOSTILE).run()
     assert not at.exception and not at.error
     at.switch_page("views/home.py").run()
-    at.switch_page("views/results.py").run()
+    at.switch_page("views/diagnostics/results.py").run()
     assert at.text_input(key="results_name").value == HOSTILE  # stored, and shown again as typed
     assert len(at.get("download_button")) == 1  # its file name is file_name()'s (a deferred download's name is not in AppTest)

@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scoring import conditions, starting_points  # noqa: E402
-from scoring.export import build_workbook  # noqa: E402
-from scoring.workshop import Participant  # noqa: E402
-from scoring.workshop_pack import build_pack  # noqa: E402
+from scoring.diagnostics import conditions, starting_points  # noqa: E402
+from scoring.excel.summary import build_workbook  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
+from scoring.workshop.pack import build_pack  # noqa: E402
 from workbook import participant_response, room_response, stored  # noqa: E402
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")

@@ -16,17 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from scoring import (
-    approaches, capacity, conditions, development_plan, eight_aspects, risks, stakeholder_map, starting_points, tolerance, workshop,
-)
-from scoring.export import DATA_HEADER_ROW, DATA_SHEET, build_workbook
+from scoring.diagnostics import approaches, capacity, conditions, eight_aspects, stakeholder_map, starting_points, tolerance
+from scoring.records import development_plan, risks
+from scoring.workshop import room as workshop
+from scoring.excel.summary import DATA_HEADER_ROW, DATA_SHEET, build_workbook
 from scoring import registry
 
 DIAGNOSTICS = registry.stored()
 from scoring.store import Store
-from scoring.workbook_reader import SELF_CHECK, WORKSHOP_PACK, read_workbook, resume
-from scoring.workshop import Participant
-from scoring.workshop_pack import build_pack
+from scoring.excel.reader import SELF_CHECK, WORKSHOP_PACK, read_workbook, resume
+from scoring.workshop.room import Participant
+from scoring.workshop.pack import build_pack
 
 HOSTILE = '=HYPERLINK("http://example.invalid","x")'
 AWKWARD = [HOSTILE, "+44 20 7946 0000", "-minus", "@mention", "\tTabbed", "Zoë’s “quoted” note", "行政", "😀 emoji",

@@ -12,8 +12,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import approaches, conditions, eight_aspects, figures, starting_points, workshop
-from scoring.workshop import NO_ROLE, OTHER_ROLES, Participant, role_hidden
+from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points
+from scoring import figures
+from scoring.workshop import room as workshop
+from scoring.workshop.room import NO_ROLE, OTHER_ROLES, Participant, role_hidden
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "workshop.yaml").read_text(encoding="utf-8"))
 ROOMS, ROLE_CASES = CASES["rooms"], CASES["role_cases"]
@@ -268,7 +270,7 @@ def test_disagreement_bars_stack_the_five_ratings_with_the_scale_labels():
 def test_a_participant_s_records_are_read_as_today_s_instrument_asks_them_as_a_self_check_s_are():
     """Answers given before an update (ids of eight aspects 1.0) count in a workshop
     exactly as in a self-check: one translation, where records are read."""
-    from scoring import eight_aspects, starting_points
+    from scoring.diagnostics import eight_aspects, starting_points
 
     old = {"pro_competition": {"rating": 5}, "sd_one_place": {"rating": 2}}
     person = Participant(1, None, {eight_aspects.ID: old, starting_points.ID: {"min_optimism": {"rating": 4}}})

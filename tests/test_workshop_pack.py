@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, RadarChart
 
-from scoring import conditions, eight_aspects, starting_points, tolerance, workshop
-from scoring.workshop import Participant
-from scoring.workshop_pack import build_pack
+from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance
+from scoring.workshop import room as workshop
+from scoring.workshop.room import Participant
+from scoring.workshop.pack import build_pack
 
 FORMULA = '=HYPERLINK("http://example.invalid","x")'
 ALL = ["eight_aspects", "approaches", "tolerance", "conditions", "starting_points"]

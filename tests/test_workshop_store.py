@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text, update
 
-from scoring import eight_aspects, store as store_module
+from scoring.diagnostics import eight_aspects
+from scoring import store as store_module
 from scoring.store import (
     FREE_WRONG_CODES,
     JoinError,

@@ -4,8 +4,9 @@ plotly, and in the presentation view every font is large."""
 import plotly.graph_objects as go
 import pytest
 
-from scoring import conditions, starting_points, workshop_views
-from scoring.workshop import Participant
+from scoring.diagnostics import conditions, starting_points
+from scoring.workshop import views as workshop_views
+from scoring.workshop.room import Participant
 
 
 def _answers(rating: int) -> dict:

@@ -17,15 +17,15 @@ CURRENT_KEY = "current_page_address"  # the address of the page this run shows
 # below are the app's own. The development plan and risk register are the room's,
 # recorded by the facilitator.
 HOME: Spec = ("views/home.py", "Home", ":material/home:", "")
-PLAN: Spec = ("views/plan.py", "Development plan", ":material/checklist:", "plan")
-RISKS: Spec = ("views/risks.py", "Strategic risks", ":material/report:", "risks")
-BRING_BACK: Spec = ("views/bring_back.py", "Bring back a workbook", ":material/upload_file:", "bring-back")
-COMPARE: Spec = ("views/compare.py", "Compare over time", ":material/compare:", "compare")
-IMPORT: Spec = ("views/workshop_import.py", "Import responses", ":material/group_add:", "import-responses")
-JOIN: Spec = ("views/join.py", "Join a workshop", ":material/login:", "join")
-RUN: Spec = ("views/workshop_new.py", "Run a workshop", ":material/co_present:", "run-workshop")
-PARTICIPANT_HOME: Spec = ("views/workshop_participant.py", "Your workshop", ":material/groups:", "")
-SHARED_SCREEN: Spec = ("views/workshop_screen.py", "Shared screen", ":material/co_present:", "")
+PLAN: Spec = ("views/decide/plan.py", "Development plan", ":material/checklist:", "plan")
+RISKS: Spec = ("views/decide/risks.py", "Strategic risks", ":material/report:", "risks")
+BRING_BACK: Spec = ("views/over_time/bring_back.py", "Bring back a workbook", ":material/upload_file:", "bring-back")
+COMPARE: Spec = ("views/over_time/compare.py", "Compare over time", ":material/compare:", "compare")
+IMPORT: Spec = ("views/workshop/survey_import.py", "Import responses", ":material/group_add:", "import-responses")
+JOIN: Spec = ("views/workshop/join.py", "Join a workshop", ":material/login:", "join")
+RUN: Spec = ("views/workshop/new.py", "Run a workshop", ":material/co_present:", "run-workshop")
+PARTICIPANT_HOME: Spec = ("views/workshop/participant.py", "Your workshop", ":material/groups:", "")
+SHARED_SCREEN: Spec = ("views/workshop/screen.py", "Shared screen", ":material/co_present:", "")
 
 
 def diagnostic_specs(diagnostic_ids: list[str] | None = None) -> list[Spec]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring import approaches, numbers
-from scoring.approaches import Approach
+from scoring.diagnostics import approaches
+from scoring import numbers
+from scoring.diagnostics.approaches import Approach
 
 RELIES = {1: "somewhat", 2: "a lot", 3: "heavily"}
 DEPENDENCE = {weight: f"{weight} ({words})" for weight, words in RELIES.items()}

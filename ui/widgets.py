@@ -10,10 +10,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from scoring import deciding_questions as questions_to_ask
-from scoring import eight_aspects, numbers
-from scoring.instrument import citation
-from scoring.xlsx import formula_like
+from scoring.diagnostics import deciding_questions as questions_to_ask
+from scoring.diagnostics import eight_aspects
+from scoring import numbers
+from scoring.instruments.loading import citation
+from scoring.excel.cells import formula_like
 from ui import session
 
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from scoring import development_plan, registry, risks
+from scoring.records import development_plan, risks
+from scoring import registry
 from scoring.store import self_check_days
 from ui import session
 
@@ -44,25 +45,25 @@ with plan.container(border=True, key="home_plan"):
     st.markdown("**Development plan**")
     st.caption("What holds you back and supports you, per aspect, and an action plan.")
     st.caption(f"{len(actions)} action(s), {int((actions['status'] == 'done').sum())} done" if len(actions) else "No actions yet")
-    session.page_link("views/plan.py", label="Open", icon=":material/checklist:")
+    session.page_link("views/decide/plan.py", label="Open", icon=":material/checklist:")
 with risk.container(border=True, key="home_risks"):
     st.markdown("**Strategic risks**")
     st.caption("The risks of implementing your chosen approaches, rated for likelihood and impact.")
     st.caption(f"{len(register)} risk(s)" if len(register) else "No risks yet")
-    session.page_link("views/risks.py", label="Open", icon=":material/report:")
+    session.page_link("views/decide/risks.py", label="Open", icon=":material/report:")
 
 st.header("4. Together, and over time")
 together, later = st.columns(2)
 with together.container(border=True, key="home_workshops"):
     st.markdown("**Workshops**")
     st.caption("Run a facilitated session: people answer anonymously from their phones and the shared screen shows the room's results, spread and all.")
-    session.page_link("views/workshop_new.py", label="Run a workshop", icon=":material/co_present:")
-    session.page_link("views/join.py", label="Join a workshop with a code", icon=":material/login:")
+    session.page_link("views/workshop/new.py", label="Run a workshop", icon=":material/co_present:")
+    session.page_link("views/workshop/join.py", label="Join a workshop with a code", icon=":material/login:")
 with later.container(border=True, key="home_over_time"):
     st.markdown("**A year later**")
     st.caption("Bring back a workbook you downloaded to carry on from it, or keep it as a baseline and see what has moved.")
-    session.page_link("views/bring_back.py", label="Bring back a workbook", icon=":material/upload_file:")
-    session.page_link("views/compare.py", label="Compare over time", icon=":material/compare:")
+    session.page_link("views/over_time/bring_back.py", label="Bring back a workbook", icon=":material/upload_file:")
+    session.page_link("views/over_time/compare.py", label="Compare over time", icon=":material/compare:")
 
 url = session.resume_url()
 if url:

@@ -137,7 +137,7 @@ def open_app(page, url: str, ready) -> None:
 
 def rating_options() -> list[str]:
     """The rating labels in the order the radio shows them (the scale, then don't know)."""
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     inst = eight_aspects.instrument()
     return [*inst.scale.values(), inst.dont_know]
@@ -145,7 +145,7 @@ def rating_options() -> list[str]:
 
 def rating_value(label: str):
     """A rating label -> the stored rating (1–5, or None for don't know)."""
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     inst = eight_aspects.instrument()
     if label == inst.dont_know:
@@ -185,7 +185,8 @@ def expect_rating_checked(page, item_id: str, label: str) -> None:
 def expected_summary(answers: dict) -> tuple[str, str, "object"]:
     """(metric text, "N of T factors answered" progress line, aspect score table) as the
     scoring API computes them for {item_id: rating or None}."""
-    from scoring import eight_aspects, numbers
+    from scoring.diagnostics import eight_aspects
+    from scoring import numbers
 
     inst = eight_aspects.instrument()
     records = {item: {"rating": rating, "weight": inst.weight_default} for item, rating in answers.items()}
@@ -292,7 +293,7 @@ def decide_ratings() -> dict:
 
 def decide_scores() -> dict:
     """Aspect id -> score (NaN: no score) for DECIDE_ANSWERS, as the pages compute them."""
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     return eight_aspects.score(decide_ratings())["score"].to_dict()
 
@@ -300,7 +301,7 @@ def decide_scores() -> dict:
 def expected_ranking(priorities=()):
     """approaches.rank() for DECIDE_ANSWERS and these priority ids (each of importance 1,
     as the pills store them)."""
-    from scoring import approaches
+    from scoring.diagnostics import approaches
 
     return approaches.rank(decide_scores(), {p: 1 for p in priorities})
 
@@ -314,20 +315,21 @@ def rank_one(priorities=()) -> str:
 
 
 def approach_title(approach_id: str) -> str:
-    from scoring import approaches
+    from scoring.diagnostics import approaches
 
     return approaches.instrument().approach(approach_id).title
 
 
 def priority_title(priority_id: str) -> str:
-    from scoring import approaches
+    from scoring.diagnostics import approaches
 
     return next(p.title for p in approaches.instrument().priorities if p.id == priority_id)
 
 
 def expected_gap_actions(approach_id: str) -> list[dict]:
     """The actions "Add these gaps to the development plan" adds to an empty plan."""
-    from scoring import approaches, development_plan
+    from scoring.diagnostics import approaches
+    from scoring.records import development_plan
 
     gaps = approaches.gaps([approach_id], decide_scores())
     return development_plan.actions_from_gaps(gaps, [approach_title(approach_id)], {})
@@ -335,7 +337,7 @@ def expected_gap_actions(approach_id: str) -> list[dict]:
 
 def expected_risks(approach_id: str) -> list[dict]:
     """The risks "Add the suggested risks to the register" adds to an empty register."""
-    from scoring import risks
+    from scoring.records import risks
 
     return risks.suggested([approach_id], {})
 
@@ -355,7 +357,7 @@ def answer_for_deciding(page, app_url: str) -> str:
     returns the resume token the URL gained."""
     from playwright.sync_api import expect
 
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     open_app(page, f"{app_url}/eight-aspects", key("ea_rating_sd_one_place") + " [data-testid=stRadioOption]")
     given: dict = {}
@@ -525,7 +527,7 @@ def choose_plan_aspect(page, aspect_id: str) -> None:
     """Pick an aspect in the plan page's aspect selectbox."""
     from playwright.sync_api import expect
 
-    from scoring import eight_aspects
+    from scoring.diagnostics import eight_aspects
 
     title = eight_aspects.instrument().aspect(aspect_id).title
     combobox = page.locator(key("pl_aspect")).get_by_role("combobox")

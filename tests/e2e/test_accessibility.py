@@ -32,7 +32,8 @@ from conftest import (
     rating_value,
     wait_for_app,
 )
-from scoring import development_plan, eight_aspects
+from scoring.records import development_plan
+from scoring.diagnostics import eight_aspects
 
 FAILING_IMPACTS = {"serious", "critical"}
 ANSWERS = [

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from conftest import TIMEOUT, click_rating, key, open_app, rating_value, wait_for_app
-from scoring import compare, eight_aspects
+from scoring import compare
+from scoring.diagnostics import eight_aspects
 from test_accessibility import scan
 from test_workshop import create_workshop, joined_metric
 

@@ -52,7 +52,8 @@ from conftest import (
     rank_one,
     wait_for_app,
 )
-from scoring import approaches, development_plan, eight_aspects
+from scoring.diagnostics import approaches, eight_aspects
+from scoring.records import development_plan
 
 PRIORITY = "innovation"  # one that changes the rank-1 approach for the test answers
 HAND_ACTION = "Agree a shared outcomes framework with the NHS"

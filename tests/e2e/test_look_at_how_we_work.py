@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from conftest import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
-from scoring import conditions, tolerance
+from scoring.diagnostics import conditions, tolerance
 
 TOLERANCE_ANSWERS = {"staff_turnover": (3, 2, "ours"), "weak_impact_data": (2, 3, "influence")}
 CONDITION_ANSWERS = {"hon_undiscussable": "Very true", "clr_roles_tasks": "Slightly true", "lrn_predict_first": "Mostly true"}
@@ -74,7 +74,7 @@ def test_tolerance_and_conditions_flow_into_the_workbook(page, app_url, tmp_path
 
 
 def test_starting_points_capacity_and_map_flow_into_the_workbook(page, app_url, tmp_path):
-    from scoring import starting_points
+    from scoring.diagnostics import starting_points
 
     open_app(page, f"{app_url}/starting-points", key("sp_theme"))
     click_option(page, "sp_rating_min_optimistic", "Slightly true")

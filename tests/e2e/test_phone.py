@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import TIMEOUT, click_rating, expect_no_exception, key, open_app, rating_options, wait_for_app
-from scoring import eight_aspects
+from scoring.diagnostics import eight_aspects
 
 PHONE = {"width": 390, "height": 844}
 
@@ -107,8 +107,9 @@ def filled_response() -> dict:
     in the approaches (ratings cycle through the scale), long names, a blank plan date."""
     from datetime import date
 
-    from scoring import approaches, capacity, conditions, development_plan, risks, stakeholder_map, tolerance
-    from scoring import starting_points as sp
+    from scoring.diagnostics import approaches, capacity, conditions, stakeholder_map, tolerance
+    from scoring.records import development_plan, risks
+    from scoring.diagnostics import starting_points as sp
 
     inst = eight_aspects.instrument()
     cycle = [5, 4, 2, 3, 1, None]
@@ -149,7 +150,7 @@ def filled(browser, tmp_path_factory):
     """(url, token) of a server whose store holds filled_response(), with a baseline kept
     under a long name (the compare page)."""
     from conftest import start_server, stop_server, warm_up
-    from scoring import baseline
+    from scoring.records import baseline
     from scoring.store import Store
 
     data_dir = tmp_path_factory.mktemp("filled")

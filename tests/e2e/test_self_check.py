@@ -25,7 +25,7 @@ from conftest import (
     rating_value,
     wait_for_app,
 )
-from scoring import eight_aspects
+from scoring.diagnostics import eight_aspects
 
 # What the user answers, aspect by aspect, in the order they answer it.
 SYSTEM_DESIGN = [

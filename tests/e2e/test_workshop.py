@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 from conftest import (TIMEOUT, click_rating, expect_rating_checked, key, open_app, rating_radio, rating_value, start_server, stop_server,
                       wait_for_app, warm_up)
 from cuttable import CuttableLink
-from scoring import eight_aspects
-from scoring import workshop as room
+from scoring.diagnostics import eight_aspects
+from scoring.workshop import room
 from scoring.store import Store
 
 SCREEN = {"width": 1920, "height": 1080}

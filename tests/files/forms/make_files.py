@@ -30,9 +30,9 @@ if str(ROOT) not in sys.path:
 
 from openpyxl import Workbook  # noqa: E402
 
-from scoring import conditions, eight_aspects, starting_points, tolerance  # noqa: E402
-from scoring.uploads import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES  # noqa: E402
-from scoring.workshop_setup import DEFAULT_ROLES  # noqa: E402
+from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance  # noqa: E402
+from scoring.imports.uploads import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES  # noqa: E402
+from scoring.workshop.setup import DEFAULT_ROLES  # noqa: E402
 
 SEED = 6
 PEOPLE = 6

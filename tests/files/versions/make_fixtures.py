@@ -17,10 +17,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parents[2]), str(HERE.parents[2] / "bench")]
 
-from scoring import conditions, starting_points  # noqa: E402
-from scoring.export import build_workbook  # noqa: E402
-from scoring.workshop import Participant  # noqa: E402
-from scoring.workshop_pack import build_pack  # noqa: E402
+from scoring.diagnostics import conditions, starting_points  # noqa: E402
+from scoring.excel.summary import build_workbook  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
+from scoring.workshop.pack import build_pack  # noqa: E402
 from workbook import participant_response, room_response, stored  # noqa: E402
 
 MADE = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)

@@ -3,8 +3,8 @@ in cases.yaml (tests/test_malformed_workbooks.py reads them back).
 
     python tests/files/workbooks/make_files.py
 
-Each starts from a valid workbook built by the app (scoring.export.build_workbook, or
-scoring.workshop_pack.build_pack for the pack cases) and changes one thing. Deterministic:
+Each starts from a valid workbook built by the app (scoring.excel.summary.build_workbook, or
+scoring.workshop.pack.build_pack for the pack cases) and changes one thing. Deterministic:
 fixed answers, a fixed "generated" time and fixed zip timestamps, so the same app gives
 the same bytes; rerun it after changing an instrument version or the App data or About
 sheets. To keep the files small, the edited copies keep only the sheets the reader looks
@@ -32,11 +32,11 @@ if str(ROOT) not in sys.path:
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from scoring.export import DATA_HEADER_ROW, DATA_SHEET, build_workbook  # noqa: E402
-from scoring.uploads import MAX_UPLOAD_BYTES  # noqa: E402
-from scoring.workbook_reader import DATA_MAX_ROWS  # noqa: E402
-from scoring.workshop import Participant  # noqa: E402
-from scoring.workshop_pack import build_pack  # noqa: E402
+from scoring.excel.summary import DATA_HEADER_ROW, DATA_SHEET, build_workbook  # noqa: E402
+from scoring.imports.uploads import MAX_UPLOAD_BYTES  # noqa: E402
+from scoring.excel.reader import DATA_MAX_ROWS  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
+from scoring.workshop.pack import build_pack  # noqa: E402
 
 FIXED_TIME = (2025, 3, 4, 12, 0, 0)
 GENERATED = datetime(2025, 3, 4, 12, 0, tzinfo=timezone.utc)

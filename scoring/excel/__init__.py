@@ -1,0 +1,1 @@
+"""Workbooks: cells, tables, charts and print set-up; the summary; reading one back."""

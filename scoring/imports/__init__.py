@@ -1,0 +1,1 @@
+"""What comes in from outside: survey exports and the limits every upload meets."""

@@ -1,0 +1,1 @@
+"""Instrument files: loading and checking them, their versions, and the shared statement instrument."""

@@ -1,0 +1,79 @@
+"""What the shared screen can show of the room: one chart per view, with the words that
+make it honest (the method, who is hidden, what people chose). No Streamlit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import plotly.graph_objects as go
+
+from scoring.diagnostics import approaches, eight_aspects, tolerance
+from scoring import figures, numbers, registry
+from scoring.workshop import room
+
+
+
+def views() -> dict[str, tuple[str, str]]:
+    """View label -> (the diagnostic it shows, its view kind), as each diagnostic declares
+    them (contract.Diagnostic.ROOM_VIEWS). Labels are shown on the screen's selector, whose
+    choices Streamlit matches by label, so they stay fixed."""
+    return {label: (d.ID, kind) for d in registry.diagnostics().values() for label, kind in d.ROOM_VIEWS.items()}
+
+
+@dataclass(frozen=True)
+class View:
+    figure: go.Figure | None
+    caption: str | None = None  # read beside the chart
+    note: str | None = None  # what is not shown, and why
+
+
+def available(diagnostic_ids: Sequence[str]) -> list[str]:
+    return [name for name, (needs, _) in views().items() if needs in diagnostic_ids]
+
+
+def build(name: str, people: Sequence[room.Participant], *, large: bool = False, min_group: int = room.MIN_GROUP) -> View:
+    """The view `name` of these participants' answers, showing no group under `min_group`;
+    `large` for the presentation view (every font enlarged for the back of the room)."""
+    view = _build(name, people, large=large, min_group=min_group)
+    if large and view.figure is not None:
+        figures.for_projector(view.figure, height=max(view.figure.layout.height or 0, 760))
+    return view
+
+
+def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_group: int) -> View:
+    height = 760 if large else 600
+    found = views()
+    if name not in found:
+        raise ValueError(f"unknown view {name!r}")
+    diagnostic_id, kind = found[name]
+    answered = sum(1 for p in people if p.records(diagnostic_id))
+    if answered < min_group:
+        # With one or two people the room's figures are their answers.
+        return View(None, None, f"Nothing is shown here until {min_group} people have answered, so that nobody's "
+                                f"answers can be picked out ({answered} so far).")
+    if kind == "aspect_profile":
+        return View(figures.spread_radar(room.aspect_spread(people, min_group), height=height), None if large else room.METHOD)
+    if kind == "disagreement":
+        items = room.item_disagreement(people, min_answers=min_group)
+        figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
+        aspects = room.aspect_disagreement(people, min_group).dropna(subset=["sd"]).head(3)
+        caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {numbers.text(r.sd)})" for r in aspects.itertuples()) + ".") if len(aspects) else None
+        return View(figure, caption)
+    if kind == "by_role":
+        by_role, note = room.aspects_by_role(people, min_group)
+        titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
+        figure = figures.role_bars(by_role, titles, height=height + 100 if large else None) if len(by_role) else None
+        return View(figure, None, note)
+    if kind == "approach_fit":
+        ranking = room.approach_ranking(people, min_group)
+        chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
+        blends = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ". ") if len(chosen) else ""
+        means = room.aspect_spread(people, min_group)["mean"].to_dict()
+        return View(figures.fit_bars(ranking, height=height + 100 if large else None), blends + approaches.basis(means, ranking))
+    if kind == "tolerance":
+        return View(tolerance.profile_chart(room.tolerance_profile(people, min_group)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
+    if kind == "themes":
+        themes = room.statement_themes(registry.diagnostic(diagnostic_id), people, min_group).rename(columns={"mean": "score"})
+        return View(figures.theme_bars(themes), "The room's mean score per theme (0–100).")
+    raise ValueError(f"unknown view {name!r}")

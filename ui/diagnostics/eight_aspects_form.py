@@ -1,0 +1,283 @@
+"""The eight-aspects answer form, one aspect at a time, kept in step with the store.
+
+Every change is written straight to the store by a callback, before the rerun, so the
+store is always current when the page draws. Each widget is then set from the store
+before it is drawn, on every run: Streamlit can hand back a stale value for a widget
+that was not drawn in the previous run (another aspect, another page), and the store
+is the one source of truth, also across a refresh or a closed browser.
+"""
+
+import streamlit as st
+
+from scoring.diagnostics import eight_aspects
+from scoring.diagnostics.eight_aspects import Factor, Instrument
+from scoring.instruments.loading import citation
+from ui import session, widgets
+
+ID = eight_aspects.ID
+DONT_KNOW = "dont_know"
+ASPECT_KEY = "ea_aspect"
+LAST_ASPECT_KEY = "ea_last_aspect"
+DETAILS_KEY = "ea_details"
+SHOW_DETAILS_KEY = "ea_show_details"
+FIELDS = ("rating", "weight", "basis", "note")
+WEIGHT_LABELS = {0: "0 (leave out)", 1: "1 (normal)", 2: "2", 3: "3 (matters most)"}
+
+
+def widget_key(field: str, item_id: str) -> str:
+    return f"ea_{field}_{item_id}"
+
+
+SAVED = "✓ Saved"
+UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
+RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
+NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
+DROPPED = (
+    f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. "
+    "It is still on screen; send it again."
+)
+LIVE_FRAGMENT = "ea_live"
+LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
+HEADING_KEY = "ea_heading"
+SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run scrolls to it
+
+# On a phone (Streamlit stacks the columns under 640 px): each rating a full-width row at
+# least 44 px tall, in scale order; the live score a compact bar kept at the top of the
+# screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
+PHONE_STYLE = """<style>
+.st-key-ea_heading {scroll-margin-top: 5rem}
+@media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
+  [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 4rem; align-self: flex-start}
+}
+@media (max-width: 640px) {
+  [class*="st-key-ea_rating_"], [class*="st-key-ea_rating_"] .stRadio, [class*="st-key-ea_rating_"] label {width: 100% !important}
+  [class*="st-key-ea_rating_"] [role="radiogroup"], [class*="st-key-ea_rating_"] [role="radiogroup"] > div {
+    flex-direction: column !important; flex-wrap: nowrap !important; gap: 0 !important; width: 100%}
+  [class*="st-key-ea_rating_"] [role="radiogroup"] label {width: 100%; min-height: 44px; margin: 0 !important;
+    padding: 0 .25rem; align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}
+  [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 3.75rem; order: -1; z-index: 5;
+    background: var(--st-background-color, #fff); padding: .25rem 0; box-shadow: 0 2px 4px rgba(0, 0, 0, .08)}
+  .st-key-ea_live_panel [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"], [data-testid="stCaptionContainer"],
+    .ea-live-title, .ea-bars, [data-testid="stPageLink"]) {display: none !important}
+  .st-key-ea_live_panel [data-testid="stVerticalBlock"] {gap: .25rem}
+  .st-key-ea_live_panel [data-testid="stMetric"] {padding: 0}
+  .st-key-ea_live_panel [data-testid="stMetricValue"] {font-size: 1.5rem}
+  .st-key-ea_heading {scroll-margin-top: 11rem}
+}
+</style>"""
+
+
+def load_records() -> dict:
+    """Read this respondent's answers from the store, once per full run of the page; a
+    save puts what it stored into the same dict, which the fragments it reruns share."""
+    records = session.records(ID)
+    # A browser that reconnects to a new session (the server restarted, or its session
+    # expired) sends the choices on its screen, including one whose message was lost.
+    st.session_state[NEW_SESSION_KEY] = RECORDS_KEY not in st.session_state
+    st.session_state[RECORDS_KEY] = records
+    return records
+
+
+def current_records() -> dict:
+    records = st.session_state.get(RECORDS_KEY)
+    return load_records() if records is None else records
+
+
+def factor_fragment(item_id: str) -> str:
+    return f"ea_q_{item_id}"
+
+
+def save_factor(item_id: str) -> None:
+    """Copy one factor's widgets into the store (called when any of them changes), then
+    rerun only that question and the live scores: not the page, nor the other questions."""
+    previous = current_records().get(item_id, {})
+    record = dict(previous)
+    state = st.session_state
+    rating = state.get(widget_key("rating", item_id))
+    if rating is not None:
+        record["rating"] = None if rating == DONT_KNOW else rating
+    if state.get(SHOW_DETAILS_KEY):  # hidden detail widgets may hold values older than the store's
+        for field in FIELDS[1:]:
+            if widget_key(field, item_id) in state:
+                record[field] = state[widget_key(field, item_id)]
+    unsaved = state.setdefault(UNSAVED_KEY, {})
+    first_answer = session.token() is None
+    stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
+    if reason is None:
+        unsaved.pop(item_id, None)
+        current_records()[item_id] = stored  # what the store now holds: no need to read it back
+    else:
+        unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
+    if first_answer and session.token():
+        st.rerun()  # once: the whole page, so that the new link back to these answers shows
+    st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT])
+
+
+def _stored_rating(record: dict):
+    if "rating" not in record:
+        return None
+    return DONT_KNOW if record["rating"] is None else record["rating"]
+
+
+def _set_from_store(item_id: str, record: dict, instrument: Instrument, show_details: bool) -> None:
+    # Only the widgets about to be drawn: every key in session state is walked each time
+    # a radio is drawn (Streamlit's filtered_state), so unused keys cost on every answer.
+    st.session_state[widget_key("rating", item_id)] = _stored_rating(record)
+    if show_details:
+        st.session_state[widget_key("weight", item_id)] = record.get("weight", instrument.weight_default)
+        st.session_state[widget_key("basis", item_id)] = record.get("basis")
+        st.session_state[widget_key("note", item_id)] = record.get("note", "")
+
+
+def _details_summary(record: dict, instrument: Instrument) -> str:
+    details = []
+    if record.get("weight", instrument.weight_default) != instrument.weight_default:
+        details.append(f"weight {record['weight']}")
+    if record.get("basis"):
+        details.append(eight_aspects.EVIDENCE_BASES[record["basis"]].lower())
+    if record.get("note"):
+        details.append("note added")
+    return ", ".join(details)
+
+
+def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
+    """One question: its text, then its answer in a fragment of its own, keyed so that an
+    answer reruns just the answer (the text around it does not change)."""
+    with st.container(border=True, key=f"ea_factor_{factor.id}"):
+        st.markdown(f"**{factor.text}**")
+        if factor.help:
+            st.caption(factor.help)
+        st.fragment(key=factor_fragment(factor.id))(_answer)(factor, instrument, show_details)
+        st.caption(f"Source: {widgets.plain(citation(factor.source, factor.quote))}")
+
+
+def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
+    record = current_records().get(factor.id, {})
+    unsaved = st.session_state.setdefault(UNSAVED_KEY, {})
+    reason = unsaved.get(factor.id)
+    rating_key = widget_key("rating", factor.id)
+    # In a new session the radio starts from the store but takes what the browser sends,
+    # so that a choice lost with the old connection is seen, not silently overwritten.
+    from_browser = st.session_state.get(NEW_SESSION_KEY) and rating_key not in st.session_state
+    if reason is None and not from_browser:
+        _set_from_store(factor.id, record, instrument, show_details)  # else the unsaved choice stays as it is
+    rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
+    options = list(rating_labels)
+    stored = _stored_rating(record)
+    chosen = st.radio(
+        factor.text,
+        options=options,
+        format_func=rating_labels.get,
+        horizontal=True,
+        label_visibility="collapsed",
+        key=rating_key,
+        on_change=save_factor,
+        args=(factor.id,),
+        **({"index": None if stored is None else options.index(stored)} if from_browser else {}),
+    )
+    if from_browser and chosen is not None and chosen != stored:
+        reason = unsaved[factor.id] = DROPPED
+    if reason is not None:
+        st.warning(reason, icon=":material/sync_problem:")
+        if reason.startswith(session.NOT_SAVED_YET):
+            st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
+    elif "rating" in record:
+        # No scores here: this line is redrawn only with its own answer, and a score beside
+        # an earlier answer would go stale as later ones come in. The live panel has them.
+        st.caption(SAVED)
+    if not show_details:
+        summary = _details_summary(record, instrument)
+        if summary:
+            st.caption(f"Details: {summary}")
+        return
+    for field, label, options, format_func in (
+        ("weight", "How much this factor matters here (weight)",
+         list(range(instrument.weight_min, instrument.weight_max + 1)), lambda w: WEIGHT_LABELS.get(w, str(w))),
+        ("basis", "Is this rating backed by evidence, or an impression?",
+         list(eight_aspects.EVIDENCE_BASES), eight_aspects.EVIDENCE_BASES.get),
+    ):
+        st.radio(label, options=options, format_func=format_func, horizontal=True,
+                 key=widget_key(field, factor.id), on_change=save_factor, args=(factor.id,))
+    st.text_area(
+        "Evidence or note",
+        max_chars=eight_aspects.NOTE_MAX_CHARS,
+        placeholder="What tells you this? e.g. a contract review, a provider forum, a board decision",
+        key=widget_key("note", factor.id),
+        on_change=save_factor,
+        args=(factor.id,),
+        height=80,
+    )
+
+
+# The aspect shown and the details switch live in keys of their own, copied from the
+# widgets by callbacks, for the same reason the answers live in the store.
+
+
+def _step(offset: int) -> None:
+    position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
+    st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
+    _scroll_to_heading()
+
+
+def _remember_aspect() -> None:
+    st.session_state[LAST_ASPECT_KEY] = st.session_state[ASPECT_KEY]
+    _scroll_to_heading()
+
+
+def _scroll_to_heading() -> None:
+    # A new number each time, so the script below is a new element and runs again.
+    st.session_state[SCROLL_KEY] = st.session_state.get(SCROLL_KEY, 0) + 1
+
+
+def _remember_details() -> None:
+    st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
+
+
+def aspect_form(instrument: Instrument) -> None:
+    """Aspect picker, the factors of the chosen aspect, and previous / next."""
+
+    # Labels stay the same as answers come in: Streamlit matches a selectbox choice by its
+    # label, and a label that changed under the user would jump the page to another aspect.
+    # So each says how far its aspect is answered as the store stands when this column is
+    # drawn (on load, and when the aspect changes), and an answer, which does not redraw
+    # the picker, leaves its labels as the browser holds them.
+    records = current_records()
+
+    def aspect_label(aspect_id: str) -> str:
+        factors = instrument.factors_of(aspect_id)
+        answered = sum(1 for factor in factors if "rating" in records.get(factor.id, {}))
+        progress = ": done" if answered == len(factors) else f": {answered} of {len(factors)} answered" if answered else ""
+        return f"{eight_aspects.ASPECTS.index(aspect_id) + 1}. {instrument.aspect(aspect_id).title}{progress}"
+
+    state = st.session_state
+    state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, eight_aspects.ASPECTS[0])
+    aspect_id = st.selectbox("Aspect", eight_aspects.ASPECTS, format_func=aspect_label, key=ASPECT_KEY, on_change=_remember_aspect)
+    state[DETAILS_KEY] = state.setdefault(SHOW_DETAILS_KEY, False)
+    show_details = st.toggle(
+        "Add weights, evidence and notes",
+        key=DETAILS_KEY,
+        on_change=_remember_details,
+        help="Weight a factor 0–3 (0 leaves it out), say whether a rating rests on evidence or an impression, and note what tells you so.",
+    )
+
+    aspect = instrument.aspect(aspect_id)
+    factors = instrument.factors_of(aspect_id)
+    with st.container(key=HEADING_KEY):
+        st.header(aspect.title)
+    st.markdown(f"*{aspect.question}*")
+    scroll = st.session_state.pop(SCROLL_KEY, None)
+    if scroll:
+        # "Next aspect" is at the foot of the last factor: the new aspect starts at its heading.
+        st.html(f"<script>/* {scroll} */ window.parent.document.querySelector('.st-key-{HEADING_KEY}')"
+                "?.scrollIntoView({block: 'start'});</script>", unsafe_allow_javascript=True)
+    for factor in factors:
+        factor_input(factor, instrument, show_details)
+
+    position = eight_aspects.ASPECTS.index(aspect_id)
+    back, forward = st.columns(2)
+    back.button("Previous aspect", key="ea_previous", on_click=_step, args=(-1,), disabled=position == 0, icon=":material/arrow_back:")
+    if position < len(eight_aspects.ASPECTS) - 1:
+        forward.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
+    else:
+        with forward:
+            session.page_link("views/diagnostics/results.py", label="See your results", icon=":material/insights:")

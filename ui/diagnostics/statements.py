@@ -1,0 +1,37 @@
+"""Widgets for statements rated 1–5 or "don't know", shared by the conditions and the
+starting-points pages. As everywhere, a widget is set from the store before it is drawn
+and saved by a callback (see ui/diagnostics/eight_aspects_form.py for why)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from ui import session
+
+DONT_KNOW = "dont_know"
+
+
+def remembered_picker(label: str, options: list[str], format_func: Callable[[str], str], key: str) -> str:
+    """A selectbox with fixed labels that comes back where it was after a page switch."""
+    last_key = f"{key}_last"
+
+    def remember() -> None:
+        st.session_state[last_key] = st.session_state[key]
+
+    st.session_state[key] = st.session_state.setdefault(last_key, options[0])
+    return st.selectbox(label, options, format_func=format_func, key=key, on_change=remember)
+
+
+def statement_radio(diagnostic_id: str, prefix: str, item_id: str, text: str, record: dict, labels: dict) -> None:
+    """One statement's rating, saved as {"rating": 1–5 or None for don't know}."""
+    widget_key = f"{prefix}_rating_{item_id}"
+
+    def save() -> None:
+        rating = st.session_state.get(widget_key)
+        if rating is not None:
+            session.save(diagnostic_id, item_id, {"rating": None if rating == DONT_KNOW else rating})
+
+    st.session_state[widget_key] = (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None
+    st.radio(text, list(labels), format_func=labels.get, horizontal=True, key=widget_key, on_change=save)

@@ -1,0 +1,1 @@
+"""Streamlit helpers for comparing two assessments."""

@@ -1,0 +1,1 @@
+"""Streamlit helpers for a room: joining by code and the shared screen."""

@@ -1,0 +1,44 @@
+"""The eight-aspects self-check: one aspect at a time, saved as you go, scored live.
+
+An answer reruns only the fragments it changes (keyed, and named by the answer's
+callback): the question, and the live scores and progress beside it. Moving between
+aspects reruns the questions' column. Neither reruns the page or its navigation.
+"""
+
+import streamlit as st
+
+from scoring.diagnostics import eight_aspects
+from ui import session, widgets
+from ui.diagnostics import eight_aspects_form as form
+
+instrument = eight_aspects.instrument()
+form.load_records()  # the one read of this run
+
+st.title(instrument.title)
+st.markdown(instrument.intro)
+st.html(form.PHONE_STYLE + widgets.LIVE_BARS_STYLE)
+
+
+@st.fragment
+def questions() -> None:
+    form.aspect_form(instrument)
+
+
+@st.fragment(key=form.LIVE_FRAGMENT)
+def live() -> None:
+    records = form.current_records()
+    done, total = eight_aspects.progress(records, instrument)
+    st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
+    widgets.live_scores(records, instrument)
+
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    questions()
+with right, st.container(key=form.LIVE_PANEL_KEY):
+    st.html('<p class="ea-live-title"><strong>Your room for manoeuvre so far</strong></p>')
+    live()
+    # Outside the fragment: the link is the same whatever the answers.
+    session.page_link("views/diagnostics/results.py", label="Full results and Excel summary", icon=":material/insights:")
+
+widgets.resume_link()
