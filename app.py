@@ -5,8 +5,8 @@ import streamlit as st
 from scoring.instruments.loading import InstrumentError
 from scoring.registry import load_all
 from scoring.store import SchemaError
-from ui.workshop import join
 from ui import navigation, server_tuning, session
+from ui.workshop import join
 
 server_tuning.tune_process()  # once per process: see ui/server_tuning.py
 
@@ -20,10 +20,7 @@ st.set_page_config(
 try:
     load_all()
 except InstrumentError as exc:
-    st.error(
-        f"**The app cannot start: an instrument file is not valid.**\n\n{exc}\n\n"
-        "Correct the file in the data/ folder and reload this page."
-    )
+    st.error(f"**The app cannot start: an instrument file is not valid.**\n\n{exc}\n\nCorrect the file in the data/ folder and reload this page.")
     st.stop()
 
 try:

@@ -32,6 +32,7 @@ fi
 
 # Lint (ruff.toml) first: a mistake pyflakes can see is cheaper to find than a failing test ...
 python3 -m ruff check .
+python3 -m ruff format --check .
 # ... then the whole suite on SQLite (the default store), browser tests included ...
 python3 -m pytest
 # ... then every test but the browser ones again with PostgreSQL as the app's store

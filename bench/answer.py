@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}.sqlite3"}
         process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
         try:
-            figures[name] = asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare",
-                                                answers=args.answers, moves=args.next))
+            figures[name] = asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare", answers=args.answers, moves=args.next))
         finally:
             stack.stop(process)
     print(f"app_ms_per_{'move' if args.next else 'answer'}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")

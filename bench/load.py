@@ -183,7 +183,7 @@ class Participant:
                 await self.phone.close()
                 if attempt == attempts - 1:
                     raise
-                await asyncio.sleep(min(5.0, 0.5 * 2 ** attempt))
+                await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
 
     async def find(self, item_id: str) -> None:
         """Press Next aspect until the factor is on the page (after a reconnect the page
@@ -274,8 +274,7 @@ async def shared_screen(http: str, facilitator_token: str, tally: Tally, stop: a
     await phone.close()
 
 
-async def screen_refresh_quiet(http: str, facilitator_token: str, database_url: str, tally: Tally,
-                               runs: int = 5) -> tuple[list[float], list[float]]:
+async def screen_refresh_quiet(http: str, facilitator_token: str, database_url: str, tally: Tally, runs: int = 5) -> tuple[list[float], list[float]]:
     """The shared screen's refresh with the room at rest (nothing else running): as it
     is, and just after one participant changed an answer (the room's figures are then
     worked out afresh from everything in the store)."""
@@ -300,8 +299,7 @@ async def screen_refresh_quiet(http: str, facilitator_token: str, database_url: 
 
 
 # --- One round -----------------------------------------------------------------------------
-async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int],
-               kill=None) -> Tally:
+async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int], kill=None) -> Tally:
     """Join everyone, then answer; server CPU is counted over the answering only. With
     `kill`, it is called --kill-one seconds into the answering (SIGKILL one process)."""
     from scoring.diagnostics import eight_aspects
@@ -355,9 +353,24 @@ def start_profilers(folder: str, n: int, pids: list[int]) -> list[subprocess.Pop
     only the thread holding the GIL, so threads waiting for it do not show as busy."""
     Path(folder).mkdir(parents=True, exist_ok=True)
     return [
-        subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--gil", "--nonblocking", "--rate", "250",
-                          "--format", "raw", "--output", str(Path(folder) / f"answering-N{n}-{pid}.txt")],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [
+                "py-spy",
+                "record",
+                "--pid",
+                str(pid),
+                "--gil",
+                "--nonblocking",
+                "--rate",
+                "250",
+                "--format",
+                "raw",
+                "--output",
+                str(Path(folder) / f"answering-N{n}-{pid}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for pid in pids
     ]
 
@@ -428,7 +441,7 @@ def check_store(database_url: str, tally: Tally) -> tuple[int, list[str]]:
                 problems.append(f"{item_id}: stored {record.get('rating')}, acknowledged {tally.acknowledged[key]}")
             else:
                 stored += 1
-        for (t, item_id) in tally.acknowledged:
+        for t, item_id in tally.acknowledged:
             if t == token and item_id not in found:
                 problems.append(f"{item_id} acknowledged but not stored")
     store.dispose()
@@ -446,8 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=0, help="answer for this many seconds instead of K answers (soak)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare page (no ratio=)")
     parser.add_argument("--no-screen", action="store_true", help="no shared screen open (to see what it costs)")
-    parser.add_argument("--kill-one", type=float, default=0, metavar="SECONDS",
-                        help="with --processes 2+: SIGKILL the first app process this long into the answering")
+    parser.add_argument(
+        "--kill-one", type=float, default=0, metavar="SECONDS", help="with --processes 2+: SIGKILL the first app process this long into the answering"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
     args = parser.parse_args(argv)
@@ -465,8 +479,10 @@ def main(argv: list[str] | None = None) -> int:
         from scoring.store import Store
 
         backend = Store(servers.database_url)
-        print(f"processes={args.processes} backend={backend.engine.dialect.name} answers_per_phone={args.answers} "
-              f"think={low:g}-{high:g}s cpus={os.cpu_count()}", flush=True)
+        print(
+            f"processes={args.processes} backend={backend.engine.dialect.name} answers_per_phone={args.answers} think={low:g}-{high:g}s cpus={os.cpu_count()}",
+            flush=True,
+        )
         failed = False
         last = {}
         for n in sizes:
@@ -503,15 +519,18 @@ def main(argv: list[str] | None = None) -> int:
                 after_first_minute = [mb for t, mb in tally.memory if t >= 60] or [tally.memory[-1][1]]
                 print(f"  memory_mb_samples={' '.join(f'{t:.0f}s:{mb:.0f}' for t, mb in tally.memory)}")
                 print(f"  memory_growth_after_first_minute={100 * (max(after_first_minute) / after_first_minute[0] - 1):.1f}%")
-            for text in (tally.errors[:5] + problems[:5]):
+            for text in tally.errors[:5] + problems[:5]:
                 print(f"  {text}", flush=True)
             failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and stored != tally.sent)
         if not args.no_bare:
             n = last["n"]
             bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
             bare_per_answer = 1000 * bare.cpu / max(1, bare.sent)
-            print(f"bare_page N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
-                  f"cpu_ms_per_answer={bare_per_answer:.1f}", flush=True)
+            print(
+                f"bare_page N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
+                f"cpu_ms_per_answer={bare_per_answer:.1f}",
+                flush=True,
+            )
             print(f"ratio={last['cpu'] / bare_per_answer:.2f}")
         print(f"p95_ms={last['p95']:.0f}")
         backend.dispose()

@@ -83,8 +83,7 @@ class Phone:
             await asyncio.gather(self._reader, return_exceptions=True)
 
     # --- Sending ----------------------------------------------------------------------
-    async def run(self, *, widgets: list | None = None, page: str | None = None, fragment_id: str = "",
-                  auto: bool = False) -> RunResult:
+    async def run(self, *, widgets: list | None = None, page: str | None = None, fragment_id: str = "", auto: bool = False) -> RunResult:
         """Send one rerun and wait for the run it causes to end; `widgets` are
         (widget, field, value) triples."""
         msg = BackMsg()

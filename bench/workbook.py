@@ -39,14 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from scoring.diagnostics import approaches, eight_aspects, tolerance  # noqa: E402
-from scoring.records import development_plan, risks
-from scoring.excel import summary
-from scoring.workshop import room as workshop
 from scoring import registry  # noqa: E402
+from scoring.diagnostics import approaches, eight_aspects, tolerance  # noqa: E402
+from scoring.excel import summary
 from scoring.excel.reader import read_workbook  # noqa: E402
-from scoring.workshop.room import Participant  # noqa: E402
+from scoring.records import development_plan, risks
+from scoring.workshop import room as workshop
 from scoring.workshop.pack import build_pack  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
 
 SIZES = (40, 200)
 ROLES = ["Commissioner", "Finance", "Provider", "Public health", None]
@@ -63,9 +63,7 @@ def participant_response(n: int) -> dict:
     factors = list(eight_aspects.instrument().factor_ids)
     areas = [area.id for area in tolerance.instrument().areas]
     return {
-        eight_aspects.ID: {
-            item_id: stored(eight_aspects.ID, item_id, {"rating": (n * 7 + p) % 5 + 1, "weight": 1}) for p, item_id in enumerate(factors)
-        },
+        eight_aspects.ID: {item_id: stored(eight_aspects.ID, item_id, {"rating": (n * 7 + p) % 5 + 1, "weight": 1}) for p, item_id in enumerate(factors)},
         tolerance.ID: {
             tolerance.area_key(a): stored(tolerance.ID, tolerance.area_key(a), {"frequency": (n + p) % 4, "impact": (n + p) % 3 + 1, "gift": "ours"})
             for p, a in enumerate(areas)
@@ -87,7 +85,8 @@ def room_response() -> dict:
     ]
     plan = {
         f"action:{n:012x}": stored(
-            development_plan.ID, f"action:{n:012x}",
+            development_plan.ID,
+            f"action:{n:012x}",
             {"aspect_id": aspect, "action": action, "owner": owner, "due": when, "measure": measure, "status": status, "origin": "Workshop"},
         )
         for n, (aspect, action, owner, when, measure, status) in enumerate(actions, start=1)
@@ -99,9 +98,18 @@ def room_response() -> dict:
     ]
     risk_records = {
         f"risk:{n:012x}": stored(
-            risks.ID, f"risk:{n:012x}",
-            {"approach_id": approach, "title": title, "description": "", "likelihood": likelihood, "impact": impact,
-             "mitigation": mitigation, "owner": owner, "suggested_id": ""},
+            risks.ID,
+            f"risk:{n:012x}",
+            {
+                "approach_id": approach,
+                "title": title,
+                "description": "",
+                "likelihood": likelihood,
+                "impact": impact,
+                "mitigation": mitigation,
+                "owner": owner,
+                "suggested_id": "",
+            },
         )
         for n, (approach, title, likelihood, impact, mitigation, owner) in enumerate(register, start=1)
     }
@@ -112,8 +120,7 @@ def long_frame(participants: list[Participant], room: dict) -> pd.DataFrame:
     """The baseline's frame: one row per respondent x diagnostic x item, the record as JSON."""
     rows = [[summary.ROOM, None, d, item, summary.record_text(record)] for d, records in room.items() for item, record in records.items()]
     rows += [
-        [p.label, p.role, d, item, summary.record_text(record)]
-        for p in participants for d, records in p.response.items() for item, record in records.items()
+        [p.label, p.role, d, item, summary.record_text(record)] for p in participants for d, records in p.response.items() for item, record in records.items()
     ]
     return pd.DataFrame(rows, columns=["Participant", "Role", "Diagnostic", "Item", "Record"])
 

@@ -51,16 +51,33 @@ def wait_healthy(url: str, process: subprocess.Popen | None = None, timeout: flo
     raise RuntimeError(f"{url} did not become healthy within {timeout:.0f} s")
 
 
-def start_app(port: int, *, env: dict[str, str], log: Path, script: str = "app.py",
-              extra: tuple[str, ...] = ()) -> subprocess.Popen:
+def start_app(port: int, *, env: dict[str, str], log: Path, script: str = "app.py", extra: tuple[str, ...] = ()) -> subprocess.Popen:
     """`streamlit run` on 127.0.0.1:port with the project's .streamlit/config.toml; returns
     once it answers its health check."""
     with open(log, "a") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra],
-            cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                *extra,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -117,9 +134,17 @@ def postgres(base: Path, *, max_connections: int = 200):
         subprocess.run([*as_user, *args], check=True, capture_output=True, text=True)
 
     run(initdb, "-D", str(data), "-U", "app", "--auth=trust", "-E", "UTF8")
-    run(pg_ctl, "-D", str(data), "-w", "-l", str(base / "postgres.log"), "-o",
-        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
-        " -c synchronous_commit=on -c fsync=on", "start")
+    run(
+        pg_ctl,
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(base / "postgres.log"),
+        "-o",
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections={max_connections} -c synchronous_commit=on -c fsync=on",
+        "start",
+    )
     try:
         yield f"postgresql+psycopg://app@127.0.0.1:{port}/postgres"
     finally:
@@ -139,9 +164,12 @@ def start_nginx(prefix: Path, listen_port: int, app_ports: list[int]) -> subproc
         (prefix / folder).mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
     conf.write_text(nginx_conf(listen_port, app_ports))
-    process = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=open(prefix / "logs" / "stderr.log", "a"),
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=open(prefix / "logs" / "stderr.log", "a"),
+        start_new_session=True,
+    )
     try:
         wait_healthy(f"http://127.0.0.1:{listen_port}", process, timeout=20)
     except RuntimeError as exc:

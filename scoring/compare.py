@@ -36,12 +36,12 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
-from scoring.diagnostics import approaches, eight_aspects, tolerance
-from scoring.records import development_plan
 from scoring import figures, numbers, registry
-from scoring.workshop import room as workshop
-from scoring.excel import cells
+from scoring.diagnostics import approaches, eight_aspects, tolerance
 from scoring.diagnostics.eight_aspects import ASPECTS
+from scoring.excel import cells
+from scoring.records import development_plan
+from scoring.workshop import room as workshop
 from scoring.workshop.room import Participant
 
 SHEET = "Comparison"
@@ -56,35 +56,49 @@ RATING_CHANGE_FORMAT = "+0.0;-0.0;0.0"
 CM_PER_ROW = 0.5  # a default row is 15 points, a little over half a centimetre
 
 METHOD_ROWS = (
-    ("Aspect scores",
-     "A self-check is scored as in the eight-aspects self-check (see its method below). A workshop's score for an "
-     "aspect is the room's mean: the mean of the scores of the participants who have a score for it."),
-    ("Change",
-     "Now minus then as the two scores are shown, in whole points on the 0–100 scale (halves rounded up, as Excel "
-     "does), so 54 then and 61 now is a change of +7; blank where either side has no score. Aspects are listed in "
-     "the instrument's order; \"moved most\" orders them by the size of the change."),
+    (
+        "Aspect scores",
+        "A self-check is scored as in the eight-aspects self-check (see its method below). A workshop's score for an "
+        "aspect is the room's mean: the mean of the scores of the participants who have a score for it.",
+    ),
+    (
+        "Change",
+        "Now minus then as the two scores are shown, in whole points on the 0–100 scale (halves rounded up, as Excel "
+        "does), so 54 then and 61 now is a change of +7; blank where either side has no score. Aspects are listed in "
+        'the instrument\'s order; "moved most" orders them by the size of the change.',
+    ),
     ("Overall room for manoeuvre", "The mean of the aspect scores a side has, each aspect counting equally."),
-    ("What moved most (factors)",
-     "Each factor's rating 1–5 (a workshop: the mean rating of its participants); \"don't know\" and unanswered "
-     "factors have no value, and weights are not applied to a factor's own rating. Only factors with a value on both "
-     f"sides are compared; the change is worked out from the ratings as shown (one decimal); the {TOP_ITEMS} largest "
-     "changes are shown, ties in the instrument's order."),
-    ("Approach ranking",
-     "Each side ranked on its own: fit of its aspect scores and priorities (a workshop: the room's mean scores and "
-     "mean priorities). Ranks as shown (=3 for a tie). Moved = rank then minus rank now: a positive number moved "
-     "up, a negative one down; blank where either side had too few answers to judge the approach."),
-    ("Across versions",
-     "A workbook made with an older version of a diagnostic keeps its answers to statements that are unchanged or "
-     "only reworded since; answers to statements replaced, split or retired since have nothing to compare with today "
-     "and are listed as not comparable. Scores on either side are worked out from the answers each side has."),
-    ("The other diagnostics",
-     "What are we tolerating: each area's priority to stop, how often x impact (0–9; a workshop: the room's mean). "
-     "Every diagnostic of statements in themes: each theme's score (0–100; a workshop: the room's mean). "
-     "Change = now minus then as shown; blank where either side has no value, or a workshop's figure counts too few people."),
-    ("Plan actions",
-     "The actions in the current plan. \"In the baseline\" when the baseline plan has the same entry or the same "
-     "action text (ignoring case and spacing). Done = status Done; every other status is outstanding. \"No longer in "
-     "the plan\" lists baseline actions with no match now."),
+    (
+        "What moved most (factors)",
+        "Each factor's rating 1–5 (a workshop: the mean rating of its participants); \"don't know\" and unanswered "
+        "factors have no value, and weights are not applied to a factor's own rating. Only factors with a value on both "
+        f"sides are compared; the change is worked out from the ratings as shown (one decimal); the {TOP_ITEMS} largest "
+        "changes are shown, ties in the instrument's order.",
+    ),
+    (
+        "Approach ranking",
+        "Each side ranked on its own: fit of its aspect scores and priorities (a workshop: the room's mean scores and "
+        "mean priorities). Ranks as shown (=3 for a tie). Moved = rank then minus rank now: a positive number moved "
+        "up, a negative one down; blank where either side had too few answers to judge the approach.",
+    ),
+    (
+        "Across versions",
+        "A workbook made with an older version of a diagnostic keeps its answers to statements that are unchanged or "
+        "only reworded since; answers to statements replaced, split or retired since have nothing to compare with today "
+        "and are listed as not comparable. Scores on either side are worked out from the answers each side has.",
+    ),
+    (
+        "The other diagnostics",
+        "What are we tolerating: each area's priority to stop, how often x impact (0–9; a workshop: the room's mean). "
+        "Every diagnostic of statements in themes: each theme's score (0–100; a workshop: the room's mean). "
+        "Change = now minus then as shown; blank where either side has no value, or a workshop's figure counts too few people.",
+    ),
+    (
+        "Plan actions",
+        'The actions in the current plan. "In the baseline" when the baseline plan has the same entry or the same '
+        'action text (ignoring case and spacing). Done = status Done; every other status is outstanding. "No longer in '
+        'the plan" lists baseline actions with no match now.',
+    ),
 )
 
 
@@ -111,7 +125,7 @@ class Side:
 
     @property
     def kind(self) -> str:
-        """"Self-check" or "Workshop, 12 participants", for headings."""
+        """ "Self-check" or "Workshop, 12 participants", for headings."""
         if not self.is_workshop:
             return "Self-check"
         count = len(self.participants)
@@ -173,8 +187,7 @@ def not_comparable(before: Side, after: Side) -> list[str]:
     comparison compares: the eight aspects)."""
     first, second = labels(before, after)
     compared = {*COMPARED, *(d.ID for d in registry.diagnostics().values() if d.COMPARES)}
-    return [f"{name}: {note}" for name, side in ((first, before), (second, after))
-            for diagnostic, note in side.notes if diagnostic in compared]
+    return [f"{name}: {note}" for name, side in ((first, before), (second, after)) for diagnostic, note in side.notes if diagnostic in compared]
 
 
 def labels(before: Side, after: Side) -> tuple[str, str]:
@@ -247,8 +260,17 @@ def diagnostic_changes(before: Side, after: Side) -> pd.DataFrame:
             if math.isnan(b) and math.isnan(a):
                 continue
             change = numbers.change(b, a)
-            rows.append({"diagnostic_id": module.ID, "diagnostic": registry.title(module.ID), "figure": label, "scale": scale,
-                         "before": b, "after": a, "change": math.nan if change is None else float(change)})
+            rows.append(
+                {
+                    "diagnostic_id": module.ID,
+                    "diagnostic": registry.title(module.ID),
+                    "figure": label,
+                    "scale": scale,
+                    "before": b,
+                    "after": a,
+                    "change": math.nan if change is None else float(change),
+                }
+            )
     return pd.DataFrame(rows, columns=["diagnostic_id", "diagnostic", "figure", "scale", "before", "after", "change"])
 
 
@@ -274,8 +296,10 @@ def item_changes(before: Side, after: Side, top: int | None = None) -> pd.DataFr
 def ranking_basis(before: Side, after: Side, first: str, second: str) -> str:
     """How many aspects each side's ranking rests on, for under the ranking table."""
     then, now = (approaches.aspects_used(side.aspect_scores().to_dict()) for side in (before, after))
-    return (f"{first}: the ranking rests on {then} of the {len(ASPECTS)} aspects; {second}: on {now}. "
-            f"Approaches with less than {approaches.MIN_COVERAGE:.0%} of what they rely on scored are not judged.")
+    return (
+        f"{first}: the ranking rests on {then} of the {len(ASPECTS)} aspects; {second}: on {now}. "
+        f"Approaches with less than {approaches.MIN_COVERAGE:.0%} of what they rely on scored are not judged."
+    )
 
 
 def ranking_changes(before: Side, after: Side) -> pd.DataFrame:
@@ -435,24 +459,32 @@ def write_comparison(wb, before: Side, after: Side) -> None:
 def _aspects(ws, top: int, before: Side, after: Side, first: str, second: str) -> int:
     changes = aspect_changes(before, after, inst_order=True)
     overall = overall_change(before, after)
-    row = _section(ws, top, "The eight aspects: room for manoeuvre then and now (0–100)",
-                   "Change = now minus then as shown (whole points), so 54 then and 61 now is +7; blank where either side has no score.",
-                   new_page=False)
+    row = _section(
+        ws,
+        top,
+        "The eight aspects: room for manoeuvre then and now (0–100)",
+        "Change = now minus then as shown (whole points), so 54 then and 61 now is +7; blank where either side has no score.",
+        new_page=False,
+    )
     cells.put(ws, row, 1, "Overall room for manoeuvre").font = BOLD
     for column, key in ((2, "before"), (3, "after")):
         cells.put(ws, row, column, _number(overall[key]) if not math.isnan(overall[key]) else "No score", "0")
     cells.put(ws, row, 4, _number(overall["change"]), CHANGE_FORMAT)
     header = row + 2
     last = cells.write_table(
-        ws, header, ["Aspect", first, second, "Change"],
+        ws,
+        header,
+        ["Aspect", first, second, "Change"],
         ([r.aspect, _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
-        number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT}, wrap=["Aspect", first, second],
+        number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT},
+        wrap=["Aspect", first, second],
     )
     moved = _by_size(changes).dropna(subset=["change"])
     moved = moved[moved["change"].map(_signed) != "no change"].head(3)
     summary = (
         "Moved most: " + "; ".join(f"{r.aspect} {_signed(r.change)}" for r in moved.itertuples())
-        if len(moved) else "No aspect moved by a point or more (or no aspect has a score on both sides)."
+        if len(moved)
+        else "No aspect moved by a point or more (or no aspect has a score on both sides)."
     )
     cells.put(ws, last + 1, 1, summary).alignment = cells.WRAP
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=4)
@@ -489,30 +521,36 @@ def _marker_fill(line: str, fill: str | None):
 
 def _items(ws, top: int, before: Side, after: Side, first: str, second: str) -> int:
     changes = item_changes(before, after, top=TOP_ITEMS)
-    row = _section(ws, top, "What moved most: factors",
-                   f"Rating 1–5 (a workshop: the mean rating). Only factors rated on both sides; the {TOP_ITEMS} largest changes.")
+    row = _section(
+        ws, top, "What moved most: factors", f"Rating 1–5 (a workshop: the mean rating). Only factors rated on both sides; the {TOP_ITEMS} largest changes."
+    )
     if changes.empty:
         cells.put(ws, row, 1, "No factor has a rating on both sides yet.")
         return row + 3
     last = cells.write_table(
-        ws, row, ["Factor (aspect)", first, second, "Change"],
+        ws,
+        row,
+        ["Factor (aspect)", first, second, "Change"],
         ([f"{r.text} ({r.aspect})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
-        number_formats={first: "0.0", second: "0.0", "Change": RATING_CHANGE_FORMAT}, wrap=["Factor (aspect)", first, second],
+        number_formats={first: "0.0", second: "0.0", "Change": RATING_CHANGE_FORMAT},
+        wrap=["Factor (aspect)", first, second],
     )
     return last + 3
 
 
 def _diagnostics(ws, top: int, before: Side, after: Side, first: str, second: str) -> int:
     changes = diagnostic_changes(before, after)
-    row = _section(ws, top, "The other diagnostics then and now",
-                   "Priority to stop per area (0–9), score per theme (0–100); change = now minus then as shown.")
+    row = _section(ws, top, "The other diagnostics then and now", "Priority to stop per area (0–9), score per theme (0–100); change = now minus then as shown.")
     if changes.empty:
         cells.put(ws, row, 1, "No other diagnostic has answers on either side.")
         return row + 3
     last = cells.write_table(
-        ws, row, ["Diagnostic: figure (scale)", first, second, "Change"],
+        ws,
+        row,
+        ["Diagnostic: figure (scale)", first, second, "Change"],
         ([f"{r.diagnostic}: {r.figure} ({r.scale})", _number(r.before), _number(r.after), _number(r.change)] for r in changes.itertuples()),
-        number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT}, wrap=["Diagnostic: figure (scale)", first, second],
+        number_formats={first: "0", second: "0", "Change": CHANGE_FORMAT},
+        wrap=["Diagnostic: figure (scale)", first, second],
     )
     return last + 3
 
@@ -520,8 +558,12 @@ def _diagnostics(ws, top: int, before: Side, after: Side, first: str, second: st
 def _ranking(ws, top: int, before: Side, after: Side) -> int:
     table = ranking_changes(before, after)
     first, second = labels(before, after)
-    row = _section(ws, top, "Commissioning approaches: the ranking then and now",
-                   "In today's order. Moved = places up (+) or down (−) since the baseline. " + ranking_basis(before, after, first, second))
+    row = _section(
+        ws,
+        top,
+        "Commissioning approaches: the ranking then and now",
+        "In today's order. Moved = places up (+) or down (−) since the baseline. " + ranking_basis(before, after, first, second),
+    )
     if table["fit_before"].isna().all() and table["fit_after"].isna().all():
         cells.put(ws, row, 1, "No ranking on either side: neither has an aspect score.")
         return row + 3
@@ -530,13 +572,15 @@ def _ranking(ws, top: int, before: Side, after: Side) -> int:
         return None if pd.isna(value) else int(value)
 
     last = cells.write_table(
-        ws, row, ["Approach", "Rank then", "Fit then", "Rank now", "Fit now", "Moved (places)"],
+        ws,
+        row,
+        ["Approach", "Rank then", "Fit then", "Rank now", "Fit now", "Moved (places)"],
         (
-            [r.title, _rank_text(r.rank_label_before), _number(r.fit_before), _rank_text(r.rank_label_after),
-             _number(r.fit_after), moved(r.moved)]
+            [r.title, _rank_text(r.rank_label_before), _number(r.fit_before), _rank_text(r.rank_label_after), _number(r.fit_after), moved(r.moved)]
             for r in table.itertuples()
         ),
-        number_formats={"Fit then": "0", "Fit now": "0", "Moved (places)": CHANGE_FORMAT}, wrap=["Approach"],
+        number_formats={"Fit then": "0", "Fit now": "0", "Moved (places)": CHANGE_FORMAT},
+        wrap=["Approach"],
     )
     return last + 3
 
@@ -551,8 +595,12 @@ def _plan(ws, top: int, before: Side, after: Side) -> int:
     progress = plan_progress(before, after)
     summary = plan_summary(before, after)
     row = _section(ws, top, "Development plan: done and outstanding", "The actions in the current plan, compared with the baseline plan.")
-    for label, key in (("Done", "done"), ("Outstanding", "outstanding"), ("New since the baseline", "new_since_baseline"),
-                       ("In the baseline, no longer in the plan", "dropped_since_baseline")):
+    for label, key in (
+        ("Done", "done"),
+        ("Outstanding", "outstanding"),
+        ("New since the baseline", "new_since_baseline"),
+        ("In the baseline, no longer in the plan", "dropped_since_baseline"),
+    ):
         cells.put(ws, row, 1, label)
         cells.put(ws, row, 2, summary[key])
         row += 1
@@ -567,20 +615,31 @@ def _plan(ws, top: int, before: Side, after: Side) -> int:
             cells.put(ws, row + 1, 1, empty)
             row += 2
             continue
-        row = cells.write_table(
-            ws, row + 1, headers,
-            ([f"{r.action} ({r.aspect})", r.owner, _due(r.due), r.status_label, "Yes" if r.in_baseline else "New"] for r in rows.itertuples()),
-            number_formats={"By when": "DD/MM/YYYY"}, wrap=["Action (aspect)", "Owner"],
-        ) + 1
+        row = (
+            cells.write_table(
+                ws,
+                row + 1,
+                headers,
+                ([f"{r.action} ({r.aspect})", r.owner, _due(r.due), r.status_label, "Yes" if r.in_baseline else "New"] for r in rows.itertuples()),
+                number_formats={"By when": "DD/MM/YYYY"},
+                wrap=["Action (aspect)", "Owner"],
+            )
+            + 1
+        )
     gone = dropped_actions(before, after)
     if len(gone):
         row += 1
         cells.put(ws, row, 1, "In the baseline, no longer in the plan").font = BOLD
-        row = cells.write_table(
-            ws, row + 1, ["Action (aspect)", "Owner", "Status then"],
-            ([f"{r.action} ({r.aspect})", r.owner, r.status_label] for r in gone.itertuples()),
-            wrap=["Action (aspect)", "Owner"],
-        ) + 1
+        row = (
+            cells.write_table(
+                ws,
+                row + 1,
+                ["Action (aspect)", "Owner", "Status then"],
+                ([f"{r.action} ({r.aspect})", r.owner, r.status_label] for r in gone.itertuples()),
+                wrap=["Action (aspect)", "Owner"],
+            )
+            + 1
+        )
     return row + 1
 
 

@@ -46,8 +46,15 @@ ROW_GAP_PX = 14
 
 
 def _bars_labelled_above(
-    labels: list[str], values: list[float | None], texts: list[str], *, colour: str, maximum: float,
-    tickvals: list[float] | None, axis_title: str, hovertemplate: str,
+    labels: list[str],
+    values: list[float | None],
+    texts: list[str],
+    *,
+    colour: str,
+    maximum: float,
+    tickvals: list[float] | None,
+    axis_title: str,
+    hovertemplate: str,
 ) -> go.Figure:
     """Horizontal bars, first at the top, each with its label above it (wrapped at LABEL_WRAP)
     and its value written at its end. A None value draws no bar. `labels` are also the
@@ -59,13 +66,34 @@ def _bars_labelled_above(
         y = label_bottoms[-1] + BAR_PX + ROW_GAP_PX
     total = max(y - ROW_GAP_PX, 1)
     trace = dict(
-        type="bar", orientation="h", x=values, y=[b + BAR_PX / 2 for b in label_bottoms], width=BAR_PX,
-        marker=dict(color=colour), text=texts, textposition="outside", textfont=dict(size=LABEL_SIZE),
-        customdata=labels, hovertemplate=hovertemplate, cliponaxis=False,
+        type="bar",
+        orientation="h",
+        x=values,
+        y=[b + BAR_PX / 2 for b in label_bottoms],
+        width=BAR_PX,
+        marker=dict(color=colour),
+        text=texts,
+        textposition="outside",
+        textfont=dict(size=LABEL_SIZE),
+        customdata=labels,
+        hovertemplate=hovertemplate,
+        cliponaxis=False,
     )
     annotations = [
-        dict(text="<br>".join(block), x=0, xref="paper", xanchor="left", y=bottom, yref="y", yanchor="bottom",
-             xshift=3, yshift=1, align="left", showarrow=False, font=dict(size=LABEL_SIZE))
+        dict(
+            text="<br>".join(block),
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=bottom,
+            yref="y",
+            yanchor="bottom",
+            xshift=3,
+            yshift=1,
+            align="left",
+            showarrow=False,
+            font=dict(size=LABEL_SIZE),
+        )
         for block, bottom in zip(lines, label_bottoms)
     ]
     top, bottom = 28, 60  # the top clear of the chart's toolbar
@@ -73,8 +101,14 @@ def _bars_labelled_above(
         font=FONT,
         height=total + top + bottom,
         margin=dict(l=6, r=50, t=top, b=bottom),
-        xaxis=dict(range=[0, maximum * 1.05], title=dict(text=axis_title, font=dict(size=LABEL_SIZE)), fixedrange=True,
-                   gridcolor="#DDD", tickfont=dict(size=LABEL_SIZE), **({"tickvals": tickvals} if tickvals is not None else {})),
+        xaxis=dict(
+            range=[0, maximum * 1.05],
+            title=dict(text=axis_title, font=dict(size=LABEL_SIZE)),
+            fixedrange=True,
+            gridcolor="#DDD",
+            tickfont=dict(size=LABEL_SIZE),
+            **({"tickvals": tickvals} if tickvals is not None else {}),
+        ),
         yaxis=dict(range=[total, 0], visible=False, fixedrange=True),
         annotations=annotations,
         showlegend=False,
@@ -93,9 +127,7 @@ RADAR_LABEL_SIZE = 15
 RADAR_WRAP = 12
 
 
-def radar(
-    aspect_scores: pd.DataFrame, *, title: str | None = None, height: int = 440, compact: bool = False
-) -> go.Figure:
+def radar(aspect_scores: pd.DataFrame, *, title: str | None = None, height: int = 440, compact: bool = False) -> go.Figure:
     """The eight aspects on a 0–100 radar; an aspect with no score leaves a gap.
 
     `aspect_scores` is what eight_aspects.score() returns (columns aspect, score).
@@ -155,7 +187,10 @@ def fit_bars(ranked: pd.DataFrame, *, height: int | None = None) -> go.Figure:
         [f"{r.rank_label}. {r.title}" for r in shown.itertuples()],
         [_plotted(v) for v in shown["fit"]],
         [numbers.text(v) for v in shown["fit"]],
-        colour=PALETTE[0], maximum=100, tickvals=[0, 25, 50, 75, 100], axis_title="Fit to your context (0–100)",
+        colour=PALETTE[0],
+        maximum=100,
+        tickvals=[0, 25, 50, 75, 100],
+        axis_title="Fit to your context (0–100)",
         hovertemplate="%{customdata}: fit %{text} / 100<extra></extra>",
     )
     return _at_least(fig, height)
@@ -184,8 +219,15 @@ def label_groups(points: list[tuple[float, float, str]]) -> list[tuple[float, fl
         return x - half, x + half, y, y + LABEL_LINE_PX
 
     def markers(group) -> list[tuple[float, float, float, float]]:
-        return [(p[0] * PHONE_PX_PER_POINT[0] - MARKER_PX / 2, p[0] * PHONE_PX_PER_POINT[0] + MARKER_PX / 2,
-                 p[1] * PHONE_PX_PER_POINT[1] - MARKER_PX / 2, p[1] * PHONE_PX_PER_POINT[1] + MARKER_PX / 2) for p in group]
+        return [
+            (
+                p[0] * PHONE_PX_PER_POINT[0] - MARKER_PX / 2,
+                p[0] * PHONE_PX_PER_POINT[0] + MARKER_PX / 2,
+                p[1] * PHONE_PX_PER_POINT[1] - MARKER_PX / 2,
+                p[1] * PHONE_PX_PER_POINT[1] + MARKER_PX / 2,
+            )
+            for p in group
+        ]
 
     def touch(a, b) -> bool:
         return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
@@ -226,29 +268,54 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 520) -> go.F
         y=y,
         mode="markers",
         marker=dict(size=MARKER_PX, color=PALETTE[1], line=dict(color="#1A1A1A", width=1.5), symbol="diamond"),
-        customdata=[[f"{rank}. {title}", numbers.text(f), numbers.text(d)]
-                    for rank, title, f, d in zip(shown["rank_label"], shown["title"], shown["feasibility"], shown["desirability"])],
+        customdata=[
+            [f"{rank}. {title}", numbers.text(f), numbers.text(d)]
+            for rank, title, f, d in zip(shown["rank_label"], shown["title"], shown["feasibility"], shown["desirability"])
+        ],
         hovertemplate="%{customdata[0]}<br>feasibility %{customdata[1]}, desirability %{customdata[2]}<extra></extra>",
     )
+
     def anchor(lx: float, text: str) -> str:
         """A long shared label near an edge runs inwards, not off the chart."""
         centre, half, width = lx * PHONE_PX_PER_POINT[0], len(text) * CHAR_PX / 2, 105 * PHONE_PX_PER_POINT[0]
         return "left" if centre - half < 0 else "right" if centre + half > width else "center"
 
     labels = [
-        dict(text=text, x=lx, y=ly, xref="x", yref="y", xanchor=anchor(lx, text), yanchor="bottom", yshift=MARKER_PX / 2,
-             showarrow=False, font=dict(size=LABEL_SIZE))
+        dict(
+            text=text,
+            x=lx,
+            y=ly,
+            xref="x",
+            yref="y",
+            xanchor=anchor(lx, text),
+            yanchor="bottom",
+            yshift=MARKER_PX / 2,
+            showarrow=False,
+            font=dict(size=LABEL_SIZE),
+        )
         for lx, ly, text in label_groups(list(zip(x, y, shown["rank_label"])))
     ]
     layout = dict(
         font=FONT,
         height=height,
         margin=dict(l=60, r=16, t=20, b=64),
-        xaxis=dict(range=[0, 105], tickvals=[0, 50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
-                   title=dict(text="Feasibility: context allows it", font=dict(size=LABEL_SIZE))),
+        xaxis=dict(
+            range=[0, 105],
+            tickvals=[0, 50, 100],
+            tickfont=dict(size=LABEL_SIZE),
+            fixedrange=True,
+            gridcolor="#DDD",
+            title=dict(text="Feasibility: context allows it", font=dict(size=LABEL_SIZE)),
+        ),
         # No 0 on the y axis: it would sit on the x axis's 0 at the corner.
-        yaxis=dict(range=[0, 105], tickvals=[50, 100], tickfont=dict(size=LABEL_SIZE), fixedrange=True, gridcolor="#DDD",
-                   title=dict(text="Desirability: serves what we want", font=dict(size=LABEL_SIZE))),
+        yaxis=dict(
+            range=[0, 105],
+            tickvals=[50, 100],
+            tickfont=dict(size=LABEL_SIZE),
+            fixedrange=True,
+            gridcolor="#DDD",
+            title=dict(text="Desirability: serves what we want", font=dict(size=LABEL_SIZE)),
+        ),
         annotations=labels,
         shapes=[
             dict(type="line", x0=50, x1=50, y0=0, y1=105, line=dict(color="#888", dash="dot")),
@@ -262,8 +329,14 @@ def feasibility_desirability(ranked: pd.DataFrame, *, height: int = 520) -> go.F
 
 
 def labelled_bars(
-    titles: list[str], values: list[float], *, maximum: float, tickvals: list[float] | None, axis_title: str,
-    colour: str, height: int | None = None,
+    titles: list[str],
+    values: list[float],
+    *,
+    maximum: float,
+    tickvals: list[float] | None,
+    axis_title: str,
+    colour: str,
+    height: int | None = None,
 ) -> go.Figure:
     """Horizontal bars, first at the top, each labelled above its bar and its value written
     at its end; a title with no value (NaN) is named "(not rated)" rather than drawn as a
@@ -273,7 +346,10 @@ def labelled_bars(
         [t if v is not None else f"{t} (not rated)" for t, v in zip(titles, shown)],
         shown,
         [numbers.text(v, blank="") for v in shown],
-        colour=colour, maximum=maximum, tickvals=tickvals, axis_title=axis_title,
+        colour=colour,
+        maximum=maximum,
+        tickvals=tickvals,
+        axis_title=axis_title,
         hovertemplate=f"%{{customdata}}: %{{x:.0f}} of {maximum:g}<extra></extra>",
     )
     return _at_least(fig, height)
@@ -289,8 +365,7 @@ def _at_least(fig: go.Figure, height: int | None) -> go.Figure:
 
 def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2]) -> go.Figure:
     """Themes (columns title, score) on 0–100."""
-    return labelled_bars(list(themes["title"]), list(themes["score"]), maximum=100, tickvals=[0, 25, 50, 75, 100],
-                         axis_title="Score (0–100)", colour=colour)
+    return labelled_bars(list(themes["title"]), list(themes["score"]), maximum=100, tickvals=[0, 25, 50, 75, 100], axis_title="Score (0–100)", colour=colour)
 
 
 # --- Workshop: the room's answers --------------------------------------------------------
@@ -313,8 +388,12 @@ def _empty(message: str, height: int) -> go.Figure:
     return figure(
         [],
         dict(
-            font=FONT, height=height, paper_bgcolor="white", plot_bgcolor="white",
-            xaxis=dict(visible=False), yaxis=dict(visible=False),
+            font=FONT,
+            height=height,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis=dict(visible=False),
+            yaxis=dict(visible=False),
             annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=20))],
         ),
     )
@@ -348,25 +427,44 @@ def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
     if all(v is not None for v in q1 + q3):
         # The upper quartile round one way, then the lower one back the other way: the
         # shape between them is filled and the inside is left clear (SVG's nonzero rule).
-        bands = [{
-            **band,
-            "r": q3 + q3[:1] + q1[:1] + q1[:0:-1] + q1[:1],
-            "theta": labels + labels[:1] + labels[:1] + labels[:0:-1] + labels[:1],
-            "mode": "lines", "fill": "toself", "line": dict(color="rgba(0, 114, 178, 0.6)", width=1),
-        }]
+        bands = [
+            {
+                **band,
+                "r": q3 + q3[:1] + q1[:1] + q1[:0:-1] + q1[:1],
+                "theta": labels + labels[:1] + labels[:1] + labels[:0:-1] + labels[:1],
+                "mode": "lines",
+                "fill": "toself",
+                "line": dict(color="rgba(0, 114, 178, 0.6)", width=1),
+            }
+        ]
     elif all(v is None for v in q1 + q3):
         bands = []  # too few people for any aspect's spread (workshop.SPREAD_MIN): no band, no legend entry
     else:
         bands = [
-            {**band, "r": r + r[:1], "theta": labels + labels[:1], "mode": "lines", "connectgaps": False,
-             "line": dict(color=PALETTE[4], width=3, dash="dot"), "legendgroup": "band", "showlegend": first}
+            {
+                **band,
+                "r": r + r[:1],
+                "theta": labels + labels[:1],
+                "mode": "lines",
+                "connectgaps": False,
+                "line": dict(color=PALETTE[4], width=3, dash="dot"),
+                "legendgroup": "band",
+                "showlegend": first,
+            }
             for r, first in ((q1, True), (q3, False))
         ]
     hover = [_spread_hover(r) for r in spread.itertuples()]
     line = dict(
-        type="scatterpolar", name="Room mean", r=mean + mean[:1], theta=labels + labels[:1], mode="lines+markers",
-        line=dict(color=PALETTE[0], width=4), marker=dict(size=12, symbol="circle"), connectgaps=False,
-        customdata=hover + hover[:1], hovertemplate="%{theta}: mean %{r:.0f} / 100<br>%{customdata}<extra></extra>",
+        type="scatterpolar",
+        name="Room mean",
+        r=mean + mean[:1],
+        theta=labels + labels[:1],
+        mode="lines+markers",
+        line=dict(color=PALETTE[0], width=4),
+        marker=dict(size=12, symbol="circle"),
+        connectgaps=False,
+        customdata=hover + hover[:1],
+        hovertemplate="%{theta}: mean %{r:.0f} / 100<br>%{customdata}<extra></extra>",
     )
     layout = dict(
         font=FONT,
@@ -404,11 +502,21 @@ def role_bars(by_role: pd.DataFrame, aspect_titles: Mapping[str, str], *, height
         traces.append(
             dict(
                 # A role is typed by the facilitator: plotly reads <a>, <img> and <b> in names, so escape it.
-                type="bar", orientation="h", name=html.escape(f"{row.role} (n = {row.n})"), x=values, y=labels,
-                text=[numbers.text(v, blank="no score") for v in values], textposition="outside", textfont=dict(size=15),
-                marker=dict(color=colour, line=dict(color="#1A1A1A", width=1),
-                            pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fgcolor=_pattern_colour(colour), solidity=0.3)),
-                hovertemplate="%{fullData.name}<br>%{y}: %{x:.0f} / 100<extra></extra>", cliponaxis=False,
+                type="bar",
+                orientation="h",
+                name=html.escape(f"{row.role} (n = {row.n})"),
+                x=values,
+                y=labels,
+                text=[numbers.text(v, blank="no score") for v in values],
+                textposition="outside",
+                textfont=dict(size=15),
+                marker=dict(
+                    color=colour,
+                    line=dict(color="#1A1A1A", width=1),
+                    pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fgcolor=_pattern_colour(colour), solidity=0.3),
+                ),
+                hovertemplate="%{fullData.name}<br>%{y}: %{x:.0f} / 100<extra></extra>",
+                cliponaxis=False,
             )
         )
     layout = dict(
@@ -448,9 +556,16 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
         counts = [int(c) for c in shown[f"count_{rating}"]]
         traces.append(
             dict(
-                type="bar", orientation="h", name=f"{rating} {scale.get(rating, '')}".strip(), x=counts, y=labels,
-                text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="middle",
-                textfont=dict(size=16, color=text_colour), marker=dict(color=colour, line=dict(color="white", width=1.5)),
+                type="bar",
+                orientation="h",
+                name=f"{rating} {scale.get(rating, '')}".strip(),
+                x=counts,
+                y=labels,
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont=dict(size=16, color=text_colour),
+                marker=dict(color=colour, line=dict(color="white", width=1.5)),
                 hovertemplate=f"%{{y}}<br>{rating} {scale.get(rating, '')}: %{{x}} people<extra></extra>",
             )
         )
@@ -491,22 +606,32 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
         return [_plotted(v) for v in changes[column]]
 
     then, now = values("before"), values("after")
-    change = [
-        "no score on both sides" if pd.isna(c) else ("no change" if c == 0 else f"change {numbers.signed(c)}")
-        for c in changes["change"]
-    ]
+    change = ["no score on both sides" if pd.isna(c) else ("no change" if c == 0 else f"change {numbers.signed(c)}") for c in changes["change"]]
     # Wrapped before escaping, so an entity such as &amp; is never split by a line break.
     names = ["<br>".join(html.escape(line) for line in textwrap.wrap(label, 40)) or html.escape(label) for label in (before_label, after_label)]
     baseline = dict(
-        type="scatterpolar", name=names[0], r=then + then[:1], theta=labels + labels[:1], mode="lines+markers",
+        type="scatterpolar",
+        name=names[0],
+        r=then + then[:1],
+        theta=labels + labels[:1],
+        mode="lines+markers",
         line=dict(color=BASELINE_COLOUR, width=3, dash="dash"),
         marker=dict(size=13, symbol="diamond-open", line=dict(width=2.5, color=BASELINE_COLOUR)),
-        connectgaps=False, hovertemplate="%{fullData.name}<br>%{theta}: %{r:.0f} / 100<extra></extra>",
+        connectgaps=False,
+        hovertemplate="%{fullData.name}<br>%{theta}: %{r:.0f} / 100<extra></extra>",
     )
     current = dict(
-        type="scatterpolar", name=names[1], r=now + now[:1], theta=labels + labels[:1], mode="lines+markers",
-        line=dict(color=PALETTE[0], width=4), marker=dict(size=12, symbol="circle", color=PALETTE[0]),
-        fill="toself", fillcolor="rgba(0, 114, 178, 0.15)", connectgaps=False, customdata=change + change[:1],
+        type="scatterpolar",
+        name=names[1],
+        r=now + now[:1],
+        theta=labels + labels[:1],
+        mode="lines+markers",
+        line=dict(color=PALETTE[0], width=4),
+        marker=dict(size=12, symbol="circle", color=PALETTE[0]),
+        fill="toself",
+        fillcolor="rgba(0, 114, 178, 0.15)",
+        connectgaps=False,
+        customdata=change + change[:1],
         hovertemplate="%{fullData.name}<br>%{theta}: %{r:.0f} / 100 (%{customdata})<extra></extra>",
     )
     layout = dict(
@@ -525,8 +650,9 @@ def compare_radar(changes: pd.DataFrame, before_label: str, after_label: str, *,
         paper_bgcolor="white",
     )
     if all(v is None for v in then + now):
-        layout["annotations"] = [dict(text="No aspect scores on either side yet", showarrow=False, x=0.5, y=0.5,
-                                      xref="paper", yref="paper", font=dict(size=20), bgcolor="white")]
+        layout["annotations"] = [
+            dict(text="No aspect scores on either side yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=20), bgcolor="white")
+        ]
     # The current profile drawn last, on top.
     return figure([baseline, current], layout)
 

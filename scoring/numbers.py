@@ -50,4 +50,3 @@ def signed(value: Any, digits: int = 0) -> str:
         return "–"
     body = f"{abs(number):.{digits}f}"
     return ("+" if number > 0 else "\u2212" if number < 0 else "") + body
-

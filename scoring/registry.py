@@ -22,11 +22,11 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points, tolerance
-from scoring.records import development_plan, risks
 from scoring.contract import WORKSHOP_DEFAULT, WORKSHOP_NO, Diagnostic, RecordKind, Stored
+from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points, tolerance
 from scoring.instruments.loading import DATA_DIR, InstrumentError, read_yaml
 from scoring.instruments.statement_diagnostic import StatementDiagnostic, is_statement_file
+from scoring.records import development_plan, risks
 
 MODULES = (eight_aspects, approaches, tolerance, starting_points, conditions)  # diagnostics with maths of their own
 RECORD_MODULES = (development_plan, risks)

@@ -19,15 +19,15 @@ upgrades it in place, keeping every answer.
 
 from __future__ import annotations
 
-import contextlib
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import math
 import os
-import re
 import random
+import re
 import secrets
 import threading
 import time
@@ -39,9 +39,9 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
-    ForeignKey,
     MetaData,
     String,
     Table,
@@ -129,6 +129,7 @@ join_failures = Table(
     Column("failures", Integer, nullable=False),
     Column("last_failure", DateTime(timezone=True), nullable=False),
 )
+
 
 def _answer_table(name: str, *more: Column) -> Table:
     """One record per respondent, diagnostic and item: the answers, and the screen's copy."""
@@ -244,6 +245,7 @@ class Store:
     def new_respondent(self, kind: str = SELF_CHECK, *, client: str | None = None) -> str:
         """Create a respondent and return its token (shown to the user, not stored). With a
         `client` (its address), refused with CreationLimit past CREATION_LIMITS."""
+
         def work(conn: Connection) -> str:
             if client is not None:
                 _count_creation(conn, client_key(client), SELF_CHECK)
@@ -275,9 +277,7 @@ class Store:
         if not looks_like_token(token):
             return False
         with self.engine.connect() as conn:
-            found = conn.execute(
-                select(respondents.c.id).where(respondents.c.id == token_hash(token))
-            ).first()
+            found = conn.execute(select(respondents.c.id).where(respondents.c.id == token_hash(token))).first()
         return found is not None
 
     def kind(self, token: Any) -> tuple[str, str | None, str | None] | None:
@@ -285,11 +285,7 @@ class Store:
         if not looks_like_token(token):
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(respondents.c.kind, respondents.c.workshop_id, respondents.c.role).where(
-                    respondents.c.id == token_hash(token)
-                )
-            ).first()
+            row = conn.execute(select(respondents.c.kind, respondents.c.workshop_id, respondents.c.role).where(respondents.c.id == token_hash(token))).first()
         return None if row is None else (row.kind, row.workshop_id, row.role)
 
     def delete_respondent(self, token: str) -> None:
@@ -329,11 +325,7 @@ class Store:
     def response(self, token: str) -> dict[str, dict[str, dict]]:
         """Every stored record of one respondent: {diagnostic id: {item id: record}}."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(answers.c.diagnostic_id, answers.c.item_id, answers.c.data).where(
-                    answers.c.respondent_id == token_hash(token)
-                )
-            ).all()
+            rows = conn.execute(select(answers.c.diagnostic_id, answers.c.item_id, answers.c.data).where(answers.c.respondent_id == token_hash(token))).all()
         response: dict[str, dict[str, dict]] = {}
         for diagnostic_id, item_id, data in rows:
             response.setdefault(diagnostic_id, {})[item_id] = json.loads(data)
@@ -378,7 +370,8 @@ class Store:
         now = _now()
         rows = [
             dict(respondent_id=key, diagnostic_id=d, item_id=i, data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
-            for d, items in response.items() for i, r in items.items()
+            for d, items in response.items()
+            for i, r in items.items()
         ]
 
         def work(conn: Connection) -> None:
@@ -391,9 +384,16 @@ class Store:
         self._write(work)
 
     # Workshops -------------------------------------------------------------------
-    def create_workshop(self, name: str, diagnostics: list[str], roles: list[str], *,
-                        max_participants: int | None = None, min_group: int | None = None,
-                        client: str | None = None) -> tuple[str, str]:
+    def create_workshop(
+        self,
+        name: str,
+        diagnostics: list[str],
+        roles: list[str],
+        *,
+        max_participants: int | None = None,
+        min_group: int | None = None,
+        client: str | None = None,
+    ) -> tuple[str, str]:
         """A new open workshop with its results hidden, taking at most `max_participants`
         (default DEFAULT_MAX_PARTICIPANTS) and showing no group under `min_group` (default
         MIN_GROUP). Returns (join code, facilitator token); the token is the facilitator's
@@ -459,10 +459,7 @@ class Store:
         """
         normalised = normalise_join_code(code)
         if normalised is None:
-            raise JoinError(
-                f"That is not a join code: a code is {JOIN_CODE_LENGTH} letters and digits, "
-                "like ABCD-2345. Check it on the shared screen."
-            )
+            raise JoinError(f"That is not a join code: a code is {JOIN_CODE_LENGTH} letters and digits, like ABCD-2345. Check it on the shared screen.")
         key = client_key(client)
 
         def work(conn: Connection):
@@ -490,8 +487,13 @@ class Store:
             )
         if not found.is_open:
             raise JoinError("This workshop has finished: it is closed to new answers. Ask the facilitator.")
-        return {"id": found.id, "name": found.name, "roles": json.loads(found.roles), "code": found.code,
-                "max_participants": found.max_participants or DEFAULT_MAX_PARTICIPANTS}
+        return {
+            "id": found.id,
+            "name": found.name,
+            "roles": json.loads(found.roles),
+            "code": found.code,
+            "max_participants": found.max_participants or DEFAULT_MAX_PARTICIPANTS,
+        }
 
     def join(self, code: Any, role: str | None, client: str = "unknown") -> str:
         """A new participant of the workshop with this join code; returns their token.
@@ -505,8 +507,7 @@ class Store:
             # people joining at once cannot pad the room past its size.
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": found["id"]})
-            joined = conn.execute(select(func.count()).where(
-                respondents.c.workshop_id == found["id"], respondents.c.kind == PARTICIPANT)).scalar_one()
+            joined = conn.execute(select(func.count()).where(respondents.c.workshop_id == found["id"], respondents.c.kind == PARTICIPANT)).scalar_one()
             if joined >= found["max_participants"]:
                 raise JoinError(f"This workshop is full: it takes {found['max_participants']} people. Ask the facilitator.")
             return _insert_respondent(conn, PARTICIPANT, workshop_id=found["id"], role=role)
@@ -532,33 +533,32 @@ class Store:
         with self.engine.connect() as conn:
             known = conn.execute(select(respondents.c.id).where(respondents.c.id == key)).first()
         if known is None:
+
             def work(conn: Connection) -> None:
                 now = _now()
                 try:
                     with conn.begin_nested():
-                        conn.execute(insert(respondents).values(
-                            id=key, kind=SCREEN, created_at=now, updated_at=now, workshop_id=workshop_id))
+                        conn.execute(insert(respondents).values(id=key, kind=SCREEN, created_at=now, updated_at=now, workshop_id=workshop_id))
                 except IntegrityError:
                     pass  # another tab registered it first
 
             self._write(work)
         return token
 
-    def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None,
-                     min_group: int | None = None) -> None:
+    def set_workshop(self, facilitator_token: str, *, results_visible: bool | None = None, is_open: bool | None = None, min_group: int | None = None) -> None:
         """Reveal or hide results, close or reopen, change the smallest group shown:
         facilitator only (PermissionError)."""
         workshop_id = self._facilitated(facilitator_token)
         _check_min_group(min_group)
-        values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open), ("min_group", min_group))
-                  if v is not None}
+        values = {k: v for k, v in (("results_visible", results_visible), ("is_open", is_open), ("min_group", min_group)) if v is not None}
         if not values:
             return
 
         def work(conn: Connection) -> None:
             if results_visible:
-                first = conn.execute(update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None))
-                                     .values(first_revealed_at=_now())).rowcount
+                first = conn.execute(
+                    update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None)).values(first_revealed_at=_now())
+                ).rowcount
                 if first:  # what the room sees first is everything so far, at once
                     _publish(conn, _waiting(conn, workshop_id)[0])
             conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values))
@@ -585,8 +585,7 @@ class Store:
         return self._room(self._facilitated(facilitator_token), shown=False)
 
     def _room(self, workshop_id: str, shown: bool) -> list[tuple[str, str | None, dict[str, dict[str, dict]]]]:
-        stamp, source, cache = ((respondents.c.shown_at, shown_answers, self._shown) if shown
-                                else (respondents.c.updated_at, answers, self._responses))
+        stamp, source, cache = (respondents.c.shown_at, shown_answers, self._shown) if shown else (respondents.c.updated_at, answers, self._responses)
         with self.engine.connect() as conn:
             people = conn.execute(
                 select(respondents.c.id, respondents.c.role, stamp.label("stamp"))
@@ -598,8 +597,9 @@ class Store:
             fresh: dict[str, dict[str, dict[str, dict]]] = {respondent_id: {} for respondent_id in stale}
             for chunk in range(0, len(stale), 500):  # keep IN (...) lists short
                 rows = conn.execute(
-                    select(source.c.respondent_id, source.c.diagnostic_id, source.c.item_id, source.c.data)
-                    .where(source.c.respondent_id.in_(stale[chunk:chunk + 500]))
+                    select(source.c.respondent_id, source.c.diagnostic_id, source.c.item_id, source.c.data).where(
+                        source.c.respondent_id.in_(stale[chunk : chunk + 500])
+                    )
                 ).all()
                 for respondent_id, diagnostic_id, item_id, data in rows:
                     fresh[respondent_id].setdefault(diagnostic_id, {})[item_id] = json.loads(data)
@@ -641,8 +641,8 @@ class Store:
 
         def work(conn: Connection) -> int:
             members = select(respondents.c.id).where(
-                respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT,
-                respondents.c.id.in_(list(keys)))
+                respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT, respondents.c.id.in_(list(keys))
+            )
             found = conn.execute(members).scalars().all()
             for table in (answers, shown_answers):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(found)))
@@ -667,9 +667,9 @@ class Store:
                     raise WorkshopError("Those answers are for a diagnostic this workshop does not include; nothing was imported.")
                 token = _insert_respondent(conn, PARTICIPANT, workshop_id=workshop_id, role=role, with_answers=True)
                 rows = [
-                    dict(respondent_id=token_hash(token), diagnostic_id=d, item_id=i,
-                         data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
-                    for d, items in response.items() for i, r in items.items()
+                    dict(respondent_id=token_hash(token), diagnostic_id=d, item_id=i, data=json.dumps(r, ensure_ascii=False, sort_keys=True), updated_at=now)
+                    for d, items in response.items()
+                    for i, r in items.items()
                 ]
                 if rows:
                     conn.execute(insert(answers), rows)
@@ -685,9 +685,7 @@ class Store:
         stamp = respondents.c.shown_at if shown else respondents.c.updated_at
         with self.engine.connect() as conn:
             count, latest = conn.execute(
-                select(func.count(), func.max(stamp)).where(
-                    respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT
-                )
+                select(func.count(), func.max(stamp)).where(respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT)
             ).one()
         return count, str(latest)
 
@@ -701,8 +699,7 @@ class Store:
         with self.engine.connect() as conn:
             expired = conn.execute(select(workshops.c.id).where(workshops.c.expires_at < _now())).scalars().all()
         self._delete_workshops(expired)
-        idle = select(respondents.c.id).where(respondents.c.kind == SELF_CHECK,
-                                              respondents.c.updated_at < _now() - timedelta(days=self_check_days()))
+        idle = select(respondents.c.id).where(respondents.c.kind == SELF_CHECK, respondents.c.updated_at < _now() - timedelta(days=self_check_days()))
 
         def forget(conn: Connection) -> None:
             conn.execute(delete(answers).where(answers.c.respondent_id.in_(idle)))
@@ -714,6 +711,7 @@ class Store:
     def _delete_workshops(self, workshop_ids: list[str]) -> None:
         if not workshop_ids:
             return
+
         def work(conn: Connection) -> None:
             members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
             for table in (answers, shown_answers):
@@ -769,6 +767,8 @@ def self_check_days() -> int:
         return max(1, int(os.environ.get(SELF_CHECK_DAYS_ENV, "") or SELF_CHECK_DAYS))
     except ValueError:
         return SELF_CHECK_DAYS
+
+
 # No figure the room sees counts fewer people than a workshop's smallest group: MIN_GROUP
 # unless its facilitator raised it (at most MAX_MIN_GROUP). scoring.workshop.room applies it.
 MIN_GROUP = 3
@@ -817,12 +817,13 @@ def _waiting(conn, workshop_id: str) -> tuple[list, int]:
     """The participants whose changes the screen does not show yet, as (id, updated_at),
     and how many must be waiting before they are shown (1 until results are first
     revealed: nobody has seen the screen's copy, so nothing can be worked out from it)."""
-    workshop = conn.execute(select(workshops.c.min_group, workshops.c.first_revealed_at)
-                            .where(workshops.c.id == workshop_id)).one()
+    workshop = conn.execute(select(workshops.c.min_group, workshops.c.first_revealed_at).where(workshops.c.id == workshop_id)).one()
     changed = conn.execute(
         select(respondents.c.id, respondents.c.updated_at).where(
-            respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT,
-            (respondents.c.shown_at.is_(None)) | (respondents.c.shown_at != respondents.c.updated_at))
+            respondents.c.workshop_id == workshop_id,
+            respondents.c.kind == PARTICIPANT,
+            (respondents.c.shown_at.is_(None)) | (respondents.c.shown_at != respondents.c.updated_at),
+        )
     ).all()
     return changed, (workshop.min_group or MIN_GROUP) if workshop.first_revealed_at else 1
 
@@ -831,15 +832,19 @@ def _publish(conn, changed: list) -> None:
     """Copy these participants' answers to the screen's copy, marked with the updated_at
     read with them: a change made since stays waiting."""
     for chunk in range(0, len(changed), 500):
-        ids = [c.id for c in changed[chunk:chunk + 500]]
+        ids = [c.id for c in changed[chunk : chunk + 500]]
         conn.execute(delete(shown_answers).where(shown_answers.c.respondent_id.in_(ids)))
-        conn.execute(insert(shown_answers).from_select(
-            ["respondent_id", "diagnostic_id", "item_id", "data"],
-            select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data)
-            .where(answers.c.respondent_id.in_(ids))))
+        conn.execute(
+            insert(shown_answers).from_select(
+                ["respondent_id", "diagnostic_id", "item_id", "data"],
+                select(answers.c.respondent_id, answers.c.diagnostic_id, answers.c.item_id, answers.c.data).where(answers.c.respondent_id.in_(ids)),
+            )
+        )
     if changed:
-        conn.execute(update(respondents).where(respondents.c.id == bindparam("key")).values(shown_at=bindparam("stamp")),
-                     [{"key": c.id, "stamp": c.updated_at} for c in changed])
+        conn.execute(
+            update(respondents).where(respondents.c.id == bindparam("key")).values(shown_at=bindparam("stamp")),
+            [{"key": c.id, "stamp": c.updated_at} for c in changed],
+        )
 
 
 def _of_workshop(column):
@@ -852,9 +857,12 @@ _MARK_CHANGED = (
     update(respondents)
     .where(respondents.c.id == bindparam("key"))
     .values(updated_at=bindparam("now"))
-    .returning(respondents.c.kind, _of_workshop(workshops.c.is_open).label("is_open"),
-               _of_workshop(workshops.c.diagnostics).label("diagnostics"),
-               _of_workshop(workshops.c.expires_at).label("expires_at"))
+    .returning(
+        respondents.c.kind,
+        _of_workshop(workshops.c.is_open).label("is_open"),
+        _of_workshop(workshops.c.diagnostics).label("diagnostics"),
+        _of_workshop(workshops.c.expires_at).label("expires_at"),
+    )
 )
 
 
@@ -913,8 +921,7 @@ def clean_name(name: Any) -> str:
     return name
 
 
-def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None,
-                       with_answers: bool = False) -> str:
+def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role: str | None = None, with_answers: bool = False) -> str:
     """A new respondent; returns its token. Someone who has only joined has nothing the
     shared screen could show, so they are not waiting to be shown (else joining twice,
     empty, would release a late joiner's answers); one imported `with_answers` is."""
@@ -922,7 +929,12 @@ def _insert_respondent(conn, kind: str, *, workshop_id: str | None = None, role:
     now = _now()
     conn.execute(
         insert(respondents).values(
-            id=token_hash(token), kind=kind, created_at=now, updated_at=now, workshop_id=workshop_id, role=role,
+            id=token_hash(token),
+            kind=kind,
+            created_at=now,
+            updated_at=now,
+            workshop_id=workshop_id,
+            role=role,
             shown_at=None if with_answers else now,
         )
     )
@@ -946,8 +958,7 @@ def _count_failure(conn, key: str, now: datetime) -> None:
         return
     except IntegrityError:
         pass  # a row exists (rows past FAILURE_MEMORY were just deleted): count on from it
-    conn.execute(update(join_failures).where(join_failures.c.client == key)
-                 .values(failures=join_failures.c.failures + 1, last_failure=now))
+    conn.execute(update(join_failures).where(join_failures.c.client == key).values(failures=join_failures.c.failures + 1, last_failure=now))
 
 
 def _check_min_group(min_group: int | None) -> None:
@@ -969,10 +980,8 @@ def _count_creation(conn, key: str, kind: str) -> None:
     if row.created >= CREATION_LIMITS[kind]:
         wait = math.ceil((_aware(row.window_start) + CREATION_WINDOW - now).total_seconds() / 60)
         what = "workshops" if kind == "workshop" else "self-checks"
-        raise CreationLimit(f"Too many new {what} have been started from here lately. "
-                            f"Try again in {wait} minute{'s' if wait != 1 else ''}; nothing was saved.")
-    conn.execute(update(creations).where(creations.c.client == key, creations.c.kind == kind)
-                 .values(created=creations.c.created + 1))
+        raise CreationLimit(f"Too many new {what} have been started from here lately. Try again in {wait} minute{'s' if wait != 1 else ''}; nothing was saved.")
+    conn.execute(update(creations).where(creations.c.client == key, creations.c.kind == kind).values(created=creations.c.created + 1))
 
 
 def client_key(client: str) -> str:
@@ -1014,11 +1023,13 @@ def _create_or_upgrade(engine: Engine) -> None:
             conn.execute(text("ALTER TABLE respondents ADD COLUMN role VARCHAR(100)"))
             for index in respondents.indexes:  # create_all makes indexes only with new tables
                 index.create(conn)
-        for table, column, kind in (("workshops", "max_participants", "INTEGER"),  # version 3
-                                    ("workshops", "min_group", "INTEGER"),  # version 4
-                                    ("workshops", "first_revealed_at", _timestamp(engine)),  # version 4
-                                    ("respondents", "shown_at", _timestamp(engine)),  # version 4
-                                    ("respondents", "name", f"VARCHAR({NAME_LIMIT})")):  # version 5
+        for table, column, kind in (
+            ("workshops", "max_participants", "INTEGER"),  # version 3
+            ("workshops", "min_group", "INTEGER"),  # version 4
+            ("workshops", "first_revealed_at", _timestamp(engine)),  # version 4
+            ("respondents", "shown_at", _timestamp(engine)),  # version 4
+            ("respondents", "name", f"VARCHAR({NAME_LIMIT})"),
+        ):  # version 5
             if table in existing and column not in {c["name"] for c in inspect(conn).get_columns(table)}:
                 conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
         metadata.create_all(conn)

@@ -10,7 +10,6 @@ import pytest
 
 from scoring.instruments import loading as instrument_module
 
-
 TEST_BACKEND_ENV = "COMMISSIONING_TEST_DATABASE"  # "postgresql": the suite's store is PostgreSQL
 
 

@@ -7,18 +7,18 @@ from datetime import datetime, timezone
 from io import BytesIO
 
 import pytest
-from openpyxl import load_workbook
-
 from apptest_helpers import open_address
-from scoring.records import baseline
-from scoring import compare, registry
-from scoring.excel import summary, reader
-from scoring.imports import survey
-from scoring.workshop import setup, views
-from scoring.store import Store, show_join_code
-from scoring.workshop.room import Participant
-from scoring.workshop.pack import build_pack
+from openpyxl import load_workbook
 from test_pages_workshop import app, create, join, token_of
+
+from scoring import compare, registry
+from scoring.excel import reader, summary
+from scoring.imports import survey
+from scoring.records import baseline
+from scoring.store import Store, show_join_code
+from scoring.workshop import setup, views
+from scoring.workshop.pack import build_pack
+from scoring.workshop.room import Participant
 from ui import navigation
 
 SEVENTH = "sharing_learning"
@@ -67,8 +67,9 @@ def test_a_workshop_offers_it_and_a_participant_answers_it_on_their_pages():
 
 
 def _people() -> list[Participant]:
-    return [Participant(number=n, role=None, response={SEVENTH: {ITEM: {"rating": r}, "shl_partners_ask": {"rating": 3}}})
-            for n, r in enumerate((2, 4, 5), start=1)]
+    return [
+        Participant(number=n, role=None, response={SEVENTH: {ITEM: {"rating": r}, "shl_partners_ask": {"rating": 3}}}) for n, r in enumerate((2, 4, 5), start=1)
+    ]
 
 
 def test_the_pack_has_its_sheet_of_the_room_and_its_answers():
@@ -83,8 +84,10 @@ def test_the_pack_has_its_sheet_of_the_room_and_its_answers():
     rows = list(book["Responses"].iter_rows(values_only=True))
     header = next(r for r in rows if r and "Item" in r)
     responses = [row for row in rows if row[header.index("Diagnostic")] == TITLE]
-    assert {row[header.index("Item")] for row in responses} == {"Teams review together what worked and what did not.",
-                                             "Partners ask us what we have learnt and we tell them."}
+    assert {row[header.index("Item")] for row in responses} == {
+        "Teams review together what worked and what did not.",
+        "Partners ask us what we have learnt and we tell them.",
+    }
 
 
 def test_a_survey_export_maps_to_its_statements():

@@ -185,7 +185,12 @@ def test_gaps_refuse_a_bad_choice(chosen, problem):
 
 @pytest.mark.parametrize(
     "scores, priorities, problem",
-    [({"vibes": 50}, None, "unknown aspect"), ({"policy": 140}, None, "outside 0–100"), ({"policy": 50}, {"fun": 1}, "unknown priority"), ({"policy": 50}, {"lower_cost": -1}, "0 or more")],
+    [
+        ({"vibes": 50}, None, "unknown aspect"),
+        ({"policy": 140}, None, "outside 0–100"),
+        ({"policy": 50}, {"fun": 1}, "unknown priority"),
+        ({"policy": 50}, {"lower_cost": -1}, "0 or more"),
+    ],
 )
 def test_rank_refuses_bad_inputs(scores, priorities, problem):
     with pytest.raises(ValueError, match=problem):
@@ -194,7 +199,8 @@ def test_rank_refuses_bad_inputs(scores, priorities, problem):
 
 def test_choice_record_is_validated():
     assert approaches.clean_record("choice", {"chosen": ["disruptive", "disruptive"], "priorities": {"innovation": 2}}) == {
-        "chosen": ["disruptive"], "priorities": {"innovation": 2},
+        "chosen": ["disruptive"],
+        "priorities": {"innovation": 2},
     }
     with pytest.raises(ValueError, match="at most 3"):
         approaches.clean_record("choice", {"chosen": list(APPROACHES[:4])})
@@ -214,15 +220,31 @@ def _broken(tmp_path, mutate):
 
 
 BROKEN = {
-    "unknown aspect": (lambda c: c["approaches"][2]["requirements"].update(vibes={"weight": 1, "reason": "x"}), "approach 3 ('community_development')", "unknown aspect(s) in requirements: vibes"),
-    "aspect missing": (lambda c: c["approaches"][0]["requirements"].pop("policy"), "approach 1 ('prevention_early_intervention')", "requirements miss aspect(s): policy"),
+    "unknown aspect": (
+        lambda c: c["approaches"][2]["requirements"].update(vibes={"weight": 1, "reason": "x"}),
+        "approach 3 ('community_development')",
+        "unknown aspect(s) in requirements: vibes",
+    ),
+    "aspect missing": (
+        lambda c: c["approaches"][0]["requirements"].pop("policy"),
+        "approach 1 ('prevention_early_intervention')",
+        "requirements miss aspect(s): policy",
+    ),
     "missing approach": (lambda c: c["approaches"].pop(9), "approaches", "missing approach(es): contestability"),
-    "weight out of range": (lambda c: c["approaches"][4]["requirements"]["policy"].update(weight=5), "approach 5 ('political_economy'), policy", "weight 5 must be a whole number from 0 to 3"),
+    "weight out of range": (
+        lambda c: c["approaches"][4]["requirements"]["policy"].update(weight=5),
+        "approach 5 ('political_economy'), policy",
+        "weight 5 must be a whole number from 0 to 3",
+    ),
     "weight not a number": (lambda c: c["approaches"][4]["requirements"]["policy"].update(weight="high"), "political_economy'), policy", "weight 'high'"),
     "non-zero weight without reason": (lambda c: c["approaches"][1]["requirements"]["system_design"].pop("reason"), "system_design", "needs a reason"),
     "risk likelihood out of range": (lambda c: c["approaches"][0]["risks"][0].update(likelihood=9), "risk 1 ('pei_savings_slow')", "likelihood 9"),
     "risk without source": (lambda c: c["approaches"][0]["risks"][0].pop("source"), "risk 1 ('pei_savings_slow')", "'source' is missing"),
-    "priority profile incomplete": (lambda c: c["approaches"][3]["priorities"].pop("innovation"), "approach 4 ('vcfse_capacity')", "'priorities' must give 0–3"),
+    "priority profile incomplete": (
+        lambda c: c["approaches"][3]["priorities"].pop("innovation"),
+        "approach 4 ('vcfse_capacity')",
+        "'priorities' must give 0–3",
+    ),
     "duplicate id": (lambda c: c["approaches"][1].update(id="prevention_early_intervention"), "approach 2", "duplicate id"),
 }
 

@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from scoring.records import baseline
 from scoring import compare, numbers
 from scoring.diagnostics import eight_aspects
-from scoring.excel.summary import build_workbook
-from scoring.store import Store
 from scoring.excel.reader import read_workbook
+from scoring.excel.summary import build_workbook
+from scoring.records import baseline
+from scoring.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -88,13 +88,17 @@ def test_without_a_baseline_the_compare_page_says_how_to_keep_one():
 def test_a_workshop_pack_resumes_as_a_new_workshop_with_its_participants_and_room_plan():
     from datetime import datetime, timezone
 
-    from scoring.records import development_plan
     from scoring.excel import reader as workbook_reader
-    from scoring.workshop.room import Participant
+    from scoring.records import development_plan
     from scoring.workshop.pack import build_pack
+    from scoring.workshop.room import Participant
 
     people = [Participant(n, "Finance", _answers({"sd_one_place": n % 5 + 1})) for n in range(1, 4)]
-    room = {development_plan.ID: {"action:1": development_plan.clean_record("action:1", {"aspect_id": "system_design", "action": "Agree a shared outcome", "status": "not_started"})}}
+    room = {
+        development_plan.ID: {
+            "action:1": development_plan.clean_record("action:1", {"aspect_id": "system_design", "action": "Agree a shared outcome", "status": "not_started"})
+        }
+    }
     info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": ["Finance"], "created_at": datetime.now(timezone.utc)}
     book = read_workbook(build_pack(info, people, room))
     store = Store()
@@ -109,8 +113,8 @@ def test_a_workshop_pack_resumes_as_a_new_workshop_with_its_participants_and_roo
 def test_a_facilitators_pack_compares_with_their_baseline_and_reads_back():
     from datetime import datetime, timezone
 
-    from scoring.workshop.room import Participant
     from scoring.workshop.pack import build_pack
+    from scoring.workshop.room import Participant
 
     people = [Participant(n, None, _answers({"sd_one_place": n % 5 + 1})) for n in range(1, 4)]
     room = {baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, kept_from(THEN))}}

@@ -12,9 +12,9 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import RadarChart
 
-from scoring.diagnostics import approaches, eight_aspects
 from scoring import compare, numbers
 from scoring.compare import Side
+from scoring.diagnostics import approaches, eight_aspects
 from scoring.workshop.room import Participant
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "compare.yaml").read_text(encoding="utf-8"))["cases"]
@@ -25,9 +25,7 @@ def _response(answers: dict) -> dict:
     response = {}
     for diagnostic_id, records in (answers or {}).items():
         if diagnostic_id == "eight_aspects":
-            response[diagnostic_id] = {
-                item: dict(value) if isinstance(value, dict) else {"rating": value} for item, value in records.items()
-            }
+            response[diagnostic_id] = {item: dict(value) if isinstance(value, dict) else {"rating": value} for item, value in records.items()}
         elif diagnostic_id == "approaches":
             response[diagnostic_id] = {"choice": {"chosen": [], "priorities": {}, **records}}
         elif diagnostic_id == "development_plan":
@@ -39,10 +37,7 @@ def _response(answers: dict) -> dict:
 
 def _side(spec: dict, label: str) -> Side:
     if "participants" in spec:
-        people = tuple(
-            Participant(number, person.get("role"), _response(person.get("answers")))
-            for number, person in enumerate(spec["participants"], start=1)
-        )
+        people = tuple(Participant(number, person.get("role"), _response(person.get("answers"))) for number, person in enumerate(spec["participants"], start=1))
         # The cases check the arithmetic on small rooms; blanking small numbers has its own tests.
         return Side(label, _response(spec.get("room")), people, min_group=1)
     return Side(label, _response(spec.get("answers")))
@@ -104,11 +99,28 @@ def test_item_changes_keeps_the_top_ones_and_says_where_they_belong():
 
 
 def test_ranking_changes_has_no_move_where_a_side_has_no_fit():
-    one_per_aspect = {"sd_one_place": 4, "rel_councillors": 3, "cc_market_stewardship": 3, "uo_citizen_check": 3,
-                      "ii_experimentation": 3, "pol_procurement_act": 3, "pro_competitive_capability": 3, "mt_service_design": 3}
+    one_per_aspect = {
+        "sd_one_place": 4,
+        "rel_councillors": 3,
+        "cc_market_stewardship": 3,
+        "uo_citizen_check": 3,
+        "ii_experimentation": 3,
+        "pol_procurement_act": 3,
+        "pro_competitive_capability": 3,
+        "mt_service_design": 3,
+    }
     table = compare.ranking_changes(Side("Then", {}), Side("Now", _response({"eight_aspects": one_per_aspect})))
-    assert list(table.columns) == ["approach_id", "title", "rank_before", "rank_after", "rank_label_before",
-                                   "rank_label_after", "fit_before", "fit_after", "moved"]
+    assert list(table.columns) == [
+        "approach_id",
+        "title",
+        "rank_before",
+        "rank_after",
+        "rank_label_before",
+        "rank_label_after",
+        "fit_before",
+        "fit_after",
+        "moved",
+    ]
     assert table["rank_before"].isna().all() and table["moved"].isna().all()
     assert (table["rank_label_before"] == approaches.NOT_JUDGED).all()
     assert table["rank_after"].iloc[0] == 1  # in today's order
@@ -199,11 +211,20 @@ def _plan(*actions) -> dict:
 
 
 def test_the_comparison_workbook_has_the_sheet_a_two_series_radar_and_the_method():
-    before = Side("=HYPERLINK(\"http://example.invalid\",\"x\")", {**THEN.response, **_plan(("action:a", {"aspect_id": "process", "action": "Map the market", "status": "in_progress"}))})
-    after = Side("Now", {**NOW.response, **_plan(
-        ("action:a", {"aspect_id": "process", "action": "Map the market", "status": "done", "due": "2027-01-31"}),
-        ("action:b", {"aspect_id": "policy", "action": "=1+1", "owner": "@owner", "status": "not_started"}),
-    )})
+    before = Side(
+        '=HYPERLINK("http://example.invalid","x")',
+        {**THEN.response, **_plan(("action:a", {"aspect_id": "process", "action": "Map the market", "status": "in_progress"}))},
+    )
+    after = Side(
+        "Now",
+        {
+            **NOW.response,
+            **_plan(
+                ("action:a", {"aspect_id": "process", "action": "Map the market", "status": "done", "due": "2027-01-31"}),
+                ("action:b", {"aspect_id": "policy", "action": "=1+1", "owner": "@owner", "status": "not_started"}),
+            ),
+        },
+    )
     data = compare.build_comparison_workbook(before, after, generated=datetime(2026, 3, 1, tzinfo=timezone.utc))
     wb = load_workbook(BytesIO(data))
     assert wb.sheetnames == ["Comparison", "About"]

@@ -14,8 +14,14 @@ FACTOR_IDS = eight_aspects.instrument().factor_ids
 
 def test_aspects_constant_is_the_eight_ids_in_order():
     assert eight_aspects.ASPECTS == (
-        "system_design", "relationships", "capacity_capability", "user_outcome_focus",
-        "insight_inspiration", "policy", "process", "models_tactics",
+        "system_design",
+        "relationships",
+        "capacity_capability",
+        "user_outcome_focus",
+        "insight_inspiration",
+        "policy",
+        "process",
+        "models_tactics",
     )
 
 
@@ -86,7 +92,10 @@ def test_clean_record_refuses_bad_records(record, problem):
 
 def test_clean_record_fills_defaults_and_keeps_dont_know():
     assert eight_aspects.clean_record("sd_one_place", {"rating": None}) == {
-        "rating": None, "weight": 1, "basis": None, "note": "",
+        "rating": None,
+        "weight": 1,
+        "basis": None,
+        "note": "",
     }
     with pytest.raises(AnswerError, match="unknown item"):
         eight_aspects.clean_record("nope", {"rating": 3})

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import RadarChart
 
-from scoring.diagnostics import approaches, eight_aspects
 from scoring import numbers
+from scoring.diagnostics import approaches, eight_aspects
 from scoring.excel.summary import build_workbook
 
 HOSTILE_NOTE = '=HYPERLINK("http://example.invalid","x")'
@@ -46,8 +46,20 @@ def _summary_scores(ws):
 
 def test_workbook_has_summary_answers_and_about_sheets(workbook):
     assert workbook.sheetnames == [
-        "Key results", "Summary", "Eight aspects answers", "Model fit", "Approach requirements", "Development plan", "Risks", "Tolerating",
-        "Starting points", "Stakeholder map", "Capacity", "Conditions and practices", "App data", "About",
+        "Key results",
+        "Summary",
+        "Eight aspects answers",
+        "Model fit",
+        "Approach requirements",
+        "Development plan",
+        "Risks",
+        "Tolerating",
+        "Starting points",
+        "Stakeholder map",
+        "Capacity",
+        "Conditions and practices",
+        "App data",
+        "About",
     ]
 
 
@@ -109,9 +121,7 @@ def test_an_empty_self_check_still_exports(workbook_bytes):
     assert all(score is None for score in _summary_scores(empty["Summary"]).values())
 
 
-needs_libreoffice = pytest.mark.skipif(
-    not LIBREOFFICE and os.environ.get("CI") != "true", reason="LibreOffice not installed"
-)
+needs_libreoffice = pytest.mark.skipif(not LIBREOFFICE and os.environ.get("CI") != "true", reason="LibreOffice not installed")
 
 
 @needs_libreoffice
@@ -120,12 +130,26 @@ def test_libreoffice_opens_the_workbook_and_keeps_formula_text_as_text(tmp_path,
     source = tmp_path / "summary.xlsx"
     source.write_bytes(workbook_bytes)
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-    subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [LIBREOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180
+    )
     assert (tmp_path / "summary.pdf").stat().st_size > 10_000
     # The answers sheet as CSV: the hostile note comes out exactly as typed, not evaluated.
-    subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,3",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            profile,
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,3",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     answers_csv = next(tmp_path.glob("summary*Eight*.csv"))
     rows = list(csv.reader(answers_csv.open(encoding="utf-8")))
     texts = {f.id: f.text for f in eight_aspects.instrument().factors}
@@ -137,7 +161,7 @@ def _approach_rows(ws):
     rows = list(ws.iter_rows(values_only=True))
     top = next(n for n, row in enumerate(rows) if row[:3] == ("Approach", "Fit (0–100)", "Rank"))
     body = []
-    for row in rows[top + 1:]:
+    for row in rows[top + 1 :]:
         if row[2] is None:  # the table ends where the rank column does
             break
         body.append(row)

@@ -9,8 +9,8 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from scoring.diagnostics import approaches, conditions, eight_aspects, tolerance
 from scoring import figures, numbers
+from scoring.diagnostics import approaches, conditions, eight_aspects, tolerance
 from scoring.records import risks
 
 
@@ -21,8 +21,7 @@ def validated(figure: go.Figure) -> go.Figure:
 SCORES = eight_aspects.score({"sd_one_place": 5, "rel_provider_trust": 1, "pol_procurement_act": 3})
 # Six of the eight aspects scored (process and policy blank): some approaches are judged,
 # those leaning on process or policy are not; two fits tie.
-HALF_SCORED = {"system_design": 62.5, "relationships": 40, "capacity_capability": 75, "user_outcome_focus": 50,
-               "insight_inspiration": 55, "models_tactics": 30}
+HALF_SCORED = {"system_design": 62.5, "relationships": 40, "capacity_capability": 75, "user_outcome_focus": 50, "insight_inspiration": 55, "models_tactics": 30}
 RANKED = approaches.rank(HALF_SCORED, {"innovation": 2})
 
 
@@ -35,7 +34,22 @@ RANKED = approaches.rank(HALF_SCORED, {"innovation": 2})
         lambda: figures.feasibility_desirability(RANKED),
         lambda: tolerance.profile_chart(tolerance.profile({"area:staff_turnover": {"frequency": 2, "impact": 3}})),
         lambda: figures.theme_bars(conditions.theme_scores({"hon_truth": {"rating": 3}})),
-        lambda: risks.heat_map(risks.register({"risk:a": {"approach_id": "", "title": "T", "description": "", "likelihood": 2, "impact": 5, "mitigation": "", "owner": "", "suggested_id": ""}})),
+        lambda: risks.heat_map(
+            risks.register(
+                {
+                    "risk:a": {
+                        "approach_id": "",
+                        "title": "T",
+                        "description": "",
+                        "likelihood": 2,
+                        "impact": 5,
+                        "mitigation": "",
+                        "owner": "",
+                        "suggested_id": "",
+                    }
+                }
+            )
+        ),
     ],
     ids=["radar", "radar-compact", "fit-bars", "feasibility-desirability", "tolerance-profile", "theme-bars", "heat-map"],
 )

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance
 from scoring import registry
+from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance
 from scoring.imports.survey import (
     ROLE,
     SKIP,
@@ -29,9 +30,9 @@ from scoring.imports.survey import (
     targets,
     value_scale,
 )
+from scoring.imports.uploads import UploadError
 from scoring.instruments.loading import DATA_DIR
 from scoring.store import Store
-from scoring.imports.uploads import UploadError
 from scoring.workshop.setup import DEFAULT_ROLES, ROLE_LIMIT
 
 FOLDER = Path(__file__).resolve().parent / "files" / "forms"
@@ -191,8 +192,14 @@ def test_guess_mapping_by_id_by_bracketed_text_and_the_role_column():
     factor = eight_aspects.instrument().factors[3]
     statement = conditions.instrument().items[0]
     columns = [
-        "Timestamp", "Email address", "Your role", "Job role", factor.id,
-        f"Conditions [{statement.text}]", "area:waiting_lists:impact", "Whose gift is it to change: staff turnover that destabilises delivery",
+        "Timestamp",
+        "Email address",
+        "Your role",
+        "Job role",
+        factor.id,
+        f"Conditions [{statement.text}]",
+        "area:waiting_lists:impact",
+        "Whose gift is it to change: staff turnover that destabilises delivery",
         "How would you describe the weather?",
     ]
     mapping = guess_mapping(columns, DIAGNOSTICS)
@@ -228,8 +235,11 @@ def test_a_tolerance_column_must_say_which_question_it_is():
 # --- A survey made from last year's form -------------------------------------------
 
 VERSIONS = Path(__file__).resolve().parent / "files" / "versions"
-RATED = {"Eight aspects — room for manoeuvre": "eight_aspects", "Conditions and practices": "conditions",
-         "Starting points and support needs": "starting_points"}
+RATED = {
+    "Eight aspects — room for manoeuvre": "eight_aspects",
+    "Conditions and practices": "conditions",
+    "Starting points and support needs": "starting_points",
+}
 
 
 def last_year_s_statements() -> dict[str, tuple[str, str]]:
@@ -463,7 +473,7 @@ def test_the_users_values_replace_the_defaults_and_are_still_checked():
     values = {
         factor: {**scale, "Sometimes": 3, "7": 7},
         often: {"Often": 2, "Never": 0, "It is the norm": 3, "Sometimes": 1, "Rarely": SKIP},
-        "Role": {"Chief Wizard": "Finance", "=HYPERLINK(\"http://example.invalid\",\"x\")": None, "provider": "Provider"},
+        "Role": {"Chief Wizard": "Finance", '=HYPERLINK("http://example.invalid","x")': None, "provider": "Provider"},
     }
     result = problems_preview(roles=DEFAULT_ROLES, values=values)
     by_row = {row: (role, response) for row, role, response in result.people}
@@ -528,11 +538,11 @@ def test_mutated_samples_give_an_upload_error_or_a_table(sample, edits):
     for kind, where, chunk in edits:
         at = int(where * (len(data) - 1)) if data else 0
         if kind == "flip":
-            data[at:at + len(chunk)] = bytes(b ^ c for b, c in zip(data[at:at + len(chunk)], chunk))
+            data[at : at + len(chunk)] = bytes(b ^ c for b, c in zip(data[at : at + len(chunk)], chunk))
         elif kind == "insert":
             data[at:at] = chunk
         elif kind == "delete":
-            del data[at:at + len(chunk)]
+            del data[at : at + len(chunk)]
         else:
             del data[at:]
     try:

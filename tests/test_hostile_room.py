@@ -1,15 +1,14 @@
 """The room against a hostile participant: one test per attack in issue 11, asserting
 what the store, the shared screen's views and the pack may give away."""
 
-from pathlib import Path
-
 import math
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from scoring.store import SCREEN, Store, WorkshopError, respondents, workshops
-from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -81,9 +80,10 @@ from hypothesis import strategies as st  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from scoring.diagnostics import eight_aspects  # noqa: E402
-from scoring.workshop import room as workshop, views as workshop_views
-from scoring.workshop.room import MIN_GROUP, SPREAD_MIN, Participant  # noqa: E402
+from scoring.workshop import room as workshop
+from scoring.workshop import views as workshop_views
 from scoring.workshop.pack import build_pack  # noqa: E402
+from scoring.workshop.room import MIN_GROUP, SPREAD_MIN, Participant  # noqa: E402
 
 ASPECT_FACTORS = {aspect: [f.id for f in eight_aspects.instrument().factors_of(aspect)] for aspect in eight_aspects.ASPECTS}
 
@@ -100,8 +100,7 @@ def numbered(people: list[tuple[str | None, dict]]) -> list[Participant]:
 def two_empty_joins() -> list[Participant]:
     """3 Finance and 3 Provider answer; one real elected member answers, and someone joins
     twice more as an elected member and answers nothing."""
-    return numbered([("Finance", rated(2))] * 3 + [("Provider", rated(4))] * 3
-                    + [("Elected member", rated(5)), ("Elected member", {}), ("Elected member", {})])
+    return numbered([("Finance", rated(2))] * 3 + [("Provider", rated(4))] * 3 + [("Elected member", rated(5)), ("Elected member", {}), ("Elected member", {})])
 
 
 def test_two_empty_joins_do_not_make_a_group_of_one_person():
@@ -116,8 +115,13 @@ def test_two_empty_joins_do_not_make_a_group_of_one_person():
 
 
 def test_the_pack_does_not_put_the_padded_role_beside_anyone():
-    info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": ["Finance", "Provider", "Elected member"],
-            "created_at": datetime.now(timezone.utc)}
+    info = {
+        "name": "Away day",
+        "code": "ABCD2345",
+        "diagnostics": ["eight_aspects"],
+        "roles": ["Finance", "Provider", "Elected member"],
+        "created_at": datetime.now(timezone.utc),
+    }
     book = load_workbook(BytesIO(build_pack(info, two_empty_joins(), {}, generated=datetime.now(timezone.utc))))
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
@@ -160,8 +164,15 @@ def test_a_figure_counts_the_people_who_answered_that_item_cell_by_cell():
     """Three in Finance, but only two of them scored Relationships: Finance's Relationships
     cell is blank, its System design cell is shown."""
     first, second = eight_aspects.ASPECTS[:2]
-    room = numbered([("Finance", rated(2, [first, second])), ("Finance", rated(3, [first, second])), ("Finance", rated(4, [first])),
-                     ("Provider", rated(1, [first, second]))] + [("Provider", rated(5, [first, second]))] * 2)
+    room = numbered(
+        [
+            ("Finance", rated(2, [first, second])),
+            ("Finance", rated(3, [first, second])),
+            ("Finance", rated(4, [first])),
+            ("Provider", rated(1, [first, second])),
+        ]
+        + [("Provider", rated(5, [first, second]))] * 2
+    )
     by_role = workshop.aspects_by_role(room)[0].set_index("role")
     assert by_role.loc["Finance", first] == pytest.approx(50)
     assert math.isnan(by_role.loc["Finance", second])
@@ -170,8 +181,7 @@ def test_a_figure_counts_the_people_who_answered_that_item_cell_by_cell():
 
 
 @settings(max_examples=200, deadline=None)
-@given(people=st.lists(st.tuples(st.sampled_from(["A", "B", "C", None]),
-                                 st.sets(st.sampled_from(eight_aspects.ASPECTS[:3]), max_size=3)), max_size=25))
+@given(people=st.lists(st.tuples(st.sampled_from(["A", "B", "C", None]), st.sets(st.sampled_from(eight_aspects.ASPECTS[:3]), max_size=3)), max_size=25))
 def test_no_role_cell_counts_too_few_people_nor_lets_the_rest_be_worked_out(people):
     room = numbered([(role, rated(3, sorted(aspects)) if aspects else {}) for role, aspects in people])
     by_role, _ = workshop.aspects_by_role(room)
@@ -196,8 +206,8 @@ import zipfile  # noqa: E402
 
 from openpyxl import Workbook as NewWorkbook  # noqa: E402
 
-from scoring.imports import survey, uploads  # noqa: E402
 from scoring.excel import reader
+from scoring.imports import survey, uploads  # noqa: E402
 from scoring.imports.uploads import UploadError  # noqa: E402
 
 
@@ -209,25 +219,33 @@ def shared_strings_bomb(megabytes: float) -> bytes:
     plain = io.BytesIO()
     book.save(plain)
     count = int(megabytes * 1024 * 1024 / 40)
-    table = (f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">'
-             + "".join(f"<si><t>{n:08d}aaaaaaaaaaaaaaaaaaaaaa</t></si>" for n in range(count)) + "</sst>")
+    table = (
+        f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">'
+        + "".join(f"<si><t>{n:08d}aaaaaaaaaaaaaaaaaaaaaa</t></si>" for n in range(count))
+        + "</sst>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
             if item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
-                                    b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                )
             target.writestr(item.filename, data)
         target.writestr("xl/sharedStrings.xml", table)
     return out.getvalue()
 
 
-@pytest.mark.parametrize("read", [reader.read_workbook, lambda data: survey.read_table(data, "export.xlsx")],
-                         ids=["bring back", "survey import"])
+@pytest.mark.parametrize("read", [reader.read_workbook, lambda data: survey.read_table(data, "export.xlsx")], ids=["bring back", "survey import"])
 def test_a_small_workbook_that_unpacks_to_tens_of_megabytes_is_refused_before_it_is_read(read):
     bomb = shared_strings_bomb(30)
     assert len(bomb) < 3 * 1024 * 1024
@@ -248,8 +266,7 @@ def test_one_client_cannot_read_many_uploads_at_once(monkeypatch):
         raise UploadError("done")
 
     monkeypatch.setattr(survey, "_read_table", slow_read)
-    threads = [threading.Thread(target=lambda: pytest.raises(UploadError, survey.read_table, b"x", "a.csv"))
-               for _ in range(uploads.READERS_AT_ONCE)]
+    threads = [threading.Thread(target=lambda: pytest.raises(UploadError, survey.read_table, b"x", "a.csv")) for _ in range(uploads.READERS_AT_ONCE)]
     for thread in threads:
         thread.start()
     holding.wait(5)
@@ -264,8 +281,9 @@ def test_one_client_cannot_read_many_uploads_at_once(monkeypatch):
 
 
 # --- 6. Nobody pads the room past its size --------------------------------------------------
-from scoring.store import DEFAULT_MAX_PARTICIPANTS, JoinError, SCHEMA_VERSION, schema_version  # noqa: E402
 from sqlalchemy import text  # noqa: E402
+
+from scoring.store import DEFAULT_MAX_PARTICIPANTS, SCHEMA_VERSION, JoinError, schema_version  # noqa: E402
 
 
 def test_a_full_workshop_refuses_the_next_join_with_a_message(store):
@@ -326,7 +344,7 @@ def test_a_version_2_database_gains_the_room_size_and_keeps_its_workshops(fresh_
 from scoring.excel import cells  # noqa: E402
 
 
-@pytest.mark.parametrize("typed", ["=1+1", "  =HYPERLINK(\"http://x\")", "\n=1+1", "\u3000+1", "\uff1d1+1", "\uff0b1", "\uff20SUM(A1)", "\t-1"])
+@pytest.mark.parametrize("typed", ["=1+1", '  =HYPERLINK("http://x")', "\n=1+1", "\u3000+1", "\uff1d1+1", "\uff0b1", "\uff20SUM(A1)", "\t-1"])
 def test_text_a_spreadsheet_might_evaluate_is_written_with_the_quote_prefix(typed):
     sheet = NewWorkbook().active
     cell = cells.put(sheet, 1, 1, typed)
@@ -396,7 +414,7 @@ def test_idle_self_checks_expire_after_the_stated_time_and_busy_ones_stay(store,
 
 
 # --- 3. The late joiner: the screen moves in batches, never by one person ----------------
-from scoring.store import CREATION_LIMITS, CreationLimit, MAX_MIN_GROUP, shown_answers  # noqa: E402
+from scoring.store import CREATION_LIMITS, MAX_MIN_GROUP, CreationLimit, shown_answers  # noqa: E402
 
 FACTOR = ASPECT_FACTORS["system_design"][0]
 
@@ -509,8 +527,14 @@ def test_a_facilitator_can_raise_the_smallest_group_to_five(store):
 
 def test_the_pack_at_five_shows_no_role_group_of_four():
     people = numbered([("Finance", rated(2))] * 4 + [("Provider", rated(4))] * 5)
-    info = {"name": "Away day", "code": "ABCD2345", "diagnostics": ["eight_aspects"], "roles": ["Finance", "Provider"],
-            "created_at": datetime.now(timezone.utc), "min_group": 5}
+    info = {
+        "name": "Away day",
+        "code": "ABCD2345",
+        "diagnostics": ["eight_aspects"],
+        "roles": ["Finance", "Provider"],
+        "created_at": datetime.now(timezone.utc),
+        "min_group": 5,
+    }
     book = load_workbook(BytesIO(build_pack(info, people, {}, generated=datetime.now(timezone.utc))))
     roles = {row[1] for row in book["Responses"].iter_rows(min_row=4, values_only=True) if row[0]}
     assert "Finance" not in roles and "Provider" not in roles, "the only other group would be given away by the room's figures"
@@ -569,10 +593,11 @@ def test_creating_self_checks_and_workshops_is_limited_per_client(store, monkeyp
 
 def test_the_import_page_tables_offer_no_formula_in_their_csv_download():
     import pandas as pd
+
     from ui.widgets import uploaded_text_table
 
-    table = uploaded_text_table(pd.DataFrame({"Row": [2, 3], "Why": ["=HYPERLINK(\"http://x\")", "plain words"], "n": [1, 2]}))
-    assert table["Why"].tolist() == ["'=HYPERLINK(\"http://x\")", "plain words"]
+    table = uploaded_text_table(pd.DataFrame({"Row": [2, 3], "Why": ['=HYPERLINK("http://x")', "plain words"], "n": [1, 2]}))
+    assert table["Why"].tolist() == ['\'=HYPERLINK("http://x")', "plain words"]
     assert table["n"].tolist() == [1, 2] and table["Row"].tolist() == [2, 3]
 
 
@@ -591,8 +616,9 @@ def test_a_version_3_database_gains_the_screen_s_batches_and_keeps_its_workshops
     again = Store(fresh_db_url)
     assert again.workshop(facilitator)["min_group"] == MIN_GROUP
     assert [r for _role, r in again.participants(facilitator)] == [{"eight_aspects": {FACTOR: {"rating": 3}}}]
-    assert again.publish_room(facilitator) == 0 and [r for _role, r in again.participants(facilitator, shown=True)] == \
-        [{"eight_aspects": {FACTOR: {"rating": 3}}}], "not yet revealed: the screen's copy follows"
+    assert again.publish_room(facilitator) == 0 and [r for _role, r in again.participants(facilitator, shown=True)] == [
+        {"eight_aspects": {FACTOR: {"rating": 3}}}
+    ], "not yet revealed: the screen's copy follows"
     assert again.new_respondent(client="x")
     with again.engine.connect() as conn:
         assert conn.execute(select(schema_version.c.version)).scalar_one() == SCHEMA_VERSION

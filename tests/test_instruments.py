@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scoring import registry
 from scoring.diagnostics import eight_aspects
 from scoring.instruments.loading import DATA_DIR, WRITTEN_HERE, InstrumentError, known_sources
-from scoring import registry
 
 DIAGNOSTICS = registry.diagnostics()
 
@@ -76,6 +76,7 @@ def _set(path_keys, value):
         for key in path_keys[:-1]:
             target = target[key]
         target[path_keys[-1]] = value
+
     return mutate
 
 
@@ -85,6 +86,7 @@ def _delete(path_keys):
         for key in path_keys[:-1]:
             target = target[key]
         del target[path_keys[-1]]
+
     return mutate
 
 
@@ -96,7 +98,11 @@ BROKEN = {
     "missing source": (_delete(["factors", 2, "source"]), "factor 3 ('sd_commissioning_from_start')", "'source' is missing"),
     "unknown source": (_set(["factors", 2, "source"], "blog.txt"), "factor 3 ('sd_commissioning_from_start')", "source 'blog.txt'"),
     "a seed cited without a quote": (_delete(["factors", 2, "quote"]), "factor 3 ('sd_commissioning_from_start')", "'quote' is missing"),
-    "written for this tool with a quote": (_set(["factors", 2, "source"], "written for this tool"), "factor 3 ('sd_commissioning_from_start')", "quotes no seed"),
+    "written for this tool with a quote": (
+        _set(["factors", 2, "source"], "written for this tool"),
+        "factor 3 ('sd_commissioning_from_start')",
+        "quotes no seed",
+    ),
     "a history that does not end at the version": (_set(["version"], "1.2"), "history", "the latest entry is version 1.1"),
     "scale with four points": (lambda c: c["scale"].pop(), "scale", "exactly the values 1, 2, 3, 4, 5"),
     "scale with a wrong value": (_set(["scale", 0, "value"], 0), "scale", "exactly the values 1, 2, 3, 4, 5"),
@@ -153,11 +159,10 @@ def test_an_edited_file_is_picked_up_without_restart(tmp_path, monkeypatch):
     copy.write_text(eight_aspects.INSTRUMENT_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(eight_aspects, "INSTRUMENT_FILE", copy)
     assert eight_aspects.instrument().factors[0].text.startswith("Ability to work")
-    edited = copy.read_text(encoding="utf-8").replace(
-        "Ability to work as one place", "Working as one place"
-    )
+    edited = copy.read_text(encoding="utf-8").replace("Ability to work as one place", "Working as one place")
     copy.write_text(edited, encoding="utf-8")
     import os
+
     stat = copy.stat()
     os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert eight_aspects.instrument().factors[0].text.startswith("Working as one place")

@@ -82,16 +82,17 @@ def test_last_year_s_workshop_pack_comes_back_with_every_participant_s_carried_a
     assert book.kind == reader.WORKSHOP_PACK
     assert book.response == expected(made_from["room"])[0]
     people = [expected(response) for _role, response in made_from["participants"]]
-    assert sorted(json.dumps(r, sort_keys=True) for _label, _role, r in book.participants) == \
-        sorted(json.dumps(kept, sort_keys=True) for kept, _lost in people)
+    assert sorted(json.dumps(r, sort_keys=True) for _label, _role, r in book.participants) == sorted(json.dumps(kept, sort_keys=True) for kept, _lost in people)
     all_lost = sorted(item for _kept, lost in people for item in lost)
     assert _lost_in(book, {label for label, _role, _r in book.participants}) == all_lost
     assert reader.carried_over_report(book)[1].startswith(f"{len(all_lost)} answers could not be carried over")
 
 
 def test_a_workbook_from_a_newer_version_is_still_refused(monkeypatch):
-    from openpyxl import load_workbook
     from io import BytesIO
+
+    from openpyxl import load_workbook
+
     from scoring.imports.uploads import UploadError
 
     book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
@@ -108,8 +109,9 @@ def test_a_workbook_from_a_newer_version_is_still_refused(monkeypatch):
 def test_the_bring_back_page_says_what_was_carried_over_and_what_was_not():
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page("views/over_time/bring_back.py").run()
-    at.file_uploader(key="bb_file").set_value(("self_check_v1.xlsx", (VERSIONS / "self_check_v1.xlsx").read_bytes(),
-                                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.file_uploader(key="bb_file").set_value(
+        ("self_check_v1.xlsx", (VERSIONS / "self_check_v1.xlsx").read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
     at.run()
     assert not at.exception
     shown = " ".join(i.value for i in at.info).replace("\\", "")  # the page escapes markdown
@@ -128,9 +130,9 @@ def test_a_comparison_with_last_year_s_workbook_compares_what_is_comparable_and_
 
     from openpyxl import load_workbook
 
-    from scoring.records import baseline
     from scoring import compare
     from scoring.diagnostics import eight_aspects
+    from scoring.records import baseline
 
     book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
@@ -161,7 +163,9 @@ def test_the_compare_page_says_what_last_year_s_workbook_cannot_be_compared_on()
     book = reader.read_workbook((VERSIONS / "self_check_v1.xlsx").read_bytes())
     store = Store()
     token = store.new_respondent()
-    store.replace_response(token, {**book.response, baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, baseline.from_workbook(book, "Last year"))}})
+    store.replace_response(
+        token, {**book.response, baseline.ID: {baseline.ITEM: baseline.clean_record(baseline.ITEM, baseline.from_workbook(book, "Last year"))}}
+    )
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = token
     at.run()
@@ -176,12 +180,17 @@ def test_a_baseline_kept_inside_last_year_s_workbook_is_carried_forward_too():
 
     from openpyxl import load_workbook
 
-    from scoring.records import baseline
     from scoring.diagnostics import eight_aspects
+    from scoring.records import baseline
 
     made_from = json.loads((VERSIONS / "self_check_v1.json").read_text())
-    year_before = {"label": "Year before", "kind": "self_check", "generated": "", "participants": [],
-                   "response": {eight_aspects.ID: made_from[eight_aspects.ID]}}
+    year_before = {
+        "label": "Year before",
+        "kind": "self_check",
+        "generated": "",
+        "participants": [],
+        "response": {eight_aspects.ID: made_from[eight_aspects.ID]},
+    }
     book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
     book["App data"].append(["self", None, baseline.ID, baseline.ITEM, json.dumps(year_before)])
     out = BytesIO()
@@ -205,7 +214,16 @@ def test_answers_stored_before_the_update_are_written_as_today_s_versions_ask():
     assert lost
 
 
-@pytest.mark.parametrize("page", ["views/diagnostics/results.py", "views/diagnostics/eight_aspects.py", "views/decide/approaches.py", "views/diagnostics/starting_points.py", "views/diagnostics/conditions.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "views/diagnostics/results.py",
+        "views/diagnostics/eight_aspects.py",
+        "views/decide/approaches.py",
+        "views/diagnostics/starting_points.py",
+        "views/diagnostics/conditions.py",
+    ],
+)
 def test_answers_stored_before_the_update_do_not_break_a_page(page):
     from scoring.store import Store
 
@@ -226,8 +244,12 @@ def test_a_plan_that_names_last_year_s_factors_comes_back_naming_today_s():
 
     from scoring.records import development_plan
 
-    then = {"holds_back": ["pro_competition", "pro_commercials"], "supports": ["pro_contract_clarity"], "boost": ["pro_contract_clarity"],
-            "classes": {"pro_competition": "in_control", "pro_commercials": "influenceable"}}
+    then = {
+        "holds_back": ["pro_competition", "pro_commercials"],
+        "supports": ["pro_contract_clarity"],
+        "boost": ["pro_contract_clarity"],
+        "classes": {"pro_competition": "in_control", "pro_commercials": "influenceable"},
+    }
     changed = {c["item"] for s in _history("eight_aspects") for c in s["changes"] if c["change"] != "reworded"}
     assert "pro_competition" in changed and "pro_commercials" not in changed
     book = load_workbook(BytesIO((VERSIONS / "self_check_v1.xlsx").read_bytes()))
@@ -235,8 +257,12 @@ def test_a_plan_that_names_last_year_s_factors_comes_back_naming_today_s():
     out = BytesIO()
     book.save(out)
     plan = reader.read_workbook(out.getvalue()).response[development_plan.ID]["aspect:process"]
-    assert plan == {"holds_back": ["pro_commercials"], "supports": ["pro_contract_clarity"], "boost": ["pro_contract_clarity"],
-                    "classes": {"pro_commercials": "influenceable"}}
+    assert plan == {
+        "holds_back": ["pro_commercials"],
+        "supports": ["pro_contract_clarity"],
+        "boost": ["pro_contract_clarity"],
+        "classes": {"pro_commercials": "influenceable"},
+    }
 
 
 def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
@@ -245,8 +271,12 @@ def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
 
     store = Store()
     token = store.new_respondent()
-    store.save_answer(token, development_plan.ID, "aspect:process", {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [],
-                                                                   "classes": {"pro_competition": "in_control"}})
+    store.save_answer(
+        token,
+        development_plan.ID,
+        "aspect:process",
+        {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [], "classes": {"pro_competition": "in_control"}},
+    )
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["r"] = token
     at.run()
@@ -257,11 +287,14 @@ def test_a_plan_stored_before_the_update_opens_on_the_plan_page():
 
 
 def test_a_plan_stored_before_the_update_is_written_to_a_workbook_that_comes_back():
-    from scoring.records import development_plan
     from scoring.excel.summary import build_workbook
+    from scoring.records import development_plan
 
-    stored = {development_plan.ID: {"aspect:process": {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [],
-                                                       "classes": {"pro_competition": "in_control"}}}}
+    stored = {
+        development_plan.ID: {
+            "aspect:process": {"holds_back": ["pro_competition", "pro_commercials"], "supports": [], "boost": [], "classes": {"pro_competition": "in_control"}}
+        }
+    }
     back = reader.read_workbook(build_workbook(stored)).response[development_plan.ID]["aspect:process"]
     assert back == {"holds_back": ["pro_commercials"], "supports": [], "boost": [], "classes": {}}
 
@@ -285,8 +318,10 @@ def _conditions_workbook_at_1_1() -> tuple[bytes, dict]:
     step = _history(conditions.ID)[-1]
     assert _parsed(step["version"]) > _parsed(CONDITIONS_AT), "the step after 1.1 is the file's last"
     back_to_1_1 = {new: c["item"] for c in step["changes"] if c["change"] == "replaced" for new in c["by"]}
-    today = {m.ID: {item.id: m.clean_record(item.id, {"rating": p % 5 + 1}, None) for p, item in enumerate(m.instrument().items)}
-             for m in (starting_points, conditions)}
+    today = {
+        m.ID: {item.id: m.clean_record(item.id, {"rating": p % 5 + 1}, None) for p, item in enumerate(m.instrument().items)}
+        for m in (starting_points, conditions)
+    }
     book = load_workbook(BytesIO(export.build_workbook(today)))
     for row in book[export.DATA_SHEET].iter_rows():
         if row[2].value == conditions.ID and row[3].value in back_to_1_1:
@@ -314,10 +349,14 @@ def test_a_workbook_made_at_conditions_1_1_comes_back_without_the_three_narrowed
     assert _lost_in(book, {"self"}) == sorted(lost)
     _kept, headline, lines = reader.carried_over_report(book)
     assert headline == "3 answers could not be carried over because the statements changed:"
-    assert "“We have the skills and time to bring together multiple datasets.” was replaced by " \
-           "“We have the skills to bring together multiple datasets.”, which asks something different" in lines
-    assert "“Reflective practice is a regular, built-in part of our work.” was replaced by " \
-           "“Reflective practice is a daily, built-in part of our work.”, which asks something different" in lines
+    assert (
+        "“We have the skills and time to bring together multiple datasets.” was replaced by "
+        "“We have the skills to bring together multiple datasets.”, which asks something different" in lines
+    )
+    assert (
+        "“Reflective practice is a regular, built-in part of our work.” was replaced by "
+        "“Reflective practice is a daily, built-in part of our work.”, which asks something different" in lines
+    )
     assert conditions.instrument().history.new_since(CONDITIONS_AT) == ["dat_combine_skills", "dat_qualitative_skills", "lrn_reflective_daily"]
 
 

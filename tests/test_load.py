@@ -21,7 +21,10 @@ def run_load(*options: str) -> tuple[dict, str]:
     """Run bench/load.py for 20 phones; (the figures of its N=20 line, all it printed)."""
     run = subprocess.run(
         [sys.executable, "bench/load.py", "--participants", "20", "--no-bare", *options],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     out = run.stdout + run.stderr
     line = next((text for text in run.stdout.splitlines() if text.startswith("N=20 ")), None)
@@ -103,7 +106,11 @@ def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
         copied = copy.deepcopy(cursor)
         assert type(copied) is type(cursor) and copied is not cursor
         assert (copied.root_container, copied.parent_path, copied.index, copied.transient_index) == (
-            cursor.root_container, cursor.parent_path, cursor.index, cursor.transient_index)
+            cursor.root_container,
+            cursor.parent_path,
+            cursor.index,
+            cursor.transient_index,
+        )
         assert isinstance(copied.transient_elements, SparseList)
         assert copied.transient_elements is not cursor.transient_elements
         assert list(copied.transient_elements) == list(cursor.transient_elements)

@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.excel.summary import DATA_SHEET
-from scoring.store import Store
-from scoring.imports.uploads import UploadError
 from scoring.excel.reader import read_workbook, resume
+from scoring.excel.summary import DATA_SHEET
+from scoring.imports.uploads import UploadError
+from scoring.store import Store
 
 FOLDER = Path(__file__).parent / "files" / "workbooks"
 CASES = yaml.safe_load((FOLDER / "cases.yaml").read_text(encoding="utf-8"))["cases"]
@@ -141,7 +141,7 @@ def _mutate(data: bytes, mutations) -> bytes:
         elif kind == "insert":
             data[at:at] = what
         elif kind == "delete":
-            del data[at:at + what]
+            del data[at : at + what]
         elif kind == "truncate":
             del data[at:]
     return bytes(data)

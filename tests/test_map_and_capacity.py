@@ -47,8 +47,9 @@ def test_bad_capacity_inputs_are_refused(record, problem):
 
 
 def test_capacity_needed_is_hours_over_the_users_own_assumption():
-    drivers, totals = capacity.calculate({"drivers": {"contracts": {"count": 40, "hours": 30}, "partnership_boards": {"count": 6, "hours": 50}},
-                                          "staff_in_post": 1, "hours_per_fte": 1200})
+    drivers, totals = capacity.calculate(
+        {"drivers": {"contracts": {"count": 40, "hours": 30}, "partnership_boards": {"count": 6, "hours": 50}}, "staff_in_post": 1, "hours_per_fte": 1200}
+    )
     assert totals["hours"] == 40 * 30 + 6 * 50
     assert totals["fte_needed"] == pytest.approx(1500 / 1200)
     assert totals["gap"] == pytest.approx(1500 / 1200 - 1)

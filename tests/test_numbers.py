@@ -11,8 +11,16 @@ from scoring import numbers
 
 @pytest.mark.parametrize(
     "value, digits, expected",
-    [(54.5, 0, 55), (62.5, 0, 63), (0.5, 0, 1), (-2.5, 0, -3), (54.49, 0, 54), (54.45, 1, 54.5), (2.675, 2, 2.68),
-     (54.49999999999999, 0, 55)],  # the last: float noise for 54.5 reads as 54.5, as in Excel (15 digits)
+    [
+        (54.5, 0, 55),
+        (62.5, 0, 63),
+        (0.5, 0, 1),
+        (-2.5, 0, -3),
+        (54.49, 0, 54),
+        (54.45, 1, 54.5),
+        (2.675, 2, 2.68),
+        (54.49999999999999, 0, 55),
+    ],  # the last: float noise for 54.5 reads as 54.5, as in Excel (15 digits)
 )
 def test_halves_round_up_as_excel_shows_them(value, digits, expected):
     # Python's round() gives 54, 62, 0, -2 for the first four: the bug this rule removes.

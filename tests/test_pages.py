@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from apptest_helpers import rate
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import rate
-from scoring.diagnostics import eight_aspects
 from scoring import numbers
+from scoring.diagnostics import eight_aspects
 from scoring.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -208,7 +208,10 @@ def test_the_aspect_picker_says_which_aspects_are_done():
     at.button(key="ea_next").click().run()
     picker = at.selectbox(key="ea_aspect")
     assert picker.value == "capacity_capability"
-    assert picker.options[:3] == ["1. System design: done", f"2. Relationships: 1 of {len(eight_aspects.instrument().factors_of('relationships'))} answered",
-                                  "3. Capacity and capability development"]
+    assert picker.options[:3] == [
+        "1. System design: done",
+        f"2. Relationships: 1 of {len(eight_aspects.instrument().factors_of('relationships'))} answered",
+        "3. Capacity and capability development",
+    ]
     picker.set_value("system_design").run()  # chosen by its new label, it opens that aspect
     assert at.selectbox(key="ea_aspect").value == "system_design" and not at.exception

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from apptest_helpers import rate
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import rate
 from scoring.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -70,8 +70,15 @@ def test_a_half_answered_self_check_says_what_the_ranking_rests_on_and_what_it_c
     assert any("Not enough answers to judge: only 0% of what it relies on has a score" in c.value for c in at.caption)
 
     # Answer one factor of every other aspect: now every approach is judged and ranked.
-    for item_id in ("rel_councillors", "cc_market_stewardship", "uo_citizen_check", "ii_experimentation",
-                    "pol_procurement_act", "pro_competitive_capability", "mt_service_design"):
+    for item_id in (
+        "rel_councillors",
+        "cc_market_stewardship",
+        "uo_citizen_check",
+        "ii_experimentation",
+        "pol_procurement_act",
+        "pro_competitive_capability",
+        "mt_service_design",
+    ):
         Store().save_answer(token_of(at), "eight_aspects", item_id, {"rating": 3})
     at.switch_page("views/decide/risks.py").run()
     at.switch_page("views/decide/approaches.py").run()

@@ -4,9 +4,9 @@ its controls, and what a participant's link cannot do."""
 from pathlib import Path
 
 import pytest
+from apptest_helpers import rate
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import rate
 from scoring.store import Store, show_join_code
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -183,12 +183,15 @@ def _save_as_participant():
     st.markdown(f"refused: {session.save(diagnostic_id, item_id, record, quiet=True)}")
 
 
-@pytest.mark.parametrize("forged", [
-    ("eight_aspects", "no_such_factor", {"rating": 3}),
-    ("eight_aspects", "sd_one_place", {"rating": 9}),
-    ("tolerance", "area:waiting_lists", {"frequency": 1}),
-    ("no_such_diagnostic", "x", {}),
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        ("eight_aspects", "no_such_factor", {"rating": 3}),
+        ("eight_aspects", "sd_one_place", {"rating": 9}),
+        ("tolerance", "area:waiting_lists", {"frequency": 1}),
+        ("no_such_diagnostic", "x", {}),
+    ],
+)
 def test_a_reply_the_workshop_cannot_take_is_refused_with_a_reason_and_nothing_is_saved(forged):
     store = Store()
     code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])

@@ -8,9 +8,10 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
 from scoring.diagnostics import approaches
-from scoring.records import development_plan as plan, risks
-from scoring.records.development_plan import PlanError
 from scoring.excel.summary import build_workbook
+from scoring.records import development_plan as plan
+from scoring.records import risks
+from scoring.records.development_plan import PlanError
 from scoring.records.risks import RiskError
 
 TODAY = date(2026, 11, 23)
@@ -21,8 +22,15 @@ EA = {
     "sd_joint_commissioning": {"rating": 1, "weight": 0},  # weight 0: left out
     "sd_commissioning_from_start": {"rating": None, "weight": 1},
 }
-ACTION = {"aspect_id": "process", "action": "Co-design the fee model with providers", "owner": "Head of commissioning",
-          "due": "2027-03-31", "measure": "Fee model agreed at the provider forum", "status": "in_progress", "origin": ""}
+ACTION = {
+    "aspect_id": "process",
+    "action": "Co-design the fee model with providers",
+    "owner": "Head of commissioning",
+    "due": "2027-03-31",
+    "measure": "Fee model agreed at the provider forum",
+    "status": "in_progress",
+    "origin": "",
+}
 
 
 def test_prefill_takes_worst_and_best_rated_factors_of_the_aspect():
@@ -53,8 +61,10 @@ def test_bad_aspect_plans_are_refused(record, problem):
 
 
 def test_classes_are_kept_only_for_factors_that_hold_back():
-    cleaned = plan.clean_record("aspect:system_design", {"holds_back": ["sd_one_place"], "supports": ["sd_funding_coherence"], "boost": ["sd_funding_coherence"],
-                                                         "classes": {"sd_one_place": "in_control"}})
+    cleaned = plan.clean_record(
+        "aspect:system_design",
+        {"holds_back": ["sd_one_place"], "supports": ["sd_funding_coherence"], "boost": ["sd_funding_coherence"], "classes": {"sd_one_place": "in_control"}},
+    )
     assert cleaned["classes"] == {"sd_one_place": "in_control"}
     assert cleaned["boost"] == ["sd_funding_coherence"]
 
@@ -93,12 +103,27 @@ def test_gaps_become_actions_once():
     assert plan.actions_from_gaps(gap_table, ["Contestability to drive down costs"], stored) == []
 
 
-RISK = {"approach_id": "contestability", "title": "Provider failure", "description": "", "likelihood": 4, "impact": 5, "mitigation": "", "owner": "", "suggested_id": ""}
+RISK = {
+    "approach_id": "contestability",
+    "title": "Provider failure",
+    "description": "",
+    "likelihood": 4,
+    "impact": 5,
+    "mitigation": "",
+    "owner": "",
+    "suggested_id": "",
+}
 
 
 @pytest.mark.parametrize(
     "changes, problem",
-    [({"likelihood": 9}, "likelihood 9"), ({"impact": 0}, "impact 0"), ({"likelihood": 2.5}, "likelihood 2.5"), ({"title": ""}, "title is empty"), ({"approach_id": "vibes"}, "unknown approach")],
+    [
+        ({"likelihood": 9}, "likelihood 9"),
+        ({"impact": 0}, "impact 0"),
+        ({"likelihood": 2.5}, "likelihood 2.5"),
+        ({"title": ""}, "title is empty"),
+        ({"approach_id": "vibes"}, "unknown approach"),
+    ],
 )
 def test_bad_risks_are_refused(changes, problem):
     with pytest.raises(RiskError, match=problem):
@@ -127,7 +152,10 @@ def workbook():
     response = {
         "eight_aspects": EA,
         "approaches": {"choice": {"chosen": ["contestability"], "priorities": {}}},
-        "development_plan": {"action:1": ACTION, "aspect:system_design": {"holds_back": ["sd_one_place"], "supports": [], "boost": [], "classes": {"sd_one_place": "out_of_control"}}},
+        "development_plan": {
+            "action:1": ACTION,
+            "aspect:system_design": {"holds_back": ["sd_one_place"], "supports": [], "boost": [], "classes": {"sd_one_place": "out_of_control"}},
+        },
         "risks": {"risk:a": RISK, "risk:b": {**RISK, "title": "Thin market", "likelihood": 1, "impact": 2}},
     }
     return load_workbook(BytesIO(build_workbook(response)))
@@ -135,8 +163,14 @@ def workbook():
 
 def test_model_fit_sheet_charts_only_the_approaches_it_can_judge():
     # Policy and process blank: the approaches leaning on them are not judged and not charted.
-    factor_per_aspect = {"sd_one_place": 4, "rel_councillors": 3, "cc_market_stewardship": 4, "uo_citizen_check": 2,
-                         "ii_experimentation": 5, "mt_service_design": 3}
+    factor_per_aspect = {
+        "sd_one_place": 4,
+        "rel_councillors": 3,
+        "cc_market_stewardship": 4,
+        "uo_citizen_check": 2,
+        "ii_experimentation": 5,
+        "mt_service_design": 3,
+    }
     response = {"eight_aspects": {f: {"rating": r} for f, r in factor_per_aspect.items()}}
     ws = load_workbook(BytesIO(build_workbook(response)))["Model fit"]
     chart = next(c for c in ws._charts if isinstance(c, BarChart))
@@ -157,7 +191,7 @@ def test_model_fit_sheet_lists_all_thirteen(workbook):
     rows = list(ws.iter_rows(values_only=True))
     header = next(n for n, row in enumerate(rows) if row[1] == "Approach")
     assert rows[header][:6] == ("Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Coverage")
-    body = rows[header + 1:header + 14]
+    body = rows[header + 1 : header + 14]
     assert {row[1] for row in body} == {a.title for a in approaches.instrument().approaches}
     # Only system design is scored: nothing can be judged, and the sheet says so rather than ranking.
     assert all(row[0] == approaches.NOT_JUDGED and row[2] is None for row in body)

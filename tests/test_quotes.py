@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_instruments import _items as items  # every mapping with an id: the things a user reads
 
 from scoring.instruments.loading import DATA_DIR, WRITTEN_HERE, known_sources
-from test_instruments import _items as items  # every mapping with an id: the things a user reads
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 FILES = sorted(p for p in DATA_DIR.glob("*.yaml") if p.name != "sources.yaml")

@@ -16,18 +16,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from apptest_helpers import open_address
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import open_address
 from scoring import compare, contract, registry
-from scoring.excel import summary as export, reader
-from scoring.imports import survey
-from scoring.workshop import room as workshop, views
 from scoring.contract import COMPARE_KINDS, HOME_SECTIONS, ROOM_SHEET_KINDS, ROOM_VIEW_KINDS
+from scoring.excel import reader
+from scoring.excel import summary as export
+from scoring.imports import survey
 from scoring.instruments.loading import DATA_DIR
-from scoring.workshop.room import Participant
+from scoring.workshop import room as workshop
+from scoring.workshop import views
 from scoring.workshop.pack import build_pack
+from scoring.workshop.room import Participant
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -124,7 +126,10 @@ def test_every_diagnostic_has_worked_cases(diagnostic):
 
 THEMED_CASES = [
     pytest.param(d, case, id=f"{d.ID}: {case['name']}")
-    for d in DIAGNOSTICS if d.COMPARES == "themes" for case in _cases(d) if "themes" in case.get("expected", {})
+    for d in DIAGNOSTICS
+    if d.COMPARES == "themes"
+    for case in _cases(d)
+    if "themes" in case.get("expected", {})
 ]
 
 
@@ -185,8 +190,7 @@ def test_every_diagnostic_maps_from_a_survey_export(diagnostic):
 
 def _room(diagnostic, people: int = 4) -> list[Participant]:
     needed = {n: answers(registry.diagnostic(n)) for n in diagnostic.NEEDS}
-    return [Participant(number=n, role=None, response={diagnostic.ID: answers(diagnostic, n % 2 - 2), **needed})
-            for n in range(1, people + 1)]
+    return [Participant(number=n, role=None, response={diagnostic.ID: answers(diagnostic, n % 2 - 2), **needed}) for n in range(1, people + 1)]
 
 
 @pytest.mark.parametrize("diagnostic", ANSWERED, ids=ids)
@@ -199,8 +203,13 @@ def test_every_diagnostic_aggregates_in_a_room_with_its_views_and_pack_sheet(dia
         view = views.build(name, people, min_group=3)
         assert view.figure is not None, name
         assert views.build(name, people[:2], min_group=3).figure is None  # too few to show
-    info = {"name": "Room", "code": "K7P2QX", "diagnostics": [diagnostic.ID, *diagnostic.NEEDS], "roles": [],
-            "created_at": datetime(2025, 3, 4, tzinfo=timezone.utc)}
+    info = {
+        "name": "Room",
+        "code": "K7P2QX",
+        "diagnostics": [diagnostic.ID, *diagnostic.NEEDS],
+        "roles": [],
+        "created_at": datetime(2025, 3, 4, tzinfo=timezone.utc),
+    }
     data = build_pack(info, people, {})
     sheets = load_workbook(BytesIO(data), read_only=True).sheetnames
     if diagnostic.ROOM_SHEET:
@@ -208,7 +217,7 @@ def test_every_diagnostic_aggregates_in_a_room_with_its_views_and_pack_sheet(dia
     rows = list(load_workbook(BytesIO(data))["Responses"].iter_rows(values_only=True))
     header = next(r for r in rows if r and "Item" in r)
     diagnostic_at, item_at = header.index("Diagnostic"), header.index("Item")
-    texts = {row[item_at] for row in rows[rows.index(header) + 1:] if row[diagnostic_at] == diagnostic.instrument().title}
+    texts = {row[item_at] for row in rows[rows.index(header) + 1 :] if row[diagnostic_at] == diagnostic.instrument().title}
     assert texts and "" not in texts and None not in texts  # every answer's item is named
     back = reader.read_workbook(data)
     assert [response[diagnostic.ID] for _, _, response in back.participants] == [p.response[diagnostic.ID] for p in people]
@@ -237,18 +246,21 @@ def test_every_diagnostic_is_compared_over_time(diagnostic):
 SEVENTH = ROOT / "tests" / "files" / "seventh" / "sharing_learning.yaml"
 
 
-@pytest.mark.parametrize(("change", "problem"), [
-    (lambda c: c.pop("kind"), "must be 'statements'"),
-    (lambda c: c.update(id="other_name"), "must be the file's name"),
-    (lambda c: c["page"].update(icon="<b>flag</b>"), "must look like :material/flag:"),
-    (lambda c: c["page"].update(address="../home"), "must be lowercase letters, digits and -"),
-    (lambda c: c["page"].update(workshop="always"), "workshop 'always' must be"),
-    (lambda c: c["page"].pop("blurb"), "'blurb' is missing"),
-    (lambda c: c["themes"][0].update(group="nowhere"), "names a group, but the file lists no groups"),
-    (lambda c: c["items"][0].update(theme="nowhere"), "unknown theme 'nowhere'"),
-    (lambda c: c.update(sheet="Sharing: what we learn"), "an Excel sheet's name cannot hold"),
-    (lambda c: c["scale"].pop(), "must have exactly the values 1, 2, 3, 4, 5"),
-])
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda c: c.pop("kind"), "must be 'statements'"),
+        (lambda c: c.update(id="other_name"), "must be the file's name"),
+        (lambda c: c["page"].update(icon="<b>flag</b>"), "must look like :material/flag:"),
+        (lambda c: c["page"].update(address="../home"), "must be lowercase letters, digits and -"),
+        (lambda c: c["page"].update(workshop="always"), "workshop 'always' must be"),
+        (lambda c: c["page"].pop("blurb"), "'blurb' is missing"),
+        (lambda c: c["themes"][0].update(group="nowhere"), "names a group, but the file lists no groups"),
+        (lambda c: c["items"][0].update(theme="nowhere"), "unknown theme 'nowhere'"),
+        (lambda c: c.update(sheet="Sharing: what we learn"), "an Excel sheet's name cannot hold"),
+        (lambda c: c["scale"].pop(), "must have exactly the values 1, 2, 3, 4, 5"),
+    ],
+)
 def test_a_broken_statement_file_is_refused_saying_where_and_why(tmp_path, change, problem):
     from scoring.instruments import statement_diagnostic
     from scoring.instruments.loading import InstrumentError

@@ -24,11 +24,16 @@ def test_a_seventh_statement_diagnostic_is_one_data_file(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     shutil.copy(FIXTURE, data / FIXTURE.name)
-    before = subprocess.run(["git", "status", "--porcelain", "--", "scoring", "views", "ui", "app.py"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout
+    before = subprocess.run(
+        ["git", "status", "--porcelain", "--", "scoring", "views", "ui", "app.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/seventh_checks.py", "tests/test_registry.py"],
-        cwd=ROOT, env={**os.environ, DATA_ENV: str(data)}, capture_output=True, text=True, timeout=1500,
+        cwd=ROOT,
+        env={**os.environ, DATA_ENV: str(data)},
+        capture_output=True,
+        text=True,
+        timeout=1500,
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     passed = [line for line in run.stdout.splitlines() if " PASSED" in line]
@@ -36,9 +41,18 @@ def test_a_seventh_statement_diagnostic_is_one_data_file(tmp_path):
     assert sum("seventh_checks.py::" in line for line in passed) == 6
     # ... and the registry's suite took it in: its contract, cases, page, workbook, survey,
     # room and comparison tests all ran for it.
-    for test in ("keeps_the_contract", "page_wording", "themed_worked_cases", "pages_render", "round_trips",
-                 "survey_export", "aggregates_in_a_room", "compared_over_time"):
+    for test in (
+        "keeps_the_contract",
+        "page_wording",
+        "themed_worked_cases",
+        "pages_render",
+        "round_trips",
+        "survey_export",
+        "aggregates_in_a_room",
+        "compared_over_time",
+    ):
         assert any(test in line and "sharing_learning" in line for line in passed), test
-    after = subprocess.run(["git", "status", "--porcelain", "--", "scoring", "views", "ui", "app.py"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout
+    after = subprocess.run(
+        ["git", "status", "--porcelain", "--", "scoring", "views", "ui", "app.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert after == before, "no code was edited"

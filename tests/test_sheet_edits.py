@@ -15,13 +15,14 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from scoring.records import development_plan, risks  # noqa: E402
+from workbook import participant_response, room_response  # noqa: E402
+
+from scoring.excel.reader import read_workbook  # noqa: E402
 from scoring.excel.summary import build_workbook  # noqa: E402
 from scoring.imports.uploads import UploadError  # noqa: E402
-from scoring.excel.reader import read_workbook  # noqa: E402
-from scoring.workshop.room import Participant  # noqa: E402
+from scoring.records import development_plan, risks  # noqa: E402
 from scoring.workshop.pack import build_pack  # noqa: E402
-from workbook import participant_response, room_response  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
 
 HOSTILE = '=HYPERLINK("http://example.invalid","x") <script>alert(1)</script>'
 
@@ -79,8 +80,14 @@ def _check_the_edits(response: dict, edits: list[str]) -> None:
     register = {r["title"]: r for r in response[risks.ID].values()}
     assert register["Partners' priorities diverge"]["likelihood"] == 5
     assert register["The pilot loses its sponsor"] == {
-        "approach_id": "disruptive", "title": "The pilot loses its sponsor", "description": "", "likelihood": 2, "impact": 4,
-        "mitigation": "", "owner": "Head of commissioning", "suggested_id": "",
+        "approach_id": "disruptive",
+        "title": "The pilot loses its sponsor",
+        "description": "",
+        "likelihood": 2,
+        "impact": 4,
+        "mitigation": "",
+        "owner": "Head of commissioning",
+        "suggested_id": "",
     }
     assert len(register) == 4
     assert "Changed action “Agree a joint commissioning pilot”: status Not started → Done." in edits
@@ -100,8 +107,13 @@ def test_a_self_checks_plan_and_risks_come_back_with_their_edits():
 
 def test_a_packs_room_plan_and_risks_come_back_with_their_edits():
     people = [Participant(n, None, participant_response(n)) for n in range(1, 5)]
-    info = {"name": "Away day", "code": "ABCD2345", "created_at": datetime(2026, 12, 2, tzinfo=timezone.utc), "roles": [],
-            "diagnostics": ["eight_aspects", "approaches", "tolerance"]}
+    info = {
+        "name": "Away day",
+        "code": "ABCD2345",
+        "created_at": datetime(2026, 12, 2, tzinfo=timezone.utc),
+        "roles": [],
+        "diagnostics": ["eight_aspects", "approaches", "tolerance"],
+    }
     book = read_workbook(_edited(build_pack(info, people, room_response()), _edit_like_a_user))
     _check_the_edits(book.response, book.edits)
     assert [p[2] for p in book.participants] == [p.response for p in people]
@@ -117,20 +129,24 @@ def _put(sheet: str, headers, column: int, value):
         ws = wb[sheet]
         top = _header_row(ws, headers)
         ws.cell(row=top + 1, column=column).value = value
+
     return change
 
 
-@pytest.mark.parametrize("change, message", [
-    (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 6, "Finished"), "The status “Finished” is not one of"),
-    (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 1, "Finance"), "The aspect “Finance” is not one of"),
-    (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 4, "next spring"), "is not a date"),
-    (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 4, datetime(2020, 1, 1)), "is in the past"),
-    (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 2, "=1+1"), "holds a formula"),
-    (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 8, "action:000000000099"), "hidden Key is not one of"),
-    (_put(risks.SHEET, risks.REGISTER_HEADERS, 5, 9), "likelihood 9 must be a whole number from 1 to 5"),
-    (_put(risks.SHEET, risks.REGISTER_HEADERS, 3, "World peace"), "The approach “World peace” is not one of"),
-    (_put(risks.SHEET, risks.REGISTER_HEADERS, 2, ""), "the risk's title is empty"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 6, "Finished"), "The status “Finished” is not one of"),
+        (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 1, "Finance"), "The aspect “Finance” is not one of"),
+        (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 4, "next spring"), "is not a date"),
+        (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 4, datetime(2020, 1, 1)), "is in the past"),
+        (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 2, "=1+1"), "holds a formula"),
+        (_put(development_plan.SHEET, development_plan.ACTION_HEADERS, 8, "action:000000000099"), "hidden Key is not one of"),
+        (_put(risks.SHEET, risks.REGISTER_HEADERS, 5, 9), "likelihood 9 must be a whole number from 1 to 5"),
+        (_put(risks.SHEET, risks.REGISTER_HEADERS, 3, "World peace"), "The approach “World peace” is not one of"),
+        (_put(risks.SHEET, risks.REGISTER_HEADERS, 2, ""), "the risk's title is empty"),
+    ],
+)
 def test_a_bad_entry_is_refused_with_where_it_is(change, message):
     with pytest.raises(UploadError) as refused:
         read_workbook(_edited(build_workbook(room_response()), change))

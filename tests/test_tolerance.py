@@ -9,10 +9,10 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from scoring.records import development_plan
 from scoring.diagnostics import tolerance
 from scoring.excel.summary import build_workbook
 from scoring.instruments.loading import InstrumentError
+from scoring.records import development_plan
 
 CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "tolerance.yaml").read_text(encoding="utf-8"))["cases"]
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_80427d57362e641e.txt"
@@ -29,7 +29,7 @@ def test_worked_case(case):
     for area_id in tolerance.AREAS:
         expected = case["expected"]["priority"].get(area_id)
         actual = profile.loc[area_id, "priority"]
-        assert (math.isnan(actual) if expected is None else actual == expected), area_id
+        assert math.isnan(actual) if expected is None else actual == expected, area_id
     assert list(tolerance.stop_first(records)["area_id"]) == case["expected"]["stop_first"]
 
 

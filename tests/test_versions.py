@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring.instruments.loading import InstrumentError
 from scoring import registry
+from scoring.instruments.loading import InstrumentError
 
 DIAGNOSTICS = registry.diagnostics()
 from scoring.instruments.versions import load_history, plain_summary
@@ -21,16 +21,30 @@ EARLIER = {"a": "A then", "b": "B then", "c": "C then", "x": "X then", "b2": "B2
 def content(**changes) -> dict:
     steps = [
         {"version": "1.0", "date": DAY, "changes": []},
-        {"version": "1.1", "date": DAY, "changes": changes.get("v11", [
-            {"item": "a", "change": "reworded", "now": "d"},
-            {"item": "b", "change": "reworded", "now": "b2"},
-            {"item": "x", "change": "retired"},
-        ])},
-        {"version": "1.2", "date": DAY, "changes": changes.get("v12", [
-            {"item": "b2", "change": "split", "into": ["e", "f"]},
-            {"item": "c", "change": "replaced", "by": ["g"]},
-            {"item": "d", "change": "reworded", "was": "D then"},
-        ])},
+        {
+            "version": "1.1",
+            "date": DAY,
+            "changes": changes.get(
+                "v11",
+                [
+                    {"item": "a", "change": "reworded", "now": "d"},
+                    {"item": "b", "change": "reworded", "now": "b2"},
+                    {"item": "x", "change": "retired"},
+                ],
+            ),
+        },
+        {
+            "version": "1.2",
+            "date": DAY,
+            "changes": changes.get(
+                "v12",
+                [
+                    {"item": "b2", "change": "split", "into": ["e", "f"]},
+                    {"item": "c", "change": "replaced", "by": ["g"]},
+                    {"item": "d", "change": "reworded", "was": "D then"},
+                ],
+            ),
+        },
     ]
     return {"history": changes.get("history", steps), "earlier_wording": changes.get("earlier", EARLIER)}
 
@@ -62,9 +76,17 @@ def test_what_was_lost_is_said_in_plain_words_once_per_statement():
 
 
 BROKEN = {
-    "versions out of order": (dict(history=[{"version": "1.0", "date": DAY, "changes": []}, {"version": "0.9", "date": DAY, "changes": []}]), "1.0", "must come after 1.0"),
+    "versions out of order": (
+        dict(history=[{"version": "1.0", "date": DAY, "changes": []}, {"version": "0.9", "date": DAY, "changes": []}]),
+        "1.0",
+        "must come after 1.0",
+    ),
     "latest is not the file's version": (dict(), "1.3", "the latest entry is version 1.2, but the file is version 1.3"),
-    "first version with changes": (dict(history=[{"version": "1.0", "date": DAY, "changes": [{"item": "d", "change": "retired"}]}], earlier={}), "1.0", "first version"),
+    "first version with changes": (
+        dict(history=[{"version": "1.0", "date": DAY, "changes": [{"item": "d", "change": "retired"}]}], earlier={}),
+        "1.0",
+        "first version",
+    ),
     "unknown kind of change": (dict(v12=[{"item": "d", "change": "renamed"}]), "1.2", "must be one of reworded"),
     "a target that is not an item": (dict(v12=[{"item": "c", "change": "replaced", "by": ["zz"]}]), "1.2", "'zz' is not an item of version 1.2"),
     "a retired id still asked": (dict(v12=[{"item": "d", "change": "retired"}]), "1.2", "'d' is retired, so its id cannot be asked"),

@@ -8,15 +8,15 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from apptest_helpers import rate
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
+from test_pages import APP
 
-from apptest_helpers import rate
+from scoring.excel.reader import read_workbook
 from scoring.excel.summary import build_workbook, file_name
 from scoring.store import NAME_LIMIT, SCHEMA_VERSION, Store, schema_version
-from scoring.excel.reader import read_workbook
-from test_pages import APP
 
 HOSTILE = '=cmd|"/c calc"!A0 <script>alert(1)</script> & co'
 FACTOR = "sd_one_place"

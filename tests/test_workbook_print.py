@@ -19,11 +19,12 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from workbook import participant_response, room_response, stored  # noqa: E402
+
 from scoring.diagnostics import conditions, starting_points  # noqa: E402
 from scoring.excel.summary import build_workbook  # noqa: E402
-from scoring.workshop.room import Participant  # noqa: E402
 from scoring.workshop.pack import build_pack  # noqa: E402
-from workbook import participant_response, room_response, stored  # noqa: E402
+from scoring.workshop.room import Participant  # noqa: E402
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 MADE = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
@@ -34,8 +35,10 @@ NINE_POINT_BOX = 11.6
 
 
 def _statements(n: int) -> dict:
-    return {m.ID: {item.id: stored(m.ID, item.id, {"rating": (n + p) % 5 + 1}) for p, item in enumerate(m.instrument().items)}
-            for m in (starting_points, conditions)}
+    return {
+        m.ID: {item.id: stored(m.ID, item.id, {"rating": (n + p) % 5 + 1}) for p, item in enumerate(m.instrument().items)}
+        for m in (starting_points, conditions)
+    }
 
 
 def _self_check() -> bytes:
@@ -46,10 +49,16 @@ def _self_check() -> bytes:
 
 
 def _pack(people: int = 40) -> bytes:
-    participants = [Participant(n, ("Finance", "Provider", "Commissioner", None)[n % 4], {**participant_response(n), **_statements(n)})
-                    for n in range(1, people + 1)]
-    info = {"name": NAME, "code": "ABCD2345", "created_at": MADE, "roles": ["Finance", "Provider", "Commissioner"],
-            "diagnostics": ["eight_aspects", "approaches", "tolerance", "starting_points", "conditions"]}
+    participants = [
+        Participant(n, ("Finance", "Provider", "Commissioner", None)[n % 4], {**participant_response(n), **_statements(n)}) for n in range(1, people + 1)
+    ]
+    info = {
+        "name": NAME,
+        "code": "ABCD2345",
+        "created_at": MADE,
+        "roles": ["Finance", "Provider", "Commissioner"],
+        "diagnostics": ["eight_aspects", "approaches", "tolerance", "starting_points", "conditions"],
+    }
     return build_pack(info, participants, room_response(), generated=MADE)
 
 
@@ -67,8 +76,12 @@ def pdfs(workbooks, tmp_path_factory):
     paths = {}
     for name, data in workbooks.items():
         (folder / f"{name}.xlsx").write_bytes(data)
-        subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(folder / f"{name}.xlsx")],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [LIBREOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(folder / f"{name}.xlsx")],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         paths[name] = folder / f"{name}.pdf"
     return paths
 
@@ -148,8 +161,10 @@ def test_key_results_come_first_and_the_file_is_described(workbooks, name):
     with zipfile.ZipFile(BytesIO(workbooks[name])) as archive:
         sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
     # In every sheet's header, "&" doubled: a single one would start a header code.
-    assert all("Away day &lt;b&gt;&amp;&amp;&lt;/b&gt; =cmd|&quot;/c calc&quot;" in xml or 'Away day &lt;b&gt;&amp;&amp;&lt;/b&gt; =cmd|"/c calc"' in xml
-               for xml in sheets)
+    assert all(
+        "Away day &lt;b&gt;&amp;&amp;&lt;/b&gt; =cmd|&quot;/c calc&quot;" in xml or 'Away day &lt;b&gt;&amp;&amp;&lt;/b&gt; =cmd|"/c calc"' in xml
+        for xml in sheets
+    )
     tables = {name for ws in wb.worksheets for name in ws.tables}
     assert {"DevelopmentPlan2", "Risks1", "AppData1"} <= tables
 

@@ -16,21 +16,34 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from scoring import registry
 from scoring.diagnostics import approaches, capacity, conditions, eight_aspects, stakeholder_map, starting_points, tolerance
+from scoring.excel.summary import DATA_HEADER_ROW, DATA_SHEET, build_workbook
 from scoring.records import development_plan, risks
 from scoring.workshop import room as workshop
-from scoring.excel.summary import DATA_HEADER_ROW, DATA_SHEET, build_workbook
-from scoring import registry
 
 DIAGNOSTICS = registry.stored()
-from scoring.store import Store
 from scoring.excel.reader import SELF_CHECK, WORKSHOP_PACK, read_workbook, resume
-from scoring.workshop.room import Participant
+from scoring.store import Store
 from scoring.workshop.pack import build_pack
+from scoring.workshop.room import Participant
 
 HOSTILE = '=HYPERLINK("http://example.invalid","x")'
-AWKWARD = [HOSTILE, "+44 20 7946 0000", "-minus", "@mention", "\tTabbed", "Zoë’s “quoted” note", "行政", "😀 emoji",
-           'back\\slash "quotes"', "line one\nline two", "a\r\nb", "{\"json\": 1}", "   "]
+AWKWARD = [
+    HOSTILE,
+    "+44 20 7946 0000",
+    "-minus",
+    "@mention",
+    "\tTabbed",
+    "Zoë’s “quoted” note",
+    "行政",
+    "😀 emoji",
+    'back\\slash "quotes"',
+    "line one\nline two",
+    "a\r\nb",
+    '{"json": 1}',
+    "   ",
+]
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Any character a person can type or paste, except control characters and the
@@ -51,8 +64,11 @@ def eight_aspects_records(draw) -> dict:
     factors = draw(st.lists(st.sampled_from(inst.factor_ids), unique=True, max_size=len(inst.factors)))
     records = {}
     for factor in factors:
-        record = {"weight": draw(st.integers(inst.weight_min, inst.weight_max)),
-                  "basis": draw(st.sampled_from([None, *eight_aspects.EVIDENCE_BASES])), "note": draw(text)}
+        record = {
+            "weight": draw(st.integers(inst.weight_min, inst.weight_max)),
+            "basis": draw(st.sampled_from([None, *eight_aspects.EVIDENCE_BASES])),
+            "note": draw(text),
+        }
         if draw(st.integers(0, 5)):  # else details filled in before the factor was rated
             record["rating"] = draw(st.sampled_from([None, *eight_aspects.RATINGS]))
         records[factor] = _cleaned(eight_aspects, factor, record)
@@ -78,8 +94,10 @@ def _every_aspect_scored_or_none(records: dict) -> dict:
 def approaches_records(draw) -> dict:
     if draw(st.booleans()):
         return {}
-    record = {"chosen": draw(st.lists(st.sampled_from(approaches.APPROACHES), unique=True, max_size=approaches.MAX_BLEND)),
-              "priorities": draw(st.dictionaries(st.sampled_from(approaches.PRIORITIES), st.integers(1, 3)))}
+    record = {
+        "chosen": draw(st.lists(st.sampled_from(approaches.APPROACHES), unique=True, max_size=approaches.MAX_BLEND)),
+        "priorities": draw(st.dictionaries(st.sampled_from(approaches.PRIORITIES), st.integers(1, 3))),
+    }
     return {approaches.CHOICE: _cleaned(approaches, approaches.CHOICE, record)}
 
 
@@ -90,14 +108,24 @@ def plan_records(draw) -> dict:
         factors = [f.id for f in eight_aspects.instrument().factors_of(aspect_id)]
         holds = draw(st.lists(st.sampled_from(factors), unique=True, max_size=3))
         supports = [f for f in draw(st.lists(st.sampled_from(factors), unique=True, max_size=3)) if f not in holds]
-        record = {"holds_back": holds, "supports": supports,
-                  "boost": [f for f in supports if draw(st.booleans())],
-                  "classes": {f: draw(st.sampled_from(list(development_plan.CLASSES))) for f in holds if draw(st.booleans())}}
+        record = {
+            "holds_back": holds,
+            "supports": supports,
+            "boost": [f for f in supports if draw(st.booleans())],
+            "classes": {f: draw(st.sampled_from(list(development_plan.CLASSES))) for f in holds if draw(st.booleans())},
+        }
         records[development_plan.aspect_key(aspect_id)] = _cleaned(development_plan, development_plan.aspect_key(aspect_id), record)
     for _ in range(draw(st.integers(0, 3))):
         due = draw(st.one_of(st.just(""), st.dates(date.today(), date.today() + timedelta(days=900)).map(date.isoformat)))
-        record = {"aspect_id": draw(st.sampled_from(eight_aspects.ASPECTS)), "action": draw(words), "owner": draw(text), "due": due,
-                  "measure": draw(text), "status": draw(st.sampled_from(list(development_plan.STATUSES))), "origin": draw(text)}
+        record = {
+            "aspect_id": draw(st.sampled_from(eight_aspects.ASPECTS)),
+            "action": draw(words),
+            "owner": draw(text),
+            "due": due,
+            "measure": draw(text),
+            "status": draw(st.sampled_from(list(development_plan.STATUSES))),
+            "origin": draw(text),
+        }
         key = f"action:{draw(ids)}"
         records[key] = _cleaned(development_plan, key, record)
     return records
@@ -107,9 +135,16 @@ def plan_records(draw) -> dict:
 def risk_records(draw) -> dict:
     records = {}
     for _ in range(draw(st.integers(0, 3))):
-        record = {"approach_id": draw(st.sampled_from(["", *approaches.APPROACHES])), "title": draw(words), "description": draw(text),
-                  "likelihood": draw(st.integers(1, 5)), "impact": draw(st.integers(1, 5)), "mitigation": draw(text),
-                  "owner": draw(text), "suggested_id": draw(st.sampled_from(["", "s1"]))}
+        record = {
+            "approach_id": draw(st.sampled_from(["", *approaches.APPROACHES])),
+            "title": draw(words),
+            "description": draw(text),
+            "likelihood": draw(st.integers(1, 5)),
+            "impact": draw(st.integers(1, 5)),
+            "mitigation": draw(text),
+            "owner": draw(text),
+            "suggested_id": draw(st.sampled_from(["", "s1"])),
+        }
         key = f"risk:{draw(ids)}"
         records[key] = _cleaned(risks, key, record)
     return records
@@ -121,8 +156,12 @@ def tolerance_records(draw) -> dict:
     if draw(st.booleans()):
         records[tolerance.MODE] = _cleaned(tolerance, tolerance.MODE, {"mode": draw(st.sampled_from(tolerance.MODES))})
     for area in draw(st.lists(st.sampled_from(tolerance.AREAS), unique=True)):
-        record = {"frequency": draw(st.sampled_from([None, 0, 1, 2, 3])), "impact": draw(st.sampled_from([None, 1, 2, 3])),
-                  "gift": draw(st.sampled_from([None, "ours", "influence", "outside"])), "evidence": draw(text)}
+        record = {
+            "frequency": draw(st.sampled_from([None, 0, 1, 2, 3])),
+            "impact": draw(st.sampled_from([None, 1, 2, 3])),
+            "gift": draw(st.sampled_from([None, "ours", "influence", "outside"])),
+            "evidence": draw(text),
+        }
         records[tolerance.area_key(area)] = _cleaned(tolerance, tolerance.area_key(area), record)
     return records
 
@@ -140,13 +179,20 @@ number = st.one_of(st.integers(0, capacity.MAXIMUM), st.floats(0, capacity.MAXIM
 def starting_points_records(draw) -> dict:
     records = _statement_records(draw, starting_points)
     for _ in range(draw(st.integers(0, 4))):
-        record = {"name": draw(words), "kind": draw(st.sampled_from(list(stakeholder_map.KINDS))), "role": draw(text),
-                  "relationship": draw(st.sampled_from(list(stakeholder_map.RELATIONSHIPS)))}
+        record = {
+            "name": draw(words),
+            "kind": draw(st.sampled_from(list(stakeholder_map.KINDS))),
+            "role": draw(text),
+            "relationship": draw(st.sampled_from(list(stakeholder_map.RELATIONSHIPS))),
+        }
         key = f"{stakeholder_map.PREFIX}{draw(ids)}"
         records[key] = _cleaned(starting_points, key, record)
     if draw(st.booleans()):
-        record = {"drivers": {d: {"count": draw(number), "hours": draw(number)} for d in draw(st.lists(st.sampled_from(list(capacity.DRIVERS)), unique=True))},
-                  "staff_in_post": draw(number), "hours_per_fte": draw(st.integers(1, 3000))}
+        record = {
+            "drivers": {d: {"count": draw(number), "hours": draw(number)} for d in draw(st.lists(st.sampled_from(list(capacity.DRIVERS)), unique=True))},
+            "staff_in_post": draw(number),
+            "hours_per_fte": draw(st.integers(1, 3000)),
+        }
         records[capacity.KEY] = _cleaned(starting_points, capacity.KEY, record)
     return records
 
@@ -161,13 +207,22 @@ def sessions(draw, *, with_baseline: bool = True) -> dict:
     """A complete self-check: records of every diagnostic (an empty one left out, as the
     store does), and, when the app has baselines, sometimes an earlier self-check kept as one."""
     parts = {
-        eight_aspects.ID: draw(eight_aspects_records()), approaches.ID: draw(approaches_records()),
-        development_plan.ID: draw(plan_records()), risks.ID: draw(risk_records()), tolerance.ID: draw(tolerance_records()),
-        starting_points.ID: draw(starting_points_records()), conditions.ID: draw(conditions_records()),
+        eight_aspects.ID: draw(eight_aspects_records()),
+        approaches.ID: draw(approaches_records()),
+        development_plan.ID: draw(plan_records()),
+        risks.ID: draw(risk_records()),
+        tolerance.ID: draw(tolerance_records()),
+        starting_points.ID: draw(starting_points_records()),
+        conditions.ID: draw(conditions_records()),
     }
     if BASELINE in DIAGNOSTICS and with_baseline and draw(st.booleans()):
-        record = {"label": draw(words), "kind": "self_check", "generated": "2025-03-04 12:00 UTC",
-                  "response": draw(sessions(with_baseline=False)), "participants": []}
+        record = {
+            "label": draw(words),
+            "kind": "self_check",
+            "generated": "2025-03-04 12:00 UTC",
+            "response": draw(sessions(with_baseline=False)),
+            "participants": [],
+        }
         parts[BASELINE] = {"workbook": DIAGNOSTICS[BASELINE].clean_record("workbook", record, None)}
     assert set(DIAGNOSTICS) - set(parts) <= {BASELINE}, "a new diagnostic needs a strategy here"
     return {d: records for d, records in parts.items() if records}
@@ -248,8 +303,10 @@ LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 @pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice not installed")
 def test_libreoffice_reads_the_app_data_sheet_as_text(tmp_path):
-    session = {eight_aspects.ID: {"sd_one_place": {"rating": 5, "weight": 3, "basis": "evidence", "note": HOSTILE}},
-               starting_points.ID: {"stakeholder:abc": {"name": HOSTILE, "kind": "leader", "role": "@SUM(1)", "relationship": "strong"}}}
+    session = {
+        eight_aspects.ID: {"sd_one_place": {"rating": 5, "weight": 3, "basis": "evidence", "note": HOSTILE}},
+        starting_points.ID: {"stakeholder:abc": {"name": HOSTILE, "kind": "leader", "role": "@SUM(1)", "relationship": "strong"}},
+    }
     data = build_workbook(session)
     sheets = load_workbook(BytesIO(data), read_only=True).sheetnames
     source = tmp_path / "summary.xlsx"
@@ -257,11 +314,24 @@ def test_libreoffice_reads_the_app_data_sheet_as_text(tmp_path):
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
     # Token 12 picks the sheet to write (1-based); UTF-8 (76), comma-separated, quoted text.
     number = sheets.index(DATA_SHEET) + 1
-    subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{number}",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            profile,
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{number}",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     output = next(tmp_path.glob("summary*.csv"))
     rows = list(csv.reader(output.open(encoding="utf-8")))
-    table = rows[DATA_HEADER_ROW - 1:]
+    table = rows[DATA_HEADER_ROW - 1 :]
     assert table[0] == ["Respondent", "Role", "Diagnostic", "Item", "Record (JSON)"]
     records = {row[3]: json.loads(row[4]) for row in table[1:]}
     assert records == {item: record for records in session.values() for item, record in records.items()}
@@ -271,15 +341,40 @@ def test_libreoffice_reads_the_app_data_sheet_as_text(tmp_path):
 def test_a_workbook_opened_and_saved_again_in_libreoffice_still_comes_back(tmp_path):
     """People open the file and save it without changing anything: that must not stop it
     being brought back (LibreOffice rewrites every part: shared strings, styles, sheets)."""
-    session = {eight_aspects.ID: {"sd_one_place": {"rating": 5, "weight": 3, "basis": "evidence", "note": HOSTILE}},
-               development_plan.ID: {"action:abc": {"aspect_id": "policy", "action": "Zoë’s “plan”", "owner": "", "due": "2031-01-31",
-                                                    "measure": "", "status": "in_progress", "origin": ""}}}
+    session = {
+        eight_aspects.ID: {"sd_one_place": {"rating": 5, "weight": 3, "basis": "evidence", "note": HOSTILE}},
+        development_plan.ID: {
+            "action:abc": {
+                "aspect_id": "policy",
+                "action": "Zoë’s “plan”",
+                "owner": "",
+                "due": "2031-01-31",
+                "measure": "",
+                "status": "in_progress",
+                "origin": "",
+            }
+        },
+    }
     participants = [Participant(n, "Finance", session) for n in (1, 2, 3)] + [Participant(n, None, {}) for n in (4, 5, 6)]
     (tmp_path / "self.xlsx").write_bytes(build_workbook(session))
     (tmp_path / "pack.xlsx").write_bytes(build_pack({"name": "=Spring", "diagnostics": list(DIAGNOSTICS)}, participants, session))
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-    subprocess.run([LIBREOFFICE, profile, "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"),
-                    str(tmp_path / "self.xlsx"), str(tmp_path / "pack.xlsx")], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            profile,
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(tmp_path / "self.xlsx"),
+            str(tmp_path / "pack.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     assert read_workbook((tmp_path / "saved" / "self.xlsx").read_bytes()).response == session
     pack = read_workbook((tmp_path / "saved" / "pack.xlsx").read_bytes())
     assert pack.title == "=Spring" and pack.response == session

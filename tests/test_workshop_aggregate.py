@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points
 from scoring import figures
+from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points
 from scoring.workshop import room as workshop
 from scoring.workshop.room import NO_ROLE, OTHER_ROLES, Participant, role_hidden
 
@@ -156,8 +156,9 @@ def _full_room(size: int = 6) -> list[Participant]:
     inst = eight_aspects.instrument()
     room = []
     for n in range(1, size + 1):
-        ratings = {f.id: {"rating": (n + i) % 5 + 1 if (n + i) % 7 else None, "weight": (n + i) % 4, "basis": None, "note": ""}
-                   for i, f in enumerate(inst.factors)}
+        ratings = {
+            f.id: {"rating": (n + i) % 5 + 1 if (n + i) % 7 else None, "weight": (n + i) % 4, "basis": None, "note": ""} for i, f in enumerate(inst.factors)
+        }
         response = {
             "eight_aspects": ratings,
             "approaches": {"choice": {"chosen": ["disruptive"] if n % 2 else [], "priorities": {"innovation": n % 3 + 1, "lower_cost": 2} if n % 3 else {}}},

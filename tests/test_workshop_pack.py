@@ -10,26 +10,51 @@ from openpyxl.chart import BarChart, RadarChart
 
 from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance
 from scoring.workshop import room as workshop
-from scoring.workshop.room import Participant
 from scoring.workshop.pack import build_pack
+from scoring.workshop.room import Participant
 
 FORMULA = '=HYPERLINK("http://example.invalid","x")'
 ALL = ["eight_aspects", "approaches", "tolerance", "conditions", "starting_points"]
-INFO = {"name": "=Spring workshop", "code": "K7P-2QX", "diagnostics": ALL, "roles": ["Commissioner", "Finance"],
-        "created_at": datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)}
+INFO = {
+    "name": "=Spring workshop",
+    "code": "K7P-2QX",
+    "diagnostics": ALL,
+    "roles": ["Commissioner", "Finance"],
+    "created_at": datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc),
+}
 ROOM = {
-    "development_plan": {"action:a1": {"aspect_id": "policy", "action": "Brief councillors", "owner": "Head of commissioning", "due": "",
-                                       "measure": "", "status": "not_started", "origin": "Workshop"}},
-    "risks": {"risk:r1": {"approach_id": "", "title": "Providers leave the market", "description": "", "likelihood": 3, "impact": 4,
-                          "mitigation": "", "owner": "", "suggested_id": ""}},
+    "development_plan": {
+        "action:a1": {
+            "aspect_id": "policy",
+            "action": "Brief councillors",
+            "owner": "Head of commissioning",
+            "due": "",
+            "measure": "",
+            "status": "not_started",
+            "origin": "Workshop",
+        }
+    },
+    "risks": {
+        "risk:r1": {
+            "approach_id": "",
+            "title": "Providers leave the market",
+            "description": "",
+            "likelihood": 3,
+            "impact": 4,
+            "mitigation": "",
+            "owner": "",
+            "suggested_id": "",
+        }
+    },
 }
 
 
 def _participant(number: int, role: str | None) -> Participant:
     factors = eight_aspects.instrument().factors
     response = {
-        "eight_aspects": {f.id: {"rating": (number + i) % 5 + 1, "weight": 1, "basis": "evidence", "note": FORMULA if i == 0 else ""}
-                          for i, f in enumerate(factors[::4])},  # ten factors over all eight aspects
+        "eight_aspects": {
+            f.id: {"rating": (number + i) % 5 + 1, "weight": 1, "basis": "evidence", "note": FORMULA if i == 0 else ""} for i, f in enumerate(factors[::4])
+        },  # ten factors over all eight aspects
         "tolerance": {tolerance.area_key("waiting_lists"): {"frequency": number % 4, "impact": 2, "gift": "ours", "evidence": "Seen it"}},
         "conditions": {i.id: {"rating": number % 5 + 1} for i in conditions.instrument().items[:4]},
         "starting_points": {starting_points.instrument().items[0].id: {"rating": 3}},
@@ -58,7 +83,7 @@ def _table(ws, first_header: str) -> tuple[list[str], list[tuple]]:
     rows = list(ws.iter_rows(values_only=True))
     top = next(n for n, row in enumerate(rows) if row[0] == first_header)
     body = []
-    for row in rows[top + 1:]:
+    for row in rows[top + 1 :]:
         if row[0] is None:  # the table ends at the first empty row
             break
         body.append(row)
@@ -68,8 +93,17 @@ def _table(ws, first_header: str) -> tuple[list[str], list[tuple]]:
 def test_the_pack_has_its_sheets_in_order(pack):
     assert pack.sheetnames == [
         # Key results first; the room's sheets in the registry's order, as the screen's views and the summary's sheets
-        "Key results", "Summary", "By role", "Tolerating (room)", "Starting points (room)", "Conditions (room)",
-        "Development plan", "Risks", "Responses", "App data", "About",
+        "Key results",
+        "Summary",
+        "By role",
+        "Tolerating (room)",
+        "Starting points (room)",
+        "Conditions (room)",
+        "Development plan",
+        "Risks",
+        "Responses",
+        "App data",
+        "About",
     ]
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text, update
 
-from scoring.diagnostics import eight_aspects
 from scoring import store as store_module
+from scoring.diagnostics import eight_aspects
 from scoring.store import (
     FREE_WRONG_CODES,
     JoinError,
@@ -17,8 +17,8 @@ from scoring.store import (
     WorkshopError,
     answers,
     respondents,
-    shown_answers,
     schema_version,
+    shown_answers,
     workshops,
 )
 
@@ -49,10 +49,12 @@ def test_a_participant_joins_by_code_and_the_facilitator_sees_their_answers(stor
     second = store.join(code, None, client="b")
     store.save_answer(first, "eight_aspects", "sd_one_place", {"rating": 4})
     store.save_answer(second, "tolerance", "area:waiting_lists", {"frequency": 2, "impact": 3})
-    assert unordered(store.participants(facilitator)) == unordered([
-        ("Finance", {"eight_aspects": {"sd_one_place": {"rating": 4}}}),
-        (None, {"tolerance": {"area:waiting_lists": {"frequency": 2, "impact": 3}}}),
-    ])
+    assert unordered(store.participants(facilitator)) == unordered(
+        [
+            ("Finance", {"eight_aspects": {"sd_one_place": {"rating": 4}}}),
+            (None, {"tolerance": {"area:waiting_lists": {"frequency": 2, "impact": 3}}}),
+        ]
+    )
     seen = store.workshop(first)
     assert (seen["kind"], seen["role"], seen["name"], seen["results_visible"], seen["is_open"]) == ("participant", "Finance", "Away day", False, True)
     assert store.workshop(facilitator)["kind"] == "facilitator"
@@ -189,9 +191,13 @@ def test_a_self_check_database_from_version_1_is_upgraded_keeping_every_answer(f
     with engine.begin() as conn:
         for statement in VERSION_1:
             conn.execute(text(statement))
-        conn.execute(text("INSERT INTO respondents VALUES (:id, 'self_check', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"), {"id": store_module.token_hash(token)})
-        conn.execute(text("INSERT INTO answers VALUES (:id, 'eight_aspects', 'sd_one_place', :data, '2026-01-01 10:00:00')"),
-                     {"id": store_module.token_hash(token), "data": json.dumps({"rating": 4})})
+        conn.execute(
+            text("INSERT INTO respondents VALUES (:id, 'self_check', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"), {"id": store_module.token_hash(token)}
+        )
+        conn.execute(
+            text("INSERT INTO answers VALUES (:id, 'eight_aspects', 'sd_one_place', :data, '2026-01-01 10:00:00')"),
+            {"id": store_module.token_hash(token), "data": json.dumps({"rating": 4})},
+        )
     engine.dispose()
 
     upgraded = Store(fresh_db_url)
@@ -240,8 +246,10 @@ def test_forty_participants_saving_everything_at_once_lose_and_duplicate_nothing
     assert errors == []
     room = store.participants(facilitator)
     assert unordered(room) == unordered(
-        [(["Finance", "Provider", None][n % 3], {"eight_aspects": {item_id: {"rating": (n + p) % 5 + 1} for p, item_id in enumerate(factors)}})
-         for n in range(40)]
+        [
+            (["Finance", "Provider", None][n % 3], {"eight_aspects": {item_id: {"rating": (n + p) % 5 + 1} for p, item_id in enumerate(factors)}})
+            for n in range(40)
+        ]
     )
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(answers)).scalar() == 40 * len(factors)
@@ -328,16 +336,20 @@ def test_the_room_as_reread_follows_every_change_made_through_any_replica(fresh_
     replica.save_answer(first, "eight_aspects", "sd_one_place", {"rating": 4})
     replica.save_answer(first, "starting_points", "stakeholder:x", {"name": "Board"})
     second = replica.join(code, None)
-    assert unordered(screen.participants(facilitator)) == unordered([
-        (None, {"eight_aspects": {"sd_one_place": {"rating": 4}}, "starting_points": {"stakeholder:x": {"name": "Board"}}}),
-        (None, {}),
-    ])
+    assert unordered(screen.participants(facilitator)) == unordered(
+        [
+            (None, {"eight_aspects": {"sd_one_place": {"rating": 4}}, "starting_points": {"stakeholder:x": {"name": "Board"}}}),
+            (None, {}),
+        ]
+    )
     replica.delete_answer(first, "starting_points", "stakeholder:x")
     replica.save_answer(second, "eight_aspects", "sd_one_place", {"rating": 2})
-    assert unordered(screen.participants(facilitator)) == unordered([
-        (None, {"eight_aspects": {"sd_one_place": {"rating": 4}}}),
-        (None, {"eight_aspects": {"sd_one_place": {"rating": 2}}}),
-    ])
+    assert unordered(screen.participants(facilitator)) == unordered(
+        [
+            (None, {"eight_aspects": {"sd_one_place": {"rating": 4}}}),
+            (None, {"eight_aspects": {"sd_one_place": {"rating": 2}}}),
+        ]
+    )
     screen.engine.dispose()
     replica.engine.dispose()
 

@@ -20,8 +20,7 @@ def _answers(rating: int) -> dict:
     }
 
 
-ROOM = [Participant(n, role, _answers(rating))
-        for n, (role, rating) in enumerate([("Finance", 1), ("Finance", 3), ("Finance", 5), (None, 4)], start=1)]
+ROOM = [Participant(n, role, _answers(rating)) for n, (role, rating) in enumerate([("Finance", 1), ("Finance", 3), ("Finance", 5), (None, 4)], start=1)]
 
 
 def font_sizes(figure: go.Figure) -> list[float]:
@@ -77,11 +76,17 @@ def test_the_room_ranking_says_what_it_rests_on_and_what_it_cannot_judge():
 
 
 def test_the_room_ranking_labels_ties():
-    aspects_at_50 = {"sd_one_place": {"rating": 3}, "rel_councillors": {"rating": 3}, "cc_market_stewardship": {"rating": 3},
-                     "uo_citizen_check": {"rating": 3}, "ii_experimentation": {"rating": 3}, "pol_procurement_act": {"rating": 3},
-                     "pro_competitive_capability": {"rating": 3}, "mt_service_design": {"rating": 3}}
-    people = [Participant(n, None, {"eight_aspects": aspects_at_50, "approaches": {"choice": {"chosen": [], "priorities": {}}}})
-              for n in range(1, 4)]
+    aspects_at_50 = {
+        "sd_one_place": {"rating": 3},
+        "rel_councillors": {"rating": 3},
+        "cc_market_stewardship": {"rating": 3},
+        "uo_citizen_check": {"rating": 3},
+        "ii_experimentation": {"rating": 3},
+        "pol_procurement_act": {"rating": 3},
+        "pro_competitive_capability": {"rating": 3},
+        "mt_service_design": {"rating": 3},
+    }
+    people = [Participant(n, None, {"eight_aspects": aspects_at_50, "approaches": {"choice": {"chosen": [], "priorities": {}}}}) for n in range(1, 4)]
     view = workshop_views.build("Approaches", people, min_group=3)
     labels = list(view.figure.data[0].customdata)  # the bars' labels (written above each bar)
     assert len(labels) == 13 and all(label.startswith("=1. ") for label in labels)

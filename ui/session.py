@@ -109,9 +109,7 @@ def response() -> dict[str, dict[str, dict]]:
     return store().response(current) if current else {}
 
 
-def save(
-    diagnostic_id: str, item_id: str, record: dict[str, Any], *, quiet: bool = False, previous: dict | None = None
-) -> str | None:
+def save(diagnostic_id: str, item_id: str, record: dict[str, Any], *, quiet: bool = False, previous: dict | None = None) -> str | None:
     """Validate a record as its diagnostic defines it and store it.
 
     `previous` is the stored record when the caller has just read it (else it is read).

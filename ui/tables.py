@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring.diagnostics import approaches
 from scoring import numbers
+from scoring.diagnostics import approaches
 from scoring.diagnostics.approaches import Approach
 
 RELIES = {1: "somewhat", 2: "a lot", 3: "heavily"}
@@ -21,15 +21,19 @@ def approach_explanation(approach: Approach, scores: dict, aspect_titles: dict, 
     row = ranked.set_index("approach_id").loc[approach.id]
     st.markdown(f"**{approach.title}**: {approach.description}")
     if not row.judged:
-        summary = (f"{approaches.NOT_JUDGED.capitalize()}: only {numbers.text(100 * row.coverage)}% of what it relies on "
-                   f"has a score (at least {approaches.MIN_COVERAGE:.0%} is needed)")
+        summary = (
+            f"{approaches.NOT_JUDGED.capitalize()}: only {numbers.text(100 * row.coverage)}% of what it relies on "
+            f"has a score (at least {approaches.MIN_COVERAGE:.0%} is needed)"
+        )
     else:
         summary = f"Fit {_score_text(row.fit)} (rank {row.rank_label})"
         if row.limited_by:
             weight = approach.requirements[row.limited_by].weight
-            summary += (f". Held at {_score_text(row.fit)} by your {aspect_titles[row.limited_by].lower()} score: it relies on "
-                        f"it {RELIES[weight]}, so fit stays within "
-                        f"{approaches.HEADROOM[weight]} points of it")
+            summary += (
+                f". Held at {_score_text(row.fit)} by your {aspect_titles[row.limited_by].lower()} score: it relies on "
+                f"it {RELIES[weight]}, so fit stays within "
+                f"{approaches.HEADROOM[weight]} points of it"
+            )
     if row.supported_by:
         summary += ". Supported by your " + ", ".join(aspect_titles[a].lower() for a in row.supported_by)
     if row.held_back_by:
@@ -62,8 +66,10 @@ def gap_table(gaps: pd.DataFrame, aspect_titles: dict) -> None:
     )
     # Five columns are wider than a 390 px phone at their longest words: there a word may
     # break, so the table fits instead of scrolling sideways.
-    st.html("<style>@media (max-width: 640px) {.st-key-gap_table [data-testid=stTable] :is(td, th, td *, th *) "
-            "{white-space: normal; hyphens: auto; overflow-wrap: anywhere}}</style>")
+    st.html(
+        "<style>@media (max-width: 640px) {.st-key-gap_table [data-testid=stTable] :is(td, th, td *, th *) "
+        "{white-space: normal; hyphens: auto; overflow-wrap: anywhere}}</style>"
+    )
     with st.container(key="gap_table"):
         st.table(table.set_index("Aspect"))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.imports.uploads import UploadError
 from scoring.excel.reader import Workbook, read_workbook
+from scoring.imports.uploads import UploadError
 
 
 def read_once(uploaded, key: str) -> Workbook | UploadError:

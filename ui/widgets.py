@@ -10,11 +10,11 @@ import re
 import pandas as pd
 import streamlit as st
 
+from scoring import numbers
 from scoring.diagnostics import deciding_questions as questions_to_ask
 from scoring.diagnostics import eight_aspects
-from scoring import numbers
-from scoring.instruments.loading import citation
 from scoring.excel.cells import formula_like
+from scoring.instruments.loading import citation
 from ui import session
 
 
@@ -78,15 +78,16 @@ def aspect_bars(scores: tuple[tuple[str, float], ...], dont_know: int) -> str:
             track = f'<span class="ea-bar-track"><span class="ea-bar-fill" style="width: {width:.1f}%"></span></span>'
             value = f'<span class="ea-bar-value">{shown}</span>'
             label = f"{name}: {shown} out of 100"
-        items.append(f'<li aria-label="{label}"><span class="ea-bar-name" aria-hidden="true">{name}</span>'
-                     f'<span aria-hidden="true" style="display: contents">{track}{value}</span></li>')
+        items.append(
+            f'<li aria-label="{label}"><span class="ea-bar-name" aria-hidden="true">{name}</span>'
+            f'<span aria-hidden="true" style="display: contents">{track}{value}</span></li>'
+        )
     missing = sum(math.isnan(score) for _, score in scores)
     notes = [f"{dont_know} don't know"] if dont_know else []
     if missing:
         notes.append(f"{missing} aspect{'s' if missing != 1 else ''} with no score yet")
     note = f"<p>{html.escape('; '.join(notes))}.</p>" if notes else ""
-    return (f'<div class="ea-bars"><ol aria-label="Score per aspect, 0 to 100 (the line marks 50)">'
-            f'{"".join(items)}</ol>{note}</div>')
+    return f'<div class="ea-bars"><ol aria-label="Score per aspect, 0 to 100 (the line marks 50)">{"".join(items)}</ol>{note}</div>'
 
 
 def aspect_table(scores: pd.DataFrame) -> None:
@@ -156,8 +157,9 @@ def plain(text: str) -> str:
     never as a link, image, heading, entity, shortcode or formatting. Markdown turns a bare
     address into a link even when escaped, so an invisible word joiner goes between its
     scheme and the colon, and likewise around colons and @ (see above)."""
-    joined = _SHORTCODES_AND_MAIL.sub(lambda m: "\u2060" + m.group(1) + "\u2060" if m.group(1) == "@" else m.group(1) + "\u2060",
-                                      _AUTOLINKS.sub("\\1\u2060\\2", text))
+    joined = _SHORTCODES_AND_MAIL.sub(
+        lambda m: "\u2060" + m.group(1) + "\u2060" if m.group(1) == "@" else m.group(1) + "\u2060", _AUTOLINKS.sub("\\1\u2060\\2", text)
+    )
     return _MARKDOWN_SPECIALS.sub(r"\\\1", joined)
 
 
@@ -167,8 +169,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def excel_download(label: str, build, file_name: str, key: str, **options) -> None:
     """A download button whose workbook is built only when clicked (`build` is called
     then), never on every rerun."""
-    st.download_button(label, data=build, file_name=file_name, mime=XLSX_MIME, on_click="ignore", key=key,
-                       icon=":material/download:", **options)
+    st.download_button(label, data=build, file_name=file_name, mime=XLSX_MIME, on_click="ignore", key=key, icon=":material/download:", **options)
 
 
 def sources(entries) -> None:

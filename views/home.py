@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from scoring.records import development_plan, risks
 from scoring import registry
+from scoring.records import development_plan, risks
 from scoring.store import self_check_days
 from ui import session
 

@@ -32,18 +32,17 @@ from typing import Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring.diagnostics import eight_aspects
-from scoring.excel import cells
-from scoring.diagnostics.eight_aspects import ASPECTS
-from scoring.fields import clean_whole
-from scoring.numbers import shown
 from scoring.contract import PageWording, SurveyQuestion
+from scoring.diagnostics import eight_aspects
+from scoring.diagnostics.eight_aspects import ASPECTS
+from scoring.excel import cells
+from scoring.fields import clean_whole
 from scoring.instruments.loading import (
-    read_page,
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
+    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -52,6 +51,7 @@ from scoring.instruments.loading import (
     require_text,
 )
 from scoring.instruments.versions import History, load_history
+from scoring.numbers import shown
 
 ID = "approaches"
 INSTRUMENT_FILE = DATA_DIR / "approaches.yaml"
@@ -101,7 +101,7 @@ METHOD = (
     "the approach serves them (its 0–3 profile, weighted by how much each priority matters to you, on 0–100), "
     "and fit is the mean of feasibility (the rule above) and desirability, under the same ceilings; otherwise "
     "fit is feasibility. Coverage is the share of an approach's reliance that falls on aspects with a score: "
-    f"below {MIN_COVERAGE:.0%} the approach is shown as \"{NOT_JUDGED}\" and not ranked. Approaches are ranked "
+    f'below {MIN_COVERAGE:.0%} the approach is shown as "{NOT_JUDGED}" and not ranked. Approaches are ranked '
     "by fit as shown (whole numbers, halves rounded up); equal fits share a rank, shown as =3. A gap is how far "
     "an aspect falls short of 100, times the reliance of the chosen approach(es) on it, divided by 3."
 )
@@ -410,13 +410,25 @@ def rank(
     table["rank"] = table["shown_fit"].rank(method="min", ascending=False).astype("Int64")
     counts = table["rank"].value_counts()
     table["rank_label"] = [rank_label(r, int(counts.get(r, 0)) > 1) for r in table["rank"]]
-    columns = ["approach_id", "title", "feasibility", "desirability", "fit", "coverage", "judged", "limited_by",
-               "rank", "rank_label", "supported_by", "held_back_by"]
+    columns = [
+        "approach_id",
+        "title",
+        "feasibility",
+        "desirability",
+        "fit",
+        "coverage",
+        "judged",
+        "limited_by",
+        "rank",
+        "rank_label",
+        "supported_by",
+        "held_back_by",
+    ]
     return table[columns].reset_index(drop=True)
 
 
 def rank_label(rank_number, tied: bool) -> str:
-    """"3", "=3" when another approach shares the rank, or NOT_JUDGED when there is no rank."""
+    """ "3", "=3" when another approach shares the rank, or NOT_JUDGED when there is no rank."""
     if pd.isna(rank_number):
         return NOT_JUDGED
     return f"={int(rank_number)}" if tied else str(int(rank_number))
@@ -433,8 +445,7 @@ def basis(aspect_scores: Mapping[str, float], ranked: pd.DataFrame) -> str:
     sentence = f"This ranking rests on {used} of the {len(ASPECTS)} aspects."
     left_out = ranked.loc[~ranked["judged"], "title"].tolist()
     if left_out:
-        sentence += (f" Not enough answers to judge (less than {MIN_COVERAGE:.0%} of what it relies on has a score): "
-                     + "; ".join(left_out) + ".")
+        sentence += f" Not enough answers to judge (less than {MIN_COVERAGE:.0%} of what it relies on has a score): " + "; ".join(left_out) + "."
     return sentence
 
 
@@ -541,9 +552,12 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         cells.put(ws, top + 1, 1, "No fit yet: answer more of the eight-aspects self-check. " + basis(scores, ranked))
         return top + 3
     last = cells.write_table(
-        ws, top + 1, ["Approach", "Fit (0–100)", "Rank"],
+        ws,
+        top + 1,
+        ["Approach", "Fit (0–100)", "Rank"],
         ([row.title, row.fit, row.rank_label] for row in top_places(ranked).itertuples()),
-        number_formats={"Fit (0–100)": "0"}, wrap=["Approach"],
+        number_formats={"Fit (0–100)": "0"},
+        wrap=["Approach"],
     )
     cells.put(ws, last + 1, 1, basis(scores, ranked)).alignment = cells.WRAP
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=5)
@@ -556,23 +570,34 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
 
 
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
-    """"Model fit": the ranking with a native bar chart, then the requirements matrix."""
+    """ "Model fit": the ranking with a native bar chart, then the requirements matrix."""
 
     inst = instrument()
     scores = aspect_scores(response)
     ranked = rank(scores, choice(response)["priorities"])
     aspect_names = {a.id: a.title for a in eight_aspects.instrument().aspects}
     ws = wb.create_sheet("Model fit")
-    row = cells.title(ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method).")
+    row = cells.title(
+        ws, "Model fit: the thirteen commissioning approaches", "Fit = how far this context supports what each approach relies on (see About for the method)."
+    )
     cells.put(ws, row, 1, basis(scores, ranked)).alignment = cells.WRAP
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
     header = row + 2
     last = cells.write_table(
-        ws, header,
+        ws,
+        header,
         ["Rank", "Approach", "Fit (0–100)", "Feasibility", "Desirability", "Coverage", "Supported by", "Held back by"],
         (
-            [r.rank_label, r.title, r.fit, r.feasibility, r.desirability, r.coverage,
-             ", ".join(aspect_names[a] for a in r.supported_by), ", ".join(aspect_names[a] for a in r.held_back_by)]
+            [
+                r.rank_label,
+                r.title,
+                r.fit,
+                r.feasibility,
+                r.desirability,
+                r.coverage,
+                ", ".join(aspect_names[a] for a in r.supported_by),
+                ", ".join(aspect_names[a] for a in r.held_back_by),
+            ]
             for r in ranked.itertuples()
         ),
         number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"},
@@ -581,8 +606,17 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     # The chart shows the judged approaches only (they come first): a missing bar would read as 0.
     judged = int(ranked["judged"].sum())
     if judged:
-        cells.bar_chart(ws, title="Fit to this context (0–100)", header=header, last=header + judged, label_column=2, value_column=3,
-                       maximum=100, anchor=f"A{last + 2}", size=(3 + 0.75 * judged, 20))
+        cells.bar_chart(
+            ws,
+            title="Fit to this context (0–100)",
+            header=header,
+            last=header + judged,
+            label_column=2,
+            value_column=3,
+            maximum=100,
+            anchor=f"A{last + 2}",
+            size=(3 + 0.75 * judged, 20),
+        )
 
     cells.finish(ws, {1: 7, 2: 34, 3: 9, 4: 11, 5: 12, 6: 10, 7: 26, 8: 26})
 
@@ -592,19 +626,19 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     aspect_titles = [a.title for a in eight_aspects.instrument().aspects]
     weights = inst.weights()
     last = cells.write_table(
-        ws, row, ["Approach", *aspect_titles],
-        ([a.title, *weights.loc[a.id].tolist()] for a in inst.approaches), wrap=["Approach", *aspect_titles],
+        ws,
+        row,
+        ["Approach", *aspect_titles],
+        ([a.title, *weights.loc[a.id].tolist()] for a in inst.approaches),
+        wrap=["Approach", *aspect_titles],
     )
     row = last + 2
     cells.put(ws, row, 1, "Why").font = Font(bold=True)
     cells.write_table(
-        ws, row + 1, ["Approach", "Aspect", "Weight", "Reason"],
-        (
-            [a.title, title, req.weight, req.reason]
-            for a in inst.approaches
-            for req, title in zip(a.requirements.values(), aspect_titles)
-            if req.weight
-        ),
+        ws,
+        row + 1,
+        ["Approach", "Aspect", "Weight", "Reason"],
+        ([a.title, title, req.weight, req.reason] for a in inst.approaches for req, title in zip(a.requirements.values(), aspect_titles) if req.weight),
         wrap=["Approach", "Aspect", "Reason"],
     )
     cells.finish(ws, {1: 28, 2: 14, 3: 10, 4: 48, 5: 8, 6: 8, 7: 8, 8: 8, 9: 8})
@@ -615,16 +649,20 @@ def about_rows() -> list[tuple[str, str]]:
     return [
         (f"{inst.title}: instrument", f"{inst.id} version {inst.version}"),
         (f"{inst.title}: method", METHOD),
-        (f"{inst.title}: coverage", f"An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as \"{NOT_JUDGED}\", with no fit and no rank."),
+        (
+            f"{inst.title}: coverage",
+            f'An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as "{NOT_JUDGED}", with no fit and no rank.',
+        ),
     ]
+
 
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
 
 PAGE_SCRIPTS = ("views/decide/approaches.py",)
 NEEDS: tuple[str, ...] = (eight_aspects.ID,)  # fit is worked out from the aspect scores
 ROOM_VIEWS = {"Approaches": "approach_fit"}
-ROOM_SHEET = ''
-COMPARES = ''
+ROOM_SHEET = ""
+COMPARES = ""
 
 
 def page() -> PageWording:

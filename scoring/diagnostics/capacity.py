@@ -14,7 +14,6 @@ Stored as the record "capacity" of the starting-points diagnostic:
 from __future__ import annotations
 
 import math
-
 from typing import Any, Mapping
 
 import pandas as pd
@@ -74,8 +73,13 @@ def calculate(values: Mapping[str, Any]) -> tuple[pd.DataFrame, dict[str, float]
     hours, FTE needed, FTE in post, and the gap (needed minus in post)."""
     values = clean(values)
     rows = [
-        {"driver": driver, "label": label, "count": values["drivers"][driver]["count"], "hours_each": values["drivers"][driver]["hours"],
-         "hours": values["drivers"][driver]["count"] * values["drivers"][driver]["hours"]}
+        {
+            "driver": driver,
+            "label": label,
+            "count": values["drivers"][driver]["count"],
+            "hours_each": values["drivers"][driver]["hours"],
+            "hours": values["drivers"][driver]["count"] * values["drivers"][driver]["hours"],
+        }
         for driver, label in DRIVERS.items()
     ]
     table = pd.DataFrame(rows)

@@ -26,16 +26,16 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import numbers
-from scoring.instruments import statements
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.excel import cells
 from scoring.figures import PALETTE, theme_bars
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.instruments import statements
 from scoring.instruments.loading import (
-    read_page,
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
+    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -211,12 +211,16 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ws = wb.create_sheet("Conditions and practices")
     row = cells.title(ws, inst.title, "Score 0–100 per theme: the mean of its statements, 1 (not at all true) = 0 … 5 (very true) = 100.")
     last = cells.write_table(
-        ws, row, ["Theme", "Score (0–100)", "Part", "Rated", "Don't know"],
+        ws,
+        row,
+        ["Theme", "Score (0–100)", "Part", "Rated", "Don't know"],
         ([r.title, None if math.isnan(r.score) else r.score, part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
-        number_formats={"Score (0–100)": "0"}, wrap=["Theme", "Part"],
+        number_formats={"Score (0–100)": "0"},
+        wrap=["Theme", "Part"],
     )
-    chart = cells.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
-                           maximum=100, size=(3 + 0.75 * len(themes), 18))
+    chart = cells.bar_chart(
+        ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2, maximum=100, size=(3 + 0.75 * len(themes), 18)
+    )
     theme_titles = {t.id: t.title for t in inst.themes}
     statements.write_statement_table(ws, cells.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
     cells.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
@@ -226,13 +230,14 @@ def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
 
+
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
 
 PAGE_SCRIPTS = ("views/diagnostics/conditions.py",)
 NEEDS: tuple[str, ...] = ()
 ROOM_VIEWS = {"Conditions": "themes"}
-ROOM_SHEET = 'themes'
-COMPARES = 'themes'
+ROOM_SHEET = "themes"
+COMPARES = "themes"
 
 
 def page() -> PageWording:

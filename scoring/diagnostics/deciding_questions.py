@@ -34,8 +34,9 @@ def load(path: Path | str = FILE) -> Questions:
     questions = []
     for number, entry in enumerate(require_list(path, content, "questions"), start=1):
         where = describe(entry, "question", number)
-        questions.append(Question(require_id(path, where, entry, seen), require_text(path, where, entry, "text"),
-                                  require_source(path, where, entry), quote_of(entry)))
+        questions.append(
+            Question(require_id(path, where, entry, seen), require_text(path, where, entry, "text"), require_source(path, where, entry), quote_of(entry))
+        )
     return Questions(require_text(path, "file", content, "title"), require_text(path, "file", content, "intro"), tuple(questions))
 
 

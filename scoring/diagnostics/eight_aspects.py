@@ -22,17 +22,17 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.excel import cells
 from scoring.fields import UNSTORABLE
-from scoring.contract import PageWording, SurveyQuestion
 from scoring.instruments.loading import (
-    read_page,
-    citation,
-    quote_of,
     DATA_DIR,
     InstrumentError,
+    citation,
     describe,
     load_current,
+    quote_of,
+    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -63,7 +63,7 @@ NOTE_MAX_CHARS = 2000
 METHOD = (
     "Each factor is rated 1 (strongly constrains) to 5 (strongly enables); ratings map to "
     "0, 25, 50, 75 and 100. An aspect's score is the weighted mean of its answered factors "
-    "(weights 0–3, default 1). \"Don't know\" and weight 0 leave a factor out; an aspect with "
+    '(weights 0–3, default 1). "Don\'t know" and weight 0 leave a factor out; an aspect with '
     "nothing to count has no score. Overall room for manoeuvre is the mean of the aspect "
     "scores, each aspect counting equally. 50 means the factors neither enable nor constrain "
     "on balance."
@@ -142,9 +142,7 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
             )
         )
     if tuple(a.id for a in aspects) != ASPECTS:
-        raise InstrumentError(
-            path, "aspects", f"must be exactly these ids in this order: {', '.join(ASPECTS)}"
-        )
+        raise InstrumentError(path, "aspects", f"must be exactly these ids in this order: {', '.join(ASPECTS)}")
 
     factors = []
     for number, entry in enumerate(require_list(path, content, "factors"), start=1):
@@ -194,12 +192,10 @@ def _load_scale(path: Path, content: dict) -> tuple[dict[int, str], str]:
             raise InstrumentError(path, f"scale point {number}", "needs a value and a label")
         scale[entry.get("value")] = entry["label"].strip()
     if sorted(scale, key=str) != [1, 2, 3, 4, 5] or len(entries) != 5:
-        raise InstrumentError(
-            path, "scale", "must have exactly the values 1, 2, 3, 4, 5, each with a label"
-        )
+        raise InstrumentError(path, "scale", "must have exactly the values 1, 2, 3, 4, 5, each with a label")
     dont_know = content.get("dont_know")
     if not isinstance(dont_know, str) or not dont_know.strip():
-        raise InstrumentError(path, "dont_know", "needs a label such as \"Don't know\"")
+        raise InstrumentError(path, "dont_know", 'needs a label such as "Don\'t know"')
     return dict(sorted(scale.items())), dont_know.strip()
 
 
@@ -323,12 +319,8 @@ def _check_rating(item_id: str, rating: Any) -> None:
 
 def _weight_of(item_id: str, weights: Mapping[str, float], inst: Instrument) -> float:
     weight = weights.get(item_id, inst.weight_default)
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not (
-        inst.weight_min <= weight <= inst.weight_max
-    ):
-        raise AnswerError(
-            f"{item_id}: weight {weight!r} is outside {inst.weight_min}–{inst.weight_max}"
-        )
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not (inst.weight_min <= weight <= inst.weight_max):
+        raise AnswerError(f"{item_id}: weight {weight!r} is outside {inst.weight_min}–{inst.weight_max}")
     return float(weight)
 
 
@@ -338,9 +330,7 @@ def _weight_of(item_id: str, weights: Mapping[str, float], inst: Instrument) -> 
 # no "rating" key is a factor whose details were filled in before it was rated.
 
 
-def clean_record(
-    item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None, inst: Instrument | None = None
-) -> dict:
+def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None, inst: Instrument | None = None) -> dict:
     """A stored-answer record checked against the instrument, exactly as typed input is."""
     inst = inst or instrument()
     if item_id not in inst.factor_ids:
@@ -412,10 +402,7 @@ def answer_table(records: Mapping[str, Mapping[str, Any]], inst: Instrument | No
 
     ratings = [field(i, "rating") for i in table["item_id"]]
     table["rating"] = pd.array(ratings, dtype="Int64")
-    table["answer"] = [
-        rating_labels[field(i, "rating")] if "rating" in records.get(i, {}) else "Not answered"
-        for i in table["item_id"]
-    ]
+    table["answer"] = [rating_labels[field(i, "rating")] if "rating" in records.get(i, {}) else "Not answered" for i in table["item_id"]]
     table["points"] = [rating_to_points(r) if r is not None else math.nan for r in ratings]
     table["weight"] = [field(i, "weight", inst.weight_default) for i in table["item_id"]]
     table["basis"] = [EVIDENCE_BASES.get(field(i, "basis"), "") for i in table["item_id"]]
@@ -423,21 +410,15 @@ def answer_table(records: Mapping[str, Mapping[str, Any]], inst: Instrument | No
     return table
 
 
-def enablers_and_constraints(
-    records: Mapping[str, Mapping[str, Any]], limit: int = 5, inst: Instrument | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def enablers_and_constraints(records: Mapping[str, Mapping[str, Any]], limit: int = 5, inst: Instrument | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The strongest enablers (rated 4–5) and constraints (rated 1–2), weightier first.
 
     Factors with weight 0 are left out: the user said they do not count here.
     """
     table = answer_table(records, inst)
     counted = table[table["rating"].notna() & (table["weight"] > 0)]
-    enablers = counted[counted["rating"] >= 4].sort_values(
-        ["rating", "weight"], ascending=[False, False], kind="stable"
-    )
-    constraints = counted[counted["rating"] <= 2].sort_values(
-        ["rating", "weight"], ascending=[True, False], kind="stable"
-    )
+    enablers = counted[counted["rating"] >= 4].sort_values(["rating", "weight"], ascending=[False, False], kind="stable")
+    constraints = counted[counted["rating"] <= 2].sort_values(["rating", "weight"], ascending=[True, False], kind="stable")
     return enablers.head(limit), constraints.head(limit)
 
 
@@ -468,10 +449,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         ws,
         header,
         ["Aspect", "Score (0–100)", "Rated", "Don't know", "Not answered"],
-        (
-            [row.aspect, None if math.isnan(row.score) else row.score, row.answered, row.dont_know, row.unanswered]
-            for row in scores.itertuples()
-        ),
+        ([row.aspect, None if math.isnan(row.score) else row.score, row.answered, row.dont_know, row.unanswered] for row in scores.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
     chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect")
@@ -487,13 +465,16 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
             cells.put(ws, row + 1, 1, "None rated yet")
             row += 3
             continue
-        row = cells.write_table(
-            ws,
-            row + 1,
-            ["Factor (aspect)", "Answer", "Weight"],
-            ([f"{r.text} ({r.aspect})", r.answer, r.weight] for r in table.itertuples()),
-            wrap=["Factor (aspect)", "Answer"],
-        ) + 2
+        row = (
+            cells.write_table(
+                ws,
+                row + 1,
+                ["Factor (aspect)", "Answer", "Weight"],
+                ([f"{r.text} ({r.aspect})", r.answer, r.weight] for r in table.itertuples()),
+                wrap=["Factor (aspect)", "Answer"],
+            )
+            + 2
+        )
     return row
 
 
@@ -527,13 +508,14 @@ def about_rows() -> list[tuple[str, str]]:
         (f"{inst.title}: method", METHOD),
     ]
 
+
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
 
 PAGE_SCRIPTS = ("views/diagnostics/eight_aspects.py", "views/diagnostics/results.py")
 NEEDS: tuple[str, ...] = ()
 ROOM_VIEWS = {"Room's profile": "aspect_profile", "Where the room disagrees": "disagreement", "By role": "by_role"}
-ROOM_SHEET = ''
-COMPARES = 'aspects'
+ROOM_SHEET = ""
+COMPARES = "aspects"
 
 
 def page() -> PageWording:

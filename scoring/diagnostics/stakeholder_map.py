@@ -8,9 +8,9 @@ Stored as records of the starting-points diagnostic: "stakeholder:<id>" -> {"nam
 from __future__ import annotations
 
 import html
-import textwrap
 import math
 import secrets
+import textwrap
 from typing import Any, Mapping
 
 import pandas as pd
@@ -97,8 +97,18 @@ def network(stakeholders: pd.DataFrame, *, centre: str = "Commissioning", height
         )
     )
     traces.append(
-        dict(type="scatter", mode="markers+text", x=[0], y=[0], text=[centre], textposition="bottom center", textfont=dict(size=16),
-             marker=dict(size=30, color="#0B5CAD"), hoverinfo="skip", showlegend=False)
+        dict(
+            type="scatter",
+            mode="markers+text",
+            x=[0],
+            y=[0],
+            text=[centre],
+            textposition="bottom center",
+            textfont=dict(size=16),
+            marker=dict(size=30, color="#0B5CAD"),
+            hoverinfo="skip",
+            showlegend=False,
+        )
     )
     return figure(
         traces,

@@ -29,19 +29,19 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring.diagnostics import capacity, stakeholder_map
 from scoring import numbers
-from scoring.instruments import statements
-from scoring.excel import cells
 from scoring.contract import PageWording, SurveyQuestion
+from scoring.diagnostics import capacity, stakeholder_map
+from scoring.excel import cells
+from scoring.instruments import statements
 from scoring.instruments.loading import (
-    read_page,
-    citation,
-    quote_of,
     DATA_DIR,
     InstrumentError,
+    citation,
     describe,
     load_current,
+    quote_of,
+    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -62,7 +62,7 @@ NEED_FROM = 50
 
 METHOD = (
     "Each statement is rated 1 (not at all true) to 5 (very true), mapped to 0–100; a theme's score "
-    "is the mean of its answered statements (\"don't know\" left out). Starting-point themes: higher "
+    'is the mean of its answered statements ("don\'t know" left out). Starting-point themes: higher '
     "is a better start. Support needs: higher is a greater need, and they are ranked by it. Initial "
     "assessment and listening is always the first step; bespoke support is suggested for each "
     f"starting-point theme below {WEAK_BELOW}; generic tools for each support need of {NEED_FROM} or more."
@@ -150,7 +150,9 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     for number, entry in enumerate(require_list(path, content, "support_kinds"), start=1):
         where = describe(entry, "support kind", number)
         require_source(path, where, entry)
-        kinds.append(SupportKind(require_id(path, where, entry, seen), require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
+        kinds.append(
+            SupportKind(require_id(path, where, entry, seen), require_text(path, where, entry, "title"), require_text(path, where, entry, "description"))
+        )
     if tuple(k.id for k in kinds) != SUPPORT_KINDS:
         raise InstrumentError(path, "support_kinds", f"must be exactly these ids in this order: {', '.join(SUPPORT_KINDS)}")
     return Instrument(
@@ -215,7 +217,9 @@ def recommendations(records: Mapping[str, Mapping[str, Any]], inst: Instrument |
     weak = [f"{t.title.lower()} ({numbers.text(t.score)})" for t in profile.itertuples() if not math.isnan(t.score) and t.score < WEAK_BELOW]
     if weak:
         advice.append(("bespoke_support", f"Starting-point themes below {WEAK_BELOW}: {', '.join(weak)}."))
-    pressing = [f"{t.title.lower()} ({numbers.text(t.score)})" for t in ranked_needs(records, inst).itertuples() if not math.isnan(t.score) and t.score >= NEED_FROM]
+    pressing = [
+        f"{t.title.lower()} ({numbers.text(t.score)})" for t in ranked_needs(records, inst).itertuples() if not math.isnan(t.score) and t.score >= NEED_FROM
+    ]
     if pressing:
         advice.append(("generic_tools", f"Support needs of {NEED_FROM} or more: {', '.join(pressing)}."))
     return advice
@@ -246,25 +250,39 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     kind_titles = {"profile": "Starting point", "need": "Support need"}
     themes = themes.sort_values("kind", key=lambda kinds: kinds.map({"profile": 0, "need": 1}), kind="stable")
     last = cells.write_table(
-        ws, row, ["Theme", "Score (0–100)", "Kind", "Rated", "Don't know"],
+        ws,
+        row,
+        ["Theme", "Score (0–100)", "Kind", "Rated", "Don't know"],
         ([t.title, None if math.isnan(t.score) else t.score, kind_titles[t.kind], t.answered, t.dont_know] for t in themes.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
     row = statements.group_charts(ws, KIND_CHARTS, header=row, groups=list(themes["kind"]), value_column=2, top=last + 2)
     cells.put(ws, row, 1, "Suggested support").font = Font(bold=True)
     kinds = {k.id: k for k in inst.support_kinds}
-    row = cells.write_table(
-        ws, row + 1, ["Support", "Why", "What it is"],
-        ([kinds[kind].title, why, kinds[kind].description] for kind, why in recommendations(records, inst)),
-        wrap=["Support", "Why", "What it is"],
-    ) + 2
+    row = (
+        cells.write_table(
+            ws,
+            row + 1,
+            ["Support", "Why", "What it is"],
+            ([kinds[kind].title, why, kinds[kind].description] for kind, why in recommendations(records, inst)),
+            wrap=["Support", "Why", "What it is"],
+        )
+        + 2
+    )
     labels = {**inst.scale, None: inst.dont_know}
     theme_titles = {t.id: t.title for t in inst.themes}
     cells.write_table(
-        ws, row, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
+        ws,
+        row,
+        ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
         (
-            [theme_titles[i.theme_id], i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
-             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
+            [
+                theme_titles[i.theme_id],
+                i.text,
+                labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
+                records.get(i.id, {}).get("rating"),
+                citation(i.source, i.quote),
+            ]
             for i in inst.items
         ),
         wrap=["Statement", "Why", "Source"],
@@ -273,7 +291,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         row = ws.max_row + 2
         cells.put(ws, row, 1, "Context: facts about the place, recorded, not scored").font = Font(bold=True)
         cells.write_table(
-            ws, row + 1, ["Fact", "Answer", "Source"],
+            ws,
+            row + 1,
+            ["Fact", "Answer", "Source"],
             ([f.text, FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered"), citation(f.source, f.quote)] for f in inst.context),
             wrap=["Fact", "Source"],
         )
@@ -293,7 +313,9 @@ def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
     row = cells.title(ws, "Critical structures, partners, leaders and champions", "The strength of each relationship as you see it.")
     people = stakeholder_map.table(records)
     cells.write_table(
-        ws, row, ["Name", "Kind", "Role", "Relationship"],
+        ws,
+        row,
+        ["Name", "Kind", "Role", "Relationship"],
         ([p.name, stakeholder_map.KINDS[p.kind], p.role, stakeholder_map.RELATIONSHIPS[p.relationship]] for p in people.itertuples()),
         wrap=["Name", "Role"],
     )
@@ -302,21 +324,41 @@ def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
     ws = wb.create_sheet("Capacity")
     values = capacity.inputs(records)
     drivers, totals = capacity.calculate(values)
-    row = cells.title(ws, "Commissioning capacity", f"Assumption you can change: {values['hours_per_fte']:,.0f} productive hours a year per full-time person. Not a benchmark.")
+    row = cells.title(
+        ws,
+        "Commissioning capacity",
+        f"Assumption you can change: {values['hours_per_fte']:,.0f} productive hours a year per full-time person. Not a benchmark.",
+    )
     last = cells.write_table(
-        ws, row, ["Driver", "Number", "Hours each a year", "Hours a year", "Share of the total"],
+        ws,
+        row,
+        ["Driver", "Number", "Hours each a year", "Hours a year", "Share of the total"],
         ([d.label, d.count, d.hours_each, d.hours, d.share] for d in drivers.itertuples()),
-        number_formats={"Hours a year": "#,##0", "Share of the total": "0%"}, wrap=["Driver"],
+        number_formats={"Hours a year": "#,##0", "Share of the total": "0%"},
+        wrap=["Driver"],
     )
     for offset, (label, value) in enumerate(
-        (("Hours a year in all", totals["hours"]), ("Full-time staff needed", totals["fte_needed"]),
-         ("Full-time staff in post", totals["fte_in_post"]), ("Gap (needed minus in post)", totals["gap"])),
+        (
+            ("Hours a year in all", totals["hours"]),
+            ("Full-time staff needed", totals["fte_needed"]),
+            ("Full-time staff in post", totals["fte_in_post"]),
+            ("Gap (needed minus in post)", totals["gap"]),
+        ),
         start=2,
     ):
         cells.put(ws, last + offset, 1, label).font = Font(bold=True)
         cells.put(ws, last + offset, 4, value, "#,##0.0")
-    cells.bar_chart(ws, title="Hours a year by driver", header=row, last=last, label_column=1, value_column=4,
-                   maximum=max(float(drivers["hours"].max()), 1.0), anchor=f"A{last + 7}", size=(3 + 0.75 * len(drivers), 16))
+    cells.bar_chart(
+        ws,
+        title="Hours a year by driver",
+        header=row,
+        last=last,
+        label_column=1,
+        value_column=4,
+        maximum=max(float(drivers["hours"].max()), 1.0),
+        anchor=f"A{last + 7}",
+        size=(3 + 0.75 * len(drivers), 16),
+    )
     cells.finish(ws, {1: 36, 2: 12, 3: 18, 4: 16, 5: 18})
 
 
@@ -324,13 +366,14 @@ def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
 
+
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
 
 PAGE_SCRIPTS = ("views/diagnostics/starting_points.py",)
 NEEDS: tuple[str, ...] = ()
 ROOM_VIEWS = {"Starting points": "themes"}
-ROOM_SHEET = 'themes'
-COMPARES = 'themes'
+ROOM_SHEET = "themes"
+COMPARES = "themes"
 
 
 def page() -> PageWording:

@@ -28,17 +28,17 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring.excel import cells
+from scoring.contract import PageWording, SurveyQuestion
 from scoring.diagnostics.eight_aspects import ASPECTS
+from scoring.excel import cells
 from scoring.fields import clean_text
 from scoring.figures import PALETTE, labelled_bars
-from scoring.contract import PageWording, SurveyQuestion
 from scoring.instruments.loading import (
-    read_page,
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
+    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -253,7 +253,7 @@ def action_for(area: Area) -> dict:
     """A development-plan action proposed from an area to stop tolerating."""
     return {
         "aspect_id": area.aspect_id,
-        "action": f"Stop tolerating: {area.title.lower()} (\"{area.statement}\")",
+        "action": f'Stop tolerating: {area.title.lower()} ("{area.statement}")',
         "owner": "",
         "due": "",
         "measure": "",
@@ -269,8 +269,15 @@ def progress(records: Mapping[str, dict]) -> tuple[int, int]:
 
 def profile_chart(table: pd.DataFrame):
     """Priority per area (0–9), the value written on each bar; areas not rated are named."""
-    return labelled_bars(list(table["title"]), [float(p) for p in table["priority"]], maximum=9, tickvals=[0, 3, 6, 9],
-                         axis_title="Priority to stop (0–9)", colour=PALETTE[5], height=520)
+    return labelled_bars(
+        list(table["title"]),
+        [float(p) for p in table["priority"]],
+        maximum=9,
+        tickvals=[0, 3, 6, 9],
+        axis_title="Priority to stop (0–9)",
+        colour=PALETTE[5],
+        height=520,
+    )
 
 
 # --- Excel ------------------------------------------------------------------------
@@ -290,18 +297,24 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     row = cells.title(ws, inst.title, f"Mode: {next(m.title for m in inst.modes if m.id == mode(records))}. Priority = how often x impact (0–9).")
     statements = {a.id: a.statement for a in inst.areas}
     last = cells.write_table(
-        ws, row, ["Area", "Priority (0–9)", "Tolerance statement", "How often", "Impact", "Whose gift", "Evidence"],
+        ws,
+        row,
+        ["Area", "Priority (0–9)", "Tolerance statement", "How often", "Impact", "Whose gift", "Evidence"],
         (
-            [r.title, None if pd.isna(r.priority) else int(r.priority), statements[r.area_id],
-             "" if pd.isna(r.frequency) else inst.scales["frequency"][int(r.frequency)],
-             "" if pd.isna(r.impact) else inst.scales["impact"][int(r.impact)],
-             inst.scales["gift"].get(r.gift, "") if isinstance(r.gift, str) else "", r.evidence]
+            [
+                r.title,
+                None if pd.isna(r.priority) else int(r.priority),
+                statements[r.area_id],
+                "" if pd.isna(r.frequency) else inst.scales["frequency"][int(r.frequency)],
+                "" if pd.isna(r.impact) else inst.scales["impact"][int(r.impact)],
+                inst.scales["gift"].get(r.gift, "") if isinstance(r.gift, str) else "",
+                r.evidence,
+            ]
             for r in table.itertuples()
         ),
         wrap=["Area", "Tolerance statement", "Evidence"],
     )
-    cells.bar_chart(ws, title="Priority to stop (0–9)", header=row, last=last, label_column=1, value_column=2,
-                   maximum=9, anchor=f"A{last + 3}", size=(9, 18))
+    cells.bar_chart(ws, title="Priority to stop (0–9)", header=row, last=last, label_column=1, value_column=2, maximum=9, anchor=f"A{last + 3}", size=(9, 18))
     cells.put(ws, last + 2, 1, "Priority by area").font = Font(bold=True)
     cells.finish(ws, {1: 24, 2: 10, 3: 34, 4: 14, 5: 10, 6: 14, 7: 30})
 
@@ -310,13 +323,14 @@ def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
 
+
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
 
 PAGE_SCRIPTS = ("views/diagnostics/tolerance.py",)
 NEEDS: tuple[str, ...] = ()
 ROOM_VIEWS = {"Tolerating": "tolerance"}
-ROOM_SHEET = 'tolerance'
-COMPARES = 'tolerance'
+ROOM_SHEET = "tolerance"
+COMPARES = "tolerance"
 
 
 def page() -> PageWording:
@@ -344,8 +358,16 @@ def survey_questions() -> list[SurveyQuestion]:
     """Each area's how often, impact and whose gift, three questions sharing its statement."""
     inst = instrument()
     return [
-        SurveyQuestion(area_key(area.id), f"{area.title}: {question}", field, dict(inst.scales[field]), None,
-                       codes=(f"{area_key(area.id)} {field}", f"{area.id} {field}"), phrases=(area.statement, area.title),
-                       must_say=keywords)
-        for area in inst.areas for field, (question, keywords) in SURVEY_FIELDS.items()
+        SurveyQuestion(
+            area_key(area.id),
+            f"{area.title}: {question}",
+            field,
+            dict(inst.scales[field]),
+            None,
+            codes=(f"{area_key(area.id)} {field}", f"{area.id} {field}"),
+            phrases=(area.statement, area.title),
+            must_say=keywords,
+        )
+        for area in inst.areas
+        for field, (question, keywords) in SURVEY_FIELDS.items()
     ]

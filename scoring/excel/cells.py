@@ -7,13 +7,13 @@ from copy import copy
 from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, RadarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -103,7 +103,8 @@ def write_table(
         raise ValueError(f"a table's headers must differ: {list(headers)}")
     rows = list(rows)
     numeric = {
-        header for n, header in enumerate(headers)
+        header
+        for n, header in enumerate(headers)
         if header in number_formats
         or next((isinstance(r[n], (int, float)) and not isinstance(r[n], bool) for r in rows if n < len(r) and r[n] not in (None, "")), False)
     }
@@ -259,7 +260,9 @@ def _wrap_what_would_spill(ws: Worksheet, widths: dict[int, float]) -> None:
         if row in merged or column > last or not isinstance(cell._value, str) or _alignment_id(cell) in wrapping:
             continue
         room = sum(widths.get(c, 10) for c in range(column, last + 1)) * 1.2
-        if len(cell._value) * (cell.font.sz or BODY_SIZE) / BODY_SIZE <= room or any(r.min_row <= row <= r.max_row and r.min_col <= column <= r.max_col for r in in_tables):
+        if len(cell._value) * (cell.font.sz or BODY_SIZE) / BODY_SIZE <= room or any(
+            r.min_row <= row <= r.max_row and r.min_col <= column <= r.max_col for r in in_tables
+        ):
             continue
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
         if column < last:
@@ -278,9 +281,19 @@ def print_on_a4(ws: Worksheet, *, landscape: bool) -> None:
 
 
 def bar_chart(
-    ws: Worksheet, *, title: str, header: int, last: int, label_column: int, value_column: int,
-    maximum: float, anchor: str | None = None, size: tuple[float, float] = (12, 18), first: int | None = None,
-    x_title: str | None = None, y_title: str | None = None,
+    ws: Worksheet,
+    *,
+    title: str,
+    header: int,
+    last: int,
+    label_column: int,
+    value_column: int,
+    maximum: float,
+    anchor: str | None = None,
+    size: tuple[float, float] = (12, 18),
+    first: int | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
 ) -> BarChart:
     """A native horizontal bar chart of one table column, first row at the top, 0 to
     `maximum`, every bar named and labelled with its value. `first`..`last` are the rows
@@ -299,15 +312,17 @@ def bar_chart(
     chart.y_axis.delete = False
     chart.x_axis.tickLblSkip = 1  # a spreadsheet would otherwise drop every other bar's name
     # The value alone at each bar's end (a spreadsheet left to itself adds the category and series names).
-    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False,
-                                     showBubbleSize=False, showLeaderLines=False)
+    chart.dataLabels = DataLabelList(
+        showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False, showBubbleSize=False, showLeaderLines=False
+    )
     chart.dataLabels.numFmt = "0"
     chart.dataLabels.txPr = _text_properties()
     chart.legend = None
     chart.height, chart.width = size
     bars = [(ws.cell(row=r, column=label_column).value, ws.cell(row=r, column=value_column).value) for r in range(first, last + 1)]
     describe_chart(
-        chart, title=title,
+        chart,
+        title=title,
         x_title=x_title or str(ws.cell(row=header, column=label_column).value or ""),
         y_title=y_title or str(ws.cell(row=header, column=value_column).value or ""),
         alt_text=f"Bar chart, {title}: " + "; ".join(f"{label} {_shown(value)}" for label, value in bars) + ".",

@@ -15,8 +15,8 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 
 from scoring.diagnostics import approaches, eight_aspects
-from scoring.records import development_plan, risks
 from scoring.excel import cells
+from scoring.records import development_plan, risks
 
 SHEET = "Key results"
 TOP_RISKS = 5
@@ -42,9 +42,12 @@ def self_check_figures(response: Mapping[str, Mapping[str, dict]]) -> Figures:
     aspect_scores = approaches.aspect_scores(response)
     ranked = approaches.rank(aspect_scores, approaches.choice(response)["priorities"])
     return Figures(
-        aspects=dict(zip(scores["aspect"], scores["score"])), overall=eight_aspects.overall(scores), ranked=ranked,
+        aspects=dict(zip(scores["aspect"], scores["score"])),
+        overall=eight_aspects.overall(scores),
+        ranked=ranked,
         basis=approaches.basis(aspect_scores, ranked),
-        plan=response.get(development_plan.ID, {}), risks=response.get(risks.ID, {}),
+        plan=response.get(development_plan.ID, {}),
+        risks=response.get(risks.ID, {}),
     )
 
 
@@ -70,18 +73,25 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
 
     header = row + 2
     last = cells.write_table(
-        ws, header, ["Aspect", "Score (0–100)"],
+        ws,
+        header,
+        ["Aspect", "Score (0–100)"],
         ([title, None if score is None or math.isnan(score) else score] for title, score in figures.aspects.items()),
-        number_formats={"Score (0–100)": "0"}, table=False,
+        number_formats={"Score (0–100)": "0"},
+        table=False,
     )
     chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect (0–100)")
     chart.legend = None
     chart.height, chart.width = 7.5, 15
     scored = {t: s for t, s in figures.aspects.items() if s is not None and not math.isnan(s)}
     cells.describe_chart(
-        chart, title="Room for manoeuvre by aspect (0–100)", x_title=None, y_title=None,
+        chart,
+        title="Room for manoeuvre by aspect (0–100)",
+        x_title=None,
+        y_title=None,
         alt_text="Radar of the eight aspects' scores, 0 to 100: "
-        + ("; ".join(f"{t} {s:.0f}" for t, s in scored.items()) if scored else "no aspect has a score yet") + ".",
+        + ("; ".join(f"{t} {s:.0f}" for t, s in scored.items()) if scored else "no aspect has a score yet")
+        + ".",
     )
     ws.add_chart(chart, f"A{last + 1}")
     row = last + 1 + math.ceil(chart.height / 0.5) + 1  # rows as LibreOffice and Excel draw them, so the page stays one page
@@ -92,8 +102,17 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
         cells.put(ws, row + 1, 1, "No fit yet: too few aspects have a score.")
         row += 3
     else:
-        row = cells.write_table(ws, row + 1, ["Approach", "Fit (0–100)", "Rank"],
-                               ([r.title, r.fit, r.rank_label] for r in top.itertuples()), number_formats={"Fit (0–100)": "0"}, table=False) + 2
+        row = (
+            cells.write_table(
+                ws,
+                row + 1,
+                ["Approach", "Fit (0–100)", "Rank"],
+                ([r.title, r.fit, r.rank_label] for r in top.itertuples()),
+                number_formats={"Fit (0–100)": "0"},
+                table=False,
+            )
+            + 2
+        )
 
     cells.put(ws, row, 1, "Highest strategic risks").font = HEADING
     register = risks.register(figures.risks)
@@ -102,8 +121,9 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
         row += 3
     else:
         shown = register.head(TOP_RISKS)
-        row = cells.write_table(ws, row + 1, ["Risk", "Rating (1–25)", "Band"],
-                               ([_short(r.title), int(r.rating), r.band] for r in shown.itertuples()), wrap=["Risk"], table=False)
+        row = cells.write_table(
+            ws, row + 1, ["Risk", "Rating (1–25)", "Band"], ([_short(r.title), int(r.rating), r.band] for r in shown.itertuples()), wrap=["Risk"], table=False
+        )
         if len(register) > TOP_RISKS:
             cells.put(ws, row + 1, 1, f"… and {len(register) - TOP_RISKS} more on the Risks sheet.")
             row += 1

@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from scoring.records import development_plan
-from scoring.excel import summary as export, sheet_edits, cells as xlsx
 from scoring import registry
-from scoring.instruments import versions
-from scoring.workshop import room, setup
+from scoring.excel import cells as xlsx
+from scoring.excel import sheet_edits
+from scoring.excel import summary as export
 from scoring.imports.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
+from scoring.instruments import versions
+from scoring.records import development_plan
+from scoring.workshop import room, setup
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
 BASELINE = "baseline"  # scoring.records.baseline.ID (which imports this module)
@@ -141,11 +143,8 @@ def carried_over_report(book: Workbook) -> tuple[str | None, str | None, list[st
     workbook of this app's versions."""
     if not book.older:
         return None, None, []
-    made = ", ".join(
-        f"“{registry.title(d)}” {version} (now {registry.diagnostic(d).instrument().version})" for d, version in book.older.items()
-    )
-    kept = (f"This workbook was made with earlier versions of {made}. "
-            "Answers to statements that are unchanged or only reworded were carried over.")
+    made = ", ".join(f"“{registry.title(d)}” {version} (now {registry.diagnostic(d).instrument().version})" for d, version in book.older.items())
+    kept = f"This workbook was made with earlier versions of {made}. Answers to statements that are unchanged or only reworded were carried over."
     headline, lines = versions.lost_lines((registry.diagnostic(d).instrument().history, gone) for _, d, gone in book.lost)
     return kept, headline, lines
 
@@ -161,8 +160,7 @@ def _notes(older: dict[str, str], lost: list[tuple[str, versions.Lost]]) -> list
     for diagnostic_id in dict.fromkeys(d for d, _ in lost):
         inst = registry.diagnostic(diagnostic_id).instrument()
         summary = versions.plain_summary((inst.history, gone) for d, gone in lost if d == diagnostic_id)
-        notes.append({"diagnostic": diagnostic_id,
-                      "note": f"“{inst.title}” {older[diagnostic_id]} (now {inst.version}): {summary}"})
+        notes.append({"diagnostic": diagnostic_id, "note": f"“{inst.title}” {older[diagnostic_id]} (now {inst.version}): {summary}"})
     return notes
 
 
@@ -173,8 +171,7 @@ def _check_container(data: bytes) -> None:
     """Refuse, with a useful message, what is plainly not an .xlsx file."""
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise UploadError(
-            "this is an old-style Excel file (.xls) or a password-protected workbook. "
-            "Bring back the .xlsx file downloaded from this app, without a password."
+            "this is an old-style Excel file (.xls) or a password-protected workbook. Bring back the .xlsx file downloaded from this app, without a password."
         )
     if not data.startswith(b"PK"):
         if _looks_like_text(data[:4096]):
@@ -209,7 +206,9 @@ def _read(book, data: bytes) -> Workbook:
     missing = [name for name in (DATA, ABOUT) if name not in book.sheetnames]
     if missing:
         names = " and ".join(f"“{name}”" for name in missing)
-        raise UploadError(f"this workbook has no {names} sheet{'s' if len(missing) > 1 else ''}, so it was not made by this version of the app. " + FROM_THIS_APP)
+        raise UploadError(
+            f"this workbook has no {names} sheet{'s' if len(missing) > 1 else ''}, so it was not made by this version of the app. " + FROM_THIS_APP
+        )
     about = _about(_sheet(book, ABOUT))
     kind = WORKSHOP_PACK if "Workshop pack" in about else SELF_CHECK
     rows = _data_rows(_sheet(book, DATA), data, kind)
@@ -247,7 +246,8 @@ def _rows(ws, **options):
             return
         except Exception as exc:
             raise UploadError(
-                f"this sheet is damaged, so it cannot be read ({type(exc).__name__}). Bring back the workbook as downloaded.", sheet=ws.title,
+                f"this sheet is damaged, so it cannot be read ({type(exc).__name__}). Bring back the workbook as downloaded.",
+                sheet=ws.title,
             ) from None
         yield row
 
@@ -263,7 +263,9 @@ def _text(cell, sheet: str, row: int, column: str, label: str, *, required: bool
         raise UploadError(
             f"this cell holds {CELL_KINDS.get(kind, 'something other than text')} ({str(cell.value)[:60]}) where {label} belongs, "
             "as text. The sheet was changed outside the app: bring back the workbook as downloaded.",
-            sheet=sheet, row=row, column=column,
+            sheet=sheet,
+            row=row,
+            column=column,
         )
     if len(cell.value) > limit:
         raise UploadError(f"{label} is longer than {limit:,} characters.", sheet=sheet, row=row, column=column)
@@ -295,7 +297,9 @@ def _about(ws) -> dict[str, tuple[str, int]]:
         raise UploadError(
             f"this workbook is in format {found.group(1)}, from {'a newer' if newer else 'an older'} version of the app; this app reads "
             f"format {export.FORMAT_VERSION}. " + ("Open it in the newer app, or update this one." if newer else "Open it in the app version that made it."),
-            sheet=ABOUT, row=row, column="B",
+            sheet=ABOUT,
+            row=row,
+            column="B",
         )
     return lines
 
@@ -316,8 +320,8 @@ def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str])
         inst = registry.diagnostic(diagnostic_id).instrument()
         if diagnostic_id not in in_file:
             raise UploadError(
-                f"there is no line saying which version of “{inst.title}” this workbook's answers follow, so they cannot be checked. "
-                + FROM_THIS_APP, sheet=ABOUT,
+                f"there is no line saying which version of “{inst.title}” this workbook's answers follow, so they cannot be checked. " + FROM_THIS_APP,
+                sheet=ABOUT,
             )
         version, row = in_file[diagnostic_id]
         if version == inst.version:
@@ -326,12 +330,16 @@ def _check_versions(about: dict[str, tuple[str, int]], diagnostic_ids: set[str])
             raise UploadError(
                 f"this workbook was made with a newer version of “{inst.title}” (version {version}) than this app has (version "
                 f"{inst.version}), so some of its answers belong to statements this app does not know. Open it in the newer app, or update this one.",
-                sheet=ABOUT, row=row, column="B",
+                sheet=ABOUT,
+                row=row,
+                column="B",
             )
         if not inst.history.knows(version):
             raise UploadError(
-                f"“{inst.title}” version {version} is not a version this app knows (it knows {', '.join(inst.history.versions)}). "
-                + FROM_THIS_APP, sheet=ABOUT, row=row, column="B",
+                f"“{inst.title}” version {version} is not a version this app knows (it knows {', '.join(inst.history.versions)}). " + FROM_THIS_APP,
+                sheet=ABOUT,
+                row=row,
+                column="B",
             )
         older[diagnostic_id] = version
     return older
@@ -365,9 +373,9 @@ def _data_rows(ws, data: bytes, kind: str) -> list[tuple[int, str, str | None, s
             raise UploadError(f"the table goes on past row {header_at + DATA_MAX_ROWS:,}; at most {DATA_MAX_ROWS:,} records can be read.", sheet=DATA)
         if len(row) > MAX_COLUMNS:
             raise UploadError(f"a row has more than {MAX_COLUMNS} columns.", sheet=DATA, row=number)
-        stray = next((c for c in row[len(export.DATA_HEADERS):] if c.value is not None), None)
+        stray = next((c for c in row[len(export.DATA_HEADERS) :] if c.value is not None), None)
         if stray is not None:
-            column = get_column_letter(len(export.DATA_HEADERS) + row[len(export.DATA_HEADERS):].index(stray) + 1)
+            column = get_column_letter(len(export.DATA_HEADERS) + row[len(export.DATA_HEADERS) :].index(stray) + 1)
             raise UploadError(f"there is a value beyond the table's {len(export.DATA_HEADERS)} columns.", sheet=DATA, row=number, column=column)
         values = [c.value for c in row[: len(export.DATA_HEADERS)]]
         anything = anything or any(v is not None for v in values)
@@ -423,7 +431,10 @@ def _refuse_merged_cells(data: bytes, ws) -> None:
                     cells = f"{first}:{found.group(3).decode()}" if found.group(3) else first
                     raise UploadError(
                         f"cells {cells} are merged; each answer needs a cell of its own. The sheet was changed outside the app: "
-                        "bring back the workbook as downloaded.", sheet=DATA, row=int(found.group(2)), column=found.group(1).decode(),
+                        "bring back the workbook as downloaded.",
+                        sheet=DATA,
+                        row=int(found.group(2)),
+                        column=found.group(1).decode(),
                     )
                 tail = chunk[-200:]
 
@@ -494,7 +505,8 @@ def _record(diagnostic: str, item: str, text: str, number: int, older: dict[str,
     if cleaned != record:
         raise UploadError(
             f"this record is not as the app saves it (the app would save {export.record_text(cleaned)[:300]}), so the file was changed "
-            "outside the app. Change answers in the app, not in the workbook.", **where,
+            "outside the app. Change answers in the app, not in the workbook.",
+            **where,
         )
     return cleaned
 

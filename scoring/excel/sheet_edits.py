@@ -17,8 +17,8 @@ from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
 from scoring.diagnostics import approaches, eight_aspects
-from scoring.records import development_plan, risks
 from scoring.imports.uploads import MAX_ROWS, UploadError
+from scoring.records import development_plan, risks
 
 CELL_KINDS = {"f": "a formula", "e": "an error value", "b": "TRUE or FALSE"}
 
@@ -120,8 +120,10 @@ def _as_stored(record: dict, previous: dict | None) -> dict:
     that differs from the stored record only so is the stored text, unchanged."""
     if previous is None:
         return record
+
     def same(now: Any, before: Any) -> bool:
         return isinstance(now, str) and isinstance(before, str) and now == before.replace("\r\n", "\n").replace("\r", "\n")
+
     return {field: previous[field] if same(value, previous.get(field)) else value for field, value in record.items()}
 
 
@@ -133,8 +135,7 @@ def _checked(clean: Callable, key: str, record: dict, previous: dict | None, whe
         raise UploadError(str(exc).rstrip(".") + ".", **where) from None
 
 
-def _merge(kind: str, name_field: str, old: Mapping[str, dict], new: dict[str, dict], labels: Mapping[str, Callable[[Any], str]],
-           changes: list[str]) -> None:
+def _merge(kind: str, name_field: str, old: Mapping[str, dict], new: dict[str, dict], labels: Mapping[str, Callable[[Any], str]], changes: list[str]) -> None:
     """What changed from `old` to `new`, in plain words, appended to `changes`."""
     for key, record in new.items():
         before = old.get(key)
@@ -143,7 +144,8 @@ def _merge(kind: str, name_field: str, old: Mapping[str, dict], new: dict[str, d
             continue
         moved = [
             f"{field.replace('_', ' ')} {show(before.get(field))} → {show(record.get(field))}"
-            for field, show in labels.items() if before.get(field) != record.get(field)
+            for field, show in labels.items()
+            if before.get(field) != record.get(field)
         ]
         if moved:
             changes.append(f"Changed {kind} “{before[name_field]}”: " + "; ".join(moved) + ".")
@@ -172,8 +174,9 @@ def _plan(ws, response: dict, changes: list[str]) -> None:
         at = {h: _where(ws, number, headers, h) for h in headers}
         key = _text(cells[7], at["Key"], "the key").strip()
         if key and (key not in old or key in new):
-            raise UploadError("this row's hidden Key is not one of the plan's actions (or is used twice). Add a new action in a row "
-                              "with an empty Key.", **at["Key"])
+            raise UploadError(
+                "this row's hidden Key is not one of the plan's actions (or is used twice). Add a new action in a row with an empty Key.", **at["Key"]
+            )
         previous = old.get(key)
         record = {
             "aspect_id": _choice(cells[0], at["Aspect"], "The aspect", aspects),
@@ -188,10 +191,22 @@ def _plan(ws, response: dict, changes: list[str]) -> None:
         key = key or development_plan.new_action_key()
         new[key] = _checked(development_plan.clean_record, key, record, previous, at["Action"])
     statuses = development_plan.STATUSES
-    _merge("action", "action", old, new, {
-        "aspect_id": lambda a: aspects.get(a, a), "action": _quoted, "owner": _quoted, "due": lambda d: d or "(no date)",
-        "measure": _quoted, "status": lambda s: statuses.get(s, s), "origin": _quoted,
-    }, changes)
+    _merge(
+        "action",
+        "action",
+        old,
+        new,
+        {
+            "aspect_id": lambda a: aspects.get(a, a),
+            "action": _quoted,
+            "owner": _quoted,
+            "due": lambda d: d or "(no date)",
+            "measure": _quoted,
+            "status": lambda s: statuses.get(s, s),
+            "origin": _quoted,
+        },
+        changes,
+    )
     records.update(new)
     for key in set(old) - set(new):
         del records[key]
@@ -213,8 +228,9 @@ def _register(ws, response: dict, changes: list[str]) -> None:
         at = {h: _where(ws, number, headers, h) for h in headers}
         key = _text(cells[10], at["Key"], "the key").strip()
         if key and (key not in old or key in new):
-            raise UploadError("this row's hidden Key is not one of the register's risks (or is used twice). Add a new risk in a row "
-                              "with an empty Key.", **at["Key"])
+            raise UploadError(
+                "this row's hidden Key is not one of the register's risks (or is used twice). Add a new risk in a row with an empty Key.", **at["Key"]
+            )
         previous = old.get(key)
         record = {
             "approach_id": _choice(cells[2], at["Approach"], "The approach", titles, blank=""),
@@ -228,10 +244,22 @@ def _register(ws, response: dict, changes: list[str]) -> None:
         }
         key = key or risks.new_risk_key()
         new[key] = _checked(risks.clean_record, key, record, previous, at["Risk"])
-    _merge("risk", "title", old, new, {
-        "title": _quoted, "approach_id": lambda a: titles.get(a, "(none)") if a else "(none)", "description": _quoted,
-        "likelihood": str, "impact": str, "mitigation": _quoted, "owner": _quoted,
-    }, changes)
+    _merge(
+        "risk",
+        "title",
+        old,
+        new,
+        {
+            "title": _quoted,
+            "approach_id": lambda a: titles.get(a, "(none)") if a else "(none)",
+            "description": _quoted,
+            "likelihood": str,
+            "impact": str,
+            "mitigation": _quoted,
+            "owner": _quoted,
+        },
+        changes,
+    )
     records.update(new)
     for key in set(old) - set(new):
         del records[key]

@@ -14,11 +14,10 @@ from typing import Any, Iterable, Mapping
 
 from openpyxl.styles import Font
 
-from scoring.records import baseline, development_plan
-from scoring.excel import key_results, cells
 from scoring import registry
+from scoring.excel import cells, key_results
 from scoring.instruments.loading import source_titles
-
+from scoring.records import baseline, development_plan
 
 # The machine-readable part of a workbook, shared with scoring/excel/reader.py.
 FORMAT_LABEL = "Workbook format"

@@ -74,8 +74,7 @@ import pandas as pd
 
 from scoring import registry
 from scoring.contract import SurveyQuestion
-from scoring.imports.uploads import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS_MB, UploadError, check_size,
-                             check_unpacked, one_of_a_few)
+from scoring.imports.uploads import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS_MB, UploadError, check_size, check_unpacked, one_of_a_few
 from scoring.workshop.setup import ROLE_LIMIT
 
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
@@ -86,9 +85,20 @@ ROW = "row"  # the name of read_table's index: row numbers as a spreadsheet show
 RATING = "rating"  # the field of a question answered on a scale with "don't know"
 # Microsoft Forms (and Google Forms) add these; they are never answers.
 METADATA_COLUMNS = {
-    "id", "start time", "completion time", "email", "name", "last modified time",
-    "total points", "quiz feedback", "timestamp", "response id", "respondent id",
-    "submission time", "submitted at", "email address",
+    "id",
+    "start time",
+    "completion time",
+    "email",
+    "name",
+    "last modified time",
+    "total points",
+    "quiz feedback",
+    "timestamp",
+    "response id",
+    "respondent id",
+    "submission time",
+    "submitted at",
+    "email address",
 }
 METADATA_PREFIXES = ("points ", "feedback ")
 MATCH_THRESHOLD = 0.8
@@ -124,9 +134,7 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     except UploadError:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is: only UploadError escapes
-        raise UploadError(
-            "the file could not be read; it may be damaged, or not a .csv or .xlsx file."
-        ) from exc
+        raise UploadError("the file could not be read; it may be damaged, or not a .csv or .xlsx file.") from exc
 
 
 def _read_table(data: Any, filename: Any) -> pd.DataFrame:
@@ -161,7 +169,9 @@ def _build(sheet: str | None, header: tuple[int, list[str]], rows: list[tuple[in
         if filled is not None:
             raise UploadError(
                 f"this column has no header but row {filled[0]} has “{_short(filled[1])}” in it: give every column of answers a header.",
-                sheet=sheet, row=header_row, column=_letter(index),
+                sheet=sheet,
+                row=header_row,
+                column=_letter(index),
             )
     if not keep:
         raise UploadError("the header row has no column names.", sheet=sheet, row=header_row)
@@ -170,7 +180,9 @@ def _build(sheet: str | None, header: tuple[int, list[str]], rows: list[tuple[in
         if names[index] in seen:
             raise UploadError(
                 f"“{_short(names[index])}” is also the header of column {_letter(seen[names[index]])}: each column needs its own header.",
-                sheet=sheet, row=header_row, column=_letter(index),
+                sheet=sheet,
+                row=header_row,
+                column=_letter(index),
             )
         seen[names[index]] = index
     # Trailing empty rows (formatting left in a sheet, blank lines at the end) are not rows.
@@ -203,13 +215,17 @@ class _Rows:
         if len(cells) > MAX_COLUMNS:
             raise UploadError(
                 f"this row has {len(cells)} columns, more than the {MAX_COLUMNS} an import can have.",
-                sheet=self.sheet, row=number, column=_letter(MAX_COLUMNS),
+                sheet=self.sheet,
+                row=number,
+                column=_letter(MAX_COLUMNS),
             )
         for index, cell in enumerate(cells):
             if len(cell) > MAX_CELL_CHARS:
                 raise UploadError(
                     f"this cell is {len(cell):,} characters long; the limit is {MAX_CELL_CHARS:,}.",
-                    sheet=self.sheet, row=number, column=_letter(index),
+                    sheet=self.sheet,
+                    row=number,
+                    column=_letter(index),
                 )
         if self.header is None:
             if cells:
@@ -249,8 +265,8 @@ def _read_text(data: bytes) -> tuple[tuple[int, list[str]], list[tuple[int, list
         if "field larger than field limit" in str(exc):
             raise UploadError(f"a cell is longer than the limit of {MAX_CELL_CHARS:,} characters.", row=row) from None
         if "unexpected end of data" in str(exc):
-            raise UploadError("a quote (\") opened here is never closed, so the rest of the file would be one cell.", row=row) from None
-        raise UploadError(f"this row is not valid CSV ({exc}); check the quotes (\") in it.", row=row) from None
+            raise UploadError('a quote (") opened here is never closed, so the rest of the file would be one cell.', row=row) from None
+        raise UploadError(f'this row is not valid CSV ({exc}); check the quotes (") in it.', row=row) from None
     header, rows = collected.result()
     if len(header[1]) < 2 and all(len(cells) < 2 for _, cells in rows):
         raise UploadError(
@@ -263,7 +279,8 @@ def _read_text(data: bytes) -> tuple[tuple[int, list[str]], list[tuple[int, list
             raise UploadError(
                 f"this row has {len(cells)} cells but the header has {len(header[1])} columns: a value may contain a "
                 f"{DELIMITERS[delimiter][:-1]} without quotes around it.",
-                row=number, column=_letter(len(header[1])),
+                row=number,
+                column=_letter(len(header[1])),
             )
     return header, rows
 
@@ -479,7 +496,9 @@ def guess_mapping(columns: list[str], diagnostic_ids: Iterable[str]) -> dict[str
 
 
 def outdated_columns(
-    columns: list[str], diagnostic_ids: Iterable[str], mapping: Mapping[str, Target | None] | None = None,
+    columns: list[str],
+    diagnostic_ids: Iterable[str],
+    mapping: Mapping[str, Target | None] | None = None,
 ) -> dict[str, str]:
     """The unmapped columns whose heading is a statement (or id) of an earlier version of
     the form that has since been replaced, split or retired, so its answers cannot be
@@ -728,15 +747,11 @@ def _checked_mapping(table: pd.DataFrame, mapping: Mapping[str, Target | None]) 
     by_target: dict[Target, str] = {}
     for column, target in used.items():
         if target != ROLE and (
-            not isinstance(target, Target)
-            or target.diagnostic_id not in registry.diagnostics()
-            or target not in targets([target.diagnostic_id])
+            not isinstance(target, Target) or target.diagnostic_id not in registry.diagnostics() or target not in targets([target.diagnostic_id])
         ):
             raise MappingError(f"Column “{_short(column)}” is mapped to something that is not a question of this app.")
         if target in by_target:
-            raise MappingError(
-                f"Columns “{_short(by_target[target])}” and “{_short(column)}” are both mapped to “{_short(target.label)}”: keep one."
-            )
+            raise MappingError(f"Columns “{_short(by_target[target])}” and “{_short(column)}” are both mapped to “{_short(target.label)}”: keep one.")
         by_target[target] = column
     if not any(t != ROLE for t in used.values()):
         raise MappingError("Map at least one column to a question.")

@@ -37,11 +37,13 @@ class UploadError(ValueError):
     def __init__(self, problem: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None):
         self.problem, self.sheet, self.row, self.column = problem, sheet, row, column
         where = ", ".join(
-            part for part in (
+            part
+            for part in (
                 f"sheet “{sheet}”" if sheet else "",
                 f"row {row}" if row is not None else "",
                 f"column {column}" if column else "",
-            ) if part
+            )
+            if part
         )
         super().__init__(f"{where}: {problem}" if where else problem)
 

@@ -120,9 +120,7 @@ def require_text(path: Path, where: str, entry: dict, key: str, *, optional: boo
 def require_id(path: Path, where: str, entry: dict, seen: set[str]) -> str:
     value = entry.get("id")
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise InstrumentError(
-            path, where, f"id {value!r} must be lowercase letters, digits and _ (at most 32)"
-        )
+        raise InstrumentError(path, where, f"id {value!r} must be lowercase letters, digits and _ (at most 32)")
     if value in seen:
         raise InstrumentError(path, where, f"duplicate id {value!r}")
     seen.add(value)
@@ -139,9 +137,7 @@ def require_source(path: Path, where: str, entry: dict) -> str:
             raise InstrumentError(path, where, f"an item {WRITTEN_HERE} quotes no seed: remove its quote, or cite the seed it is from")
         return source
     if source not in known_sources():
-        raise InstrumentError(
-            path, where, f"source {source!r} is not one of the documents in {SOURCES_FILE.name}, nor {WRITTEN_HERE!r}"
-        )
+        raise InstrumentError(path, where, f"source {source!r} is not one of the documents in {SOURCES_FILE.name}, nor {WRITTEN_HERE!r}")
     require_text(path, where, entry, "quote")
     return source
 

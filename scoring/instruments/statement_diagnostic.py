@@ -27,9 +27,9 @@ from typing import Any, Mapping
 import pandas as pd
 
 from scoring import numbers
-from scoring.instruments import statements
-from scoring.excel import cells
 from scoring.contract import PageWording, SurveyQuestion
+from scoring.excel import cells
+from scoring.instruments import statements
 from scoring.instruments.loading import (
     InstrumentError,
     describe,
@@ -243,14 +243,20 @@ class StatementDiagnostic:
         heading, group_titles = self.theme_groups()
         headers = ["Theme", "Score (0–100)", *([heading] if heading else []), "Rated", "Don't know"]
         last = cells.write_table(
-            ws, row, headers,
-            ([t.title, None if math.isnan(t.score) else t.score, *([group_titles.get(t.group, "")] if heading else []), t.answered, t.dont_know]
-             for t in themes.itertuples()),
-            number_formats={"Score (0–100)": "0"}, wrap=["Theme", *([heading] if heading else [])],
+            ws,
+            row,
+            headers,
+            (
+                [t.title, None if math.isnan(t.score) else t.score, *([group_titles.get(t.group, "")] if heading else []), t.answered, t.dont_know]
+                for t in themes.itertuples()
+            ),
+            number_formats={"Score (0–100)": "0"},
+            wrap=["Theme", *([heading] if heading else [])],
         )
         # Below its table, as every workbook chart is, so the sheet prints on A4 portrait.
-        chart = cells.bar_chart(ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2,
-                               maximum=100, size=(3 + 0.75 * len(themes), 18))
+        chart = cells.bar_chart(
+            ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2, maximum=100, size=(3 + 0.75 * len(themes), 18)
+        )
         theme_titles = {t.id: t.title for t in inst.themes}
         statements.write_statement_table(ws, cells.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
         cells.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
@@ -258,4 +264,3 @@ class StatementDiagnostic:
     def about_rows(self) -> list[tuple[str, str]]:
         inst = self.instrument()
         return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", inst.method)]
-

@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
-from scoring.excel import cells
 from scoring.contract import SurveyQuestion
+from scoring.excel import cells
 from scoring.instruments.loading import InstrumentError, citation, describe, quote_of, require_id, require_list, require_source, require_text
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -83,17 +83,25 @@ def survey_questions(items: Iterable[Any], scale: Mapping[int, str], dont_know: 
     return [SurveyQuestion(i.id, i.text, "rating", dict(scale), dont_know) for i in items]
 
 
-def write_statement_table(ws, top: int, inst: Any, records: Mapping[str, Mapping[str, Any]],
-                          theme_title: Callable[[Any], str], heading: str = "Every statement") -> int:
+def write_statement_table(
+    ws, top: int, inst: Any, records: Mapping[str, Mapping[str, Any]], theme_title: Callable[[Any], str], heading: str = "Every statement"
+) -> int:
     """Under a bold heading at `top`, every statement with its answer and source; the last
     row written. `inst` has items (id, theme_id, text, source, quote), scale and dont_know."""
     cells.put(ws, top, 1, heading).font = Font(bold=True)
     labels = {**inst.scale, None: inst.dont_know}
     return cells.write_table(
-        ws, top + 1, ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
+        ws,
+        top + 1,
+        ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
         (
-            [theme_title(i), i.text, labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
-             records.get(i.id, {}).get("rating"), citation(i.source, i.quote)]
+            [
+                theme_title(i),
+                i.text,
+                labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
+                records.get(i.id, {}).get("rating"),
+                citation(i.source, i.quote),
+            ]
             for i in inst.items
         ),
         wrap=["Theme", "Statement", "Source"],
@@ -110,7 +118,18 @@ def group_charts(ws, charts: dict[str, tuple[str, str]], *, header: int, groups:
             continue
         if rows != list(range(rows[0], rows[-1] + 1)):
             raise ValueError("the table's rows must be grouped")
-        chart = cells.bar_chart(ws, title=title, header=header, first=rows[0], last=rows[-1], label_column=1, value_column=value_column,
-                               maximum=100, anchor=f"A{top}", size=(3 + 0.75 * len(rows), 18), y_title=axis)
+        chart = cells.bar_chart(
+            ws,
+            title=title,
+            header=header,
+            first=rows[0],
+            last=rows[-1],
+            label_column=1,
+            value_column=value_column,
+            maximum=100,
+            anchor=f"A{top}",
+            size=(3 + 0.75 * len(rows), 18),
+            y_title=axis,
+        )
         top = cells.rows_below(top, chart)
     return top

@@ -100,7 +100,7 @@ class History:
         return bool(theirs and ours and theirs > ours)
 
     def _after(self, version: str) -> tuple[Step, ...]:
-        return self.steps[self.versions.index(version) + 1:]
+        return self.steps[self.versions.index(version) + 1 :]
 
     def follow(self, item_id: str, version: str) -> tuple[str | None, Lost | None]:
         """Where an answer given at `version` to `item_id` belongs now: (its id now, None),
@@ -211,7 +211,7 @@ def _step(path: Path, number: int, entry) -> Step:
         raise InstrumentError(path, where, "must be a mapping with version, date and changes")
     version = entry.get("version")
     if not isinstance(version, str) or parse_version(version) is None:
-        raise InstrumentError(path, where, f"version {version!r} must be quoted dotted numbers, such as \"1.1\"")
+        raise InstrumentError(path, where, f'version {version!r} must be quoted dotted numbers, such as "1.1"')
     when = entry.get("date")
     if not isinstance(when, dt.date):
         raise InstrumentError(path, where, f"date {when!r} must be a date such as 2026-12-02")

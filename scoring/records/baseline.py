@@ -62,11 +62,13 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
     participants = []
     for number, person in enumerate(people, start=1):
         person = person if isinstance(person, Mapping) else {}
-        participants.append({
-            "label": clean_text(person.get("label"), "A participant's label", limit=20, required=True),
-            "role": clean_text(person.get("role"), "A participant's role", limit=100) or None,
-            "response": _clean_response(person.get("response") or {}, f"participant {number}"),
-        })
+        participants.append(
+            {
+                "label": clean_text(person.get("label"), "A participant's label", limit=20, required=True),
+                "role": clean_text(person.get("role"), "A participant's role", limit=100) or None,
+                "response": _clean_response(person.get("response") or {}, f"participant {number}"),
+            }
+        )
     notes = record.get("not_carried") or []
     if not isinstance(notes, list) or len(notes) > MAX_NOTES:
         raise ValueError(f"a baseline holds at most {MAX_NOTES} notes on what was not carried over")
@@ -96,9 +98,7 @@ def stored(response: Mapping[str, Mapping[str, dict]]) -> dict | None:
 
 def side(record: Mapping[str, Any]) -> compare.Side:
     """The baseline as one side of a comparison."""
-    people = tuple(
-        Participant(number=n, role=p["role"], response=p["response"]) for n, p in enumerate(record["participants"], start=1)
-    )
+    people = tuple(Participant(number=n, role=p["role"], response=p["response"]) for n, p in enumerate(record["participants"], start=1))
     return compare.Side(record["label"], record["response"], people, notes=tuple((n["diagnostic"], n["note"]) for n in record.get("not_carried") or ()))
 
 
@@ -131,7 +131,12 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 
 
 def about_rows() -> list[tuple[str, str]]:
-    return [("Comparison with a baseline", "When a baseline workbook has been brought back, the Comparison sheet sets it beside the current answers: each number is worked out the same way on both sides, and a change is now minus then.")]
+    return [
+        (
+            "Comparison with a baseline",
+            "When a baseline workbook has been brought back, the Comparison sheet sets it beside the current answers: each number is worked out the same way on both sides, and a change is now minus then.",
+        )
+    ]
 
 
 def from_workbook(book, label: str) -> dict:

@@ -22,10 +22,10 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from scoring.diagnostics import eight_aspects
 from scoring import numbers
-from scoring.excel import cells
+from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import ASPECTS
+from scoring.excel import cells
 from scoring.fields import clean_text
 
 ID = "development_plan"
@@ -49,8 +49,7 @@ QUESTIONS = (
     "Which factors currently most hold you back?",
     "Which most support you?",
     "Which of the supporting factors could you boost?",
-    "Which of the inhibiting factors are in your control, influenceable, out of your control, "
-    "or require innovation if they are to be changed?",
+    "Which of the inhibiting factors are in your control, influenceable, out of your control, or require innovation if they are to be changed?",
     "Create an action plan to address the inhibiting factors and boost the supporting factors.",
 )
 
@@ -229,8 +228,7 @@ ADDED_IN_EXCEL = "Added in Excel"
 
 def _list_validation(options: Mapping[str, str]) -> DataValidation:
     """A drop-down that refuses any other text (Excel and LibreOffice stop the entry)."""
-    validation = DataValidation(type="list", formula1='"' + ",".join(options.values()) + '"', allow_blank=True,
-                                showErrorMessage=True, errorStyle="stop")
+    validation = DataValidation(type="list", formula1='"' + ",".join(options.values()) + '"', allow_blank=True, showErrorMessage=True, errorStyle="stop")
     validation.error = "Choose one of: " + ", ".join(options.values())
     validation.errorTitle = "Not on the list"
     return validation
@@ -255,7 +253,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     inst = eight_aspects.instrument()
     texts = {f.id: f.text for f in inst.factors}
     ws = wb.create_sheet(SHEET)
-    row = cells.title(ws, "Commissioning development plan", "Pre-filled from the self-check and edited by you. Drop-down lists in the classification and status columns.")
+    row = cells.title(
+        ws, "Commissioning development plan", "Pre-filled from the self-check and edited by you. Drop-down lists in the classification and status columns."
+    )
 
     cells.put(ws, row, 1, "Factors per aspect").font = Font(bold=True)
     factor_rows = []
@@ -283,8 +283,13 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ]
     first = row + 2
     last = cells.write_table(
-        ws, row + 1, list(ACTION_HEADERS),
-        action_rows, number_formats={"By when": "DD/MM/YYYY"}, wrap=["Aspect", "Action", "Owner", "Measure of success", "Origin"], table=False,
+        ws,
+        row + 1,
+        list(ACTION_HEADERS),
+        action_rows,
+        number_formats={"By when": "DD/MM/YYYY"},
+        wrap=["Aspect", "Action", "Owner", "Measure of success", "Origin"],
+        table=False,
     )
     end = max(last, first) + EXTRA_ROWS
     cells.add_table(ws, row + 1, 1, end, len(ACTION_HEADERS))
@@ -301,5 +306,8 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 def about_rows() -> list[tuple[str, str]]:
     return [
         (f"{TITLE}: questions", " ".join(QUESTIONS)),
-        (f"{TITLE}: pre-filling", "Factors rated 1–2 start as holding you back and 4–5 as supporting you (at most three each, weight 0 left out); everything can be changed."),
+        (
+            f"{TITLE}: pre-filling",
+            "Factors rated 1–2 start as holding you back and 4–5 as supporting you (at most three each, weight 0 left out); everything can be changed.",
+        ),
     ]

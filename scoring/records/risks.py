@@ -121,8 +121,12 @@ def heat_map(table: pd.DataFrame, *, height: int = 520) -> go.Figure:
     band_index = [[names.index(band(r)) for r in row] for row in ratings]
     text = [
         # Each word of the band on a line of its own: a cell is about 48 px wide on a phone.
-        [f"{band(ratings[li][im]).replace(' ', '<br>')}<br><b>{'<br>'.join(textwrap.wrap(labels[li][im], 7))}</b>" if labels[li][im]
-         else band(ratings[li][im]).replace(" ", "<br>") for im in range(5)]
+        [
+            f"{band(ratings[li][im]).replace(' ', '<br>')}<br><b>{'<br>'.join(textwrap.wrap(labels[li][im], 7))}</b>"
+            if labels[li][im]
+            else band(ratings[li][im]).replace(" ", "<br>")
+            for im in range(5)
+        ]
         for li in range(5)
     ]
     # One colour per band, the same as the Excel sheet; the band is written in every cell too.
@@ -173,16 +177,34 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     table = register(response.get(ID, {}))
     titles = {a.id: a.title for a in approaches.instrument().approaches}
     ws = wb.create_sheet(SHEET)
-    row = cells.title(ws, TITLE, "Rating = likelihood x impact (1–25). Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25. "
-                     "Add or change risks here or in the app; bring the workbook back to keep them.")
+    row = cells.title(
+        ws,
+        TITLE,
+        "Rating = likelihood x impact (1–25). Bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25. "
+        "Add or change risks here or in the app; bring the workbook back to keep them.",
+    )
     last = cells.write_table(
-        ws, row, list(REGISTER_HEADERS),
+        ws,
+        row,
+        list(REGISTER_HEADERS),
         (
-            [f"R{n}", r.title, titles.get(r.approach_id, ""), r.description, int(r.likelihood), int(r.impact), int(r.rating), r.band, r.mitigation,
-             r.owner, r.key]
+            [
+                f"R{n}",
+                r.title,
+                titles.get(r.approach_id, ""),
+                r.description,
+                int(r.likelihood),
+                int(r.impact),
+                int(r.rating),
+                r.band,
+                r.mitigation,
+                r.owner,
+                r.key,
+            ]
             for n, r in enumerate(table.itertuples(), start=1)
         ),
-        wrap=["Risk", "Approach", "Description", "Mitigation", "Owner"], table=False,
+        wrap=["Risk", "Approach", "Description", "Mitigation", "Owner"],
+        table=False,
     )
     end = max(last, row + 1) + EXTRA_ROWS
     cells.add_table(ws, row, 1, end, len(REGISTER_HEADERS))
@@ -201,4 +223,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 
 
 def about_rows() -> list[tuple[str, str]]:
-    return [(f"{TITLE}: method", "Risks are suggested per approach from data/approaches.yaml and edited by you. Rating = likelihood x impact; bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25.")]
+    return [
+        (
+            f"{TITLE}: method",
+            "Risks are suggested per approach from data/approaches.yaml and edited by you. Rating = likelihood x impact; bands: Low up to 4, Medium 5–9, High 10–14, Very high 15–25.",
+        )
+    ]

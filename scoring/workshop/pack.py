@@ -19,17 +19,17 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.pagebreak import Break
 
-from scoring.diagnostics import approaches, eight_aspects, tolerance
-from scoring.records import baseline, development_plan, risks
 from scoring import compare, registry
-from scoring.excel import key_results, cells
-from scoring.instruments import statements
-from scoring.workshop import room as workshop
+from scoring.diagnostics import approaches, eight_aspects, tolerance
+from scoring.excel import cells, key_results
 from scoring.excel.summary import DATA_SHEET, ROOM, data_rows, format_line, source_lines, version_rows, write_data_sheet
 from scoring.figures import PALETTE
+from scoring.instruments import statements
+from scoring.records import baseline, development_plan, risks
+from scoring.workshop import room as workshop
 from scoring.workshop.room import Participant
 
 BOLD = Font(bold=True)
@@ -84,8 +84,12 @@ def _room_figures(participants: Sequence[Participant], room_response: Mapping[st
     means = spread["mean"].to_dict()
     ranked = workshop.approach_ranking(participants, smallest)
     return key_results.Figures(
-        aspects=dict(zip(spread["aspect"], spread["mean"].astype(float))), overall=eight_aspects.overall(means), ranked=ranked,
-        basis=approaches.basis(means, ranked), plan=room_response.get(development_plan.ID, {}), risks=room_response.get(risks.ID, {}),
+        aspects=dict(zip(spread["aspect"], spread["mean"].astype(float))),
+        overall=eight_aspects.overall(means),
+        ranked=ranked,
+        basis=approaches.basis(means, ranked),
+        plan=room_response.get(development_plan.ID, {}),
+        risks=room_response.get(risks.ID, {}),
         overall_label="Overall room for manoeuvre, the room's mean (0–100)",
     )
 
@@ -104,8 +108,7 @@ def _reserve(top: int, chart) -> int:
 # --- Summary ---------------------------------------------------------------------------
 
 
-def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], diagnostics: list[str], generated: datetime,
-             smallest: int) -> None:
+def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], diagnostics: list[str], generated: datetime, smallest: int) -> None:
     ws.title = "Summary"
     row = cells.title(ws, f"{cells.APP_NAME}: workshop pack", f"Generated {generated:%d %B %Y %H:%M} UTC")
     created = info.get("created_at")
@@ -123,10 +126,16 @@ def _summary(ws, info: Mapping[str, Any], participants: Sequence[Participant], d
     if len(counts):
         row += 1
         cells.put(ws, row, 1, "How far the room got").font = HEADING
-        row = cells.write_table(
-            ws, row + 1, ["Diagnostic", "Started", "Answered everything"],
-            ([r.title, r.started, r.complete] for r in counts.itertuples()), wrap=["Diagnostic"],
-        ) + 2
+        row = (
+            cells.write_table(
+                ws,
+                row + 1,
+                ["Diagnostic", "Started", "Answered everything"],
+                ([r.title, r.started, r.complete] for r in counts.itertuples()),
+                wrap=["Diagnostic"],
+            )
+            + 2
+        )
 
     if eight_aspects.ID in diagnostics:
         row = _aspect_spread(ws, row + 1, participants, smallest)
@@ -142,7 +151,9 @@ def _aspect_spread(ws, top: int, participants: Sequence[Participant], smallest: 
     cells.put(ws, top + 1, 1, "People = participants with a score for the aspect. The middle half of the room lies between the quartiles.")
     header = top + 2
     last = cells.write_table(
-        ws, header, ["Aspect", "People", "Mean", "Median", "Lower quartile", "Upper quartile", "Lowest", "Highest", "Standard deviation"],
+        ws,
+        header,
+        ["Aspect", "People", "Mean", "Median", "Lower quartile", "Upper quartile", "Lowest", "Highest", "Standard deviation"],
         (
             [r.aspect, r.n, _number(r.mean), _number(r.median), _number(r.q1), _number(r.q3), _number(r.low), _number(r.high), _number(r.sd)]
             for r in spread.itertuples()
@@ -174,10 +185,31 @@ def _disagreement(ws, top: int, participants: Sequence[Participant], smallest: i
         return top + 4
     scale = eight_aspects.instrument().scale
     last = cells.write_table(
-        ws, top + 2,
-        ["Factor (aspect)", "Rated by", "Don't know", "Mean rating (1–5)", *(f"{r} {scale[r]}" for r in range(1, 6)), "Standard deviation", "Disagreement (0–1)"],
+        ws,
+        top + 2,
+        [
+            "Factor (aspect)",
+            "Rated by",
+            "Don't know",
+            "Mean rating (1–5)",
+            *(f"{r} {scale[r]}" for r in range(1, 6)),
+            "Standard deviation",
+            "Disagreement (0–1)",
+        ],
         (
-            [f"{r.text} ({r.aspect})", r.n, r.dont_know, _number(r.mean), r.count_1, r.count_2, r.count_3, r.count_4, r.count_5, _number(r.sd), _number(r.disagreement)]
+            [
+                f"{r.text} ({r.aspect})",
+                r.n,
+                r.dont_know,
+                _number(r.mean),
+                r.count_1,
+                r.count_2,
+                r.count_3,
+                r.count_4,
+                r.count_5,
+                _number(r.sd),
+                _number(r.disagreement),
+            ]
             for r in items.itertuples()
         ),
         number_formats={"Mean rating (1–5)": "0.0", "Standard deviation": "0.0", "Disagreement (0–1)": "0.00"},
@@ -191,22 +223,37 @@ def _ranking(ws, top: int, participants: Sequence[Participant], smallest: int) -
     means = workshop.aspect_spread(participants, smallest)["mean"].to_dict()
     ws.row_breaks.append(Break(id=top - 1))
     cells.put(ws, top, 1, "Commissioning approaches: the room's ranking").font = HEADING
-    cells.put(ws, top + 1, 1, "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend. "
-             + approaches.basis(means, ranked)).alignment = cells.WRAP
+    cells.put(
+        ws,
+        top + 1,
+        1,
+        "Fit of the room's mean aspect scores and mean priorities. Chosen by = participants who put it in their blend. " + approaches.basis(means, ranked),
+    ).alignment = cells.WRAP
     ws.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1, end_column=7)
     if not ranked["judged"].any():
         cells.put(ws, top + 2, 1, "No fit yet: too few aspects have a score.")
         return top + 4
     header = top + 2
     last = cells.write_table(
-        ws, header, ["Approach", "Fit (0–100)", "Rank", "Feasibility", "Desirability", "Coverage", "Chosen by"],
-        ([r.title, _number(r.fit), r.rank_label, _number(r.feasibility), _number(r.desirability), r.coverage, r.chosen_by]
-         for r in ranked.itertuples()),
-        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"}, wrap=["Approach", "Rank"],
+        ws,
+        header,
+        ["Approach", "Fit (0–100)", "Rank", "Feasibility", "Desirability", "Coverage", "Chosen by"],
+        ([r.title, _number(r.fit), r.rank_label, _number(r.feasibility), _number(r.desirability), r.coverage, r.chosen_by] for r in ranked.itertuples()),
+        number_formats={"Fit (0–100)": "0", "Feasibility": "0", "Desirability": "0", "Coverage": "0%"},
+        wrap=["Approach", "Rank"],
     )
     # Judged approaches come first; the chart shows only them, as a missing bar would read as 0.
-    chart = cells.bar_chart(ws, title="The room's fit (0–100)", header=header, last=header + int(ranked["judged"].sum()), label_column=1, value_column=2,
-                           maximum=100, anchor=f"A{last + 2}", size=(12, 20))
+    chart = cells.bar_chart(
+        ws,
+        title="The room's fit (0–100)",
+        header=header,
+        last=header + int(ranked["judged"].sum()),
+        label_column=1,
+        value_column=2,
+        maximum=100,
+        anchor=f"A{last + 2}",
+        size=(12, 20),
+    )
     return _reserve(last + 2, chart)
 
 
@@ -229,9 +276,12 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
     titles = [a.title for a in eight_aspects.instrument().aspects]
     header = row
     last = cells.write_table(
-        ws, header, ["Role", "People", *titles],
+        ws,
+        header,
+        ["Role", "People", *titles],
         ([r["role"], int(r["n"]), *(_number(r[a]) for a in eight_aspects.ASPECTS)] for _, r in by_role.iterrows()),
-        number_formats={t: "0" for t in titles}, wrap=["Role", *titles],
+        number_formats={t: "0" for t in titles},
+        wrap=["Role", *titles],
     )
     # Aspects along the axis, one bar per role group, each group with its own fill pattern
     # as well as its colour, so the groups differ without colour too.
@@ -243,7 +293,8 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
         series.tx = SeriesLabel(v=str(role))
         colour = PALETTE[number % len(PALETTE)].lstrip("#")  # Okabe–Ito, not the spreadsheet's defaults
         series.graphicalProperties.pattFill = PatternFillProperties(
-            prst=ROLE_PATTERNS[number % len(ROLE_PATTERNS)], fgClr=ColorChoice(srgbClr=colour), bgClr=ColorChoice(srgbClr="FFFFFF"))
+            prst=ROLE_PATTERNS[number % len(ROLE_PATTERNS)], fgClr=ColorChoice(srgbClr=colour), bgClr=ColorChoice(srgbClr="FFFFFF")
+        )
         series.graphicalProperties.line.solidFill = "1A1A1A"
     chart.set_categories(Reference(ws, min_col=3, max_col=2 + len(titles), min_row=header))
     chart.y_axis.scaling.min = 0
@@ -253,10 +304,15 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
     chart.legend.position = "b"
     chart.height, chart.width = 11, 26
     cells.describe_chart(
-        chart, title="Mean score by role (0–100)", x_title="Aspect", y_title="Mean score (0–100)",
+        chart,
+        title="Mean score by role (0–100)",
+        x_title="Aspect",
+        y_title="Mean score (0–100)",
         alt_text="Column chart of the mean score per aspect for each role group shown: "
-        + "; ".join(f"{r['role']}: " + ", ".join(f"{t} {cells._shown(_number(r[a]))}" for t, a in zip(titles, eight_aspects.ASPECTS))
-                    for _, r in by_role.iterrows()) + ".",
+        + "; ".join(
+            f"{r['role']}: " + ", ".join(f"{t} {cells._shown(_number(r[a]))}" for t, a in zip(titles, eight_aspects.ASPECTS)) for _, r in by_role.iterrows()
+        )
+        + ".",
     )
     ws.add_chart(chart, f"A{last + 2}")
     cells.finish(ws, {1: 24, 2: 8, **{c: 13 for c in range(3, 3 + len(titles))}})
@@ -266,7 +322,7 @@ def _by_role(ws, participants: Sequence[Participant], smallest: int) -> None:
 
 
 def _room_sheet_name(module) -> str:
-    """"Tolerating (room)": the first of its shared-screen views' labels, without the
+    """ "Tolerating (room)": the first of its shared-screen views' labels, without the
     characters a sheet's name cannot hold."""
     label = re.sub(r"[\[\]:*?/\\]", "", next(iter(module.ROOM_VIEWS), module.ID)).strip()[:24].strip()
     return f"{label or module.ID[:24]} (room)"
@@ -279,18 +335,29 @@ def _tolerance(ws, module, participants: Sequence[Participant], smallest: int) -
     table = workshop.tolerance_profile(participants, smallest)
     header = row
     last = cells.write_table(
-        ws, header,
+        ws,
+        header,
         ["Area", "Priority (0–9)", "People", "How often (0–3)", "Impact (1–3)", "Standard deviation", "Lowest", "Highest", *gifts.values()],
         (
-            [r.title, _number(r.priority), r.n, _number(r.frequency), _number(r.impact), _number(r.priority_sd), _number(r.priority_low), _number(r.priority_high),
-             *(getattr(r, g) for g in gifts)]
+            [
+                r.title,
+                _number(r.priority),
+                r.n,
+                _number(r.frequency),
+                _number(r.impact),
+                _number(r.priority_sd),
+                _number(r.priority_low),
+                _number(r.priority_high),
+                *(getattr(r, g) for g in gifts),
+            ]
             for r in table.itertuples()
         ),
         number_formats={"Priority (0–9)": "0.0", "How often (0–3)": "0.0", "Impact (1–3)": "0.0", "Standard deviation": "0.0"},
         wrap=["Area", *gifts.values()],
     )
-    cells.bar_chart(ws, title="The room's priority to stop (0–9)", header=header, last=last, label_column=1, value_column=2,
-                   maximum=9, anchor=f"A{last + 2}", size=(9, 18))
+    cells.bar_chart(
+        ws, title="The room's priority to stop (0–9)", header=header, last=last, label_column=1, value_column=2, maximum=9, anchor=f"A{last + 2}", size=(9, 18)
+    )
     cells.finish(ws, {1: 30, 2: 10, 3: 8, 4: 10, 5: 9, 6: 10, 7: 8, 8: 8, 9: 10, 10: 10, 11: 10, 12: 10})
 
 
@@ -306,10 +373,24 @@ def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> N
         table = table.sort_values(group_column, key=lambda groups: groups.map(list(charts).index), kind="stable")
     header = row
     last = cells.write_table(
-        ws, header, ["Theme", *grouped, "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
-        ([r.title, *([group_titles.get(getattr(r, group_column), "")] if grouped else []), _number(r.mean), r.n, _number(r.median),
-          _number(r.sd), _number(r.low), _number(r.high)] for r in table.itertuples()),
-        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")}, wrap=["Theme", *grouped],
+        ws,
+        header,
+        ["Theme", *grouped, "Mean (0–100)", "People", "Median", "Standard deviation", "Lowest", "Highest"],
+        (
+            [
+                r.title,
+                *([group_titles.get(getattr(r, group_column), "")] if grouped else []),
+                _number(r.mean),
+                r.n,
+                _number(r.median),
+                _number(r.sd),
+                _number(r.low),
+                _number(r.high),
+            ]
+            for r in table.itertuples()
+        ),
+        number_formats={h: "0" for h in ("Mean (0–100)", "Median", "Standard deviation", "Lowest", "Highest")},
+        wrap=["Theme", *grouped],
     )
     # On a page of its own when printed, and tall enough for every theme's label to show.
     if len(table) > 8:
@@ -318,8 +399,17 @@ def _themes(ws, module, participants: Sequence[Participant], smallest: int) -> N
     if charts:
         statements.group_charts(ws, charts, header=header, groups=list(table[group_column]), value_column=value_column, top=last + 2)
     else:
-        cells.bar_chart(ws, title="The room's mean per theme (0–100)", header=header, last=last, label_column=1, value_column=value_column,
-                       maximum=100, anchor=f"A{last + 2}", size=(3 + 0.75 * len(table), 20))
+        cells.bar_chart(
+            ws,
+            title="The room's mean per theme (0–100)",
+            header=header,
+            last=last,
+            label_column=1,
+            value_column=value_column,
+            maximum=100,
+            anchor=f"A{last + 2}",
+            size=(3 + 0.75 * len(table), 20),
+        )
     cells.finish(ws, dict(enumerate([42, *([32] if grouped else []), 12, 9, 10, 12, 9, 9], start=1)))
 
 
@@ -330,8 +420,19 @@ _ROOM_SHEETS = {"tolerance": _tolerance, "themes": _themes}
 # --- Every response, anonymised ------------------------------------------------------------
 
 RESPONSE_HEADERS = [
-    "Participant", "Role", "Diagnostic", "Item", "Rating (1–5)", "Don't know", "Weight", "Evidence or impression",
-    "How often (0–3)", "Impact (1–3)", "Whose gift", "Note or evidence", "Other details",
+    "Participant",
+    "Role",
+    "Diagnostic",
+    "Item",
+    "Rating (1–5)",
+    "Don't know",
+    "Weight",
+    "Evidence or impression",
+    "How often (0–3)",
+    "Impact (1–3)",
+    "Whose gift",
+    "Note or evidence",
+    "Other details",
 ]
 
 
@@ -385,7 +486,8 @@ def _response_row(record: Mapping[str, Any], names: Mapping[str, str]) -> list[A
 
 def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
     row = cells.title(
-        ws, "Every response, anonymised",
+        ws,
+        "Every response, anonymised",
         f"One row per answer. Participants are numbered in an order that says nothing about when they joined; a role is shown only for a group of {smallest} or more people who answered.",
     )
     roles = workshop.shown_roles(participants, smallest)
@@ -399,8 +501,15 @@ def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
             records = p.response[diagnostic_id] or {}
             known = order.get(diagnostic_id, {})
             for item_id in sorted(records, key=lambda i: (known.get(i, len(known)), i)):
-                rows.append([p.label, roles[p.number], _title(diagnostic_id), _item_text(texts, diagnostic_id, item_id) or item_id,
-                             *_response_row(records[item_id], names)])
+                rows.append(
+                    [
+                        p.label,
+                        roles[p.number],
+                        _title(diagnostic_id),
+                        _item_text(texts, diagnostic_id, item_id) or item_id,
+                        *_response_row(records[item_id], names),
+                    ]
+                )
     numbers = {"Rating (1–5)": "0", "Weight": "0", "How often (0–3)": "0", "Impact (1–3)": "0"}  # centred, clear of the text beside them
     cells.write_table(ws, row, RESPONSE_HEADERS, rows, number_formats=numbers, wrap=["Item", "Note or evidence", "Other details"], shared_style=True)
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
@@ -430,7 +539,10 @@ def _about(wb, diagnostics: list[str], generated: datetime, data_ids: set[str], 
         ("Workshop pack", "The whole room's answers taken together, the plan and risks agreed in the room, and every response anonymised."),
         ("Aggregation", workshop.METHOD),
         ("Small groups", workshop.small_group_rule(smallest)),
-        ("Anonymity", "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in an order that says nothing about when they joined."),
+        (
+            "Anonymity",
+            "No names, accounts, links or answer times are kept in this pack; participants are numbered P01, P02 … in an order that says nothing about when they joined.",
+        ),
     ]
     kinds = registry.stored()
     for diagnostic_id in dict.fromkeys([*diagnostics, development_plan.ID, risks.ID]):

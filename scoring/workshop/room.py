@@ -30,10 +30,11 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from scoring.diagnostics import approaches, eight_aspects, tolerance
 from scoring import registry
 from scoring.contract import Diagnostic
+from scoring.diagnostics import approaches, eight_aspects, tolerance
 from scoring.diagnostics.eight_aspects import ASPECTS
+
 # No figure counts fewer people than MIN_GROUP (cell by cell) unless the workshop's
 # facilitator raised it (store.MAX_MIN_GROUP at most); the store batches the screen by it too.
 from scoring.store import MIN_GROUP
@@ -51,7 +52,7 @@ METHOD = (
     "Spread: median, quartiles (the middle half of the room lies between them), lowest, highest "
     "and the sample standard deviation (none with fewer than two people). Disagreement on a factor "
     "is the standard deviation of its 1–5 ratings divided by 2, its largest possible value: 0 when "
-    "everyone agrees, 1 when the room splits evenly between 1 and 5; \"don't know\" is left out."
+    'everyone agrees, 1 when the room splits evenly between 1 and 5; "don\'t know" is left out.'
 )
 
 
@@ -66,7 +67,7 @@ def small_group_rule(min_group: int = MIN_GROUP) -> str:
         f"Every figure counts the people who answered that item, and nothing is shown for fewer than {min_group} "
         f"of them; quartiles, ranges and extremes need {max(SPREAD_MIN, min_group)}. People who joined and answered "
         f"nothing count nowhere. Views by role never show a group of fewer than {min_group} people who answered. "
-        f"Smaller groups are merged into \"{OTHER_ROLES}\"; if that is still under {min_group} and would be the only "
+        f'Smaller groups are merged into "{OTHER_ROLES}"; if that is still under {min_group} and would be the only '
         "people not shown (so their answers could be worked out from the whole room's), the smallest role is "
         "merged in too, or views by role are not shown at all. In the responses, a participant whose "
         "role is not shown has it replaced, so a role never identifies anyone. Once results are revealed the shared "
@@ -96,11 +97,14 @@ class Participant:
         # Only diagnostics are asked of participants; the plan and the risk register are the
         # room's, recorded by the facilitator.
         found = registry.diagnostics()
-        object.__setattr__(self, "response", {
-            diagnostic_id: found[diagnostic_id].instrument().history.as_today(records)
-            if diagnostic_id in found and records else records
-            for diagnostic_id, records in self.response.items()
-        })
+        object.__setattr__(
+            self,
+            "response",
+            {
+                diagnostic_id: found[diagnostic_id].instrument().history.as_today(records) if diagnostic_id in found and records else records
+                for diagnostic_id, records in self.response.items()
+            },
+        )
 
     def records(self, diagnostic_id: str) -> Mapping[str, dict]:
         return self.response.get(diagnostic_id) or {}
@@ -237,8 +241,9 @@ CENTRES = ["mean", "median"]
 SPREADS = ["q1", "q3", "low", "high", "sd"]
 
 
-def suppress_small(table: pd.DataFrame, min_group: int = MIN_GROUP, *, n: str = "n",
-                   centres: Sequence[str] = CENTRES, spreads: Sequence[str] = SPREADS) -> pd.DataFrame:
+def suppress_small(
+    table: pd.DataFrame, min_group: int = MIN_GROUP, *, n: str = "n", centres: Sequence[str] = CENTRES, spreads: Sequence[str] = SPREADS
+) -> pd.DataFrame:
     """Blank (NaN) the figures of rows that count too few people: centres under
     `min_group`, spreads and extremes under max(SPREAD_MIN, min_group). The count stays.
     min_group 1 blanks nothing: the method's own arithmetic (its worked cases use it)."""
@@ -276,8 +281,7 @@ def item_disagreement(participants: Sequence[Participant], *, min_answers: int =
     instrument order."""
     inst = eight_aspects.instrument()
     titles = {a.id: a.title for a in inst.aspects}
-    columns = ["item_id", "aspect_id", "aspect", "text", "n", "dont_know", "mean", "sd",
-               *(f"count_{r}" for r in RATINGS), "disagreement"]
+    columns = ["item_id", "aspect_id", "aspect", "text", "n", "dont_know", "mean", "sd", *(f"count_{r}" for r in RATINGS), "disagreement"]
     answered = [p.records(eight_aspects.ID) for p in participants]
     rows = []
     for factor in inst.factors:
@@ -340,10 +344,7 @@ def room_priorities(participants: Sequence[Participant], min_group: int = MIN_GR
     choices = _choices(participants)
     if len(choices) < min_group:
         return {}
-    return {
-        priority: sum((c.get("priorities") or {}).get(priority, 0) for c in choices) / len(choices)
-        for priority in approaches.PRIORITIES
-    }
+    return {priority: sum((c.get("priorities") or {}).get(priority, 0) for c in choices) / len(choices) for priority in approaches.PRIORITIES}
 
 
 def approach_ranking(participants: Sequence[Participant], min_group: int = MIN_GROUP) -> pd.DataFrame:
@@ -392,8 +393,7 @@ def tolerance_profile(participants: Sequence[Participant], min_group: int = MIN_
                 "gift_n": sum(a.get("gift") in gifts for a in answers),
             }
         )
-    table = suppress_small(pd.DataFrame(rows), min_group, centres=["frequency", "impact", "priority"],
-                           spreads=["priority_sd", "priority_low", "priority_high"])
+    table = suppress_small(pd.DataFrame(rows), min_group, centres=["frequency", "impact", "priority"], spreads=["priority_sd", "priority_low", "priority_high"])
     if min_group > 1:
         table.loc[table["gift_n"] < min_group, list(gifts)] = math.nan  # counts of whose area it is
     return table.drop(columns="gift_n")

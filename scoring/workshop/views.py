@@ -8,10 +8,9 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from scoring.diagnostics import approaches, eight_aspects, tolerance
 from scoring import figures, numbers, registry
+from scoring.diagnostics import approaches, eight_aspects, tolerance
 from scoring.workshop import room
-
 
 
 def views() -> dict[str, tuple[str, str]]:
@@ -50,15 +49,20 @@ def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_gr
     answered = sum(1 for p in people if p.records(diagnostic_id))
     if answered < min_group:
         # With one or two people the room's figures are their answers.
-        return View(None, None, f"Nothing is shown here until {min_group} people have answered, so that nobody's "
-                                f"answers can be picked out ({answered} so far).")
+        return View(
+            None, None, f"Nothing is shown here until {min_group} people have answered, so that nobody's answers can be picked out ({answered} so far)."
+        )
     if kind == "aspect_profile":
         return View(figures.spread_radar(room.aspect_spread(people, min_group), height=height), None if large else room.METHOD)
     if kind == "disagreement":
         items = room.item_disagreement(people, min_answers=min_group)
         figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
         aspects = room.aspect_disagreement(people, min_group).dropna(subset=["sd"]).head(3)
-        caption = ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {numbers.text(r.sd)})" for r in aspects.itertuples()) + ".") if len(aspects) else None
+        caption = (
+            ("Aspects where scores differ most: " + ", ".join(f"{r.aspect} (spread {numbers.text(r.sd)})" for r in aspects.itertuples()) + ".")
+            if len(aspects)
+            else None
+        )
         return View(figure, caption)
     if kind == "by_role":
         by_role, note = room.aspects_by_role(people, min_group)
@@ -72,7 +76,10 @@ def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_gr
         means = room.aspect_spread(people, min_group)["mean"].to_dict()
         return View(figures.fit_bars(ranking, height=height + 100 if large else None), blends + approaches.basis(means, ranking))
     if kind == "tolerance":
-        return View(tolerance.profile_chart(room.tolerance_profile(people, min_group)), "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.")
+        return View(
+            tolerance.profile_chart(room.tolerance_profile(people, min_group)),
+            "Priority to stop = how often it is heard x its impact, averaged over the people who gave both.",
+        )
     if kind == "themes":
         themes = room.statement_themes(registry.diagnostic(diagnostic_id), people, min_group).rename(columns={"mean": "score"})
         return View(figures.theme_bars(themes), "The room's mean score per theme (0–100).")

@@ -105,9 +105,7 @@ def warm_up(browser, url: str) -> None:
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Streamlit is done when the script has finished running and nothing is stale."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stApp] [data-stale=true]')", timeout=timeout
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=stApp] [data-stale=true]')", timeout=timeout)
 
 
 # --- Helpers the e2e tests share ------------------------------------------------------
@@ -185,8 +183,8 @@ def expect_rating_checked(page, item_id: str, label: str) -> None:
 def expected_summary(answers: dict) -> tuple[str, str, "object"]:
     """(metric text, "N of T factors answered" progress line, aspect score table) as the
     scoring API computes them for {item_id: rating or None}."""
-    from scoring.diagnostics import eight_aspects
     from scoring import numbers
+    from scoring.diagnostics import eight_aspects
 
     inst = eight_aspects.instrument()
     records = {item: {"rating": rating, "weight": inst.weight_default} for item, rating in answers.items()}
@@ -220,8 +218,10 @@ def expect_live_bars(page, scores) -> None:
     from scoring import numbers
 
     bars = page.locator(".ea-bars li")
-    expected = [f"{aspect}: no score yet" if math.isnan(score) else f"{aspect}: {numbers.text(score)} out of 100"
-                for aspect, score in zip(scores["aspect"], scores["score"])]
+    expected = [
+        f"{aspect}: no score yet" if math.isnan(score) else f"{aspect}: {numbers.text(score)} out of 100"
+        for aspect, score in zip(scores["aspect"], scores["score"])
+    ]
     for index, label in enumerate(expected):
         expect(bars.nth(index)).to_have_attribute("aria-label", label, timeout=TIMEOUT)
 

@@ -10,8 +10,6 @@ import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
-
 from conftest import (
     DECIDE_ANSWERS,
     PLAN_TABLE,
@@ -32,8 +30,10 @@ from conftest import (
     rating_value,
     wait_for_app,
 )
-from scoring.records import development_plan
+from playwright.sync_api import expect
+
 from scoring.diagnostics import eight_aspects
+from scoring.records import development_plan
 
 FAILING_IMPACTS = {"serious", "critical"}
 ANSWERS = [
@@ -190,9 +190,7 @@ def test_the_scan_catches_a_serious_violation(page, app_url):
     """The scan itself works: an image with no text alternative (a critical violation,
     added here by the test) must fail it, so an empty result is not a broken scan."""
     open_app(page, app_url, page.get_by_role("heading", name="Commissioning Diagnostics"))
-    page.get_by_test_id("stMain").evaluate(
-        "main => { const img = document.createElement('img'); img.src = 'data:,'; main.prepend(img); }"
-    )
+    page.get_by_test_id("stMain").evaluate("main => { const img = document.createElement('img'); img.src = 'data:,'; main.prepend(img); }")
     assert "image-alt (critical)" in serious_violations(page, "home with an image added by the test")
 
 
@@ -203,10 +201,7 @@ def test_every_page_in_the_navigation_fresh(page, app_url):
     links = page.get_by_test_id("stSidebarNav").get_by_role("link")
     expect(links.first).to_be_visible(timeout=TIMEOUT)
     # A link's text starts with its icon's ligature name ("home"); the page title is last.
-    pages = {
-        links.nth(i).inner_text().strip().splitlines()[-1]: links.nth(i).get_attribute("href")
-        for i in range(links.count())
-    }
+    pages = {links.nth(i).inner_text().strip().splitlines()[-1]: links.nth(i).get_attribute("href") for i in range(links.count())}
     assert len(pages) >= 3, pages
     failures = []
     for name, href in pages.items():

@@ -10,14 +10,14 @@ import re
 from io import BytesIO
 from pathlib import Path
 
+from conftest import TIMEOUT, click_rating, key, open_app, rating_value, wait_for_app
 from openpyxl import load_workbook
 from playwright.sync_api import expect
-
-from conftest import TIMEOUT, click_rating, key, open_app, rating_value, wait_for_app
-from scoring import compare
-from scoring.diagnostics import eight_aspects
 from test_accessibility import scan
 from test_workshop import create_workshop, joined_metric
+
+from scoring import compare
+from scoring.diagnostics import eight_aspects
 
 FILES = Path(__file__).resolve().parents[1] / "files"
 THEN = [("sd_one_place", "Strongly enables"), ("sd_wellbeing_system", "Constrains")]
@@ -172,8 +172,15 @@ def test_markdown_and_html_in_a_brought_back_workbook_show_as_text(browser, app_
     notice = page.get_by_test_id("stAlertContentSuccess")
     expect(notice).to_contain_text("evil.example/x", timeout=TIMEOUT)
     text = notice.inner_text().replace("\u2060", "")
-    for fragment in ("[click](https://evil.example/x)", "<img src=https://evil.example/h.png>", "mail@evil.example",
-                     ":material/warning:", ":red[red]", "&lt;b&gt;", "**bold**"):
+    for fragment in (
+        "[click](https://evil.example/x)",
+        "<img src=https://evil.example/h.png>",
+        "mail@evil.example",
+        ":material/warning:",
+        ":red[red]",
+        "&lt;b&gt;",
+        "**bold**",
+    ):
         assert fragment in text, fragment
     assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
     assert page.locator("a[href^='mailto:']").count() == 0

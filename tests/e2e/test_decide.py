@@ -13,10 +13,6 @@ import math
 import re
 from datetime import date, timedelta
 
-from openpyxl import load_workbook
-from openpyxl.chart import BarChart
-from playwright.sync_api import expect
-
 from conftest import (
     FIT_CHART,
     PLAN_TABLE,
@@ -52,6 +48,10 @@ from conftest import (
     rank_one,
     wait_for_app,
 )
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart
+from playwright.sync_api import expect
+
 from scoring.diagnostics import approaches, eight_aspects
 from scoring.records import development_plan
 
@@ -241,7 +241,7 @@ def test_excel_summary_has_the_fit_plan_and_risks(page, app_url, tmp_path):
     assert any(isinstance(chart, BarChart) for chart in fit._charts), "no bar chart on Model fit"
     rows = list(fit.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[:2] == ("Rank", "Approach"))
-    ranked = [row for row in rows[header + 1:] if row[1]]
+    ranked = [row for row in rows[header + 1 :] if row[1]]
     best = [row[1] for row in ranked if str(row[0]).lstrip("=") == "1"]  # the rank as shown: "1", or "=1" for a tie
     assert best == [approach_title(rank_one())], best
     expected = expected_ranking()
@@ -267,7 +267,7 @@ def test_excel_summary_has_the_fit_plan_and_risks(page, app_url, tmp_path):
     sheet = workbook["Risks"]
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] == "Ref")
-    risk_rows = [row for row in rows[header + 1:] if row[0]]
+    risk_rows = [row for row in rows[header + 1 :] if row[0]]
     suggested = expected_risks(approach_id)
     assert len(risk_rows) == len(suggested)
     assert sorted(row[1] for row in risk_rows) == sorted(risk["title"] for risk in suggested)

@@ -16,11 +16,8 @@ import re
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import IN_CI, TIMEOUT, warm_up
-from scoring import registry
-from scoring.store import Store
+from playwright.sync_api import expect
 from test_workshop import (
     PARTICIPANTS,
     PHONE,
@@ -33,6 +30,9 @@ from test_workshop import (
     radar_has_trace_with,
     token_in,
 )
+
+from scoring import registry
+from scoring.store import Store
 
 COOKIE = "cd_route"  # deploy/nginx.conf: the hash key of the sticky routing
 
@@ -128,7 +128,7 @@ def test_phones_on_different_app_processes_share_one_room(browser, stack):
     with app_logs_on_failure(stack), contextlib.ExitStack() as closing:
         closing.callback(lambda: [context.close() for context in contexts])
         assert len(stack.app_ports) == 2
-        (screen_route, screen_process), = routes_spread_over(stack, "screen", 1)
+        ((screen_route, screen_process),) = routes_spread_over(stack, "screen", 1)
         phone_routes = routes_spread_over(stack, "phone", len(PARTICIPANTS))
         assert len({process for _, process in phone_routes}) == 2, phone_routes
 
@@ -177,5 +177,6 @@ def test_phones_on_different_app_processes_share_one_room(browser, stack):
             store.engine.dispose()
         # (The store lists the room in an order unrelated to joining.)
         assert sorted((str(role), sorted(response["eight_aspects"])) for role, response in room_now) == sorted(
-            (str(role), sorted(item for item, _ in ratings)) for role, ratings in PARTICIPANTS)
+            (str(role), sorted(item for item, _ in ratings)) for role, ratings in PARTICIPANTS
+        )
         assert not any(stack.data_dir.iterdir()), list(stack.data_dir.iterdir())

@@ -7,10 +7,10 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from axe_playwright_python.sync_playwright import Axe
+from conftest import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
 from scoring.diagnostics import conditions, tolerance
 
 TOLERANCE_ANSWERS = {"staff_turnover": (3, 2, "ours"), "weak_impact_data": (2, 3, "influence")}

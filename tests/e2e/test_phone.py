@@ -5,9 +5,9 @@ at least 44 px tall in scale order, the live score kept in view while answering,
 from __future__ import annotations
 
 import pytest
+from conftest import TIMEOUT, click_rating, expect_no_exception, key, open_app, rating_options, wait_for_app
 from playwright.sync_api import expect
 
-from conftest import TIMEOUT, click_rating, expect_no_exception, key, open_app, rating_options, wait_for_app
 from scoring.diagnostics import eight_aspects
 
 PHONE = {"width": 390, "height": 844}
@@ -23,7 +23,9 @@ def phone(browser):
 def in_view(page, selector: str) -> bool:
     return page.evaluate(
         """(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
-                           return r.bottom > 0 && r.top < window.innerHeight; }""", selector)
+                           return r.bottom > 0 && r.top < window.innerHeight; }""",
+        selector,
+    )
 
 
 def test_rating_options_are_full_width_rows_of_44_px_in_scale_order(phone, app_url):
@@ -108,8 +110,8 @@ def filled_response() -> dict:
     from datetime import date
 
     from scoring.diagnostics import approaches, capacity, conditions, stakeholder_map, tolerance
-    from scoring.records import development_plan, risks
     from scoring.diagnostics import starting_points as sp
+    from scoring.records import development_plan, risks
 
     inst = eight_aspects.instrument()
     cycle = [5, 4, 2, 3, 1, None]
@@ -123,19 +125,33 @@ def filled_response() -> dict:
     for n, area in enumerate(tolerance.AREAS):
         key_ = f"area:{area}"
         response[tolerance.ID][key_] = tolerance.clean_record(key_, {"frequency": n % 4, "impact": 1 + n % 3, "gift": "ours"})
-    for name, kind, relationship in [("Health and wellbeing board", "structure", "strong"), ("NHS integrated care board", "partner", "workable"),
-                                     ("Director of children's services", "leader", "weak"), ("Voluntary sector forum", "champion", "arms_length")]:
+    for name, kind, relationship in [
+        ("Health and wellbeing board", "structure", "strong"),
+        ("NHS integrated care board", "partner", "workable"),
+        ("Director of children's services", "leader", "weak"),
+        ("Voluntary sector forum", "champion", "arms_length"),
+    ]:
         response[sp.ID][stakeholder_map.new_key()] = stakeholder_map.clean({"name": name, "kind": kind, "role": "", "relationship": relationship})
-    response[sp.ID][capacity.KEY] = capacity.clean({"drivers": {"contracts": {"count": 40, "hours": 60}, "providers": {"count": 30, "hours": 15}},
-                                                    "staff_in_post": 6, "hours_per_fte": 1500})
+    response[sp.ID][capacity.KEY] = capacity.clean(
+        {"drivers": {"contracts": {"count": 40, "hours": 60}, "providers": {"count": 30, "hours": 15}}, "staff_in_post": 6, "hours_per_fte": 1500}
+    )
     chosen = ["strategic_procurement", "prevention_early_intervention"]
-    response[approaches.ID] = {approaches.CHOICE: approaches.clean_record(approaches.CHOICE, {
-        "chosen": chosen, "priorities": {"lower_cost": 1, "community_capacity": 2, "choice_control": 3}})}
+    response[approaches.ID] = {
+        approaches.CHOICE: approaches.clean_record(
+            approaches.CHOICE, {"chosen": chosen, "priorities": {"lower_cost": 1, "community_capacity": 2, "choice_control": 3}}
+        )
+    }
     response[development_plan.ID] = {}
     for aspect_id, due in [("system_design", date(2027, 3, 31)), ("relationships", ""), ("policy", "")]:
-        action = {"aspect_id": aspect_id, "due": due, "status": "not_started", "origin": "Added by hand",
-                  "action": "Agree a single outcomes framework with health partners and the voluntary sector, and report on it quarterly to the board",
-                  "owner": "Head of commissioning, adult social care", "measure": "Framework agreed by all partners and used in three contracts"}
+        action = {
+            "aspect_id": aspect_id,
+            "due": due,
+            "status": "not_started",
+            "origin": "Added by hand",
+            "action": "Agree a single outcomes framework with health partners and the voluntary sector, and report on it quarterly to the board",
+            "owner": "Head of commissioning, adult social care",
+            "measure": "Framework agreed by all partners and used in three contracts",
+        }
         key_ = development_plan.new_action_key()
         response[development_plan.ID][key_] = development_plan.clean_record(key_, action)
     response[risks.ID] = {}
@@ -150,6 +166,7 @@ def filled(browser, tmp_path_factory):
     """(url, token) of a server whose store holds filled_response(), with a baseline kept
     under a long name (the compare page)."""
     from conftest import start_server, stop_server, warm_up
+
     from scoring.records import baseline
     from scoring.store import Store
 
@@ -158,8 +175,9 @@ def filled(browser, tmp_path_factory):
     token = store.new_respondent()
     response = filled_response()
     before = {eight_aspects.ID: {f: {**r, "rating": 3} for f, r in response[eight_aspects.ID].items()}}
-    response[baseline.ID] = {baseline.ITEM: baseline.clean_record(baseline.ITEM, {
-        "label": LONG_BASELINE, "kind": "self_check", "generated": "2026-03-14", "response": before})}
+    response[baseline.ID] = {
+        baseline.ITEM: baseline.clean_record(baseline.ITEM, {"label": LONG_BASELINE, "kind": "self_check", "generated": "2026-03-14", "response": before})
+    }
     store.replace_response(token, response)
     store.engine.dispose()
     server, url = start_server(data_dir)
@@ -202,7 +220,7 @@ def chart_problems(page, width: int) -> list[str]:
                 problems.append(f"{name}: {text['text']!r} is {text['size']} px")
         texts = chart["texts"]
         for i, first in enumerate(texts):
-            for second in texts[i + 1:]:
+            for second in texts[i + 1 :]:
                 across = min(first["r"], second["r"]) - max(first["l"], second["l"])
                 down = min(first["b"], second["b"]) - max(first["t"], second["t"])
                 if across > 1 and down > 1:
@@ -213,8 +231,7 @@ def chart_problems(page, width: int) -> list[str]:
 def open_filled_page(page, url: str, token: str, path: str) -> None:
     open_app(page, f"{url}/{path}?r={token}", "[data-testid=stPlotlyChart] .main-svg")
     page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=TIMEOUT)
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))",
-                           timeout=TIMEOUT)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))", timeout=TIMEOUT)
     expect_no_exception(page)
 
 
@@ -248,6 +265,7 @@ def text_lines(png: bytes, top: int, bottom: int) -> int:
 
 def test_plan_and_risk_tables_wrap_their_text_and_blank_dates_are_blank(browser, phone, filled):
     from conftest import PLAN_TABLE, grid_cell, grid_rows
+
     from ui.editors import ROW_HEIGHT
 
     url, token = filled

@@ -8,10 +8,6 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from openpyxl import load_workbook
-from openpyxl.chart import RadarChart
-from playwright.sync_api import expect
-
 from conftest import (
     TIMEOUT,
     click_rating,
@@ -25,6 +21,10 @@ from conftest import (
     rating_value,
     wait_for_app,
 )
+from openpyxl import load_workbook
+from openpyxl.chart import RadarChart
+from playwright.sync_api import expect
+
 from scoring.diagnostics import eight_aspects
 
 # What the user answers, aspect by aspect, in the order they answer it.
@@ -191,11 +191,7 @@ def test_excel_download_matches_the_answers(page, app_url, tmp_path):
     assert any(isinstance(chart, RadarChart) for chart in summary._charts), "no radar chart on Summary"
 
     _, _, expected = expected_summary(ratings(ALL_ANSWERS))
-    header_row = next(
-        row[0].row
-        for row in summary.iter_rows()
-        if row[0].value == "Aspect" and len(row) > 1 and row[1].value == "Score (0–100)"
-    )
+    header_row = next(row[0].row for row in summary.iter_rows() if row[0].value == "Aspect" and len(row) > 1 and row[1].value == "Score (0–100)")
     found = {}
     for row in summary.iter_rows(min_row=header_row + 1, max_row=header_row + len(expected), max_col=2, values_only=True):
         found[row[0]] = row[1]

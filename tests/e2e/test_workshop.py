@@ -12,15 +12,14 @@ from io import BytesIO
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import TIMEOUT, click_rating, expect_rating_checked, key, open_app, rating_radio, rating_value, start_server, stop_server, wait_for_app, warm_up
+from cuttable import CuttableLink
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import (TIMEOUT, click_rating, expect_rating_checked, key, open_app, rating_radio, rating_value, start_server, stop_server,
-                      wait_for_app, warm_up)
-from cuttable import CuttableLink
 from scoring.diagnostics import eight_aspects
-from scoring.workshop import room
 from scoring.store import Store
+from scoring.workshop import room
 
 SCREEN = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
@@ -185,9 +184,9 @@ def test_answers_survive_the_server_being_killed(browser, tmp_path):
         # And the facilitator's view of the room has every answer, by role.
         store = Store(f"sqlite:///{data_dir / 'commissioning.sqlite3'}")
         room_now = store.participants(facilitator)  # in an order unrelated to joining
-        assert sorted((str(role), sorted((item, str(record["rating"])) for item, record in response["eight_aspects"].items()))
-                      for role, response in room_now) == sorted(
-            (str(role), sorted((item, str(rating_value(label))) for item, label in ratings)) for role, ratings in given.items())
+        assert sorted(
+            (str(role), sorted((item, str(record["rating"])) for item, record in response["eight_aspects"].items())) for role, response in room_now
+        ) == sorted((str(role), sorted((item, str(rating_value(label))) for item, label in ratings)) for role, ratings in given.items())
         store.engine.dispose()
     finally:
         stop_server(server)
@@ -235,7 +234,6 @@ def test_workshop_pages_pass_axe_on_phone_and_shared_screen(browser, app_url):
         pytest.fail("\n\n".join(failures), pytrace=False)
 
 
-
 @pytest.mark.parametrize("server_restarts", [False, True], ids=["link-drops", "server-restarts-too"])
 def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(browser, tmp_path, server_restarts):
     """The phone's link drops just as a rating is clicked (the click never reaches the
@@ -257,8 +255,7 @@ def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(brows
         answer(phone, [("sd_one_place", "Enables")])
         token = token_in(phone.url)
         link.hold()
-        rating_radio(phone, "sd_wellbeing_system").get_by_test_id("stRadioOption").filter(
-            has_text=re.compile(r"^\s*Constrains\s*$")).click()
+        rating_radio(phone, "sd_wellbeing_system").get_by_test_id("stRadioOption").filter(has_text=re.compile(r"^\s*Constrains\s*$")).click()
         phone.wait_for_timeout(500)
         assert "sd_wellbeing_system" not in store.answers(token, "eight_aspects"), "the click got through the held link"
         if server_restarts:
@@ -283,7 +280,9 @@ def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(brows
         expect_rating_checked(phone, "sd_wellbeing_system", "Constrains")
         saved = store.answers(token, "eight_aspects")
         assert {item: record["rating"] for item, record in saved.items()} == {
-            "sd_one_place": rating_value("Enables"), "sd_wellbeing_system": rating_value("Constrains")}
+            "sd_one_place": rating_value("Enables"),
+            "sd_wellbeing_system": rating_value("Constrains"),
+        }
         # And a fresh browser on the resume link shows what the store holds.
         again = browser.new_context(viewport=PHONE).new_page()
         open_app(again, f"{app_url}/?r={token}", again.get_by_text("Carry on later"))
@@ -297,7 +296,6 @@ def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(brows
         link.close()
         store.engine.dispose()
         stop_server(server)
-
 
 
 def test_the_shared_screen_shows_no_credential_a_second_browser_could_use(browser, app_url):
@@ -323,8 +321,13 @@ def test_the_shared_screen_shows_no_credential_a_second_browser_could_use(browse
     viewer = other.new_page()
     open_app(viewer, f"{app_url}/?r={shown}", viewer.get_by_text("Results are hidden"))
     expect(viewer.get_by_text("This is the room's screen")).to_be_visible()
-    for control in ("Reveal results", "Download the workshop pack", "Delete the workshop and all its answers",
-                    "Close to new answers", "Save my private link (a small text file)"):
+    for control in (
+        "Reveal results",
+        "Download the workshop pack",
+        "Delete the workshop and all its answers",
+        "Close to new answers",
+        "Save my private link (a small text file)",
+    ):
         expect(viewer.get_by_role("button", name=control)).to_have_count(0)
     expect(viewer.get_by_text("Delete this workshop")).to_have_count(0)
 

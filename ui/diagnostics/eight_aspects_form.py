@@ -32,10 +32,7 @@ SAVED = "✓ Saved"
 UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
-DROPPED = (
-    f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. "
-    "It is still on screen; send it again."
-)
+DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. It is still on screen; send it again."
 LIVE_FRAGMENT = "ea_live"
 LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
 HEADING_KEY = "ea_heading"
@@ -191,13 +188,15 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
             st.caption(f"Details: {summary}")
         return
     for field, label, options, format_func in (
-        ("weight", "How much this factor matters here (weight)",
-         list(range(instrument.weight_min, instrument.weight_max + 1)), lambda w: WEIGHT_LABELS.get(w, str(w))),
-        ("basis", "Is this rating backed by evidence, or an impression?",
-         list(eight_aspects.EVIDENCE_BASES), eight_aspects.EVIDENCE_BASES.get),
+        (
+            "weight",
+            "How much this factor matters here (weight)",
+            list(range(instrument.weight_min, instrument.weight_max + 1)),
+            lambda w: WEIGHT_LABELS.get(w, str(w)),
+        ),
+        ("basis", "Is this rating backed by evidence, or an impression?", list(eight_aspects.EVIDENCE_BASES), eight_aspects.EVIDENCE_BASES.get),
     ):
-        st.radio(label, options=options, format_func=format_func, horizontal=True,
-                 key=widget_key(field, factor.id), on_change=save_factor, args=(factor.id,))
+        st.radio(label, options=options, format_func=format_func, horizontal=True, key=widget_key(field, factor.id), on_change=save_factor, args=(factor.id,))
     st.text_area(
         "Evidence or note",
         max_chars=eight_aspects.NOTE_MAX_CHARS,
@@ -268,8 +267,10 @@ def aspect_form(instrument: Instrument) -> None:
     scroll = st.session_state.pop(SCROLL_KEY, None)
     if scroll:
         # "Next aspect" is at the foot of the last factor: the new aspect starts at its heading.
-        st.html(f"<script>/* {scroll} */ window.parent.document.querySelector('.st-key-{HEADING_KEY}')"
-                "?.scrollIntoView({block: 'start'});</script>", unsafe_allow_javascript=True)
+        st.html(
+            f"<script>/* {scroll} */ window.parent.document.querySelector('.st-key-{HEADING_KEY}')?.scrollIntoView({{block: 'start'}});</script>",
+            unsafe_allow_javascript=True,
+        )
     for factor in factors:
         factor_input(factor, instrument, show_details)
 

@@ -11,12 +11,11 @@ from datetime import date, datetime, timezone
 import streamlit as st
 
 from scoring import registry
-from scoring.workshop import views
-from scoring.workshop import room
 from scoring.compare import Side
+from scoring.excel.summary import file_name
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, MAX_MIN_GROUP, MIN_GROUP, ROOM_VIEWERS, StoreUnavailable, show_join_code
-from scoring.excel.summary import file_name
+from scoring.workshop import room, views
 from scoring.workshop.pack import build_pack
 from ui import session, widgets
 from ui.workshop.join import JOIN_PARAM
@@ -55,8 +54,7 @@ def participants(token: str, version: tuple[int, str] | None = None, *, shown: b
 def _participants(token: str, version: tuple[int, str], shown: bool) -> list[room.Participant]:
     # `version` is unused here but part of the cache key: it moves with the room.
     return [
-        room.Participant(number=n, role=role, response=response)
-        for n, (role, response) in enumerate(session.store().participants(token, shown=shown), start=1)
+        room.Participant(number=n, role=role, response=response) for n, (role, response) in enumerate(session.store().participants(token, shown=shown), start=1)
     ]
 
 
@@ -108,12 +106,16 @@ def controls(token: str, workshop: dict) -> None:
     if workshop["results_visible"]:
         reveal.button("Hide results", key="ws_hide", on_click=toggle, kwargs={"results_visible": False}, icon=":material/visibility_off:", width="stretch")
     else:
-        reveal.button("Reveal results", key="ws_reveal", on_click=toggle, kwargs={"results_visible": True}, type="primary", icon=":material/visibility:", width="stretch")
+        reveal.button(
+            "Reveal results", key="ws_reveal", on_click=toggle, kwargs={"results_visible": True}, type="primary", icon=":material/visibility:", width="stretch"
+        )
     if workshop["is_open"]:
         close.button("Close to new answers", key="ws_close", on_click=toggle, kwargs={"is_open": False}, icon=":material/lock:", width="stretch")
     else:
         close.button("Reopen for answers", key="ws_reopen", on_click=toggle, kwargs={"is_open": True}, icon=":material/lock_open:", width="stretch")
-    present.button("Presentation view", key="ws_present_on", on_click=st.session_state.__setitem__, args=(PRESENT_KEY, True), icon=":material/slideshow:", width="stretch")
+    present.button(
+        "Presentation view", key="ws_present_on", on_click=st.session_state.__setitem__, args=(PRESENT_KEY, True), icon=":material/slideshow:", width="stretch"
+    )
     with pack:
         widgets.excel_download(
             "Download the workshop pack",
@@ -128,12 +130,16 @@ def room_settings(token: str, workshop: dict) -> None:
     """The smallest group shown, and removing participants (someone who joined twice, or
     padded the room with empty joins). On the facilitator's own link only."""
     with st.expander("Room settings and participants"):
+
         def change_smallest() -> None:
             session.store().set_workshop(token, min_group=st.session_state["ws_min_group_now"])
 
         st.selectbox(
-            "Smallest group shown", list(range(MIN_GROUP, MAX_MIN_GROUP + 1)),
-            index=workshop["min_group"] - MIN_GROUP, key="ws_min_group_now", on_change=change_smallest,
+            "Smallest group shown",
+            list(range(MIN_GROUP, MAX_MIN_GROUP + 1)),
+            index=workshop["min_group"] - MIN_GROUP,
+            key="ws_min_group_now",
+            on_change=change_smallest,
             help="No figure counts fewer people who answered than this, and the screen moves only once this many have changed something.",
         )
         people = session.store().roster(token)
@@ -141,14 +147,13 @@ def room_settings(token: str, workshop: dict) -> None:
             st.caption("Nobody has joined yet.")
             return
         shown = room.shown_roles(
-            [room.Participant(number=n, role=role, response=response) for n, (_key, role, response) in enumerate(people, start=1)],
-            workshop["min_group"])
-        labels = {
-            key: f"P{n:02d} · {shown[n]} · {_answers(response)}"
-            for n, (key, _role, response) in enumerate(people, start=1)
-        }
-        st.caption("Numbered as in the pack, in an order that says nothing about who joined when; a role shows only "
-                   "where the pack shows it. Remove someone who joined twice, or joins that answered nothing.")
+            [room.Participant(number=n, role=role, response=response) for n, (_key, role, response) in enumerate(people, start=1)], workshop["min_group"]
+        )
+        labels = {key: f"P{n:02d} · {shown[n]} · {_answers(response)}" for n, (key, _role, response) in enumerate(people, start=1)}
+        st.caption(
+            "Numbered as in the pack, in an order that says nothing about who joined when; a role shows only "
+            "where the pack shows it. Remove someone who joined twice, or joins that answered nothing."
+        )
         chosen = st.multiselect("Participants to remove", list(labels), format_func=labels.get, key="ws_remove")
         empty = [key for key, _role, response in people if not any(response.values())]
 
@@ -162,10 +167,17 @@ def room_settings(token: str, workshop: dict) -> None:
             st.session_state["ws_remove"] = []
 
         left, right = st.columns(2)
-        left.button("Remove them and their answers", key="ws_remove_chosen", on_click=remove, args=(chosen,),
-                    disabled=not chosen, icon=":material/person_remove:")
-        right.button(f"Remove the {len(empty)} who answered nothing", key="ws_remove_empty", on_click=remove, args=(empty,),
-                     disabled=not empty, icon=":material/group_remove:")
+        left.button(
+            "Remove them and their answers", key="ws_remove_chosen", on_click=remove, args=(chosen,), disabled=not chosen, icon=":material/person_remove:"
+        )
+        right.button(
+            f"Remove the {len(empty)} who answered nothing",
+            key="ws_remove_empty",
+            on_click=remove,
+            args=(empty,),
+            disabled=not empty,
+            icon=":material/group_remove:",
+        )
         notice = st.session_state.pop("ws_remove_notice", None)
         if notice:
             st.info(notice)
@@ -182,12 +194,13 @@ def counts(token: str, version: tuple[int, str], diagnostics: list[str], waiting
     first.metric("Joined", joined)
     second.metric("Answered something", answered)
     detail.caption(
-        "  \n".join(
-            f"**{registry.page_title(row.diagnostic_id)}**: {row.started} started, {row.complete} finished"
-            for row in table.itertuples()
+        "  \n".join(f"**{registry.page_title(row.diagnostic_id)}**: {row.started} started, {row.complete} finished" for row in table.itertuples())
+        + (
+            f"  \nThe latest changes of {waiting} {'person' if waiting == 1 else 'people'} will show once "
+            f"{min_group} people have changed something, so no single change can be read off this screen."
+            if waiting
+            else ""
         )
-        + (f"  \nThe latest changes of {waiting} {'person' if waiting == 1 else 'people'} will show once "
-           f"{min_group} people have changed something, so no single change can be read off this screen." if waiting else "")
     )
 
 

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from scoring.diagnostics import approaches, eight_aspects
-from scoring.records import development_plan, risks
 from scoring.figures import feasibility_desirability, fit_bars
+from scoring.records import development_plan, risks
 from ui import session, tables, widgets
 
 instrument = approaches.instrument()
@@ -83,7 +83,7 @@ if choice["priorities"]:
     with right:
         st.markdown(
             "**How to read this.** Each diamond is an approach, numbered by its rank above "
-            "(approaches too close to number apart share a label, such as \"2, =3\"). "
+            '(approaches too close to number apart share a label, such as "2, =3"). '
             "Right: your context allows it. Up: it serves what you chose as priorities. "
             "Top right: both."
         )

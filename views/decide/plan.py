@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from scoring.records import development_plan as plan
 from scoring.diagnostics import eight_aspects
+from scoring.records import development_plan as plan
 from ui import session, widgets
 from ui.editors import record_editor
 
@@ -152,7 +152,9 @@ form_version = st.session_state.setdefault("pl_form_version", 0)
 with st.form(f"pl_new_action_{form_version}", border=True):
     st.markdown("**Add an action**")
     first, second = st.columns(2)
-    new_aspect = first.selectbox("Aspect", eight_aspects.ASPECTS, index=eight_aspects.ASPECTS.index(aspect_id), format_func=aspect_titles.get, key=f"pl_new_aspect_{form_version}")
+    new_aspect = first.selectbox(
+        "Aspect", eight_aspects.ASPECTS, index=eight_aspects.ASPECTS.index(aspect_id), format_func=aspect_titles.get, key=f"pl_new_aspect_{form_version}"
+    )
     new_status = second.selectbox("Status", list(plan.STATUSES), format_func=plan.STATUSES.get, key=f"pl_new_status_{form_version}")
     new_action = st.text_area("Action", max_chars=plan.TEXT_LIMIT, key=f"pl_new_text_{form_version}", height=80)
     first, second, third = st.columns(3)
@@ -163,7 +165,15 @@ with st.form(f"pl_new_action_{form_version}", border=True):
         problem = session.save(
             plan.ID,
             plan.new_action_key(),
-            {"aspect_id": new_aspect, "action": new_action, "owner": new_owner, "due": new_due or "", "measure": new_measure, "status": new_status, "origin": "Added by hand"},
+            {
+                "aspect_id": new_aspect,
+                "action": new_action,
+                "owner": new_owner,
+                "due": new_due or "",
+                "measure": new_measure,
+                "status": new_status,
+                "origin": "Added by hand",
+            },
             quiet=True,
         )
         if problem:

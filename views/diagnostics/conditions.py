@@ -3,8 +3,8 @@ relational commissioning, and the practice to work on first."""
 
 import streamlit as st
 
-from scoring.diagnostics import conditions
 from scoring import numbers
+from scoring.diagnostics import conditions
 from ui import session, widgets
 from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from scoring.diagnostics import eight_aspects
 from scoring.excel.summary import DEFAULT_TITLE, build_workbook, file_name
-from scoring.store import NAME_LIMIT
 from scoring.figures import radar
+from scoring.store import NAME_LIMIT
 from ui import session, widgets
 
 instrument = eight_aspects.instrument()
@@ -54,9 +54,14 @@ if response:
 
     if "results_name" not in st.session_state:
         st.session_state["results_name"] = store.name(token)
-    st.text_input("Name this self-check", key="results_name", max_chars=NAME_LIMIT, on_change=rename,
-                  placeholder="For example: Adult social care, spring 2027",
-                  help="Shown on every page of the Excel summary and in its file name.")
+    st.text_input(
+        "Name this self-check",
+        key="results_name",
+        max_chars=NAME_LIMIT,
+        on_change=rename,
+        placeholder="For example: Adult social care, spring 2027",
+        help="Shown on every page of the Excel summary and in its file name.",
+    )
     name_error = st.session_state.pop("results_name_error", None)
     if name_error:
         st.error(f"Not saved: {name_error}.", icon=":material/error:")

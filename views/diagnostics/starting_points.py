@@ -5,13 +5,13 @@ import math
 
 import streamlit as st
 
-from scoring.diagnostics import capacity, stakeholder_map
 from scoring import numbers
+from scoring.diagnostics import capacity, stakeholder_map
 from scoring.diagnostics import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
-from ui.editors import record_editor
 from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.editors import record_editor
 
 instrument = sp.instrument()
 records = session.records(sp.ID)
@@ -106,7 +106,9 @@ with map_right:
         st.caption("The map draws itself as you add people and structures.")
     else:
         widgets.chart(stakeholder_map.network(people), key="sp_network")
-        st.caption("Line: thick = strong, thin = workable, dashed = weak, dotted = arm's length. Marker: square = structure, circle = partner, diamond = leader, star = champion.")
+        st.caption(
+            "Line: thick = strong, thin = workable, dashed = weak, dotted = arm's length. Marker: square = structure, circle = partner, diamond = leader, star = champion."
+        )
 
 # --- Capacity calculator -------------------------------------------------------------
 st.header("Commissioning capacity")
@@ -120,12 +122,18 @@ with st.form("sp_capacity", border=True):
     for driver, label in capacity.DRIVERS.items():
         first, second = st.columns(2)
         entered[driver] = {
-            "count": first.number_input(f"{label}: how many", min_value=0.0, value=float(values["drivers"][driver]["count"]), step=1.0, key=f"sp_count_{driver}"),
-            "hours": second.number_input(f"{label}: hours each a year", min_value=0.0, value=float(values["drivers"][driver]["hours"]), step=1.0, key=f"sp_hours_{driver}"),
+            "count": first.number_input(
+                f"{label}: how many", min_value=0.0, value=float(values["drivers"][driver]["count"]), step=1.0, key=f"sp_count_{driver}"
+            ),
+            "hours": second.number_input(
+                f"{label}: hours each a year", min_value=0.0, value=float(values["drivers"][driver]["hours"]), step=1.0, key=f"sp_hours_{driver}"
+            ),
         }
     first, second = st.columns(2)
     staff = first.number_input("Full-time staff in post", min_value=0.0, value=float(values["staff_in_post"]), step=0.5, key="sp_staff")
-    hours_per_fte = second.number_input("Assumption: productive hours a year per full-time person", min_value=1.0, value=float(values["hours_per_fte"]), step=10.0, key="sp_hours_per_fte")
+    hours_per_fte = second.number_input(
+        "Assumption: productive hours a year per full-time person", min_value=1.0, value=float(values["hours_per_fte"]), step=10.0, key="sp_hours_per_fte"
+    )
     if st.form_submit_button("Work out capacity", type="primary", icon=":material/calculate:"):
         problem = session.save(sp.ID, capacity.KEY, {"drivers": entered, "staff_in_post": staff, "hours_per_fte": hours_per_fte}, quiet=True)
         if problem:
@@ -135,8 +143,8 @@ with st.form("sp_capacity", border=True):
 drivers, totals = capacity.calculate(values)
 if totals["hours"]:
     first, second, third = st.columns(3)
-    first.metric("Full-time staff needed", numbers.text(totals['fte_needed'], 1))
-    second.metric("Full-time staff in post", numbers.text(totals['fte_in_post'], 1))
+    first.metric("Full-time staff needed", numbers.text(totals["fte_needed"], 1))
+    second.metric("Full-time staff in post", numbers.text(totals["fte_in_post"], 1))
     # Said in words: a bare "Gap −2.9" left readers to work out that it meant spare capacity.
     gap = numbers.shown(totals["gap"], 1)
     if gap > 0:
@@ -148,8 +156,14 @@ if totals["hours"]:
     main = drivers.iloc[0]
     st.markdown(f"**{main.label}** takes the most time: {numbers.shown(main.hours):,} hours a year, {numbers.text(100 * main.share)}% of the total.")
     widgets.chart(
-        labelled_bars(list(drivers["label"]), list(drivers["hours"]), maximum=max(float(drivers["hours"].max()), 1.0),
-                      tickvals=[], axis_title="Hours a year", colour=PALETTE[1]),
+        labelled_bars(
+            list(drivers["label"]),
+            list(drivers["hours"]),
+            maximum=max(float(drivers["hours"].max()), 1.0),
+            tickvals=[],
+            axis_title="Hours a year",
+            colour=PALETTE[1],
+        ),
         key="sp_capacity_chart",
     )
 

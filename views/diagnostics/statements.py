@@ -44,8 +44,7 @@ with results:
     if instrument.groups:
         heading, group_titles = diagnostic.theme_groups()
         groups = diagnostic.group_scores(records, instrument)
-        st.table({heading: list(group_titles.values()),
-                  "Score (0–100)": ["–" if math.isnan(groups[g]) else numbers.text(groups[g]) for g in group_titles]})
+        st.table({heading: list(group_titles.values()), "Score (0–100)": ["–" if math.isnan(groups[g]) else numbers.text(groups[g]) for g in group_titles]})
     st.table(table)
     with st.expander("How the scores are worked out"):
         st.markdown(instrument.method)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from scoring.records import development_plan
 from scoring.diagnostics import tolerance
+from scoring.records import development_plan
 from ui import session, widgets
 
 instrument = tolerance.instrument()
@@ -87,7 +87,9 @@ with results:
             elif tolerance.action_for(area)["origin"] in planned:
                 st.caption("In the development plan.")
             else:
-                st.button("Add to the development plan", key=f"tol_plan_{row.area_id}", on_click=add_action, args=(row.area_id,), icon=":material/playlist_add:")
+                st.button(
+                    "Add to the development plan", key=f"tol_plan_{row.area_id}", on_click=add_action, args=(row.area_id,), icon=":material/playlist_add:"
+                )
     with st.expander("How the priority is worked out"):
         st.markdown(tolerance.METHOD)
 

@@ -4,13 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from scoring.records import baseline
-from scoring.imports import uploads
 from scoring.excel import reader as workbook_reader
-from scoring.imports.uploads import UploadError
-from scoring.excel.summary import DEFAULT_TITLE
-from scoring.store import NAME_LIMIT, StoreUnavailable, WorkshopError
 from scoring.excel.reader import SELF_CHECK
+from scoring.excel.summary import DEFAULT_TITLE
+from scoring.imports import uploads
+from scoring.imports.uploads import UploadError
+from scoring.records import baseline
+from scoring.store import NAME_LIMIT, StoreUnavailable, WorkshopError
 from ui import session, widgets
 from ui.uploads import read_once, show_refusal
 
@@ -55,8 +55,10 @@ with resume.container(border=True):
     if session.workshop():
         st.caption("This tab belongs to a workshop: open the app in a new tab, without its link, to resume from a workbook.")
     elif book.kind != SELF_CHECK:
-        st.caption("Opens a new workshop holding the pack's participants, and the plan and risks agreed in the room, "
-                   "with a new join code. This tab becomes its shared screen; what it held before stays at its own link.")
+        st.caption(
+            "Opens a new workshop holding the pack's participants, and the plan and risks agreed in the room, "
+            "with a new join code. This tab becomes its shared screen; what it held before stays at its own link."
+        )
 
         def resume_workshop() -> None:
             try:
@@ -87,8 +89,12 @@ with resume.container(border=True):
 with keep.container(border=True):
     st.markdown("**Keep it as a baseline**")
     st.caption("Set beside your current answers on the Compare page and in your Excel summary.")
-    label = st.text_input("Name it", value=f"{book.title} ({book.generated[:10] or date.today().isoformat()})"[:baseline.LABEL_LIMIT],
-                          max_chars=baseline.LABEL_LIMIT, key="bb_label")
+    label = st.text_input(
+        "Name it",
+        value=f"{book.title} ({book.generated[:10] or date.today().isoformat()})"[: baseline.LABEL_LIMIT],
+        max_chars=baseline.LABEL_LIMIT,
+        key="bb_label",
+    )
 
     def keep_as_baseline() -> None:
         refused = session.save(baseline.ID, baseline.ITEM, baseline.from_workbook(book, st.session_state["bb_label"]))

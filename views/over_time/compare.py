@@ -4,11 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from scoring.records import baseline
 from scoring import compare
 from scoring.imports.uploads import UploadError
-from ui.over_time import comparison
+from scoring.records import baseline
 from ui import session, widgets
+from ui.over_time import comparison
 from ui.uploads import read_once, show_refusal
 from ui.workshop.screen import current_side
 

@@ -2,15 +2,12 @@
 
 import streamlit as st
 
-from ui.workshop import join
 from ui import session
 from ui.widgets import plain
+from ui.workshop import join
 
 st.title("Join a workshop")
-st.markdown(
-    "Type the code on the shared screen. You answer anonymously: no account and no name. "
-    "The facilitator sees the room's results, never who said what."
-)
+st.markdown("Type the code on the shared screen. You answer anonymously: no account and no name. The facilitator sees the room's results, never who said what.")
 
 from_link = st.query_params.get(join.JOIN_PARAM)
 if from_link and join.FOUND_KEY not in st.session_state and "join_error" not in st.session_state:

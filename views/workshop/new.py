@@ -3,10 +3,10 @@
 import streamlit as st
 
 from scoring import registry
-from scoring.workshop import setup
 from scoring.store import DEFAULT_MAX_PARTICIPANTS, MAX_MIN_GROUP, MAX_PARTICIPANTS_LIMIT, MIN_GROUP, StoreUnavailable, WorkshopError
-from ui.workshop import join
+from scoring.workshop import setup
 from ui import session
+from ui.workshop import join
 
 st.title("Run a workshop")
 st.markdown(
@@ -15,19 +15,18 @@ st.markdown(
     "arrive, hidden until you reveal them."
 )
 
+
 def create() -> None:
     state = st.session_state
     try:
-        name, diagnostics, roles = setup.clean_setup(
-            state["ws_name"], state["ws_diagnostics"], state["ws_roles"].splitlines()
-        )
+        name, diagnostics, roles = setup.clean_setup(state["ws_name"], state["ws_diagnostics"], state["ws_roles"].splitlines())
     except setup.SetupError as exc:
         state["ws_error"] = str(exc)
         return
     try:
         _code, facilitator_token = session.store().create_workshop(
-            name, diagnostics, roles, max_participants=int(state["ws_max"]), min_group=int(state["ws_min_group"]),
-            client=join.client())
+            name, diagnostics, roles, max_participants=int(state["ws_max"]), min_group=int(state["ws_min_group"]), client=join.client()
+        )
     except (WorkshopError, StoreUnavailable) as exc:  # too many created from here, or a busy database
         state["ws_error"] = f"The workshop was not created: {exc}"
         return
@@ -52,16 +51,22 @@ with st.form("workshop_setup", border=True):
     )
     st.number_input(
         "Largest room: how many people can join",
-        min_value=3, max_value=MAX_PARTICIPANTS_LIMIT, value=DEFAULT_MAX_PARTICIPANTS, step=10, key="ws_max",
+        min_value=3,
+        max_value=MAX_PARTICIPANTS_LIMIT,
+        value=DEFAULT_MAX_PARTICIPANTS,
+        step=10,
+        key="ws_max",
         help="Joins past this are refused with a message, so nobody can pad the room with extra joins.",
     )
     st.selectbox(
         "Smallest group shown",
-        list(range(MIN_GROUP, MAX_MIN_GROUP + 1)), index=0, key="ws_min_group",
+        list(range(MIN_GROUP, MAX_MIN_GROUP + 1)),
+        index=0,
+        key="ws_min_group",
         format_func=lambda n: f"{n} people" + (" (the usual)" if n == MIN_GROUP else ""),
         help="No figure on the screen or in the pack counts fewer people who answered than this, results by "
-             "role need groups this large, and the screen moves only once this many people have changed "
-             "something. Raise it for a small team whose members know each other's views well.",
+        "role need groups this large, and the screen moves only once this many people have changed "
+        "something. Raise it for a small team whose members know each other's views well.",
     )
     st.caption(
         "So nobody can be identified, nothing is shown for fewer people who answered than the smallest "

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from scoring.workshop import views
 from scoring.store import normalise_join_code, show_join_code
+from scoring.workshop import views
 from ui import session, widgets
 from ui.workshop import screen
 
@@ -22,7 +22,13 @@ screen.join_code_style()
 
 if present:
     screen.presentation_style()
-    st.button("Leave presentation view", key="ws_present_off", on_click=st.session_state.__setitem__, args=(screen.PRESENT_KEY, False), icon=":material/close_fullscreen:")
+    st.button(
+        "Leave presentation view",
+        key="ws_present_off",
+        on_click=st.session_state.__setitem__,
+        args=(screen.PRESENT_KEY, False),
+        icon=":material/close_fullscreen:",
+    )
     main = st.container()
 else:
     st.title(widgets.plain(workshop["name"]))
@@ -33,10 +39,7 @@ else:
         if controlling:
             screen.controls(token, workshop)
         else:
-            st.caption(
-                "This is the room's screen: it shows what the room sees and controls nothing. "
-                "The controls are on the facilitator's private link."
-            )
+            st.caption("This is the room's screen: it shows what the room sees and controls nothing. The controls are on the facilitator's private link.")
 
 with main:
     st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
@@ -55,8 +58,7 @@ def live() -> None:
             st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
     if not current["results_visible"]:
         st.info(
-            "Results are hidden so early answers do not steer the room. "
-            "Reveal them when you are ready to discuss.",
+            "Results are hidden so early answers do not steer the room. Reveal them when you are ready to discuss.",
             icon=":material/visibility_off:",
         )
         if present:
@@ -80,5 +82,11 @@ if not present and controlling:
             session.start_afresh()
             st.session_state["resume_notice"] = "The workshop and all its answers have been deleted."
 
-        st.button("Delete the workshop and all its answers", key="ws_delete", on_click=delete, type="primary",
-                  disabled=normalise_join_code(confirm) != workshop["code"], icon=":material/delete_forever:")
+        st.button(
+            "Delete the workshop and all its answers",
+            key="ws_delete",
+            on_click=delete,
+            type="primary",
+            disabled=normalise_join_code(confirm) != workshop["code"],
+            icon=":material/delete_forever:",
+        )

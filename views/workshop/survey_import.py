@@ -4,11 +4,11 @@ workshop: map columns, map answer texts, preview what can and cannot be used, im
 import pandas as pd
 import streamlit as st
 
-from scoring.imports import survey as forms
 from scoring import registry
+from scoring.imports import survey as forms
 from scoring.imports import uploads
-from scoring.store import WorkshopError
 from scoring.imports.uploads import UploadError
+from scoring.store import WorkshopError
 from ui import session, widgets
 from ui.uploads import show_refusal
 from ui.widgets import plain
@@ -33,8 +33,7 @@ if notice:
     (st.success if notice[0] == "success" else st.error)(notice[1])
 
 # A new uploader after each import, so the same file cannot be imported twice by mistake.
-uploaded = st.file_uploader("Survey export (.csv, .txt or .xlsx)", type=["csv", "txt", "tsv", "xlsx"],
-                            key=f"imp_file_{st.session_state.get('imp_round', 0)}")
+uploaded = st.file_uploader("Survey export (.csv, .txt or .xlsx)", type=["csv", "txt", "tsv", "xlsx"], key=f"imp_file_{st.session_state.get('imp_round', 0)}")
 if uploaded is None:
     st.stop()
 
@@ -105,8 +104,9 @@ for number, (column, texts) in enumerate(forms.distinct_answers(table, mapping).
         if value is forms.UNMAPPED:
             unmatched += 1
             labels = dict(forms.choices(target, workshop["roles"]))
-            picked = st.selectbox(f"“{plain(text[:120])}” in “{plain(column[:80])}” means", list(labels), index=None,
-                                  placeholder="choose…", key=f"imp_val_{number}_{position}")
+            picked = st.selectbox(
+                f"“{plain(text[:120])}” in “{plain(column[:80])}” means", list(labels), index=None, placeholder="choose…", key=f"imp_val_{number}_{position}"
+            )
             if picked is None:
                 continue
             value, picked_any = labels[picked], True
@@ -125,18 +125,25 @@ except forms.MappingError as exc:
 st.markdown(f"**{len(result.people)}** participant(s) can be imported; **{len(result.problems)}** answer(s) or row(s) cannot.")
 if result.people:
     st.dataframe(
-        widgets.uploaded_text_table(pd.DataFrame([
-            {"Row": row, "Role": role or "–",
-             **{registry.page_title(d): len(response.get(d, {})) for d in workshop["diagnostics"] if forms.targets([d])}}
-            for row, role, response in result.people
-        ])),
-        hide_index=True, key="imp_people",
+        widgets.uploaded_text_table(
+            pd.DataFrame(
+                [
+                    {
+                        "Row": row,
+                        "Role": role or "–",
+                        **{registry.page_title(d): len(response.get(d, {})) for d in workshop["diagnostics"] if forms.targets([d])},
+                    }
+                    for row, role, response in result.people
+                ]
+            )
+        ),
+        hide_index=True,
+        key="imp_people",
     )
     st.caption("One line per person to import: their row in the file, their role and how many answers each diagnostic gets.")
 if result.problems:
     st.markdown("**What cannot be used, and why** (left out; everything else in that row is imported)")
-    st.dataframe(widgets.uploaded_text_table(pd.DataFrame(result.problems, columns=["Row", "Column", "Why"])),
-                 hide_index=True, key="imp_problems")
+    st.dataframe(widgets.uploaded_text_table(pd.DataFrame(result.problems, columns=["Row", "Column", "Why"])), hide_index=True, key="imp_problems")
 
 
 def do_import() -> None:
@@ -150,5 +157,6 @@ def do_import() -> None:
     st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1
 
 
-st.button(f"Import {len(result.people)} participant(s)", key="imp_go", on_click=do_import, type="primary",
-          disabled=not result.people, icon=":material/group_add:")
+st.button(
+    f"Import {len(result.people)} participant(s)", key="imp_go", on_click=do_import, type="primary", disabled=not result.people, icon=":material/group_add:"
+)
