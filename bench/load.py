@@ -65,6 +65,7 @@ class Tally:
     acknowledged: dict[tuple[str, str], int | None] = field(default_factory=dict)  # (token, item) -> rating
     in_doubt: dict[tuple[str, str], set] = field(default_factory=dict)  # sent, no answer: either value may be stored
     screen: list[float] = field(default_factory=list)
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)  # (finished at, what, seconds), for --timeline
     reconnects: int = 0
     dropped: int = 0  # answers whose connection dropped under them (then sent again)
     memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB) while answering
@@ -75,6 +76,9 @@ class Tally:
 
     def error(self, text: str) -> None:
         self.errors.append(text[:300])
+
+    def took(self, what: str, seconds: float) -> None:
+        self.timeline.append((time.monotonic() - self.began, what, seconds))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -195,6 +199,7 @@ class Participant:
                 break
             moved = await self.phone.click("ea_next")
             self.tally.page_seconds.append(moved.seconds)
+            self.tally.took("next_aspect", moved.seconds)
         if not self.phone.has_widget(f"ea_rating_{item_id}"):
             raise ProtocolError(f"the factor {item_id} is not on the page")
 
@@ -236,6 +241,7 @@ class Participant:
             self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
             return True
         self.tally.latencies.append(result.seconds)
+        self.tally.took("answer", result.seconds)
         self.tally.acknowledged[key] = self.values[label]
         self.tally.in_doubt.pop(key, None)
         return True
@@ -269,6 +275,7 @@ async def shared_screen(http: str, facilitator_token: str, tally: Tally, stop: a
             fragment_id = next(iter(phone.fragments))
             continue
         tally.screen.append(result.seconds)
+        tally.took("screen", result.seconds)
         if result.errors:
             tally.error(f"shared screen: {'; '.join(result.errors)}")
     await phone.close()
@@ -346,6 +353,12 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     for person in people:
         await person.phone.close()
     return tally
+
+
+def write_timeline(path: Path, tally: Tally) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["ended_s,what,ms"] + [f"{at:.3f},{what},{1000 * seconds:.1f}" for at, what, seconds in sorted(tally.timeline)]
+    path.write_text("\n".join(lines) + "\n")
 
 
 def start_profilers(folder: str, n: int, pids: list[int]) -> list[subprocess.Popen]:
@@ -463,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
         "--kill-one", type=float, default=0, metavar="SECONDS", help="with --processes 2+: SIGKILL the first app process this long into the answering"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--timeline", metavar="FOLDER", help="write each answer's, Next aspect's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv"
+    )
     parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
     args = parser.parse_args(argv)
     if args.kill_one and args.processes < 2:
@@ -499,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
             quiet, changed = asyncio.run(screen_refresh_quiet(servers.http, facilitator, servers.database_url, tally))
             stored, problems = check_store(servers.database_url, tally)
             cpu_per_answer = 1000 * cpu / max(1, tally.sent)
+            if args.timeline:
+                write_timeline(Path(args.timeline) / f"timeline-N{n}.csv", tally)
             last = dict(n=n, p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer)
             print(
                 f"N={n} sent={tally.sent} acknowledged={len(tally.latencies)} stored={stored} "
