@@ -37,12 +37,13 @@ from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import ASPECTS
 from scoring.excel import cells
 from scoring.fields import clean_whole
+from scoring.instruments import loading
 from scoring.instruments.loading import (
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
-    read_page,
+    page_of,
     read_yaml,
     require_header,
     require_id,
@@ -647,8 +648,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [
-        (f"{inst.title}: instrument", f"{inst.id} version {inst.version}"),
-        (f"{inst.title}: method", METHOD),
+        *loading.about_rows(inst, METHOD),
         (
             f"{inst.title}: coverage",
             f'An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as "{NOT_JUDGED}", with no fit and no rank.',
@@ -667,11 +667,7 @@ COMPARES = ""
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
-
-
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
 def progress(records: Mapping[str, dict]) -> tuple[int, int]:

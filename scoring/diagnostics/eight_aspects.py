@@ -31,8 +31,8 @@ from scoring.instruments.loading import (
     citation,
     describe,
     load_current,
+    page_of,
     quote_of,
-    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -520,11 +520,7 @@ COMPARES = "aspects"
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
-
-
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
 def item_texts() -> dict[str, str]:
