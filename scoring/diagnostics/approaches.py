@@ -27,11 +27,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import ASPECTS
@@ -673,6 +674,19 @@ def page() -> PageWording:
 def progress(records: Mapping[str, dict]) -> tuple[int, int]:
     """(1, 1) once a blend is chosen, else (0, 1)."""
     return int(CHOICE in records), 1
+
+
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's aspect scores (`all_scores` for every aspect, then `scores`) and optional
+    priorities -> each approach's fit, desirability, coverage, rank label and what limits
+    it, and the approaches ranked 1 (in the instrument's order)."""
+    scores = {aspect: case["all_scores"] for aspect in eight_aspects.ASPECTS} if "all_scores" in case else {}
+    scores.update(case.get("scores") or {})
+    ranked = rank(scores, case.get("priorities")).set_index("approach_id")
+    result = {column: {a: numbers.or_none(v) for a, v in ranked[column].items()} for column in ("fit", "desirability", "coverage")}
+    result |= {column: ranked[column].to_dict() for column in ("rank_label", "limited_by")}
+    first = set(ranked.index[ranked["rank"] == 1])
+    return result | {"top": [a for a in APPROACHES if a in first]}
 
 
 def item_texts() -> dict[str, str]:

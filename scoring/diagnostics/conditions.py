@@ -174,6 +174,17 @@ def page() -> PageWording:
     return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers -> theme and part scores and the practice to work on first."""
+    records = statements.case_records(case)
+    choice = practice_to_work_on(records)
+    return {
+        "themes": statements.case_themes(theme_scores(records)),
+        "parts": {part: numbers.or_none(value) for part, value in part_scores(records).items()},
+        "practice": choice[0] if choice else None,
+    }
+
+
 def item_texts() -> dict[str, str]:
     return statements.texts(instrument().items)
 

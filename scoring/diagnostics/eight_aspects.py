@@ -22,6 +22,7 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.excel import cells
 from scoring.fields import UNSTORABLE
@@ -525,6 +526,20 @@ def page() -> PageWording:
 
 def item_texts() -> dict[str, str]:
     return {f.id: f.text for f in instrument().factors}
+
+
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers ({factor id: rating}, or `answer_all` for every factor) and
+    optional weights -> each aspect's score and don't-knows, and the overall score."""
+    answers = case.get("answers") or {}
+    if "answer_all" in case:
+        answers = {factor_id: case["answer_all"] for factor_id in instrument().factor_ids}
+    scores = score(answers, case.get("weights"))
+    return {
+        "scores": {aspect: numbers.or_none(value) for aspect, value in scores["score"].items()},
+        "overall": numbers.or_none(overall(scores)),
+        "dont_know": scores["dont_know"].to_dict(),
+    }
 
 
 def survey_questions() -> list[SurveyQuestion]:

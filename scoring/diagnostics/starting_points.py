@@ -330,6 +330,16 @@ def page() -> PageWording:
     return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers -> theme scores, the needs ranked and the support suggested."""
+    records = statements.case_records(case)
+    return {
+        "themes": statements.case_themes(theme_scores(records)),
+        "needs": list(ranked_needs(records)["theme_id"]),
+        "support": [kind for kind, _ in recommendations(records)],
+    }
+
+
 def item_texts() -> dict[str, str]:
     return statements.texts(instrument().items)
 

@@ -28,6 +28,7 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.diagnostics.eight_aspects import ASPECTS
 from scoring.excel import cells
@@ -344,6 +345,14 @@ SURVEY_FIELDS = {
     "impact": ("its impact on children and families", ("impact",)),
     "gift": ("whose gift it is to change", ("gift", "whose", "who can change")),
 }
+
+
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers ({area id: {frequency, impact, gift}}) -> each area's priority and
+    the areas to stop first."""
+    records = {area_key(area): record for area, record in case["answers"].items()}
+    priority = profile(records).set_index("area_id")["priority"]
+    return {"priority": {area: numbers.or_none(value) for area, value in priority.items()}, "stop_first": list(stop_first(records)["area_id"])}
 
 
 def item_texts() -> dict[str, str]:

@@ -167,6 +167,12 @@ class StatementDiagnostic:
     def item_texts(self) -> dict[str, str]:
         return statements.texts(self.instrument().items)
 
+    def worked_case(self, case: Mapping[str, Any]) -> dict[str, Any]:
+        """A case's answers -> theme scores and, when the file has groups, group scores."""
+        records = statements.case_records(case)
+        groups = {group: numbers.or_none(value) for group, value in self.group_scores(records).items()}
+        return {"themes": statements.case_themes(self.theme_scores(records)), "groups": groups}
+
     def survey_questions(self) -> list[SurveyQuestion]:
         return statements.survey_questions(self.instrument())
 

@@ -88,6 +88,16 @@ def read_statements(path: Path, content: dict, seen: set[str], *, group_key: str
     }
 
 
+def case_records(case: Mapping[str, Any]) -> dict[str, dict]:
+    """A worked case's answers ({item id: rating or None}) as stored records."""
+    return {item_id: {"rating": rating} for item_id, rating in (case.get("answers") or {}).items()}
+
+
+def case_themes(scores: pd.DataFrame) -> dict[str, float | None]:
+    """theme_scores' table as a worked case states it: {theme id: score, None for none}."""
+    return {theme_id: None if math.isnan(score) else score for theme_id, score in zip(scores["theme_id"], scores["score"])}
+
+
 def texts(entries: Iterable[Any]) -> dict[str, str]:
     """{id: text} of items (or facts), in order: what a version history follows."""
     return {e.id: e.text for e in entries}
