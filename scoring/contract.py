@@ -168,6 +168,11 @@ class Diagnostic(Stored, Protocol):
     def survey_questions(self) -> list[SurveyQuestion]:
         """The questions a survey export's columns can be mapped to (empty: none)."""
 
+    def worked_case(self, case: Mapping[str, Any]) -> dict[str, Any]:
+        """What its scoring gives for one of its worked cases (data/cases/<id>.yaml, or the
+        `cases:` of its instrument file), in the shape of the case's `expected`, a score
+        with none as None: tests/test_registry.py compares the two for every diagnostic."""
+
 
 @runtime_checkable
 class ThemedDiagnostic(Diagnostic, Protocol):

@@ -19,6 +19,11 @@ def _is_blank(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def or_none(value: Any) -> float | None:
+    """A score as a worked case states it: None for no score (NaN)."""
+    return None if _is_blank(value) else float(value)
+
+
 def shown(value: Any, digits: int = 0) -> float | int | None:
     """`value` rounded half up to `digits` decimals (a whole number as int); None if blank."""
     if _is_blank(value):

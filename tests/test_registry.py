@@ -124,6 +124,31 @@ def test_every_diagnostic_has_worked_cases(diagnostic):
     assert len(_cases(diagnostic)) >= 2
 
 
+CASES = [pytest.param(d, case, id=f"{d.ID}: {case['name']}") for d in DIAGNOSTICS for case in _cases(d)]
+
+
+def _as_expected(expected, actual, where: str) -> None:
+    """Every value a case states is what its diagnostic's worked_case() gives: numbers to
+    1e-4, None as no score, lists in order; a mapping's keys the case does not list are
+    not compared (approaches list only some approaches; the themed test below is strict)."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), where
+        for key, value in expected.items():
+            assert key in actual, f"{where}: {key}"
+            _as_expected(value, actual[key], f"{where}.{key}")
+    elif isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        assert actual == pytest.approx(expected, abs=1e-4), where
+    else:
+        assert actual == expected, where
+
+
+@pytest.mark.parametrize(("diagnostic", "case"), CASES)
+def test_every_diagnostic_s_worked_cases_give_what_they_expect(diagnostic, case):
+    actual = diagnostic.worked_case(case)
+    assert set(case["expected"]) <= set(actual), "every figure the case states is worked out"
+    _as_expected(case["expected"], actual, case["name"])
+
+
 THEMED_CASES = [
     pytest.param(d, case, id=f"{d.ID}: {case['name']}")
     for d in DIAGNOSTICS

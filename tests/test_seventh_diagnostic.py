@@ -45,6 +45,7 @@ def test_a_seventh_statement_diagnostic_is_one_data_file(tmp_path):
         "keeps_the_contract",
         "page_wording",
         "themed_worked_cases",
+        "worked_cases_give_what_they_expect",
         "pages_render",
         "round_trips",
         "survey_export",

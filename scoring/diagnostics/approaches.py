@@ -27,22 +27,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import ASPECTS
 from scoring.excel import cells
 from scoring.fields import clean_whole
+from scoring.instruments import loading
 from scoring.instruments.loading import (
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
-    read_page,
+    page_of,
     read_yaml,
     require_header,
     require_id,
@@ -647,8 +649,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 def about_rows() -> list[tuple[str, str]]:
     inst = instrument()
     return [
-        (f"{inst.title}: instrument", f"{inst.id} version {inst.version}"),
-        (f"{inst.title}: method", METHOD),
+        *loading.about_rows(inst, METHOD),
         (
             f"{inst.title}: coverage",
             f'An approach is judged only when at least {MIN_COVERAGE:.0%} of what it relies on (by weight) has a score; otherwise it is listed as "{NOT_JUDGED}", with no fit and no rank.',
@@ -667,16 +668,25 @@ COMPARES = ""
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
-
-
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
 def progress(records: Mapping[str, dict]) -> tuple[int, int]:
     """(1, 1) once a blend is chosen, else (0, 1)."""
     return int(CHOICE in records), 1
+
+
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's aspect scores (`all_scores` for every aspect, then `scores`) and optional
+    priorities -> each approach's fit, desirability, coverage, rank label and what limits
+    it, and the approaches ranked 1 (in the instrument's order)."""
+    scores = {aspect: case["all_scores"] for aspect in eight_aspects.ASPECTS} if "all_scores" in case else {}
+    scores.update(case.get("scores") or {})
+    ranked = rank(scores, case.get("priorities")).set_index("approach_id")
+    result = {column: {a: numbers.or_none(v) for a, v in ranked[column].items()} for column in ("fit", "desirability", "coverage")}
+    result |= {column: ranked[column].to_dict() for column in ("rank_label", "limited_by")}
+    first = set(ranked.index[ranked["rank"] == 1])
+    return result | {"top": [a for a in APPROACHES if a in first]}
 
 
 def item_texts() -> dict[str, str]:

@@ -29,13 +29,13 @@ from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.excel import cells
 from scoring.figures import PALETTE, theme_bars
-from scoring.instruments import statements
+from scoring.instruments import loading, statements
 from scoring.instruments.loading import (
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
-    read_page,
+    page_of,
     read_yaml,
     require_header,
     require_id,
@@ -43,7 +43,7 @@ from scoring.instruments.loading import (
     require_source,
     require_text,
 )
-from scoring.instruments.versions import History, load_history
+from scoring.instruments.versions import load_history
 
 ID = "conditions"
 INSTRUMENT_FILE = DATA_DIR / "conditions.yaml"
@@ -67,48 +67,15 @@ class Part:
     question: str
 
 
-@dataclass(frozen=True)
-class Theme:
-    id: str
-    part_id: str
-    title: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    theme_id: str
-    text: str
-    source: str
-    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
-
-
-@dataclass(frozen=True)
-class Instrument:
-    id: str
-    title: str
-    version: str
-    intro: str
-    scale: dict[int, str]
-    dont_know: str
-    parts: tuple[Part, ...]
-    themes: tuple[Theme, ...]
-    items: tuple[Item, ...]
-    history: History | None = None  # scoring/instruments/versions.py
-
-    def themes_of(self, part_id: str) -> list[Theme]:
-        return [t for t in self.themes if t.part_id == part_id]
-
-    def items_of(self, theme_id: str) -> list[Item]:
-        return [i for i in self.items if i.theme_id == theme_id]
+@dataclass(frozen=True, kw_only=True)
+class Instrument(statements.StatementInstrument):
+    parts: tuple[Part, ...]  # each theme's group_id is its part
 
 
 def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     path = Path(path)
     content = read_yaml(path)
     version = require_header(path, content, ID)
-    scale = statements.load_scale(path, content)
     seen: set[str] = set()
     parts = []
     for number, entry in enumerate(require_list(path, content, "parts"), start=1):
@@ -117,27 +84,9 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         require_source(path, where, entry)
     if tuple(p.id for p in parts) != PARTS:
         raise InstrumentError(path, "parts", f"must be exactly these ids in this order: {', '.join(PARTS)}")
-    themes = []
-    for number, entry in enumerate(require_list(path, content, "themes"), start=1):
-        where = describe(entry, "theme", number)
-        theme_id = require_id(path, where, entry, seen)
-        if entry.get("part") not in PARTS:
-            raise InstrumentError(path, where, f"unknown part {entry.get('part')!r}")
-        require_source(path, where, entry)
-        themes.append(Theme(theme_id, entry["part"], require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
-    items = [Item(*item) for item in statements.load_items(path, content, [t.id for t in themes], seen)]
-    return Instrument(
-        id=ID,
-        title=require_text(path, "file", content, "title"),
-        version=version,
-        intro=require_text(path, "file", content, "intro", optional=True),
-        scale=scale,
-        dont_know=require_text(path, "dont_know", content, "dont_know"),
-        parts=tuple(parts),
-        themes=tuple(themes),
-        items=tuple(items),
-        history=load_history(path, content, version, {i.id: i.text for i in items}),
-    )
+    common = statements.read_statements(path, content, seen, group_key="part", group_ids=PARTS)
+    history = load_history(path, content, version, statements.texts(common["items"]))
+    return Instrument(id=ID, version=version, parts=tuple(parts), history=history, **common)
 
 
 def instrument() -> Instrument:
@@ -150,9 +99,7 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
 
 def theme_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
     """One row per theme: part_id, title, score (0–100, NaN if nothing rated), answered, dont_know."""
-    inst = inst or instrument()
-    table = statements.theme_scores(((t.id, t.part_id, t.title) for t in inst.themes), ((i.id, i.theme_id) for i in inst.items), records)
-    return table.rename(columns={"group": "part_id"})
+    return statements.theme_scores(inst or instrument(), records, "part_id")
 
 
 def part_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, float]:
@@ -206,29 +153,11 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
 def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     records = response.get(ID, {})
     inst = instrument()
-    themes = theme_scores(records, inst)
-    part_titles = {p.id: p.title for p in inst.parts}
-    ws = wb.create_sheet("Conditions and practices")
-    row = cells.title(ws, inst.title, "Score 0–100 per theme: the mean of its statements, 1 (not at all true) = 0 … 5 (very true) = 100.")
-    last = cells.write_table(
-        ws,
-        row,
-        ["Theme", "Score (0–100)", "Part", "Rated", "Don't know"],
-        ([r.title, None if math.isnan(r.score) else r.score, part_titles[r.part_id], r.answered, r.dont_know] for r in themes.itertuples()),
-        number_formats={"Score (0–100)": "0"},
-        wrap=["Theme", "Part"],
-    )
-    chart = cells.bar_chart(
-        ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2, maximum=100, size=(3 + 0.75 * len(themes), 18)
-    )
-    theme_titles = {t.id: t.title for t in inst.themes}
-    statements.write_statement_table(ws, cells.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
-    cells.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
+    statements.write_theme_sheet(wb, "Conditions and practices", inst, records, theme_scores(records, inst), "part_id", theme_groups())
 
 
 def about_rows() -> list[tuple[str, str]]:
-    inst = instrument()
-    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+    return loading.about_rows(instrument(), METHOD)
 
 
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
@@ -242,20 +171,26 @@ COMPARES = "themes"
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers -> theme and part scores and the practice to work on first."""
+    records = statements.case_records(case)
+    choice = practice_to_work_on(records)
+    return {
+        "themes": statements.case_themes(theme_scores(records)),
+        "parts": {part: numbers.or_none(value) for part, value in part_scores(records).items()},
+        "practice": choice[0] if choice else None,
+    }
 
 
 def item_texts() -> dict[str, str]:
-    return {i.id: i.text for i in instrument().items}
+    return statements.texts(instrument().items)
 
 
 def survey_questions() -> list[SurveyQuestion]:
-    inst = instrument()
-    return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+    return statements.survey_questions(instrument())
 
 
 def theme_groups() -> tuple[str, dict[str, str]]:

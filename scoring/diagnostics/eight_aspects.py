@@ -22,6 +22,7 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.excel import cells
 from scoring.fields import UNSTORABLE
@@ -31,8 +32,8 @@ from scoring.instruments.loading import (
     citation,
     describe,
     load_current,
+    page_of,
     quote_of,
-    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -520,15 +521,25 @@ COMPARES = "aspects"
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
-
-
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
 def item_texts() -> dict[str, str]:
     return {f.id: f.text for f in instrument().factors}
+
+
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers ({factor id: rating}, or `answer_all` for every factor) and
+    optional weights -> each aspect's score and don't-knows, and the overall score."""
+    answers = case.get("answers") or {}
+    if "answer_all" in case:
+        answers = {factor_id: case["answer_all"] for factor_id in instrument().factor_ids}
+    scores = score(answers, case.get("weights"))
+    return {
+        "scores": {aspect: numbers.or_none(value) for aspect, value in scores["score"].items()},
+        "overall": numbers.or_none(overall(scores)),
+        "dont_know": scores["dont_know"].to_dict(),
+    }
 
 
 def survey_questions() -> list[SurveyQuestion]:

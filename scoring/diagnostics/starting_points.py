@@ -33,15 +33,15 @@ from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.diagnostics import capacity, stakeholder_map
 from scoring.excel import cells
-from scoring.instruments import statements
+from scoring.instruments import loading, statements
 from scoring.instruments.loading import (
     DATA_DIR,
     InstrumentError,
     citation,
     describe,
     load_current,
+    page_of,
     quote_of,
-    read_page,
     read_yaml,
     require_header,
     require_id,
@@ -49,7 +49,7 @@ from scoring.instruments.loading import (
     require_source,
     require_text,
 )
-from scoring.instruments.versions import History, load_history
+from scoring.instruments.versions import load_history
 
 ID = "starting_points"
 INSTRUMENT_FILE = DATA_DIR / "starting_points.yaml"
@@ -70,23 +70,6 @@ METHOD = (
 
 
 @dataclass(frozen=True)
-class Theme:
-    id: str
-    kind: str
-    title: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    theme_id: str
-    text: str
-    source: str = ""
-    quote: str = ""  # the seed's words it rests on ("" when written for this tool)
-
-
-@dataclass(frozen=True)
 class Fact:
     """A fact about the place, recorded as context: answered yes, no or not sure, never scored."""
 
@@ -103,43 +86,23 @@ class SupportKind:
     description: str
 
 
-@dataclass(frozen=True)
-class Instrument:
-    id: str
-    title: str
-    version: str
-    intro: str
-    scale: dict[int, str]
-    dont_know: str
-    themes: tuple[Theme, ...]
-    items: tuple[Item, ...]
-    support_kinds: tuple[SupportKind, ...]
+@dataclass(frozen=True, kw_only=True)
+class Instrument(statements.StatementInstrument):
+    support_kinds: tuple[SupportKind, ...]  # each theme's group_id is its kind: profile or need
     context: tuple[Fact, ...] = ()
-    history: History | None = None  # scoring/instruments/versions.py
-
-    def items_of(self, theme_id: str) -> list[Item]:
-        return [i for i in self.items if i.theme_id == theme_id]
 
 
 def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
     path = Path(path)
     content = read_yaml(path)
     version = require_header(path, content, ID)
-    scale = statements.load_scale(path, content)
     seen: set[str] = set()
-    themes = []
-    for number, entry in enumerate(require_list(path, content, "themes"), start=1):
-        where = describe(entry, "theme", number)
-        theme_id = require_id(path, where, entry, seen)
-        if entry.get("kind") not in ("profile", "need"):
-            raise InstrumentError(path, where, f"kind {entry.get('kind')!r} must be profile or need")
-        require_source(path, where, entry)
-        themes.append(Theme(theme_id, entry["kind"], require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
+    common = statements.read_statements(path, content, seen, group_key="kind", group_ids=("profile", "need"))
+    themes = common["themes"]
     if tuple(t.id for t in themes) != PROFILE_THEMES + NEED_THEMES:
         raise InstrumentError(path, "themes", f"must be exactly these ids in this order: {', '.join(PROFILE_THEMES + NEED_THEMES)}")
-    if any((t.kind == "need") != (t.id in NEED_THEMES) for t in themes):
+    if any((t.group_id == "need") != (t.id in NEED_THEMES) for t in themes):
         raise InstrumentError(path, "themes", f"{', '.join(NEED_THEMES)} are the needs; the others are the profile")
-    items = [Item(*item) for item in statements.load_items(path, content, [t.id for t in themes], seen)]
     facts = []
     for number, entry in enumerate(content.get("context") or [], start=1):
         where = describe(entry, "context fact", number) if isinstance(entry, dict) else f"context fact {number}"
@@ -155,19 +118,8 @@ def load(path: Path | str = INSTRUMENT_FILE) -> Instrument:
         )
     if tuple(k.id for k in kinds) != SUPPORT_KINDS:
         raise InstrumentError(path, "support_kinds", f"must be exactly these ids in this order: {', '.join(SUPPORT_KINDS)}")
-    return Instrument(
-        id=ID,
-        title=require_text(path, "file", content, "title"),
-        version=version,
-        intro=require_text(path, "file", content, "intro", optional=True),
-        scale=scale,
-        dont_know=require_text(path, "dont_know", content, "dont_know"),
-        themes=tuple(themes),
-        items=tuple(items),
-        support_kinds=tuple(kinds),
-        context=tuple(facts),
-        history=load_history(path, content, version, {i.id: i.text for i in (*items, *facts)}),
-    )
+    history = load_history(path, content, version, statements.texts((*common["items"], *facts)))
+    return Instrument(id=ID, version=version, support_kinds=tuple(kinds), context=tuple(facts), history=history, **common)
 
 
 def instrument() -> Instrument:
@@ -190,9 +142,7 @@ def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str,
 
 def theme_scores(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
     """One row per theme: theme_id, kind, title, score (0–100 or NaN), answered, dont_know."""
-    inst = inst or instrument()
-    table = statements.theme_scores(((t.id, t.kind, t.title) for t in inst.themes), ((i.id, i.theme_id) for i in inst.items), records)
-    return table.rename(columns={"group": "kind"})
+    return statements.theme_scores(inst or instrument(), records, "kind")
 
 
 def ranked_needs(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
@@ -363,8 +313,7 @@ def write_map_and_capacity(wb, records: Mapping[str, dict]) -> None:
 
 
 def about_rows() -> list[tuple[str, str]]:
-    inst = instrument()
-    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+    return loading.about_rows(instrument(), METHOD)
 
 
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
@@ -378,20 +327,25 @@ COMPARES = "themes"
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers -> theme scores, the needs ranked and the support suggested."""
+    records = statements.case_records(case)
+    return {
+        "themes": statements.case_themes(theme_scores(records)),
+        "needs": list(ranked_needs(records)["theme_id"]),
+        "support": [kind for kind, _ in recommendations(records)],
+    }
 
 
 def item_texts() -> dict[str, str]:
-    return {i.id: i.text for i in instrument().items}
+    return statements.texts(instrument().items)
 
 
 def survey_questions() -> list[SurveyQuestion]:
-    inst = instrument()
-    return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+    return statements.survey_questions(instrument())
 
 
 def theme_groups() -> tuple[str, dict[str, str]]:

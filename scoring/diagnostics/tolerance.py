@@ -28,17 +28,19 @@ from typing import Any, Mapping
 import pandas as pd
 from openpyxl.styles import Font
 
+from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.diagnostics.eight_aspects import ASPECTS
 from scoring.excel import cells
 from scoring.fields import clean_text
 from scoring.figures import PALETTE, labelled_bars
+from scoring.instruments import loading
 from scoring.instruments.loading import (
     DATA_DIR,
     InstrumentError,
     describe,
     load_current,
-    read_page,
+    page_of,
     read_yaml,
     require_header,
     require_id,
@@ -320,8 +322,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 
 
 def about_rows() -> list[tuple[str, str]]:
-    inst = instrument()
-    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", METHOD)]
+    return loading.about_rows(instrument(), METHOD)
 
 
 # --- The contract's declarations (scoring/contract.py) ------------------------------------
@@ -335,11 +336,7 @@ COMPARES = "tolerance"
 
 def page() -> PageWording:
     """Its page wording, from its instrument file's `page:` block."""
-    return load_current(_read_page, INSTRUMENT_FILE)
-
-
-def _read_page(path: Path) -> PageWording:
-    return read_page(path, read_yaml(path), PAGE_SCRIPTS)
+    return page_of(INSTRUMENT_FILE, PAGE_SCRIPTS)
 
 
 # A survey column of an area must name its field: the three share the area's statement.
@@ -348,6 +345,14 @@ SURVEY_FIELDS = {
     "impact": ("its impact on children and families", ("impact",)),
     "gift": ("whose gift it is to change", ("gift", "whose", "who can change")),
 }
+
+
+def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's answers ({area id: {frequency, impact, gift}}) -> each area's priority and
+    the areas to stop first."""
+    records = {area_key(area): record for area, record in case["answers"].items()}
+    priority = profile(records).set_index("area_id")["priority"]
+    return {"priority": {area: numbers.or_none(value) for area, value in priority.items()}, "stop_first": list(stop_first(records)["area_id"])}
 
 
 def item_texts() -> dict[str, str]:

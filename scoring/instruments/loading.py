@@ -77,19 +77,19 @@ def known_sources() -> frozenset[str]:
 
 
 @lru_cache(maxsize=16)
-def _load_version(loader: Callable[[Path], Any], path: Path, mtime_ns: int) -> Any:
-    return loader(path)
+def _load_version(loader: Callable[..., Any], path: Path, mtime_ns: int, *args: Any) -> Any:
+    return loader(path, *args)
 
 
-def load_current(loader: Callable[[Path], Any], path: Path) -> Any:
-    """`loader(path)`, cached until the file changes, so an edited file is picked up
-    on the next page load without restarting the app."""
+def load_current(loader: Callable[..., Any], path: Path, *args: Any) -> Any:
+    """`loader(path, *args)`, cached until the file changes, so an edited file is picked
+    up on the next page load without restarting the app. `args` must be hashable."""
     try:
         mtime_ns = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise InstrumentError(path, "file", "not found") from None
     with _LOADING:
-        return _load_version(loader, path, mtime_ns)
+        return _load_version(loader, path, mtime_ns, *args)
 
 
 @lru_cache(maxsize=1)
@@ -174,6 +174,21 @@ def describe(entry: dict, kind: str, number: int) -> str:
 
 PAGE_ICON = re.compile(r"^:material/[a-z0-9_]+:$")
 ADDRESS = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def page_of(path: Path, scripts: tuple[str, ...]) -> PageWording:
+    """The page wording in the `page:` block of the instrument file at `path` (read_page),
+    cached until the file changes: a diagnostic module's page()."""
+    return load_current(_read_page_file, path, scripts)
+
+
+def _read_page_file(path: Path, scripts: tuple[str, ...]) -> PageWording:
+    return read_page(path, read_yaml(path), scripts)
+
+
+def about_rows(inst: Any, method: str) -> list[tuple[str, str]]:
+    """The About sheet's lines for an instrument: its id and version, and its method in words."""
+    return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", method)]
 
 
 def read_page(path: Path, content: dict, scripts: tuple[str, ...]) -> PageWording:

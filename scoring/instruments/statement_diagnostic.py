@@ -29,7 +29,7 @@ import pandas as pd
 from scoring import numbers
 from scoring.contract import PageWording, SurveyQuestion
 from scoring.excel import cells
-from scoring.instruments import statements
+from scoring.instruments import loading, statements
 from scoring.instruments.loading import (
     InstrumentError,
     describe,
@@ -37,11 +37,9 @@ from scoring.instruments.loading import (
     read_page,
     read_yaml,
     require_id,
-    require_list,
-    require_source,
     require_text,
 )
-from scoring.instruments.versions import History, load_history
+from scoring.instruments.versions import load_history
 
 KIND = "statements"  # the `kind:` that marks a file as a statement diagnostic
 SCRIPT = "views/diagnostics/statements.py"  # the one page script every statement diagnostic shares
@@ -58,45 +56,13 @@ class Group:
     title: str
 
 
-@dataclass(frozen=True)
-class Theme:
-    id: str
-    group_id: str
-    title: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    theme_id: str
-    text: str
-    source: str
-    quote: str = ""
-
-
-@dataclass(frozen=True)
-class Instrument:
-    id: str
-    title: str
-    version: str
-    intro: str
+@dataclass(frozen=True, kw_only=True)
+class Instrument(statements.StatementInstrument):
     method: str
     sheet: str
-    scale: dict[int, str]
-    dont_know: str
     group_heading: str
     groups: tuple[Group, ...]
-    themes: tuple[Theme, ...]
-    items: tuple[Item, ...]
     page: PageWording
-    history: History | None = None
-
-    def items_of(self, theme_id: str) -> list[Item]:
-        return [i for i in self.items if i.theme_id == theme_id]
-
-    def themes_of(self, group_id: str) -> list[Theme]:
-        return [t for t in self.themes if t.group_id == group_id]
 
 
 def is_statement_file(content: Mapping[str, Any]) -> bool:
@@ -115,8 +81,6 @@ def load(path: Path | str) -> Instrument:
     if isinstance(version, bool) or not isinstance(version, (str, int, float)) or not str(version).strip():
         raise InstrumentError(path, "version", "is missing")
     version = str(version).strip()
-    title = require_text(path, "file", content, "title")
-    scale = statements.load_scale(path, content)
     seen: set[str] = set()
     groups = []
     for number, entry in enumerate(content.get("groups") or [], start=1):
@@ -124,37 +88,20 @@ def load(path: Path | str) -> Instrument:
             raise InstrumentError(path, f"group {number}", "must be a mapping with id and title")
         where = describe(entry, "group", number)
         groups.append(Group(require_id(path, where, entry, seen), require_text(path, where, entry, "title")))
-    group_ids = [g.id for g in groups]
-    themes = []
-    for number, entry in enumerate(require_list(path, content, "themes"), start=1):
-        where = describe(entry, "theme", number)
-        theme_id = require_id(path, where, entry, seen)
-        group_id = entry.get("group", "")
-        if groups and group_id not in group_ids:
-            raise InstrumentError(path, where, f"unknown group {group_id!r}")
-        if not groups and group_id:
-            raise InstrumentError(path, where, "names a group, but the file lists no groups")
-        require_source(path, where, entry)
-        themes.append(Theme(theme_id, group_id, require_text(path, where, entry, "title"), require_text(path, where, entry, "description")))
-    items = [Item(*item) for item in statements.load_items(path, content, [t.id for t in themes], seen)]
-    sheet = str(content.get("sheet") or title)[:31]
+    common = statements.read_statements(path, content, seen, group_key="group", group_ids=[g.id for g in groups] if groups else None)
+    sheet = str(content.get("sheet") or common["title"])[:31]
     if SHEET_FORBIDDEN & set(sheet) or not sheet.strip():
         raise InstrumentError(path, "sheet", f"an Excel sheet's name cannot hold {' '.join(sorted(SHEET_FORBIDDEN))}: give 'sheet' a plain name")
     return Instrument(
         id=diagnostic_id,
-        title=title,
         version=version,
-        intro=require_text(path, "file", content, "intro", optional=True),
         method=require_text(path, "file", content, "method", optional=True) or METHOD,
         sheet=sheet,
-        scale=scale,
-        dont_know=require_text(path, "dont_know", content, "dont_know"),
         group_heading=require_text(path, "group_heading", content, "group_heading") if groups else "",
         groups=tuple(groups),
-        themes=tuple(themes),
-        items=tuple(items),
         page=read_page(path, content, (SCRIPT,)),
-        history=load_history(path, content, version, {i.id: i.text for i in items}),
+        history=load_history(path, content, version, statements.texts(common["items"])),
+        **common,
     )
 
 
@@ -198,8 +145,7 @@ class StatementDiagnostic:
 
     def theme_scores(self, records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
         """One row per theme: theme_id, group, title, score (0–100 or NaN), answered, dont_know."""
-        inst = inst or self.instrument()
-        return statements.theme_scores(((t.id, t.group_id, t.title) for t in inst.themes), ((i.id, i.theme_id) for i in inst.items), records)
+        return statements.theme_scores(inst or self.instrument(), records)
 
     def theme_groups(self) -> tuple[str, dict[str, str]]:
         inst = self.instrument()
@@ -219,11 +165,16 @@ class StatementDiagnostic:
         return result
 
     def item_texts(self) -> dict[str, str]:
-        return {i.id: i.text for i in self.instrument().items}
+        return statements.texts(self.instrument().items)
+
+    def worked_case(self, case: Mapping[str, Any]) -> dict[str, Any]:
+        """A case's answers -> theme scores and, when the file has groups, group scores."""
+        records = statements.case_records(case)
+        groups = {group: numbers.or_none(value) for group, value in self.group_scores(records).items()}
+        return {"themes": statements.case_themes(self.theme_scores(records)), "groups": groups}
 
     def survey_questions(self) -> list[SurveyQuestion]:
-        inst = self.instrument()
-        return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+        return statements.survey_questions(self.instrument())
 
     # --- Excel ---------------------------------------------------------------------------
 
@@ -237,30 +188,8 @@ class StatementDiagnostic:
     def write_sheets(self, wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         records = response.get(self.ID, {})
         inst = self.instrument()
-        ws = wb.create_sheet(inst.sheet)
-        row = cells.title(ws, inst.title, "Score 0–100 per theme: the mean of its statements, 1 (not at all true) = 0 … 5 (very true) = 100.")
-        themes = self.theme_scores(records, inst)
-        heading, group_titles = self.theme_groups()
-        headers = ["Theme", "Score (0–100)", *([heading] if heading else []), "Rated", "Don't know"]
-        last = cells.write_table(
-            ws,
-            row,
-            headers,
-            (
-                [t.title, None if math.isnan(t.score) else t.score, *([group_titles.get(t.group, "")] if heading else []), t.answered, t.dont_know]
-                for t in themes.itertuples()
-            ),
-            number_formats={"Score (0–100)": "0"},
-            wrap=["Theme", *([heading] if heading else [])],
-        )
-        # Below its table, as every workbook chart is, so the sheet prints on A4 portrait.
-        chart = cells.bar_chart(
-            ws, title="Score per theme (0–100)", header=row, last=last, label_column=1, value_column=2, maximum=100, size=(3 + 0.75 * len(themes), 18)
-        )
-        theme_titles = {t.id: t.title for t in inst.themes}
-        statements.write_statement_table(ws, cells.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
-        cells.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
+        statements.write_theme_sheet(wb, inst.sheet, inst, records, self.theme_scores(records, inst), "group", self.theme_groups())
 
     def about_rows(self) -> list[tuple[str, str]]:
         inst = self.instrument()
-        return [(f"{inst.title}: instrument", f"{inst.id} version {inst.version}"), (f"{inst.title}: method", inst.method)]
+        return loading.about_rows(inst, inst.method)

@@ -10,26 +10,8 @@ import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import (
-    DECIDE_ANSWERS,
-    PLAN_TABLE,
-    RISK_TABLE,
-    TIMEOUT,
-    choose_plan_aspect,
-    click_rating,
-    decide,
-    expect_live_summary,
-    expect_no_exception,
-    expected_gap_actions,
-    expected_risks,
-    gap_table,
-    go_to,
-    grid_rows,
-    key,
-    open_app,
-    rating_value,
-    wait_for_app,
-)
+from deciding import DECIDE_ANSWERS, PLAN_TABLE, RISK_TABLE, choose_plan_aspect, decide, expected_gap_actions, expected_risks, gap_table, go_to, grid_rows
+from pages import TIMEOUT, click_rating, expect_live_summary, expect_no_exception, key, open_app, rating_value, wait_for_app
 from playwright.sync_api import expect
 
 from scoring.diagnostics import eight_aspects

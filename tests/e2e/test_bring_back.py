@@ -10,8 +10,8 @@ import re
 from io import BytesIO
 from pathlib import Path
 
-from conftest import TIMEOUT, click_rating, key, open_app, rating_value, wait_for_app
 from openpyxl import load_workbook
+from pages import TIMEOUT, click_rating, key, open_app, rating_value, wait_for_app
 from playwright.sync_api import expect
 from test_accessibility import scan
 from test_workshop import create_workshop, joined_metric

@@ -13,11 +13,10 @@ import math
 import re
 from datetime import date, timedelta
 
-from conftest import (
+from deciding import (
     FIT_CHART,
     PLAN_TABLE,
     RISK_TABLE,
-    TIMEOUT,
     add_action_by_form,
     add_gaps_to_plan,
     add_risks_to_register,
@@ -30,7 +29,6 @@ from conftest import (
     decide_ratings,
     decide_scores,
     expect_fit_labels,
-    expect_no_exception,
     expected_gap_actions,
     expected_ranking,
     expected_risks,
@@ -41,15 +39,13 @@ from conftest import (
     grid_cell,
     grid_column,
     grid_rows,
-    key,
-    open_app,
     press_and_expect_notice,
     priority_title,
     rank_one,
-    wait_for_app,
 )
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
+from pages import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
 from playwright.sync_api import expect
 
 from scoring.diagnostics import approaches, eight_aspects

@@ -16,8 +16,10 @@ import re
 import urllib.request
 
 import pytest
-from conftest import IN_CI, TIMEOUT, warm_up
+from conftest import IN_CI
+from pages import TIMEOUT
 from playwright.sync_api import expect
+from servers import warm_up
 from test_workshop import (
     PARTICIPANTS,
     PHONE,

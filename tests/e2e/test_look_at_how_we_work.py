@@ -7,8 +7,8 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from axe_playwright_python.sync_playwright import Axe
-from conftest import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
 from openpyxl import load_workbook
+from pages import TIMEOUT, expect_no_exception, key, open_app, wait_for_app
 from playwright.sync_api import expect
 
 from scoring.diagnostics import conditions, tolerance

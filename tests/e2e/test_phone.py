@@ -5,7 +5,7 @@ at least 44 px tall in scale order, the live score kept in view while answering,
 from __future__ import annotations
 
 import pytest
-from conftest import TIMEOUT, click_rating, expect_no_exception, key, open_app, rating_options, wait_for_app
+from pages import TIMEOUT, click_rating, expect_no_exception, key, open_app, rating_options, wait_for_app
 from playwright.sync_api import expect
 
 from scoring.diagnostics import eight_aspects
@@ -81,7 +81,7 @@ def test_the_link_back_appears_on_the_answering_page_with_the_first_answer(phone
 def test_a_half_answered_self_check_shows_what_the_ranking_rests_on(page, app_url):
     """Issue 12's browser flow: one aspect answered, so most approaches cannot be judged,
     and the page says so beside the ranking instead of ranking them on a blank."""
-    from conftest import go_to
+    from deciding import go_to
 
     factors = eight_aspects.instrument().factors_of("system_design")
     open_app(page, f"{app_url}/eight-aspects", key(f"ea_rating_{factors[0].id}") + " [data-testid=stRadioOption]")
@@ -165,7 +165,7 @@ def filled_response() -> dict:
 def filled(browser, tmp_path_factory):
     """(url, token) of a server whose store holds filled_response(), with a baseline kept
     under a long name (the compare page)."""
-    from conftest import start_server, stop_server, warm_up
+    from servers import start_server, stop_server, warm_up
 
     from scoring.records import baseline
     from scoring.store import Store
@@ -264,7 +264,7 @@ def text_lines(png: bytes, top: int, bottom: int) -> int:
 
 
 def test_plan_and_risk_tables_wrap_their_text_and_blank_dates_are_blank(browser, phone, filled):
-    from conftest import PLAN_TABLE, grid_cell, grid_rows
+    from deciding import PLAN_TABLE, grid_cell, grid_rows
 
     from ui.editors import ROW_HEIGHT
 

@@ -8,7 +8,9 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import (
+from openpyxl import load_workbook
+from openpyxl.chart import RadarChart
+from pages import (
     TIMEOUT,
     click_rating,
     expect_live_summary,
@@ -21,8 +23,6 @@ from conftest import (
     rating_value,
     wait_for_app,
 )
-from openpyxl import load_workbook
-from openpyxl.chart import RadarChart
 from playwright.sync_api import expect
 
 from scoring.diagnostics import eight_aspects

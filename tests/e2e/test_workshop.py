@@ -12,10 +12,11 @@ from io import BytesIO
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import TIMEOUT, click_rating, expect_rating_checked, key, open_app, rating_radio, rating_value, start_server, stop_server, wait_for_app, warm_up
 from cuttable import CuttableLink
 from openpyxl import load_workbook
+from pages import TIMEOUT, click_rating, expect_rating_checked, key, open_app, rating_radio, rating_value, wait_for_app
 from playwright.sync_api import expect
+from servers import start_server, stop_server, warm_up
 
 from scoring.diagnostics import eight_aspects
 from scoring.store import Store

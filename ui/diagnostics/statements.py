@@ -1,16 +1,28 @@
 """Widgets for statements rated 1–5 or "don't know", shared by the conditions and the
-starting-points pages. As everywhere, a widget is set from the store before it is drawn
+starting-points pages and the page of every statement diagnostic. As everywhere, a widget is set from the store before it is drawn
 and saved by a callback (see ui/diagnostics/eight_aspects_form.py for why)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 import streamlit as st
 
 from ui import session
 
 DONT_KNOW = "dont_know"
+
+
+def page_top(diagnostic: Any, records: Mapping[str, dict]) -> dict:
+    """A statement page's title, introduction and progress bar; returns the rating labels
+    for statement_radio ({1–5 or DONT_KNOW: label})."""
+    instrument = diagnostic.instrument()
+    st.title(instrument.title)
+    if instrument.intro:
+        st.markdown(instrument.intro)
+    done, total = diagnostic.progress(records)
+    st.progress(done / total, text=f"{done} of {total} {diagnostic.page().unit}, saved as you go")
+    return {**instrument.scale, DONT_KNOW: instrument.dont_know}
 
 
 def remembered_picker(label: str, options: list[str], format_func: Callable[[str], str], key: str) -> str:

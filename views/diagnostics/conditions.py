@@ -6,18 +6,12 @@ import streamlit as st
 from scoring import numbers
 from scoring.diagnostics import conditions
 from ui import session, widgets
-from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.diagnostics.statements import page_top, remembered_picker, statement_radio
 
 instrument = conditions.instrument()
 records = session.records(conditions.ID)
 part_titles = {p.id: p.title for p in instrument.parts}
-rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
-
-st.title(instrument.title)
-st.markdown(instrument.intro)
-done, total = conditions.progress(records)
-st.progress(done / total, text=f"{done} of {total} statements answered, saved as you go")
-
+rating_labels = page_top(conditions, records)
 
 questions, results = st.columns([3, 2], gap="large")
 with questions:

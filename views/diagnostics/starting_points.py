@@ -10,19 +10,13 @@ from scoring.diagnostics import capacity, stakeholder_map
 from scoring.diagnostics import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
-from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.diagnostics.statements import page_top, remembered_picker, statement_radio
 from ui.editors import record_editor
 
 instrument = sp.instrument()
 records = session.records(sp.ID)
 theme_titles = {t.id: t.title for t in instrument.themes}
-rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
-
-st.title(instrument.title)
-st.markdown(instrument.intro)
-done, total = sp.progress(records)
-st.progress(done / total, text=f"{done} of {total} statements answered, saved as you go")
-
+rating_labels = page_top(sp, records)
 
 questions, results = st.columns([3, 2], gap="large")
 with questions:

@@ -9,7 +9,7 @@ import streamlit as st
 from scoring import numbers
 from scoring.figures import theme_bars
 from ui import navigation, session, widgets
-from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.diagnostics.statements import page_top, remembered_picker, statement_radio
 
 diagnostic = navigation.current_diagnostic()
 if diagnostic is None:  # not reached through the navigation
@@ -18,14 +18,9 @@ if diagnostic is None:  # not reached through the navigation
 instrument = diagnostic.instrument()
 records = session.records(diagnostic.ID)
 prefix = f"st_{diagnostic.ID}"
-rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
 theme_titles = {t.id: t.title for t in instrument.themes}
 
-st.title(instrument.title)
-if instrument.intro:
-    st.markdown(instrument.intro)
-done, total = diagnostic.progress(records)
-st.progress(done / total, text=f"{done} of {total} {diagnostic.page().unit}, saved as you go")
+rating_labels = page_top(diagnostic, records)
 
 questions, results = st.columns([3, 2], gap="large")
 with questions:
