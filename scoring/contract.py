@@ -96,6 +96,16 @@ class SurveyQuestion:
         return self.phrases or (self.label,)
 
 
+@dataclass(frozen=True)
+class Section:
+    """One part of a diagnostic a workshop can discuss in a round (an aspect, a tolerance
+    area, a theme): its id (unique within the diagnostic), title, and the items it asks."""
+
+    id: str
+    title: str
+    item_ids: tuple[str, ...]
+
+
 @runtime_checkable
 class Instrument(Protocol):
     """A diagnostic's validated instrument file."""
@@ -167,6 +177,10 @@ class Diagnostic(Stored, Protocol):
 
     def survey_questions(self) -> list[SurveyQuestion]:
         """The questions a survey export's columns can be mapped to (empty: none)."""
+
+    def sections(self) -> tuple[Section, ...]:
+        """The parts a workshop can take in rounds, in order (its aspects, areas or themes;
+        empty when it has none to discuss). Their rated questions are survey_questions()."""
 
 
 @runtime_checkable

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from scoring import numbers
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.excel import cells
 from scoring.instruments import statements
 from scoring.instruments.loading import (
@@ -224,6 +224,11 @@ class StatementDiagnostic:
     def survey_questions(self) -> list[SurveyQuestion]:
         inst = self.instrument()
         return statements.survey_questions(inst.items, inst.scale, inst.dont_know)
+
+    def sections(self) -> tuple[Section, ...]:
+        """One per theme, with its statements."""
+        inst = self.instrument()
+        return tuple(Section(t.id, t.title, tuple(i.id for i in inst.items_of(t.id))) for t in inst.themes)
 
     # --- Excel ---------------------------------------------------------------------------
 
