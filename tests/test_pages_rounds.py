@@ -2,10 +2,12 @@
 open on it and answer it there, the screen counts and reveals it section by section,
 names what to discuss next, and records what the room agreed; the plan starts from it."""
 
+import html
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from scoring.diagnostics import eight_aspects
 from scoring.store import Store, show_join_code
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -78,8 +80,10 @@ def test_a_round_from_choosing_a_section_to_the_room_s_agreement():
     shown = " ".join(h.proto.body for h in at.get("html"))
     assert "Discuss next" in shown
     # The widest split first; the factor most agree on after it.
-    first = shown.index("One place")  if "One place" in shown else None
-    assert shown.find("spread 100 / 100") != -1, shown
+    texts_of = eight_aspects.item_texts()
+    one_place, wellbeing = (html.escape(texts_of[f], quote=True) for f in ("sd_one_place", "sd_wellbeing_system"))
+    assert shown.index(one_place) < shown.index(wellbeing), "the widest spread (1, 5, 1, 5) comes first"
+    assert "spread 100 / 100" in shown and "2 said Strongly constrains, 2 said Strongly enables" in shown
     assert any("Spread = " in c.value for c in at.caption)
 
     # Agree two factors, one with hostile text, one not agreed.
@@ -116,8 +120,13 @@ def test_the_facilitator_s_plan_starts_from_what_the_room_agreed():
     store = Store()
     store.set_agreement(token, "eight_aspects", "sd_one_place", "rating", {"value": 1, "agreed": True, "note": ""})
     store.set_agreement(token, "eight_aspects", "sd_wellbeing_system", "rating", {"value": 5, "agreed": True, "note": ""})
+    code = store.workshop(token)["code"]
+    for rating in (1, 5, 1):  # the room split on this factor: its evidence is to be checked
+        store.save_answer(store.join(code, None), "eight_aspects", "sd_commissioning_from_start", {"rating": rating, "weight": 1})
     at.switch_page("views/decide/plan.py").run()
     assert not at.exception
+    check = next(i.value for i in at.info if "check the evidence" in i.value)
+    assert "spread 94 / 100" in check and "not agreed" not in check
     assert at.multiselect(key="pl_holds_system_design").value == ["sd_one_place"]
     assert at.multiselect(key="pl_supports_system_design").value == ["sd_wellbeing_system"]
     assert any("agreed" in c.value for c in at.caption)

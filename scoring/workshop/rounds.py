@@ -14,6 +14,8 @@ Method (shown on the screen and in the pack):
   the same on any scale, so a 0–3 scale and a 1–5 one compare.
 - Discuss next: the factors with the widest spread (at most DISCUSS_NEXT, none with a
   spread of 0), among those at least the smallest group rated; ties in the section's order.
+- Disagreed widely (the room's plan asks to check the evidence): a spread of WIDE_SPREAD
+  or more, or a factor recorded as not agreed.
 - Far: an agreed rating more than FAR_POINTS scale point from the room's mean.
 """
 
@@ -28,6 +30,7 @@ from scoring import registry
 from scoring.fields import clean_text
 
 DISCUSS_NEXT = 3
+WIDE_SPREAD = 0.5  # half the largest spread: the room's plan asks to check the evidence from here
 FAR_POINTS = 1.0
 NOTE_LIMIT = 500
 SEPARATOR = "/"
@@ -213,3 +216,17 @@ def label(factor: Factor, record: Mapping[str, Any] | None) -> str:
     if not record.get("agreed"):
         return NOT_AGREED
     return f"{record['value']} {factor.options.get(record['value'], '')}".strip()
+
+
+def agreed_records(agreed: Mapping[tuple[str, str, str], Mapping[str, Any]], diagnostic_id: str) -> dict[str, dict]:
+    """One diagnostic's agreed ratings as its records ({item: {field: value}}), to be
+    scored or planned from as a person's answers are."""
+    return agreed_response(agreed).get(diagnostic_id, {})
+
+
+def to_check(spreads: Mapping[str, float], agreed: Mapping[tuple[str, str, str], Mapping[str, Any]], diagnostic_id: str) -> list[str]:
+    """Item ids where the room disagreed widely (spread at least WIDE_SPREAD) or that are
+    recorded as not agreed, in the order of `spreads` then of the agreements."""
+    wide = [item_id for item_id, value in spreads.items() if value == value and value >= WIDE_SPREAD]
+    open_ = [key[1] for key, record in agreed.items() if key[0] == diagnostic_id and not record.get("agreed")]
+    return wide + [item_id for item_id in open_ if item_id not in wide]
