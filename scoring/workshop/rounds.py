@@ -36,9 +36,9 @@ NOTE_LIMIT = 500
 SEPARATOR = "/"
 
 SPREAD_SENTENCE = (
-    "Spread = how far the ratings sit from the room's average, as a share of the most they could "
-    "(0: everyone gave the same rating; 1: the room split between the two ends). It reads the same "
-    "on every scale and for any number of people, so the widest disagreement comes first."
+    "Spread = how far the ratings sit from the room's average, out of 100 for the most they could "
+    "(0: everyone gave the same rating; 100: the room split evenly between the two ends). It reads the "
+    "same on every scale and for any number of people, so the widest disagreement comes first."
 )
 FAR_SENTENCE = f"⚑ marks an agreed rating more than {FAR_POINTS:g} scale point from the room's mean rating."
 NOT_AGREED = "Not agreed: come back to it"

@@ -120,7 +120,9 @@ def controls(token: str, workshop: dict) -> None:
     with pack:
         widgets.excel_download(
             "Download the workshop pack",
-            lambda: build_pack(workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc)),
+            lambda: build_pack(
+                workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc), agreed=session.store().agreements(token)
+            ),
             file_name("workshop", f"{workshop['name']} {show_join_code(workshop['code'])}", date.today()),
             "ws_pack",
             width="stretch",
