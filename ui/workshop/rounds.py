@@ -112,15 +112,15 @@ def live(token: str, workshop: dict, version: tuple[int, str], *, large: bool) -
     with st.container(key="ws_round_now"):
         st.markdown(f"Now discussing: {widgets.plain(section.label)}")
     st.markdown(
-        f"**{complete} of {joined}** {'person has' if complete == 1 else 'people have'} answered all of this section"
-        + (f"; {started - complete} more have started it." if started > complete else ".")
+        f"**{started} of {joined}** {'person has' if started == 1 else 'people have'} answered this section"
+        + (f" ({complete} every factor of it)." if started else ".")
     )
     if section.key not in workshop.get("revealed", []):
         st.info("This section's results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
         return True
     discuss(rows, workshop["min_group"])
     if any(row["shown"] for row in rows):
-        widgets.chart(figures.factor_distribution(rows, height=None), key=f"ws_round_chart_{section.key}")
+        widgets.chart(figures.factor_distribution(rows, height=None), key=f"ws_round_chart_{_css(section.key)}")
     hidden = [row for row in rows if not row["shown"]]
     if hidden:
         st.caption(
@@ -148,6 +148,11 @@ def discuss(rows: list[dict], min_group: int) -> None:
     st.caption(rounds.SPREAD_SENTENCE)
 
 
+def _css(section_key: str) -> str:
+    """A section key as part of a widget key: Streamlit makes the key a CSS class, and "/" breaks a selector."""
+    return section_key.replace(rounds.SEPARATOR, "__")
+
+
 def _escape(text: str) -> str:
     import html
 
@@ -166,7 +171,7 @@ def agree(token: str, workshop: dict) -> None:
     version = session.store().answers_version(token, shown=True)
     _, rows, _ = _rows(token, version, section.key, tuple(workshop["diagnostics"]), workshop["min_group"])
     agreed = session.store().agreements(token)
-    with st.form(f"ws_agree_{section.key}", border=True):
+    with st.form(f"ws_agree_{_css(section.key)}", border=True):
         st.markdown(f"**What the room agreed: {widgets.plain(section.title)}**")
         st.caption(f"Record the room's rating for each factor, or that it is not agreed yet, with a short discussion point. {rounds.FAR_SENTENCE}")
         chosen = {}
@@ -183,12 +188,14 @@ def agree(token: str, workshop: dict) -> None:
                 st.caption(_distribution(row, workshop["min_group"]))
             chosen[factor.key] = (
                 factor,
-                second.selectbox("Agreed rating", options, index=options.index(current), format_func=names.get, key=f"ws_agree_value_{number}_{section.key}"),
+                second.selectbox(
+                    "Agreed rating", options, index=options.index(current), format_func=names.get, key=f"ws_agree_value_{number}_{_css(section.key)}"
+                ),
                 third.text_input(
                     "Discussion point",
                     value=record["note"] if record else "",
                     max_chars=rounds.NOTE_LIMIT,
-                    key=f"ws_agree_note_{number}_{section.key}",
+                    key=f"ws_agree_note_{number}_{_css(section.key)}",
                 ),
             )
         if st.form_submit_button("Save what the room agreed", type="primary", icon=":material/handshake:"):
@@ -201,8 +208,9 @@ def agree(token: str, workshop: dict) -> None:
 def _distribution(row: dict, min_group: int) -> str:
     if not row["shown"]:
         return f"Rated by fewer than {min_group}: the room's ratings are not shown."
-    counts = ", ".join(f"{value}: {count}" for value, count in row["counts"].items())
-    return f"Room: {counts} (mean {numbers.text(row['mean'])}, spread {numbers.text(row['spread'] * 100)} / 100)" + (
+    options = row["factor"].options
+    counts = " · ".join(f"{value} {options[value]}: {count}" for value, count in row["counts"].items() if count)
+    return f"Room: {counts} (mean {row['mean']:.1f}, spread {numbers.text(row['spread'] * 100)} / 100)" + (
         f"; {row['dont_know']} don't know" if row["dont_know"] else ""
     )
 
@@ -263,6 +271,12 @@ def phone_section(workshop: dict) -> None:
         return
     diagnostic = registry.diagnostic(section.diagnostic_id)
     questions = [q for item_id in section.item_ids for q in diagnostic.survey_questions() if q.item_id == item_id]
+    # On a phone each option a full-width row at least 44 px tall, as on the answering pages.
+    st.html(
+        "<style>[class*='st-key-wr_'] [role='radiogroup'] label {width: 100%; min-height: 44px; margin: 0 !important;"
+        " align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}"
+        "[class*='st-key-wr_'] [role='radiogroup'] {gap: 0 !important}</style>"
+    )
     with st.container(border=True, key="wr_now"):
         st.markdown(f"**Now discussing: {widgets.plain(section.label)}**")
         st.caption("The facilitator has moved the room to this section. Answer here; your other answers stay as they were.")

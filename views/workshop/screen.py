@@ -44,7 +44,8 @@ else:
             st.caption("This is the room's screen: it shows what the room sees and controls nothing. The controls are on the facilitator's private link.")
 
 with main:
-    st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
+    if not (workshop.get("section") and not workshop["results_visible"]):  # in a round the section is the chart
+        st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
     if controlling and not present and views.views().get(st.session_state[screen.VIEW_KEY], ("", ""))[1] == "approach_fit":
         st.toggle("Rank the approaches from the ratings the room agreed", key=screen.FIT_FROM_AGREED_KEY)
 
@@ -71,7 +72,7 @@ def live() -> None:
         if present:
             screen.join_panel(current, large=True)
         return
-    screen.show_view(token, version, st.session_state[screen.VIEW_KEY], large=present, min_group=current["min_group"])
+    screen.show_view(token, version, st.session_state.get(screen.VIEW_KEY, options[0]), large=present, min_group=current["min_group"])
 
 
 with main:
