@@ -75,6 +75,7 @@ def test_a_pack_without_agreements_has_no_agreed_sheet_and_comes_back_without_an
         ("K", "eight_aspects|no_such_factor|rating", "K"),
         ("J", "x" * 600, "J"),
         ("G", None, "G"),
+        ("J", "=1+1", "J"),
     ],
 )
 def test_an_agreed_sheet_changed_badly_is_refused_naming_where(column, value, says):

@@ -94,7 +94,16 @@ def read_agreed(book, diagnostics: Sequence[str] | None = None) -> dict[tuple[st
         raise UploadError("this is a chart, not a sheet of cells.", sheet=SHEET)
     ws.reset_dimensions()
     found: dict[tuple[str, str, str], dict] = {}
-    for number, row in enumerate(ws.iter_rows(min_row=HEADER_ROW, values_only=True), start=HEADER_ROW):
+    for number, found_cells in enumerate(ws.iter_rows(min_row=HEADER_ROW), start=HEADER_ROW):
+        formula = next((c for c in found_cells if getattr(c, "data_type", None) == "f"), None)
+        if formula is not None:
+            raise UploadError(
+                "this cell holds a formula; the app reads only values it wrote. Bring back the workbook as downloaded.",
+                sheet=SHEET,
+                row=number,
+                column=getattr(formula, "column_letter", None),
+            )
+        row = tuple(c.value for c in found_cells)
         if number == HEADER_ROW:
             if tuple(row[: len(HEADERS)]) != HEADERS:
                 raise UploadError("its header row is not the one this app writes.", sheet=SHEET, row=number)

@@ -56,6 +56,7 @@ def rate(phone, item_id: str, value: int) -> None:
     wait_for_app(phone)
 
 
+@pytest.mark.timeout(900)  # one whole round with three phones: longer than a page test
 def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app_url):
     from test_accessibility import serious_violations
 
@@ -128,7 +129,9 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
     expect(screen.get_by_role("button", name="Download the workshop pack")).to_be_visible(timeout=TIMEOUT)
     with screen.expect_download() as download:
         screen.get_by_role("button", name="Download the workshop pack").click()
-    path = download.value.path()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / "rounds-pack.xlsx"
+    download.value.save_as(path)
     sheet = load_workbook(path)[agreed_pack.SHEET]
     rows = {r[10]: r for r in sheet.iter_rows(min_row=agreed_pack.HEADER_ROW + 1, values_only=True) if r[10]}
     assert rows["eight_aspects|sd_one_place|rating"][2:10] == (3, 0, pytest.approx(2.33, abs=0.01), 94, 2, "Agreed", None, NOTE)
@@ -138,7 +141,7 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
     back_context = browser.new_context(viewport=SCREEN)
     back = back_context.new_page()
     open_app(back, f"{app_url}/bring-back", back.get_by_text("Bring back a workbook"))
-    back.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(path)
+    back.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
     back.get_by_role("button", name="Resume as a new workshop").click()
     expect(back.locator(".st-key-join_code")).to_be_visible(timeout=TIMEOUT)
     wait_for_app(back)
