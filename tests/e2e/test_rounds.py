@@ -29,6 +29,7 @@ RATINGS = [
     {"sd_one_place": 5, "sd_wellbeing_system": 3, "sd_funding_coherence": 4},
     {"sd_one_place": 1, "sd_wellbeing_system": 4, "sd_funding_coherence": 3},
 ]
+SLOW = 60_000  # ms: after a click that reruns the whole screen, on a machine shared with other work
 NOTE = "<b>Finance</b> sees it differently: check the S75 agreement"
 
 
@@ -75,7 +76,7 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
 
     # The facilitator chooses the section; the phones follow by themselves.
     choose(screen, "ws_round_section", SECTION_LABEL)
-    expect(screen.locator(key("ws_round_now"))).to_contain_text("System design", timeout=TIMEOUT)
+    expect(screen.locator(key("ws_round_now"))).to_contain_text("System design", timeout=SLOW)
     expect(screen.get_by_text("0 of 3")).to_be_visible(timeout=TIMEOUT)
     shot(screen, "02-screen-section-chosen")
     for _, phone in phones:
@@ -88,12 +89,12 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
             rate(phone, item_id, value)
     shot(phones[0][1], "04-phone-answered")
     # The screen counts the section's answers (it refreshes itself).
-    expect(screen.get_by_text("3 of 3")).to_be_visible(timeout=TIMEOUT)
+    expect(screen.get_by_text("3 of 3")).to_be_visible(timeout=SLOW)
     expect(screen.locator(key("ws_discuss_next"))).to_have_count(0)
 
     screen.get_by_role("button", name="Reveal this section").click()
     discuss = screen.locator(key("ws_discuss_next"))
-    expect(discuss).to_contain_text("Discuss next", timeout=TIMEOUT)
+    expect(discuss).to_contain_text("Discuss next", timeout=SLOW)
     first = discuss.locator("li").first
     expect(first).to_contain_text(text_of("sd_one_place"))
     expect(first).to_contain_text("2 said Strongly constrains, 1 said Strongly enables")
@@ -108,7 +109,7 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
     choose(screen, f"ws_agree_value_1_{section}", "Not agreed: come back to it")
     screen.locator(key(f"ws_agree_note_1_{section}") + " input").fill("Bring the wellbeing data next time")
     screen.get_by_role("button", name="Save what the room agreed").click()
-    expect(screen.get_by_text("Saved: 2 of")).to_be_visible(timeout=TIMEOUT)
+    expect(screen.get_by_text("Saved: 2 of")).to_be_visible(timeout=SLOW)
     expect(screen.locator(key(f"ws_agree_note_0_{section}") + " input")).to_have_value(NOTE)
     expect(screen.locator("b", has_text="Finance")).to_have_count(0)  # typed text is never markup
     shot(screen, "06-screen-agreed")
@@ -117,10 +118,10 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
     # The room's plan starts from what it agreed.
     screen.get_by_role("link", name="Development plan").click()
     holds = screen.locator(key("pl_holds_system_design"))
-    expect(holds).to_contain_text(text_of("sd_one_place"), timeout=TIMEOUT)
+    expect(holds).to_contain_text(text_of("sd_one_place"), timeout=SLOW)
     expect(screen.get_by_text("Pre-filled from the ratings the room agreed")).to_be_visible()
     check = screen.get_by_test_id("stAlert").filter(has_text="Where the room disagreed widely")
-    expect(check).to_contain_text(text_of("sd_wellbeing_system"))  # not agreed
+    expect(check).to_contain_text(text_of("sd_wellbeing_system") + " (not agreed; spread 24 / 100)")
     expect(check).to_contain_text(text_of("sd_one_place") + " (spread 94 / 100)")
     shot(screen, "07-plan-prefilled")
 
@@ -143,10 +144,10 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
     open_app(back, f"{app_url}/bring-back", back.get_by_text("Bring back a workbook"))
     back.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
     back.get_by_role("button", name="Resume as a new workshop").click()
-    expect(back.locator(".st-key-join_code")).to_be_visible(timeout=TIMEOUT)
+    expect(back.locator(".st-key-join_code")).to_be_visible(timeout=SLOW)
     wait_for_app(back)
     back.get_by_role("link", name="Development plan").click()
-    expect(back.locator(key("pl_holds_system_design"))).to_contain_text(text_of("sd_one_place"), timeout=TIMEOUT)
+    expect(back.locator(key("pl_holds_system_design"))).to_contain_text(text_of("sd_one_place"), timeout=SLOW)
     shot(back, "08-brought-back-plan")
 
     for context, _ in phones:

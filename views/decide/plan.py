@@ -27,12 +27,16 @@ if room_plan:  # the room's plan starts from what the room agreed, not the facil
     people = screen.participants(session.token())
     spreads = {r.item_id: r.disagreement for r in room.item_disagreement(people, min_answers=session.workshop()["min_group"]).itertuples()}
     to_check = rounds.to_check(spreads, agreed, eight_aspects.ID)
+    not_agreed = {key[1] for key, record in agreed.items() if key[0] == eight_aspects.ID and not record.get("agreed")}
 aspect_titles = {a.id: a.title for a in instrument.aspects}
 factor_texts = {f.id: f.text for f in instrument.factors}
 
 st.title(plan.TITLE)
 st.markdown(
-    "Building on the self-check: for each aspect, what holds you back, what supports you and "
+    "The room's plan: for each aspect, what holds the place back, what supports it and what could be "
+    "boosted, then an action plan. It starts from what the room agreed; change anything."
+    if room_plan
+    else "Building on the self-check: for each aspect, what holds you back, what supports you and "
     "what you could boost, then an action plan. It starts from your answers; change anything."
 )
 widgets.deciding_questions()
@@ -76,13 +80,14 @@ else:
     )
 if room_plan:
     check = [f for f in to_check if f in {factor.id for factor in instrument.factors_of(aspect_id)}]
+
+    def why(factor_id: str) -> str:
+        spread = f"spread {numbers.text(spreads[factor_id] * 100)} / 100" if factor_id in spreads else ""
+        return "; ".join(part for part in ("not agreed" if factor_id in not_agreed else "", spread) if part)
+
     if check:
         st.info(
-            "**Where the room disagreed widely: check the evidence.** "
-            + "; ".join(
-                widgets.plain(factor_texts[f]) + (f" (spread {numbers.text(spreads[f] * 100)} / 100)" if f in spreads else " (not agreed)") for f in check
-            )
-            + ".",
+            "**Where the room disagreed widely: check the evidence.** " + "; ".join(widgets.plain(factor_texts[f]) + f" ({why(f)})" for f in check) + ".",
             icon=":material/fact_check:",
         )
 
