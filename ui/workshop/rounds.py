@@ -275,7 +275,9 @@ def phone_section(workshop: dict) -> None:
     st.html(
         "<style>[class*='st-key-wr_'] [role='radiogroup'] label {width: 100%; min-height: 44px; margin: 0 !important;"
         " align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}"
-        "[class*='st-key-wr_'] [role='radiogroup'] {gap: 0 !important}</style>"
+        "[class*='st-key-wr_'] [role='radiogroup'] {gap: 0 !important}"
+        "[class*='st-key-wr_'] .stRadio, [class*='st-key-wr_'] [role='radiogroup'], [class*='st-key-wr_'] [role='radiogroup'] > div"
+        " {width: 100% !important; flex-direction: column !important; flex-wrap: nowrap !important}</style>"
     )
     with st.container(border=True, key="wr_now"):
         st.markdown(f"**Now discussing: {widgets.plain(section.label)}**")
