@@ -80,3 +80,19 @@ def test_an_agreement_is_on_the_scale_and_its_note_plain_text():
         ("eight_aspects", "y", "rating"): {"value": None, "agreed": False, "note": "later"},
     }
     assert rounds.agreed_response(agreed) == {"eight_aspects": {"x": {"rating": 4}}}
+
+
+def test_the_agreed_profile_is_its_own_series_on_the_room_s_radar():
+    from scoring import figures
+    from scoring.diagnostics import eight_aspects
+    from scoring.workshop import views
+    from scoring.workshop.room import Participant
+
+    people = [Participant(n, None, {"eight_aspects": {"sd_one_place": {"rating": r}}}) for n, r in enumerate([2, 3, 4], start=1)]
+    agreed = {"eight_aspects": {"sd_one_place": {"rating": 5}, "pol_place_vision": {"rating": 1}}}
+    radar = views.build("Room's profile", people, agreed=agreed).figure
+    series = next(t for t in radar.data if t.name == figures.AGREED_LABEL)
+    by_aspect = dict(zip(eight_aspects.ASPECTS, series.r))
+    assert by_aspect["system_design"] == 100 and by_aspect["policy"] == 0 and by_aspect["relationships"] is None
+    assert not any(t.name == figures.AGREED_LABEL for t in views.build("Room's profile", people).figure.data)
+    assert views.agreed_scores(agreed) == {"system_design": 100.0, "policy": 0.0}
