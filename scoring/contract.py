@@ -96,6 +96,16 @@ class SurveyQuestion:
         return self.phrases or (self.label,)
 
 
+@dataclass(frozen=True)
+class Section:
+    """One part of a diagnostic a workshop can discuss in a round (an aspect, a tolerance
+    area, a theme): its id (unique within the diagnostic), title, and the items it asks."""
+
+    id: str
+    title: str
+    item_ids: tuple[str, ...]
+
+
 @runtime_checkable
 class Instrument(Protocol):
     """A diagnostic's validated instrument file."""
@@ -172,6 +182,10 @@ class Diagnostic(Stored, Protocol):
         """What its scoring gives for one of its worked cases (data/cases/<id>.yaml, or the
         `cases:` of its instrument file), in the shape of the case's `expected`, a score
         with none as None: tests/test_registry.py compares the two for every diagnostic."""
+
+    def sections(self) -> tuple[Section, ...]:
+        """The parts a workshop can take in rounds, in order (its aspects, areas or themes;
+        empty when it has none to discuss). Their rated questions are survey_questions()."""
 
 
 @runtime_checkable

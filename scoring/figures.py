@@ -410,9 +410,14 @@ def _spread_hover(row) -> str:
     return f"n = {int(row.n)}<br>median {numbers.text(row.median)}, middle half {numbers.text(row.q1)}–{numbers.text(row.q3)}, range {numbers.text(row.low)}–{numbers.text(row.high)}"
 
 
-def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
+AGREED_LABEL = "Agreed by the room"
+AGREED_COLOUR = "#000000"  # black, dashed, diamond markers: apart from the mean's blue line without colour
+
+
+def spread_radar(spread: pd.DataFrame, *, height: int = 620, agreed: Mapping[str, float] | None = None) -> go.Figure:
     """The room's mean score per aspect (line with markers) over the middle half of the
-    room (a band from the lower to the upper quartile), on 0–100.
+    room (a band from the lower to the upper quartile), on 0–100; with `agreed` (aspect id
+    -> the score of the ratings the room agreed), that profile as a series of its own.
 
     `spread` is what workshop.aspect_spread() returns. With an aspect nobody has scored, the
     quartiles are drawn as dotted lines with a gap there, since a band cannot have a gap.
@@ -480,7 +485,23 @@ def spread_radar(spread: pd.DataFrame, *, height: int = 620) -> go.Figure:
         ),
         paper_bgcolor="white",
     )
-    return figure([*bands, line], layout)
+    traces = [*bands, line]
+    if agreed and any(_plotted(agreed.get(a)) is not None for a in spread.index):
+        points = [_plotted(agreed.get(a)) for a in spread.index]
+        traces.append(
+            dict(
+                type="scatterpolar",
+                name=AGREED_LABEL,
+                r=points + points[:1],
+                theta=labels + labels[:1],
+                mode="lines+markers",
+                line=dict(color=AGREED_COLOUR, width=3, dash="dash"),
+                marker=dict(size=13, symbol="diamond-open", line=dict(width=2)),
+                connectgaps=False,
+                hovertemplate="%{theta}: agreed %{r:.0f} / 100<extra></extra>",
+            )
+        )
+    return figure(traces, layout)
 
 
 def role_bars(by_role: pd.DataFrame, aspect_titles: Mapping[str, str], *, height: int | None = None) -> go.Figure:
@@ -673,3 +694,61 @@ def for_projector(fig: go.Figure, *, size: int = 24, height: int | None = None) 
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+# --- A round: one section's factors ----------------------------------------------------------
+
+
+def _scale_colours(values: list[int]) -> list[int]:
+    """Indexes into RATING_COLOURS for a scale of len(values) points, ends kept at the ends."""
+    last = len(RATING_COLOURS) - 1
+    return [round(i * last / max(len(values) - 1, 1)) for i in range(len(values))]
+
+
+def factor_distribution(rows: list[dict], *, height: int | None = None) -> go.Figure:
+    """How many gave each rating on each factor of a section, stacked from the scale's
+    lowest on the left to its highest on the right, each count written in its segment.
+    `rows` is what workshop.rounds.factor_rows() returns; factors not shown are left out."""
+    shown = [r for r in rows if r["shown"]]
+    height = height or 150 + 74 * max(len(shown), 1)
+    if not shown:
+        return _empty("Not enough ratings yet to show this section", min(height, 300))
+    labels = [wrap(r["factor"].text, 44) for r in shown]
+    traces = []
+    scales: dict[tuple, list[int]] = {}
+    for index, row in enumerate(shown):
+        scales.setdefault(tuple(row["factor"].options.items()), []).append(index)
+    for options, members in scales.items():
+        values = [value for value, _ in options]
+        for value, colour_at in zip(values, _scale_colours(values)):
+            label = dict(options)[value]
+            counts = [shown[i]["counts"].get(value, 0) if i in members else 0 for i in range(len(shown))]
+            traces.append(
+                dict(
+                    type="bar",
+                    orientation="h",
+                    name=f"{value} {label}",
+                    x=counts,
+                    y=labels,
+                    text=[str(c) if c else "" for c in counts],
+                    textposition="inside",
+                    insidetextanchor="middle",
+                    textfont=dict(size=16, color=RATING_TEXT[colour_at]),
+                    marker=dict(color=RATING_COLOURS[colour_at], line=dict(color="white", width=1.5)),
+                    hovertemplate=f"%{{y}}<br>{value} {label}: %{{x}} people<extra></extra>",
+                )
+            )
+    most = max(sum(r["counts"].values()) for r in shown)
+    layout = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=20, r=30, t=30, b=60),
+        barmode="stack",
+        bargap=0.3,
+        xaxis=dict(range=[0, most], title=dict(text="Number of people giving each rating"), fixedrange=True, gridcolor="#DDD", dtick=max(1, round(most / 8))),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=16), traceorder="normal"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return figure(traces, layout)

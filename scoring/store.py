@@ -13,7 +13,9 @@ The schema has a version (table schema_version). Version 1 was the self-check's 
 tables; version 2 added workshops; version 3 the largest room a workshop takes; version 4
 the smallest group a workshop shows, the answers its shared screen shows (in batches, see
 publish_room) and the count of what each client created lately; version 5 the name a
-self-check is given. Opening an older database
+self-check is given; version 6 the room's rounds and agreed ratings (workshop_rounds:
+the section a workshop is discussing and the sections revealed; agreements: the rating
+the room agreed per factor, or "not agreed", with a discussion point). Opening an older database
 upgrades it in place, keeping every answer.
 """
 
@@ -72,8 +74,9 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 NAME_LIMIT = 120  # characters in a self-check's name
+SECTION_LIMIT = 200  # characters in a round's section key
 
 SELF_CHECK, FACILITATOR, PARTICIPANT = "self_check", "facilitator", "participant"
 # The shared screen's own link: it shows what the room sees (results only once revealed)
@@ -128,6 +131,35 @@ join_failures = Table(
     Column("client", String(64), primary_key=True),
     Column("failures", Integer, nullable=False),
     Column("last_failure", DateTime(timezone=True), nullable=False),
+)
+
+
+# Version 6. The round a workshop is in: the section under discussion ("<diagnostic id>/<section
+# id>", None: self-paced) and the sections whose results are revealed (JSON list). One row per
+# workshop, read with the workshop itself (Store.workshop), so a phone's rerun reads nothing more.
+workshop_rounds = Table(
+    "workshop_rounds",
+    metadata,
+    Column("workshop_id", String(32), primary_key=True),
+    Column("section", String(SECTION_LIMIT), nullable=True),
+    Column("revealed", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Version 6. What the room agreed on a factor (one rated question: item and field), recorded
+# by the facilitator: the agreed value, or agreed False for "not agreed: come back to it",
+# and a short discussion point.
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("workshop_id", String(32), primary_key=True),
+    Column("diagnostic_id", String(64), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("field", String(32), primary_key=True),
+    Column("value", Integer, nullable=True),
+    Column("agreed", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -442,8 +474,12 @@ class Store:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(workshops, respondents.c.kind, respondents.c.role)
-                .select_from(respondents.join(workshops, respondents.c.workshop_id == workshops.c.id))
+                select(workshops, respondents.c.kind, respondents.c.role, workshop_rounds.c.section, workshop_rounds.c.revealed)
+                .select_from(
+                    respondents.join(workshops, respondents.c.workshop_id == workshops.c.id).outerjoin(
+                        workshop_rounds, workshop_rounds.c.workshop_id == workshops.c.id
+                    )
+                )
                 .where(respondents.c.id == token_hash(token))
             ).first()
         return None if row is None else _workshop_dict(row)
@@ -689,6 +725,89 @@ class Store:
             ).one()
         return count, str(latest)
 
+    # Rounds and agreed ratings (version 6) ---------------------------------------------
+    def round_state(self, workshop_id: str) -> tuple[str | None, list[str]]:
+        """(the section under discussion, or None when self-paced; the sections revealed)
+        of a workshop, by its id: one read by primary key (a phone polls it)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(workshop_rounds.c.section, workshop_rounds.c.revealed).where(workshop_rounds.c.workshop_id == workshop_id)).first()
+        return (None, []) if row is None else (row.section, json.loads(row.revealed))
+
+    def set_round(self, facilitator_token: str, section: str | None) -> None:
+        """Move the room to a section (the caller checks it is one of the workshop's), or
+        back to self-paced with None. Facilitator only (PermissionError)."""
+        if section is not None and (not isinstance(section, str) or not 0 < len(section) <= SECTION_LIMIT):
+            raise ValueError("not a section")
+        workshop_id = self._facilitated(facilitator_token)
+        self._write(lambda conn: _save_round(conn, workshop_id, section=section))
+
+    def reveal_section(self, facilitator_token: str, section: str, revealed: bool = True) -> None:
+        """Show (or hide again) one section's results on the shared screen. The first reveal
+        of anything starts the screen's batching, as revealing all results does. Facilitator only."""
+        if not isinstance(section, str) or not 0 < len(section) <= SECTION_LIMIT:
+            raise ValueError("not a section")
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> None:
+            row = conn.execute(select(workshop_rounds.c.revealed).where(workshop_rounds.c.workshop_id == workshop_id)).first()
+            shown = [s for s in (json.loads(row.revealed) if row else []) if s != section] + ([section] if revealed else [])
+            if revealed:
+                first = conn.execute(
+                    update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None)).values(first_revealed_at=_now())
+                ).rowcount
+                if first:
+                    _publish(conn, _waiting(conn, workshop_id)[0])
+            _save_round(conn, workshop_id, revealed=json.dumps(shown))
+
+        self._write(work)
+
+    def agreements(self, viewer_token: str) -> dict[tuple[str, str, str], dict]:
+        """What the room agreed, by (diagnostic id, item id, field): {"value": int or None,
+        "agreed": bool, "note": str}. Facilitator or shared screen."""
+        workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(agreements).where(agreements.c.workshop_id == workshop_id)).all()
+        return {(r.diagnostic_id, r.item_id, r.field): {"value": r.value, "agreed": bool(r.agreed), "note": r.note} for r in rows}
+
+    def set_agreement(self, facilitator_token: str, diagnostic_id: str, item_id: str, field: str, record: dict | None) -> None:
+        """Record what the room agreed on one factor (a record cleaned by
+        scoring.workshop.rounds.clean_agreement), or forget it with None. Facilitator only."""
+        self.replace_agreements(facilitator_token, {(diagnostic_id, item_id, field): record}, keep_others=True)
+
+    def replace_agreements(self, facilitator_token: str, found: dict[tuple[str, str, str], dict | None], *, keep_others: bool = False) -> None:
+        """Make these the workshop's agreements (a pack brought back), all or nothing; with
+        `keep_others`, change only these. Facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+        now = _now()
+
+        def work(conn: Connection) -> None:
+            if not keep_others:
+                conn.execute(delete(agreements).where(agreements.c.workshop_id == workshop_id))
+            for (diagnostic_id, item_id, field), record in found.items():
+                conn.execute(
+                    delete(agreements).where(
+                        agreements.c.workshop_id == workshop_id,
+                        agreements.c.diagnostic_id == diagnostic_id,
+                        agreements.c.item_id == item_id,
+                        agreements.c.field == field,
+                    )
+                )
+                if record is not None:
+                    conn.execute(
+                        insert(agreements).values(
+                            workshop_id=workshop_id,
+                            diagnostic_id=diagnostic_id,
+                            item_id=item_id,
+                            field=field,
+                            value=record.get("value"),
+                            agreed=bool(record.get("agreed")),
+                            note=record.get("note") or "",
+                            updated_at=now,
+                        )
+                    )
+
+        self._write(work)
+
     def delete_workshop(self, facilitator_token: str) -> None:
         """The workshop, its facilitator and participants, and every answer: gone."""
         self._delete_workshops([self._facilitated(facilitator_token)])
@@ -717,6 +836,8 @@ class Store:
             for table in (answers, shown_answers):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(members)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
+            for table in (workshop_rounds, agreements):
+                conn.execute(delete(table).where(table.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(workshops).where(workshops.c.id.in_(workshop_ids)))
 
         self._write(work)
@@ -826,6 +947,13 @@ def _waiting(conn, workshop_id: str) -> tuple[list, int]:
         )
     ).all()
     return changed, (workshop.min_group or MIN_GROUP) if workshop.first_revealed_at else 1
+
+
+def _save_round(conn, workshop_id: str, **values) -> None:
+    """Insert or update a workshop's round row with these values (section, revealed)."""
+    values["updated_at"] = _now()
+    if not conn.execute(update(workshop_rounds).where(workshop_rounds.c.workshop_id == workshop_id).values(**values)).rowcount:
+        conn.execute(insert(workshop_rounds).values(workshop_id=workshop_id, **{"section": None, "revealed": "[]", **values}))
 
 
 def _publish(conn, changed: list) -> None:
@@ -1010,6 +1138,8 @@ def _workshop_dict(row) -> dict:
         "min_group": row.min_group or MIN_GROUP,
         "kind": row.kind,
         "role": row.role,
+        "section": row.section,  # the round's section key; None: self-paced
+        "revealed": json.loads(row.revealed) if row.revealed else [],
     }
 
 

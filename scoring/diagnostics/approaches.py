@@ -33,7 +33,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import numbers
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import ASPECTS
 from scoring.excel import cells
@@ -695,3 +695,7 @@ def item_texts() -> dict[str, str]:
 
 def survey_questions() -> list[SurveyQuestion]:
     return []  # worked out from the eight aspects, not asked
+
+
+def sections() -> tuple[Section, ...]:
+    return ()  # a choice, not rated statements: nothing to take in rounds

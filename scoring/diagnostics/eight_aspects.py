@@ -23,7 +23,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import numbers
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.excel import cells
 from scoring.fields import UNSTORABLE
 from scoring.instruments.loading import (
@@ -545,3 +545,9 @@ def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:
 def survey_questions() -> list[SurveyQuestion]:
     inst = instrument()
     return [SurveyQuestion(f.id, f.text, "rating", dict(inst.scale), inst.dont_know) for f in inst.factors]
+
+
+def sections() -> tuple[Section, ...]:
+    """One per aspect, with its factors."""
+    inst = instrument()
+    return tuple(Section(a.id, a.title, tuple(f.id for f in inst.factors_of(a.id))) for a in inst.aspects)

@@ -30,7 +30,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import numbers
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.diagnostics import capacity, stakeholder_map
 from scoring.excel import cells
 from scoring.instruments import loading, statements
@@ -346,6 +346,12 @@ def item_texts() -> dict[str, str]:
 
 def survey_questions() -> list[SurveyQuestion]:
     return statements.survey_questions(instrument())
+
+
+def sections() -> tuple[Section, ...]:
+    """One per theme, with its statements."""
+    inst = instrument()
+    return tuple(Section(t.id, t.title, tuple(i.id for i in inst.items_of(t.id))) for t in inst.themes)
 
 
 def theme_groups() -> tuple[str, dict[str, str]]:

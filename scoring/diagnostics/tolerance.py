@@ -29,7 +29,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from scoring import numbers
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.diagnostics.eight_aspects import ASPECTS
 from scoring.excel import cells
 from scoring.fields import clean_text
@@ -376,3 +376,8 @@ def survey_questions() -> list[SurveyQuestion]:
         for area in inst.areas
         for field, (question, keywords) in SURVEY_FIELDS.items()
     ]
+
+
+def sections() -> tuple[Section, ...]:
+    """One per area (its how often, impact and whose gift)."""
+    return tuple(Section(area.id, area.title, (area_key(area.id),)) for area in instrument().areas)

@@ -33,7 +33,7 @@ from scoring.excel import summary as export
 from scoring.imports.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 from scoring.instruments import versions
 from scoring.records import development_plan
-from scoring.workshop import room, setup
+from scoring.workshop import agreed_pack, room, setup
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
 BASELINE = "baseline"  # scoring.records.baseline.ID (which imports this module)
@@ -70,6 +70,8 @@ class Workbook:
     lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
     # What was changed in Excel on the plan and risk sheets, in plain words (sheet_edits).
     edits: list[str] = field(default_factory=list)
+    # Pack: what the room agreed per factor ({(diagnostic, item, field): record}, agreed_pack).
+    agreed: dict = field(default_factory=dict)
 
     def not_carried(self) -> list[dict[str, str]]:
         """carried_over(self): what a kept baseline remembers was not carried over."""
@@ -130,6 +132,8 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     try:
         store.add_participants(facilitator, [(role, response) for _, role, response in book.participants])
         store.replace_response(facilitator, book.response)
+        if book.agreed:
+            store.replace_agreements(facilitator, book.agreed)
     except Exception:
         store.delete_workshop(facilitator)
         raise
@@ -224,6 +228,7 @@ def _read(book, data: bytes) -> Workbook:
         older=older,
         lost=lost,
         edits=edits,
+        agreed=agreed_pack.read_agreed(book) if kind == WORKSHOP_PACK else {},
     )
 
 

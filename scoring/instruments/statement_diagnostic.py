@@ -27,7 +27,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from scoring import numbers
-from scoring.contract import PageWording, SurveyQuestion
+from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.excel import cells
 from scoring.instruments import loading, statements
 from scoring.instruments.loading import (
@@ -175,6 +175,11 @@ class StatementDiagnostic:
 
     def survey_questions(self) -> list[SurveyQuestion]:
         return statements.survey_questions(self.instrument())
+
+    def sections(self) -> tuple[Section, ...]:
+        """One per theme, with its statements."""
+        inst = self.instrument()
+        return tuple(Section(t.id, t.title, tuple(i.id for i in inst.items_of(t.id))) for t in inst.themes)
 
     # --- Excel ---------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from scoring.excel.summary import DATA_SHEET, ROOM, data_rows, format_line, sour
 from scoring.figures import PALETTE
 from scoring.instruments import statements
 from scoring.records import baseline, development_plan, risks
+from scoring.workshop import agreed_pack
 from scoring.workshop import room as workshop
 from scoring.workshop.room import Participant
 
@@ -46,11 +47,13 @@ def build_pack(
     room_response: Mapping[str, Mapping[str, dict]],
     *,
     generated: datetime | None = None,
+    agreed: Mapping[tuple[str, str, str], Mapping[str, Any]] | None = None,
 ) -> bytes:
     """The .xlsx bytes of the workshop pack.
 
     `workshop_info`: name, code, diagnostics (ids), roles, created_at. `room_response`: the
     facilitator's own records, the development plan and risk register agreed in the room.
+    `agreed`: what the room agreed per factor (Store.agreements), on a sheet of its own.
     """
     generated = generated or datetime.now(timezone.utc)
     diagnostics = list(workshop_info.get("diagnostics") or [])
@@ -65,6 +68,7 @@ def build_pack(
             _ROOM_SHEETS[module.ROOM_SHEET](wb.create_sheet(_room_sheet_name(module)), module, participants, smallest)
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
+    agreed_pack.write_agreed(wb, diagnostics, participants, agreed or {}, smallest)
     kept = baseline.stored(room_response)
     if kept:  # the facilitator keeps an earlier workshop or self-check to compare with
         compare.write_comparison(wb, baseline.side(kept), compare.Side(workshop_info["name"], room_response, tuple(participants)))

@@ -4,7 +4,7 @@ make it honest (the method, who is hidden, what people chose). No Streamlit here
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
@@ -31,16 +31,36 @@ def available(diagnostic_ids: Sequence[str]) -> list[str]:
     return [name for name, (needs, _) in views().items() if needs in diagnostic_ids]
 
 
-def build(name: str, people: Sequence[room.Participant], *, large: bool = False, min_group: int = room.MIN_GROUP) -> View:
+def agreed_scores(agreed: Mapping[str, Mapping[str, dict]] | None) -> dict[str, float]:
+    """Aspect id -> the score of the ratings the room agreed (rounds.agreed_response), as a
+    person's answers are scored; {} when nothing of the eight aspects is agreed."""
+    records = (agreed or {}).get(eight_aspects.ID) or {}
+    if not records:
+        return {}
+    scores = eight_aspects.score_records(records)["score"]
+    return {aspect: float(value) for aspect, value in scores.items() if value == value}
+
+
+def build(
+    name: str,
+    people: Sequence[room.Participant],
+    *,
+    large: bool = False,
+    min_group: int = room.MIN_GROUP,
+    agreed: Mapping[str, Mapping[str, dict]] | None = None,
+    fit_from_agreed: bool = False,
+) -> View:
     """The view `name` of these participants' answers, showing no group under `min_group`;
-    `large` for the presentation view (every font enlarged for the back of the room)."""
-    view = _build(name, people, large=large, min_group=min_group)
+    `large` for the presentation view (every font enlarged for the back of the room).
+    `agreed`: what the room agreed (rounds.agreed_response), drawn beside the room's mean
+    on its profile; with `fit_from_agreed`, approaches are ranked from the agreed profile."""
+    view = _build(name, people, large=large, min_group=min_group, agreed=agreed or {}, fit_from_agreed=fit_from_agreed)
     if large and view.figure is not None:
         figures.for_projector(view.figure, height=max(view.figure.layout.height or 0, 760))
     return view
 
 
-def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_group: int) -> View:
+def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_group: int, agreed: Mapping, fit_from_agreed: bool) -> View:
     height = 760 if large else 600
     found = views()
     if name not in found:
@@ -53,7 +73,11 @@ def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_gr
             None, None, f"Nothing is shown here until {min_group} people have answered, so that nobody's answers can be picked out ({answered} so far)."
         )
     if kind == "aspect_profile":
-        return View(figures.spread_radar(room.aspect_spread(people, min_group), height=height), None if large else room.METHOD)
+        agreed_profile = agreed_scores(agreed)
+        caption = None if large else room.METHOD
+        if agreed_profile and not large:
+            caption += f" {figures.AGREED_LABEL} (dashed, open diamonds): each aspect scored from the ratings the room agreed, as one person's answers are."
+        return View(figures.spread_radar(room.aspect_spread(people, min_group), height=height, agreed=agreed_profile), caption)
     if kind == "disagreement":
         items = room.item_disagreement(people, min_answers=min_group)
         figure = figures.disagreement_bars(items, scale=eight_aspects.instrument().scale, height=height if large else None)
@@ -71,6 +95,12 @@ def _build(name: str, people: Sequence[room.Participant], *, large: bool, min_gr
         return View(figure, None, note)
     if kind == "approach_fit":
         ranking = room.approach_ranking(people, min_group)
+        agreed_profile = agreed_scores(agreed)
+        if fit_from_agreed and agreed_profile:
+            ranked = approaches.rank(agreed_profile, room.room_priorities(people, min_group))
+            ranked["chosen_by"] = ranked["approach_id"].map(dict(zip(ranking["approach_id"], ranking["chosen_by"])))
+            basis = "Ranked from the ratings the room agreed. " + approaches.basis(agreed_profile, ranked)
+            return View(figures.fit_bars(ranked, height=height + 100 if large else None), basis)
         chosen = ranking[ranking["chosen_by"] > 0].sort_values("chosen_by", ascending=False, kind="stable")
         blends = ("In people's blends: " + ", ".join(f"{r.title} ({r.chosen_by})" for r in chosen.itertuples()) + ". ") if len(chosen) else ""
         means = room.aspect_spread(people, min_group)["mean"].to_dict()

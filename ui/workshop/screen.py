@@ -6,6 +6,7 @@ first, and the store refuses facilitator actions for any other token.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import streamlit as st
@@ -15,7 +16,7 @@ from scoring.compare import Side
 from scoring.excel.summary import file_name
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, MAX_MIN_GROUP, MIN_GROUP, ROOM_VIEWERS, StoreUnavailable, show_join_code
-from scoring.workshop import room, views
+from scoring.workshop import room, rounds, views
 from scoring.workshop.pack import build_pack
 from ui import session, widgets
 from ui.workshop.join import JOIN_PARAM
@@ -119,7 +120,9 @@ def controls(token: str, workshop: dict) -> None:
     with pack:
         widgets.excel_download(
             "Download the workshop pack",
-            lambda: build_pack(workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc)),
+            lambda: build_pack(
+                workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc), agreed=session.store().agreements(token)
+            ),
             file_name("workshop", f"{workshop['name']} {show_join_code(workshop['code'])}", date.today()),
             "ws_pack",
             width="stretch",
@@ -210,9 +213,15 @@ def _counts(token: str, version: tuple[int, str], diagnostics: tuple[str, ...]):
     return len(people), sum(1 for p in people if any(p.response.values())), room.counts(people, diagnostics)
 
 
+FIT_FROM_AGREED_KEY = "ws_fit_from_agreed"
+
+
 def show_view(token: str, version: tuple[int, str], name: str, *, large: bool, min_group: int) -> None:
-    """One chart of the room's answers as the screen shows them, with its caption and note."""
-    view = _view(token, version, name, large, min_group)
+    """One chart of the room's answers as the screen shows them, with its caption and note,
+    and what the room agreed (its own series on the profile; the approaches ranked from it
+    when the facilitator chose that)."""
+    agreed = json.dumps(rounds.agreed_response(session.store().agreements(token)), sort_keys=True)
+    view = _view(token, version, name, large, min_group, agreed, bool(st.session_state.get(FIT_FROM_AGREED_KEY)))
     if view.figure is not None:
         widgets.chart(view.figure, key=f"ws_chart_{name}")
     if view.caption:
@@ -222,9 +231,11 @@ def show_view(token: str, version: tuple[int, str], name: str, *, large: bool, m
 
 
 @st.cache_resource(max_entries=50, show_spinner=False)
-def _view(token: str, version: tuple[int, str], name: str, large: bool, min_group: int) -> views.View:
-    # Built once per change in the room (`version` is part of the key), not per refresh.
-    return views.build(name, participants(token, version, shown=True), large=large, min_group=min_group)
+def _view(token: str, version: tuple[int, str], name: str, large: bool, min_group: int, agreed: str = "{}", fit_from_agreed: bool = False) -> views.View:
+    # Built once per change in the room or in what it agreed (both part of the key), not per refresh.
+    return views.build(
+        name, participants(token, version, shown=True), large=large, min_group=min_group, agreed=json.loads(agreed), fit_from_agreed=fit_from_agreed
+    )
 
 
 def presentation_style() -> None:

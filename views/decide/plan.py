@@ -4,10 +4,14 @@ from datetime import date
 
 import streamlit as st
 
+from scoring import numbers
 from scoring.diagnostics import eight_aspects
 from scoring.records import development_plan as plan
+from scoring.store import FACILITATOR
+from scoring.workshop import room, rounds
 from ui import session, widgets
 from ui.editors import record_editor
+from ui.workshop import screen
 
 ASPECT_KEY = "pl_aspect"
 LAST_ASPECT_KEY = "pl_last_aspect"
@@ -16,12 +20,23 @@ instrument = eight_aspects.instrument()
 response = session.response()
 records = response.get(plan.ID, {})
 ea_records = response.get(eight_aspects.ID, {})
+room_plan = session.workshop() is not None and session.workshop()["kind"] == FACILITATOR
+if room_plan:  # the room's plan starts from what the room agreed, not the facilitator's own answers
+    agreed = session.store().agreements(session.token())
+    ea_records = rounds.agreed_records(agreed, eight_aspects.ID)
+    people = screen.participants(session.token())
+    spreads = {r.item_id: r.disagreement for r in room.item_disagreement(people, min_answers=session.workshop()["min_group"]).itertuples()}
+    to_check = rounds.to_check(spreads, agreed, eight_aspects.ID)
+    not_agreed = {key[1] for key, record in agreed.items() if key[0] == eight_aspects.ID and not record.get("agreed")}
 aspect_titles = {a.id: a.title for a in instrument.aspects}
 factor_texts = {f.id: f.text for f in instrument.factors}
 
 st.title(plan.TITLE)
 st.markdown(
-    "Building on the self-check: for each aspect, what holds you back, what supports you and "
+    "The room's plan: for each aspect, what holds the place back, what supports it and what could be "
+    "boosted, then an action plan. It starts from what the room agreed; change anything."
+    if room_plan
+    else "Building on the self-check: for each aspect, what holds you back, what supports you and "
     "what you could boost, then an action plan. It starts from your answers; change anything."
 )
 widgets.deciding_questions()
@@ -58,7 +73,23 @@ current = plan.aspect_plan(aspect_id, records, ea_records)
 if plan.aspect_key(aspect_id) in records:
     st.caption("Saved: your own plan for this aspect.")
 else:
-    st.caption("Pre-filled from your self-check (factors rated 1–2 hold you back, 4–5 support you). Change anything to make it yours.")
+    st.caption(
+        "Pre-filled from the ratings the room agreed (factors agreed at 1–2 hold the place back, 4–5 support it). Change anything."
+        if room_plan
+        else "Pre-filled from your self-check (factors rated 1–2 hold you back, 4–5 support you). Change anything to make it yours."
+    )
+if room_plan:
+    check = [f for f in to_check if f in {factor.id for factor in instrument.factors_of(aspect_id)}]
+
+    def why(factor_id: str) -> str:
+        spread = f"spread {numbers.text(spreads[factor_id] * 100)} / 100" if factor_id in spreads else ""
+        return "; ".join(part for part in ("not agreed" if factor_id in not_agreed else "", spread) if part)
+
+    if check:
+        st.info(
+            "**Where the room disagreed widely: check the evidence.** " + "; ".join(widgets.plain(factor_texts[f]) + f" ({why(f)})" for f in check) + ".",
+            icon=":material/fact_check:",
+        )
 
 # Widgets are set from the store before they are drawn (see ui/diagnostics/eight_aspects_form.py).
 factors = [f.id for f in instrument.factors_of(aspect_id)]

@@ -5,6 +5,7 @@ import streamlit as st
 from scoring import registry
 from ui import session
 from ui.widgets import plain
+from ui.workshop import rounds as round_ui
 
 workshop = session.workshop()
 st.title(plain(workshop["name"]))
@@ -15,8 +16,10 @@ st.caption(
 if not workshop["is_open"]:
     st.warning("The facilitator has closed this workshop: you can look at your answers but not change them.", icon=":material/lock:")
 
+round_ui.phone_section(workshop)
+
 response = session.response()
-st.header("Answer these")
+st.header("Answer these" if not workshop.get("section") else "Everything you can answer")
 for diagnostic_id in workshop["diagnostics"]:
     module = registry.diagnostic(diagnostic_id)
     wording = module.page()

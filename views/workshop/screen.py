@@ -5,6 +5,7 @@ import streamlit as st
 from scoring.store import normalise_join_code, show_join_code
 from scoring.workshop import views
 from ui import session, widgets
+from ui.workshop import rounds as round_ui
 from ui.workshop import screen
 
 token = screen.viewer_token()
@@ -38,11 +39,15 @@ else:
     with main:
         if controlling:
             screen.controls(token, workshop)
+            round_ui.controls(token, workshop)
         else:
             st.caption("This is the room's screen: it shows what the room sees and controls nothing. The controls are on the facilitator's private link.")
 
 with main:
-    st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
+    if not (workshop.get("section") and not workshop["results_visible"]):  # in a round the section is the chart
+        st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
+    if controlling and not present and views.views().get(st.session_state[screen.VIEW_KEY], ("", ""))[1] == "approach_fit":
+        st.toggle("Rank the approaches from the ratings the room agreed", key=screen.FIT_FROM_AGREED_KEY)
 
 
 @st.fragment(run_every=screen.REFRESH_SECONDS)
@@ -56,6 +61,9 @@ def live() -> None:
         screen.counts(token, version, current["diagnostics"], waiting, current["min_group"])
         if not current["is_open"]:
             st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
+    in_round = round_ui.live(token, current, version, large=present)
+    if in_round and not current["results_visible"]:
+        return  # the round's section is what the room sees; the other charts stay hidden
     if not current["results_visible"]:
         st.info(
             "Results are hidden so early answers do not steer the room. Reveal them when you are ready to discuss.",
@@ -64,11 +72,13 @@ def live() -> None:
         if present:
             screen.join_panel(current, large=True)
         return
-    screen.show_view(token, version, st.session_state[screen.VIEW_KEY], large=present, min_group=current["min_group"])
+    screen.show_view(token, version, st.session_state.get(screen.VIEW_KEY, options[0]), large=present, min_group=current["min_group"])
 
 
 with main:
     live()
+    if controlling and not present:
+        round_ui.agree(token, workshop)
 
 if not present and controlling:
     screen.private_link_panel(workshop)
