@@ -223,7 +223,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     )
     theme_titles = {t.id: t.title for t in inst.themes}
     statements.write_statement_table(ws, cells.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
-    cells.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
+    cells.finish(ws, statements.STATEMENT_SHEET_WIDTHS, printed_columns=statements.PRINTED_COLUMNS)
 
 
 def about_rows() -> list[tuple[str, str]]:

@@ -171,9 +171,11 @@ def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Ta
     return table
 
 
-def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None, heights: bool = True) -> None:
+def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None, heights: bool = True, printed_columns: int | None = None) -> None:
     """Column widths, row heights that show wrapped text, and A4 one page wide when
     printed: portrait when the columns fit its width, landscape otherwise (unless told).
+    With `printed_columns`, only that many columns from the left print (the rest, such as
+    long seed quotes, are read on screen): the page is chosen for them alone.
 
     Spreadsheet programs do not grow a row for wrapped text written by openpyxl, so the
     height is estimated from the text length and the column width, and held within
@@ -186,7 +188,7 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
     if heights:
         # Only the cells written (iter_rows would make a cell for every blank), and the
         # wrapping read from the style's alignment id rather than a style proxy per cell.
-        _wrap_what_would_spill(ws, widths)
+        _wrap_what_would_spill(ws, {c: w for c, w in widths.items() if printed_columns is None or c <= printed_columns})
         merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
         wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
         lines: dict[int, int] = {}
@@ -200,9 +202,12 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
                     lines[row] = wrapped
         for row, count in lines.items():
             ws.row_dimensions[row].height = min(LINE_HEIGHT * count + 4, EXCEL_MAX_ROW_HEIGHT)
+    printed = {c: w for c, w in widths.items() if printed_columns is None or c <= printed_columns}
     if landscape is None:
-        landscape = sum(widths.values()) + len(widths) * 5 / 7 > PORTRAIT_CHARS
+        landscape = sum(printed.values()) + len(printed) * 5 / 7 > PORTRAIT_CHARS
     print_on_a4(ws, landscape=landscape)
+    if printed_columns is not None:
+        ws.print_area = f"A1:{get_column_letter(printed_columns)}{ws.max_row}"
     _keep_charts_whole(ws, landscape)
 
 
