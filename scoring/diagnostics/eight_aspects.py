@@ -454,7 +454,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         ([row.aspect, None if math.isnan(row.score) else row.score, row.answered, row.dont_know, row.unanswered] for row in scores.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
-    chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect")
+    chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect (0–100)")
     chart.legend = None
     chart.height, chart.width = 10, 16
     ws.add_chart(chart, f"A{last + 2}")  # below its table, so the page keeps its width

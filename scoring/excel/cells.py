@@ -362,11 +362,13 @@ def _typeface():
 def describe_chart(chart, *, title: str, x_title: str | None, y_title: str | None, alt_text: str) -> None:
     """A chart's title, axis titles and alt text, all its text in the workbook's font at a
     printable size. For a horizontal bar chart x is the category axis (down the side)."""
-    chart.title = title
-    chart.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(sz=1200, b=True))
-    for run in chart.title.tx.rich.p[0].r:
-        run.rPr = CharacterProperties(sz=1200, b=True)
-        run.rPr.latin = _typeface()
+    chart.title = title  # a second line ("\n") is a subtitle, in regular text
+    for number, paragraph in enumerate(chart.title.tx.rich.p):
+        size, bold = (1200, True) if number == 0 else (CHART_TEXT_SIZE, False)
+        paragraph.pPr = ParagraphProperties(defRPr=CharacterProperties(sz=size, b=bold))
+        for run in paragraph.r:
+            run.rPr = CharacterProperties(sz=size, b=bold)
+            run.rPr.latin = _typeface()
     for axis, text in ((chart.x_axis, x_title), (chart.y_axis, y_title)):
         axis.txPr = _text_properties()
         if text:
@@ -413,12 +415,17 @@ def title(ws: Worksheet, text: str, subtitle: str | None = None) -> int:
     return 3
 
 
+# Excel shows a radar's value-axis title; LibreOffice does not, so the title says it too.
+RADAR_AXIS_TITLE = "Score (0–100): further out is more room"
+RADAR_SCALE = "Score 0 at the centre to 100 at the edge"
+
+
 def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence[int], title: str) -> RadarChart:
     """A native radar of 0–100 scores: the categories in column 1 below `header`, one
-    series per data column (named by its header). A blank is a gap, not a zero."""
+    series per data column (named by its header). A blank is a gap, not a zero. Its value
+    axis is titled and ticked 0, 25 … 100, so a printed page says what the rings are."""
     chart = RadarChart()
     chart.type = "marker"
-    chart.title = title
     chart.style = 26
     for column in data_columns:
         chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
@@ -434,7 +441,7 @@ def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence
         + ", ".join(f"{ws.cell(row=r, column=1).value} {_shown(ws.cell(row=r, column=c).value)}" for r in range(header + 1, last + 1))
         for c in data_columns
     )
-    describe_chart(chart, title=title, x_title=None, y_title=None, alt_text=f"Radar chart, {title}. {series}.")
+    describe_chart(chart, title=f"{title}\n{RADAR_SCALE}", x_title=None, y_title=RADAR_AXIS_TITLE, alt_text=f"Radar chart, {title}. {series}.")
     return chart
 
 

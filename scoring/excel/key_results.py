@@ -90,9 +90,9 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
     scored = {t: s for t, s in figures.aspects.items() if s is not None and not math.isnan(s)}
     cells.describe_chart(
         chart,
-        title="Room for manoeuvre by aspect (0–100)",
+        title=f"Room for manoeuvre by aspect (0–100)\n{cells.RADAR_SCALE}",
         x_title=None,
-        y_title=None,
+        y_title=cells.RADAR_AXIS_TITLE,
         alt_text="Radar of the eight aspects' scores, 0 to 100: "
         + ("; ".join(f"{t} {s:.0f}" for t, s in scored.items()) if scored else "no aspect has a score yet")
         + ".",
