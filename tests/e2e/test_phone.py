@@ -43,6 +43,35 @@ def test_rating_options_are_full_width_rows_of_44_px_in_scale_order(phone, app_u
     assert width <= PHONE["width"], "nothing wider than the phone"
 
 
+@pytest.mark.parametrize(
+    "path, prefix, module",
+    [("conditions", "cond", "conditions"), ("starting-points", "sp", "starting_points")],
+)
+def test_statement_ratings_are_full_width_rows_of_44_px_in_scale_order(phone, app_url, path, prefix, module):
+    """The conditions and starting-points pages' ratings as the self-check's: Streamlit's
+    horizontal radio wrapped its six options into three rows, out of scale order."""
+    import importlib
+
+    diagnostic = importlib.import_module(f"scoring.diagnostics.{module}")
+    inst = diagnostic.instrument()
+    first = inst.items[0].id
+    radio = phone.locator(key(f"{prefix}_rating_{first}"))
+    phone.goto(f"{app_url}/{path}")
+    # These pages draw a good deal before their first question: on a busy machine, more than TIMEOUT.
+    expect(radio.locator("[data-testid=stRadioOption]").first).to_be_visible(timeout=3 * TIMEOUT)
+    wait_for_app(phone, timeout=3 * TIMEOUT)
+    width = radio.bounding_box()["width"]
+    labels = radio.get_by_role("radiogroup").locator("label").all()
+    boxes = [label.bounding_box() for label in labels]
+    assert [label.inner_text().strip() for label in labels] == [*inst.scale.values(), inst.dont_know], "in scale order, then don't know"
+    assert all(box["height"] >= 44 for box in boxes), [box["height"] for box in boxes]
+    assert all(box["width"] >= 0.85 * width for box in boxes), "each option spans the question's box"
+    tops = [box["y"] for box in boxes]
+    assert tops == sorted(tops) and len(set(round(t) for t in tops)) == len(tops), "one per row, top to bottom"
+    assert all(box["y"] - above["y"] >= 44 for above, box in zip(boxes, boxes[1:])), "no two targets overlap"
+    assert radio.bounding_box()["x"] + width <= PHONE["width"], "nothing wider than the phone"
+
+
 def test_the_live_score_stays_in_view_and_next_lands_on_the_heading(phone, app_url):
     factors = eight_aspects.instrument().factors_of("system_design")
     open_app(phone, f"{app_url}/eight-aspects", key(f"ea_rating_{factors[0].id}") + " [data-testid=stRadioOption]")

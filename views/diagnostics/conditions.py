@@ -6,7 +6,7 @@ import streamlit as st
 from scoring import numbers
 from scoring.diagnostics import conditions
 from ui import session, widgets
-from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.diagnostics.statements import DONT_KNOW, phone_style, remembered_picker, statement_radio
 
 instrument = conditions.instrument()
 records = session.records(conditions.ID)
@@ -19,6 +19,7 @@ done, total = conditions.progress(records)
 st.progress(done / total, text=f"{done} of {total} statements answered, saved as you go")
 
 
+st.html(phone_style("cond"))
 questions, results = st.columns([3, 2], gap="large")
 with questions:
     part_id = remembered_picker("Part", list(conditions.PARTS), part_titles.get, "cond_part")

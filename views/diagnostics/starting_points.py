@@ -10,7 +10,7 @@ from scoring.diagnostics import capacity, stakeholder_map
 from scoring.diagnostics import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
-from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.diagnostics.statements import DONT_KNOW, phone_style, remembered_picker, statement_radio
 from ui.editors import record_editor
 
 instrument = sp.instrument()
@@ -24,6 +24,7 @@ done, total = sp.progress(records)
 st.progress(done / total, text=f"{done} of {total} statements answered, saved as you go")
 
 
+st.html(phone_style("sp"))
 questions, results = st.columns([3, 2], gap="large")
 with questions:
     theme_id = remembered_picker(

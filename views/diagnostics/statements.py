@@ -9,7 +9,7 @@ import streamlit as st
 from scoring import numbers
 from scoring.figures import theme_bars
 from ui import navigation, session, widgets
-from ui.diagnostics.statements import DONT_KNOW, remembered_picker, statement_radio
+from ui.diagnostics.statements import DONT_KNOW, phone_style, remembered_picker, statement_radio
 
 diagnostic = navigation.current_diagnostic()
 if diagnostic is None:  # not reached through the navigation
@@ -27,6 +27,7 @@ if instrument.intro:
 done, total = diagnostic.progress(records)
 st.progress(done / total, text=f"{done} of {total} {diagnostic.page().unit}, saved as you go")
 
+st.html(phone_style(prefix))
 questions, results = st.columns([3, 2], gap="large")
 with questions:
     theme_id = remembered_picker("Theme", [t.id for t in instrument.themes], theme_titles.get, f"{prefix}_theme")
