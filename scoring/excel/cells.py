@@ -162,6 +162,12 @@ def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Ta
         number += 1
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
     table = Table(displayName=f"{stem}{number}", ref=ref)
+    # The columns named from the header row here: left to openpyxl, saving reads the header
+    # as ws[ref][0], which makes a cell for every blank in the whole range (a tenth of a
+    # 200-person pack's build went there).
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, range(left, right + 1)):
+        column.name = str(ws.cell(row=top, column=header).value)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     ws.add_table(table)
     if bottom - top >= getattr(ws, "_longest_table", 0):

@@ -375,3 +375,28 @@ def test_changed_pages_pass_axe_on_a_phone(phone, filled):
         open_all_expanders(phone)
         failing.append(serious_violations(phone, f"/{path} at 390 px"))
     assert not any(failing), "\n".join(f for f in failing if f)
+
+
+@pytest.mark.parametrize("size", [PHONE, SCREEN], ids=["phone", "projector"])
+def test_the_compare_pages_metric_labels_show_a_long_name_whole(browser, filled, size):
+    """The baseline's long name reads in full in its metric label: wrapped, never cut
+    with "…" (Streamlit's metric label is one line with an ellipsis unless told)."""
+    url, token = filled
+    context = browser.new_context(viewport=size, device_scale_factor=1, is_mobile=size == PHONE, has_touch=size == PHONE)
+    page = context.new_page()
+    try:
+        open_filled_page(page, url, token, "compare")
+        labels = page.locator(".st-key-cmp_metrics [data-testid=stMetricLabel]")
+        expect(labels.first).to_be_visible(timeout=TIMEOUT)
+        texts = [t.strip() for t in labels.all_inner_texts()]
+        assert f"Room for manoeuvre: {LONG_BASELINE}" in texts, texts
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('.st-key-cmp_metrics [data-testid=stMetricLabel], .st-key-cmp_metrics [data-testid=stMetricLabel] *')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
+                .map(e => e.tagName + ': ' + e.textContent.slice(0, 40))"""
+        )
+        assert cut == [], cut
+        box = page.locator(".st-key-cmp_metrics").bounding_box()
+        assert box["x"] + box["width"] <= size["width"], "nothing wider than the window"
+    finally:
+        context.close()
