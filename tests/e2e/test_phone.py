@@ -385,9 +385,10 @@ def test_the_compare_pages_metric_labels_show_a_long_name_whole(browser, filled,
     context = browser.new_context(viewport=size, device_scale_factor=1, is_mobile=size == PHONE, has_touch=size == PHONE)
     page = context.new_page()
     try:
-        open_filled_page(page, url, token, "compare")
         labels = page.locator(".st-key-cmp_metrics [data-testid=stMetricLabel]")
-        expect(labels.first).to_be_visible(timeout=TIMEOUT)
+        page.goto(f"{url}/compare?r={token}")
+        expect(labels.first).to_be_visible(timeout=3 * TIMEOUT)  # a busy machine draws this page slowly
+        wait_for_app(page, timeout=3 * TIMEOUT)
         texts = [t.strip() for t in labels.all_inner_texts()]
         assert f"Room for manoeuvre: {LONG_BASELINE}" in texts, texts
         cut = page.evaluate(
