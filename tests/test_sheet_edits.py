@@ -5,6 +5,7 @@ changed is listed. Bad entries are refused with where they are; nothing half-rea
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from workbook import participant_response, room_response  # noqa: E402
 
+from scoring.diagnostics import eight_aspects  # noqa: E402
 from scoring.excel.reader import read_workbook  # noqa: E402
 from scoring.excel.summary import build_workbook  # noqa: E402
 from scoring.imports.uploads import UploadError  # noqa: E402
@@ -161,3 +163,104 @@ def test_the_drop_downs_refuse_other_text():
         assert validations and all(v.showErrorMessage and v.errorStyle in (None, "stop") for v in validations)
     plan = {str(v.sqref).split(":")[0][0]: v for v in wb[development_plan.SHEET].data_validations.dataValidation}
     assert plan["F"].type == "list" and "Done" in plan["F"].formula1 and plan["D"].type == "date"
+
+
+def test_the_approach_drop_down_lists_every_approach_from_a_hidden_column():
+    from scoring.diagnostics import approaches
+
+    ws = load_workbook(BytesIO(build_workbook(room_response())))[risks.SHEET]
+    top = _header_row(ws, risks.REGISTER_HEADERS)
+    by_column = {str(v.sqref).split(":")[0][0]: v for v in ws.data_validations.dataValidation}
+    approach = by_column["C"]
+    assert approach.type == "list" and approach.showErrorMessage and str(approach.sqref) == f"C{top + 1}:C{top + 3 + risks.EXTRA_ROWS}"
+    column, first, last = re.fullmatch(r"\$([A-Z]+)\$(\d+):\$\1\$(\d+)", approach.formula1).groups()
+    assert ws.column_dimensions[column].hidden
+    assert [ws[f"{column}{r}"].value for r in range(int(first), int(last) + 1)] == [a.title for a in approaches.instrument().approaches]
+
+
+# --- Classifications of the factors that hold us back ----------------------------------------
+
+
+def _factor_rows(ws) -> dict[str, int]:
+    top = _header_row(ws, development_plan.FACTOR_HEADERS)
+    rows = {}
+    for r in range(top + 1, ws.max_row + 1):
+        if ws.cell(row=r, column=1).value == "Action plan":
+            break
+        if ws.cell(row=r, column=2).value:
+            rows[ws.cell(row=r, column=2).value] = r
+    return rows
+
+
+def _classify(factor_text: str, column: int, value):
+    def change(wb):
+        ws = wb[development_plan.SHEET]
+        ws.cell(row=_factor_rows(ws)[factor_text], column=column).value = value
+
+    return change
+
+
+def _held_back(response: dict) -> tuple[str, str, str]:
+    """(aspect id, factor id, factor text) of the first factor the plan says holds us back."""
+    inst = eight_aspects.instrument()
+    for aspect in inst.aspects:
+        plan = development_plan.aspect_plan(aspect.id, response.get(development_plan.ID, {}), response[eight_aspects.ID])
+        if plan["holds_back"]:
+            factor = plan["holds_back"][0]
+            return aspect.id, factor, next(f.text for f in inst.factors if f.id == factor)
+    raise AssertionError("no factor holds us back")
+
+
+def test_a_classification_set_in_excel_comes_back_and_a_prefilled_plan_is_kept_whole():
+    response = {**participant_response(1), **room_response()}
+    aspect_id, factor_id, text = _held_back(response)
+    prefilled = development_plan.aspect_plan(aspect_id, {}, response["eight_aspects"])
+    book = read_workbook(_edited(build_workbook(response), _classify(text, 4, "Influenceable")))
+    stored = book.response[development_plan.ID][development_plan.aspect_key(aspect_id)]
+    assert stored == {**prefilled, "classes": {factor_id: "influenceable"}}  # the factors as the sheet showed them
+    aspect_title = next(a.title for a in eight_aspects.instrument().aspects if a.id == aspect_id)
+    assert book.edits == [f"Classified “{text}” ({aspect_title}): (none) → Influenceable."]
+    others = [k for k in book.response[development_plan.ID] if k.startswith("aspect:") and k != development_plan.aspect_key(aspect_id)]
+    assert others == []  # no other aspect's pre-filled plan frozen into a record
+
+
+def test_a_stored_classification_changed_or_cleared_in_excel_comes_back():
+    response = {**participant_response(1), **room_response()}
+    aspect_id, factor_id, text = _held_back(response)
+    plan = development_plan.aspect_plan(aspect_id, {}, response["eight_aspects"])
+    key = development_plan.aspect_key(aspect_id)
+    response[development_plan.ID] = {**response[development_plan.ID], key: {**plan, "classes": {factor_id: "in_control"}}}
+    data = build_workbook(response)
+    changed = read_workbook(_edited(data, _classify(text, 4, "needs innovation")))  # case as typed
+    assert changed.response[development_plan.ID][key]["classes"] == {factor_id: "needs_innovation"}
+    assert changed.edits[0].endswith(": In our control → Needs innovation.")
+    cleared = read_workbook(_edited(data, _classify(text, 4, None)))
+    assert cleared.response[development_plan.ID][key]["classes"] == {}
+    assert cleared.edits[0].endswith(": In our control → (none).")
+    assert read_workbook(data).edits == []
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        (4, "Somebody else's problem", "The classification “Somebody else's problem” is not one of"),
+        (3, "Supports us", "Only the Classification column comes back"),
+        (2, "A factor typed in Excel", "Only the Classification column comes back"),
+        (4, "=1+1", "holds a formula"),
+    ],
+)
+def test_a_bad_classification_row_is_refused_with_where_it_is(column, value, message):
+    response = {**participant_response(1), **room_response()}
+    text = _held_back(response)[2]
+    with pytest.raises(UploadError) as refused:
+        read_workbook(_edited(build_workbook(response), _classify(text, column, value)))
+    assert message in str(refused.value)
+    assert refused.value.sheet == development_plan.SHEET and refused.value.row
+
+
+def test_only_a_factor_that_holds_us_back_is_classified():
+    response = {**participant_response(1), **room_response()}
+    ws = load_workbook(BytesIO(build_workbook(response)))[development_plan.SHEET]
+    supporting = next(t for t, r in _factor_rows(ws).items() if ws.cell(row=r, column=3).value == development_plan.SUPPORTS)
+    with pytest.raises(UploadError, match="only a factor that holds you back is classified"):
+        read_workbook(_edited(build_workbook(response), _classify(supporting, 4, "Influenceable")))

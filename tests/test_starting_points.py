@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
 from scoring.diagnostics import starting_points as sp
+from scoring.excel import summary
 from scoring.excel.summary import build_workbook
 from scoring.instruments.loading import InstrumentError
 
@@ -79,7 +80,7 @@ def test_a_fact_about_the_place_is_recorded_as_context_and_never_scored():
     assert sp.theme_scores({**rated, fact.id: {"answer": "yes"}}).equals(sp.theme_scores(rated))
     assert sp.progress({fact.id: {"answer": "no"}})[0] == 0
     ws = load_workbook(BytesIO(build_workbook({"starting_points": {fact.id: {"answer": "yes"}}})))["Starting points"]
-    rows = [tuple(c.value for c in row[:2]) for row in ws.iter_rows()]
+    rows = [tuple(c.value for c in row[1:3]) for row in ws.iter_rows()]
     assert (fact.text, "Yes") in rows
     assert not any("inspection" in i.text.lower() or "intervention authority" in i.text.lower() for i in inst.items), "a fact is not rated as a feeling"
 
@@ -89,9 +90,14 @@ def test_the_workbook_shows_where_each_statement_comes_from_honestly():
 
     inst = sp.instrument()
     ws = load_workbook(BytesIO(build_workbook({"starting_points": _records({"his_stable": 4})})))["Starting points"]
-    by_statement = {row[1]: row[4] for row in ws.iter_rows(values_only=True) if len(row) > 4}
+    by_statement = {row[1]: row[4:6] for row in ws.iter_rows(values_only=True) if len(row) > 5}
+    numbers = dict(summary.source_lines())
     for item in inst.items:
+        reference, by_statement[item.text] = by_statement[item.text]
         assert by_statement[item.text] == citation(item.source, item.quote)
+        assert (
+            reference == "Written for this tool" if item.source == WRITTEN_HERE else numbers[reference] in by_statement[item.text]
+        )  # printed: the number About gives the document
         if item.source == WRITTEN_HERE:
             assert by_statement[item.text].startswith("Written for this tool")
         else:

@@ -177,3 +177,27 @@ def test_every_chart_carries_alt_text_in_the_drawing(workbooks):
     frames = [frame for d in drawings for frame in re.findall(r"<(?:xdr:)?cNvPr [^>]*>", d)]
     assert frames and all('descr="' in frame for frame in frames)
     assert any("Mean score by role" in d or "role group" in d for d in drawings)
+
+
+def _text_of(title) -> str:
+    return "\n".join("".join(run.t for run in paragraph.r or []) for paragraph in title.tx.rich.p)
+
+
+@pytest.mark.parametrize("name", ["self_check", "pack"])
+def test_every_chart_says_what_its_numbers_are(workbooks, pdfs, name):
+    """Bar charts title both axes; a radar titles its value axis (Excel shows it) and says
+    its scale under its title, which LibreOffice prints too (it draws no radar axis title)."""
+    wb = load_workbook(BytesIO(workbooks[name]))
+    radars = 0
+    for ws in wb.worksheets:
+        for chart in ws._charts:
+            where = (ws.title, _text_of(chart.title))
+            assert chart.y_axis.title is not None and _text_of(chart.y_axis.title).strip(), where
+            if chart.tagname == "radarChart":
+                radars += 1
+                assert _text_of(chart.title).endswith("\nScore 0 at the centre to 100 at the edge"), where
+                assert "0–100" in _text_of(chart.y_axis.title), where
+            else:
+                assert chart.x_axis.title is not None and _text_of(chart.x_axis.title).strip(), where
+    assert radars >= 2  # Key results and the eight aspects' own (the pack's room profile)
+    assert _run("pdftotext", str(pdfs[name]), "-").count("Score 0 at the centre to 100 at the edge") == radars

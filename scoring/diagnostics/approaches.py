@@ -643,7 +643,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         ([a.title, title, req.weight, req.reason] for a in inst.approaches for req, title in zip(a.requirements.values(), aspect_titles) if req.weight),
         wrap=["Approach", "Aspect", "Reason"],
     )
-    cells.finish(ws, {1: 28, 2: 14, 3: 10, 4: 48, 5: 8, 6: 8, 7: 8, 8: 8, 9: 8})
+    # Columns 2–4 are also the Why table's Aspect, Weight and Reason: an aspect's name on
+    # one or two lines and a reason on two, so each row is about two lines tall when printed.
+    cells.finish(ws, {1: 24, 2: 19, 3: 7, 4: 54, 5: 6, 6: 6, 7: 6, 8: 6, 9: 6})
 
 
 def about_rows() -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from scoring import numbers
 from scoring.contract import PageWording, Section, SurveyQuestion
 from scoring.excel import cells
 from scoring.fields import UNSTORABLE
+from scoring.instruments import statements
 from scoring.instruments.loading import (
     DATA_DIR,
     InstrumentError,
@@ -40,6 +41,7 @@ from scoring.instruments.loading import (
     require_list,
     require_source,
     require_text,
+    source_reference,
 )
 from scoring.instruments.versions import History, load_history
 
@@ -453,7 +455,7 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
         ([row.aspect, None if math.isnan(row.score) else row.score, row.answered, row.dont_know, row.unanswered] for row in scores.itertuples()),
         number_formats={"Score (0–100)": "0"},
     )
-    chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect")
+    chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect (0–100)")
     chart.legend = None
     chart.height, chart.width = 10, 16
     ws.add_chart(chart, f"A{last + 2}")  # below its table, so the page keeps its width
@@ -484,20 +486,22 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
 
     ws = wb.create_sheet("Eight aspects answers")
     table = answer_table(response.get(ID, {}))
-    headers = ["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Weight", "Evidence or impression", "Note", "Source"]
+    headers = ["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Weight", "Evidence or impression", "Note", "Source", statements.QUOTE_HEADER]
+    table["reference"] = table["source"].map(source_reference)
     cells.write_table(
         ws,
         1,
         headers,
-        table[["aspect", "text", "answer", "rating", "points", "weight", "basis", "note", "citation"]]
+        table[["aspect", "text", "answer", "rating", "points", "weight", "basis", "note", "reference", "citation"]]
         .astype(object)
         .where(lambda frame: frame.notna(), None)
         .itertuples(index=False),
         number_formats={"Points (0–100)": "0"},
-        wrap=["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Evidence or impression", "Note", "Source"],
+        wrap=["Aspect", "Factor", "Answer", "Rating (1–5)", "Points (0–100)", "Evidence or impression", "Note", statements.QUOTE_HEADER],
     )
     ws.freeze_panes = "A2"
-    cells.finish(ws, {1: 14, 2: 32, 3: 13, 4: 7, 5: 7, 6: 7, 7: 12, 8: 28, 9: 26})
+    # The seed's quote is read on screen; printed, it made each row ten lines tall.
+    cells.finish(ws, {1: 14, 2: 32, 3: 13, 4: 7, 5: 7, 6: 7, 7: 12, 8: 28, 9: 9, 10: 110}, printed_columns=9)
 
 
 def about_rows() -> list[tuple[str, str]]:

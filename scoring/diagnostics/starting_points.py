@@ -48,6 +48,7 @@ from scoring.instruments.loading import (
     require_list,
     require_source,
     require_text,
+    source_reference,
 )
 from scoring.instruments.versions import load_history
 
@@ -213,9 +214,9 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         cells.write_table(
             ws,
             row + 1,
-            ["Support", "Why", "What it is"],
-            ([kinds[kind].title, why, kinds[kind].description] for kind, why in recommendations(records, inst)),
-            wrap=["Support", "Why", "What it is"],
+            ["Support", "What it is", "Why"],  # the long description in the wide column
+            ([kinds[kind].title, kinds[kind].description, why] for kind, why in recommendations(records, inst)),
+            wrap=["Support", "What it is", "Why"],
         )
         + 2
     )
@@ -224,18 +225,19 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     cells.write_table(
         ws,
         row,
-        ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
+        statements.STATEMENT_HEADERS,
         (
             [
                 theme_titles[i.theme_id],
                 i.text,
                 labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
                 records.get(i.id, {}).get("rating"),
+                source_reference(i.source),
                 citation(i.source, i.quote),
             ]
             for i in inst.items
         ),
-        wrap=["Statement", "Why", "Source"],
+        wrap=["Statement", statements.QUOTE_HEADER],
     )
     if inst.context:
         row = ws.max_row + 2
@@ -243,11 +245,22 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         cells.write_table(
             ws,
             row + 1,
-            ["Fact", "Answer", "Source"],
-            ([f.text, FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered"), citation(f.source, f.quote)] for f in inst.context),
-            wrap=["Fact", "Source"],
+            # The statement table's columns, so the fact has the wide column and its quote is not printed.
+            ["Topic", "Fact", "Answer", "Counts in scores", "Source", statements.QUOTE_HEADER],
+            (
+                [
+                    "Context",
+                    f.text,
+                    FACT_ANSWERS.get(records.get(f.id, {}).get("answer"), "Not answered"),
+                    "No",
+                    source_reference(f.source),
+                    citation(f.source, f.quote),
+                ]
+                for f in inst.context
+            ),
+            wrap=["Fact", "Counts in scores", statements.QUOTE_HEADER],
         )
-    cells.finish(ws, {1: 20, 2: 44, 3: 28, 4: 11, 5: 34})
+    cells.finish(ws, statements.STATEMENT_SHEET_WIDTHS, printed_columns=statements.PRINTED_COLUMNS)
     write_map_and_capacity(wb, records)
 
 

@@ -162,6 +162,12 @@ def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Ta
         number += 1
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
     table = Table(displayName=f"{stem}{number}", ref=ref)
+    # The columns named from the header row here: left to openpyxl, saving reads the header
+    # as ws[ref][0], which makes a cell for every blank in the whole range (a tenth of a
+    # 200-person pack's build went there).
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, range(left, right + 1)):
+        column.name = str(ws.cell(row=top, column=header).value)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     ws.add_table(table)
     if bottom - top >= getattr(ws, "_longest_table", 0):
@@ -171,9 +177,11 @@ def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Ta
     return table
 
 
-def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None, heights: bool = True) -> None:
+def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = None, heights: bool = True, printed_columns: int | None = None) -> None:
     """Column widths, row heights that show wrapped text, and A4 one page wide when
     printed: portrait when the columns fit its width, landscape otherwise (unless told).
+    With `printed_columns`, only that many columns from the left print (the rest, such as
+    long seed quotes, are read on screen): the page is chosen for them alone.
 
     Spreadsheet programs do not grow a row for wrapped text written by openpyxl, so the
     height is estimated from the text length and the column width, and held within
@@ -186,7 +194,7 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
     if heights:
         # Only the cells written (iter_rows would make a cell for every blank), and the
         # wrapping read from the style's alignment id rather than a style proxy per cell.
-        _wrap_what_would_spill(ws, widths)
+        _wrap_what_would_spill(ws, {c: w for c, w in widths.items() if printed_columns is None or c <= printed_columns})
         merged = {(r.min_row, r.min_col): sum(widths.get(c, 10) for c in range(r.min_col, r.max_col + 1)) for r in ws.merged_cells.ranges}
         wrapping = {n for n, alignment in enumerate(ws.parent._alignments) if alignment.wrap_text}
         lines: dict[int, int] = {}
@@ -200,9 +208,12 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
                     lines[row] = wrapped
         for row, count in lines.items():
             ws.row_dimensions[row].height = min(LINE_HEIGHT * count + 4, EXCEL_MAX_ROW_HEIGHT)
+    printed = {c: w for c, w in widths.items() if printed_columns is None or c <= printed_columns}
     if landscape is None:
-        landscape = sum(widths.values()) + len(widths) * 5 / 7 > PORTRAIT_CHARS
+        landscape = sum(printed.values()) + len(printed) * 5 / 7 > PORTRAIT_CHARS
     print_on_a4(ws, landscape=landscape)
+    if printed_columns is not None:
+        ws.print_area = f"A1:{get_column_letter(printed_columns)}{ws.max_row}"
     _keep_charts_whole(ws, landscape)
 
 
@@ -357,11 +368,13 @@ def _typeface():
 def describe_chart(chart, *, title: str, x_title: str | None, y_title: str | None, alt_text: str) -> None:
     """A chart's title, axis titles and alt text, all its text in the workbook's font at a
     printable size. For a horizontal bar chart x is the category axis (down the side)."""
-    chart.title = title
-    chart.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(sz=1200, b=True))
-    for run in chart.title.tx.rich.p[0].r:
-        run.rPr = CharacterProperties(sz=1200, b=True)
-        run.rPr.latin = _typeface()
+    chart.title = title  # a second line ("\n") is a subtitle, in regular text
+    for number, paragraph in enumerate(chart.title.tx.rich.p):
+        size, bold = (1200, True) if number == 0 else (CHART_TEXT_SIZE, False)
+        paragraph.pPr = ParagraphProperties(defRPr=CharacterProperties(sz=size, b=bold))
+        for run in paragraph.r:
+            run.rPr = CharacterProperties(sz=size, b=bold)
+            run.rPr.latin = _typeface()
     for axis, text in ((chart.x_axis, x_title), (chart.y_axis, y_title)):
         axis.txPr = _text_properties()
         if text:
@@ -408,12 +421,17 @@ def title(ws: Worksheet, text: str, subtitle: str | None = None) -> int:
     return 3
 
 
+# Excel shows a radar's value-axis title; LibreOffice does not, so the title says it too.
+RADAR_AXIS_TITLE = "Score (0–100): further out is more room"
+RADAR_SCALE = "Score 0 at the centre to 100 at the edge"
+
+
 def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence[int], title: str) -> RadarChart:
     """A native radar of 0–100 scores: the categories in column 1 below `header`, one
-    series per data column (named by its header). A blank is a gap, not a zero."""
+    series per data column (named by its header). A blank is a gap, not a zero. Its value
+    axis is titled and ticked 0, 25 … 100, so a printed page says what the rings are."""
     chart = RadarChart()
     chart.type = "marker"
-    chart.title = title
     chart.style = 26
     for column in data_columns:
         chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
@@ -429,7 +447,7 @@ def radar_chart(ws: Worksheet, *, header: int, last: int, data_columns: Sequence
         + ", ".join(f"{ws.cell(row=r, column=1).value} {_shown(ws.cell(row=r, column=c).value)}" for r in range(header + 1, last + 1))
         for c in data_columns
     )
-    describe_chart(chart, title=title, x_title=None, y_title=None, alt_text=f"Radar chart, {title}. {series}.")
+    describe_chart(chart, title=f"{title}\n{RADAR_SCALE}", x_title=None, y_title=RADAR_AXIS_TITLE, alt_text=f"Radar chart, {title}. {series}.")
     return chart
 
 

@@ -20,6 +20,9 @@ from scoring.records import development_plan, risks
 
 SHEET = "Key results"
 TOP_RISKS = 5
+# Rows of approaches at most (top_places keeps ties whole, so a wide tie could run to 13):
+# with the radar and five risks, the page stays one page.
+TOP_APPROACHES = 5
 HEADING = Font(bold=True, size=12)
 
 
@@ -51,8 +54,9 @@ def self_check_figures(response: Mapping[str, Mapping[str, dict]]) -> Figures:
     )
 
 
-def _short(text: str, limit: int = 140) -> str:
-    """A risk's title cut to a few lines, so the page stays one page (the Risks sheet has it all)."""
+def _short(text: str, limit: int = 60) -> str:
+    """A risk's title cut to one printed line, so the page stays one page with five risks
+    (the Risks sheet has it all)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -82,13 +86,13 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
     )
     chart = cells.radar_chart(ws, header=header, last=last, data_columns=[2], title="Room for manoeuvre by aspect (0–100)")
     chart.legend = None
-    chart.height, chart.width = 7.5, 15
+    chart.height, chart.width = 6.5, 15
     scored = {t: s for t, s in figures.aspects.items() if s is not None and not math.isnan(s)}
     cells.describe_chart(
         chart,
-        title="Room for manoeuvre by aspect (0–100)",
+        title=f"Room for manoeuvre by aspect (0–100)\n{cells.RADAR_SCALE}",
         x_title=None,
-        y_title=None,
+        y_title=cells.RADAR_AXIS_TITLE,
         alt_text="Radar of the eight aspects' scores, 0 to 100: "
         + ("; ".join(f"{t} {s:.0f}" for t, s in scored.items()) if scored else "no aspect has a score yet")
         + ".",
@@ -102,17 +106,18 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
         cells.put(ws, row + 1, 1, "No fit yet: too few aspects have a score.")
         row += 3
     else:
-        row = (
-            cells.write_table(
-                ws,
-                row + 1,
-                ["Approach", "Fit (0–100)", "Rank"],
-                ([r.title, r.fit, r.rank_label] for r in top.itertuples()),
-                number_formats={"Fit (0–100)": "0"},
-                table=False,
-            )
-            + 2
+        row = cells.write_table(
+            ws,
+            row + 1,
+            ["Approach", "Fit (0–100)", "Rank"],
+            ([r.title, r.fit, r.rank_label] for r in top.head(TOP_APPROACHES).itertuples()),
+            number_formats={"Fit (0–100)": "0"},
+            table=False,
         )
+        if len(top) > TOP_APPROACHES:  # a wide tie: said, not cut silently
+            cells.put(ws, row + 1, 1, f"… and {len(top) - TOP_APPROACHES} more in the first places on the Model fit sheet.")
+            row += 1
+        row += 2
 
     cells.put(ws, row, 1, "Highest strategic risks").font = HEADING
     register = risks.register(figures.risks)

@@ -1,7 +1,9 @@
-"""Edits made in Excel to a workbook's action plan and risk register, read back.
+"""Edits made in Excel to a workbook's action plan, its classifications and its risk
+register, read back.
 
 The "Development plan" and "Risks" sheets invite editing: a status set to Done, an action
-or a risk added in a blank row of the table, a row deleted. When the workbook is brought
+or a risk added in a blank row of the table, a row deleted, a factor that holds us back
+classified (in our control, influenceable …). When the workbook is brought
 back, those tables are read (their hidden Key column ties each row to its stored record),
 each row is checked exactly as if typed in the app (the diagnostic's clean_record, with
 the stored record as the previous one), and the result replaces the plan's actions and
@@ -28,7 +30,7 @@ def apply(book, response: Mapping[str, Mapping[str, dict]]) -> tuple[dict, list[
     the sheets now have them, and the changes in plain words ([] when none)."""
     response = {d: dict(records) for d, records in response.items()}
     changes: list[str] = []
-    for sheet, read in ((development_plan.SHEET, _plan), (risks.SHEET, _register)):
+    for sheet, read in ((development_plan.SHEET, _classes), (development_plan.SHEET, _plan), (risks.SHEET, _register)):
         if sheet in book.sheetnames and hasattr(book[sheet], "iter_rows"):
             read(book[sheet], response, changes)
     return {d: records for d, records in response.items() if records}, changes
@@ -156,6 +158,64 @@ def _merge(kind: str, name_field: str, old: Mapping[str, dict], new: dict[str, d
 
 def _quoted(value: Any) -> str:
     return f"“{value}”" if value not in (None, "") else "(blank)"
+
+
+# --- The classifications -------------------------------------------------------------------
+
+
+def _classes(ws, response: dict, changes: list[str]) -> None:
+    """The Classification of each factor that holds us back, as the sheet now has it. The
+    factors themselves are chosen in the app: a row whose aspect, factor or role differs
+    from what the sheet was written with is refused, never dropped in silence. A row
+    deleted keeps its classification; an aspect with no change is left as stored (a
+    pre-filled plan stays pre-filled)."""
+    headers = development_plan.FACTOR_HEADERS
+    rows = _table_rows(ws, headers)
+    if not rows:
+        return
+    records = response.setdefault(development_plan.ID, {})
+    ea_records = response.get(eight_aspects.ID, {})
+    inst = eight_aspects.instrument()
+    aspects = {a.id: a.title for a in inst.aspects}
+    plans = {a: development_plan.aspect_plan(a, records, ea_records) for a in aspects}
+    texts = {f.id: f.text for f in inst.factors}
+    roles = {
+        (a, f): development_plan.HOLDS_BACK if f in plan["holds_back"] else development_plan.BOOST if f in plan["boost"] else development_plan.SUPPORTS
+        for a, plan in plans.items()
+        for f in (*plan["holds_back"], *plan["supports"])
+    }
+    classes = {a: dict(plan["classes"]) for a, plan in plans.items()}
+    where_of: dict[str, dict] = {}
+    for number, cells in rows:
+        at = {h: _where(ws, number, headers, h) for h in headers}
+        aspect_id = _choice(cells[0], at["Aspect"], "The aspect", aspects)
+        factor = _text(cells[1], at["Factor"], "The factor").strip()
+        factor_id = next((f for a, f in roles if a == aspect_id and texts[f].casefold() == factor.casefold()), None)
+        role = _text(cells[2], at["Role"], "The role").strip()
+        if factor_id is None or roles[(aspect_id, factor_id)].casefold() != role.casefold():
+            raise UploadError(
+                f"“{factor[:60]}” ({role or 'no role'}) is not one of the factors the plan lists for {aspects[aspect_id]}. "
+                "Only the Classification column comes back: choose the factors that hold you back or support you in the app.",
+                **at["Factor"],
+            )
+        chosen = _choice(cells[3], at["Classification"], "The classification", development_plan.CLASSES, blank="")
+        if chosen and factor_id not in plans[aspect_id]["holds_back"]:
+            raise UploadError("only a factor that holds you back is classified; leave this one blank.", **at["Classification"])
+        if chosen:
+            classes[aspect_id][factor_id] = chosen
+        else:
+            classes[aspect_id].pop(factor_id, None)
+        where_of.setdefault(aspect_id, at["Classification"])
+    labels = development_plan.CLASSES
+    for aspect_id, plan in plans.items():
+        if classes[aspect_id] == plan["classes"]:
+            continue
+        key = development_plan.aspect_key(aspect_id)
+        records[key] = _checked(development_plan.clean_record, key, {**plan, "classes": classes[aspect_id]}, records.get(key), where_of[aspect_id])
+        for factor_id in plan["holds_back"]:
+            before, after = plan["classes"].get(factor_id), classes[aspect_id].get(factor_id)
+            if before != after:
+                changes.append(f"Classified “{texts[factor_id]}” ({aspects[aspect_id]}): {labels.get(before, '(none)')} → {labels.get(after, '(none)')}.")
 
 
 # --- The action plan ---------------------------------------------------------------------

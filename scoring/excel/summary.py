@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from scoring import registry
 from scoring.excel import cells, key_results
-from scoring.instruments.loading import source_titles
+from scoring.instruments.loading import source_reference, source_titles
 from scoring.records import baseline, development_plan
 
 # The machine-readable part of a workbook, shared with scoring/excel/reader.py.
@@ -85,8 +85,9 @@ def file_name(kind: str, name: str, day) -> str:
 
 
 def source_lines() -> list[tuple[str, str]]:
-    """The seed documents, cited by their titles (the file names stay in data/)."""
-    return [(f"Source {number}", text) for number, text in enumerate(source_titles().values(), start=1)]
+    """The seed documents, cited by their titles (the file names stay in data/), under the
+    numbers the printed tables use (loading.source_reference)."""
+    return [(source_reference(file), text) for file, text in source_titles().items()]
 
 
 def format_line() -> tuple[str, str]:

@@ -148,6 +148,15 @@ def quote_of(entry: dict) -> str:
     return quote.strip() if isinstance(quote, str) else ""
 
 
+def source_reference(source: str) -> str:
+    """A short printed reference to the seed document, numbered as the About sheet lists
+    the sources ("Source 3"), so a printed table cites it in a narrow column."""
+    if source == WRITTEN_HERE:
+        return "Written for this tool"
+    files = list(source_titles())
+    return f"Source {files.index(source) + 1}" if source in files else source
+
+
 def citation(source: str, quote: str = "") -> str:
     """Where an item comes from, in plain words, for pages and workbooks."""
     if source == WRITTEN_HERE:

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from scoring.contract import SurveyQuestion
 from scoring.excel import cells
-from scoring.instruments.loading import InstrumentError, citation, describe, quote_of, require_id, require_list, require_source, require_text
+from scoring.instruments.loading import InstrumentError, citation, describe, quote_of, require_id, require_list, require_source, require_text, source_reference
 from scoring.instruments.versions import History
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -198,7 +198,7 @@ def write_theme_sheet(
     )
     theme_titles = {t.id: t.title for t in inst.themes}
     write_statement_table(ws, cells.rows_below(last + 2, chart), inst, records, lambda i: theme_titles[i.theme_id])
-    cells.finish(ws, {1: 24, 2: 46, 3: 18, 4: 11, 5: 40})
+    cells.finish(ws, STATEMENT_SHEET_WIDTHS, printed_columns=PRINTED_COLUMNS)
 
 
 def write_statement_table(
@@ -211,19 +211,30 @@ def write_statement_table(
     return cells.write_table(
         ws,
         top + 1,
-        ["Theme", "Statement", "Answer", "Rating (1–5)", "Source"],
+        STATEMENT_HEADERS,
         (
             [
                 theme_title(i),
                 i.text,
                 labels[records[i.id]["rating"]] if "rating" in records.get(i.id, {}) else "Not answered",
                 records.get(i.id, {}).get("rating"),
+                source_reference(i.source),
                 citation(i.source, i.quote),
             ]
             for i in inst.items
         ),
-        wrap=["Theme", "Statement", "Source"],
+        wrap=["Theme", "Statement", QUOTE_HEADER],
     )
+
+
+# The seed's words beside each statement are read on screen: printed, they made each row
+# ten lines tall. The printed "Source" column numbers the document as About lists it.
+QUOTE_HEADER = "Quote from the source (not printed)"
+STATEMENT_HEADERS = ["Theme", "Statement", "Answer", "Rating (1–5)", "Source", QUOTE_HEADER]
+# Widths of a statement sheet: its theme table (five columns) and statement table print
+# on A4 portrait; the quotes, wide so that each takes two or three lines, do not print.
+STATEMENT_SHEET_WIDTHS = {1: 17, 2: 37, 3: 16, 4: 10, 5: 10, 6: 110}
+PRINTED_COLUMNS = 5
 
 
 def group_charts(ws, charts: dict[str, tuple[str, str]], *, header: int, groups: list[str], value_column: int, top: int) -> int:

@@ -223,6 +223,9 @@ SHEET = "Development plan"
 # The action plan's columns; bring-back (scoring/excel/sheet_edits.py) finds the table by them.
 # "Key" is hidden: it ties a row to its stored action, so an edit in Excel comes back to it.
 ACTION_HEADERS = ("Aspect", "Action", "Owner", "By when", "Measure of success", "Status", "Origin", "Key")
+# The factors per aspect: of these only the Classification comes back (the factors are chosen in the app).
+FACTOR_HEADERS = ("Aspect", "Factor", "Role", "Classification")
+HOLDS_BACK, SUPPORTS, BOOST = "Holds us back", "Supports us", "Supports us (boost it)"
 ADDED_IN_EXCEL = "Added in Excel"
 
 
@@ -262,12 +265,11 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     for aspect in inst.aspects:
         plan = aspect_plan(aspect.id, records, ea_records)
         for factor_id in plan["holds_back"]:
-            factor_rows.append([aspect.title, texts[factor_id], "Holds us back", CLASSES.get(plan["classes"].get(factor_id), "")])
+            factor_rows.append([aspect.title, texts[factor_id], HOLDS_BACK, CLASSES.get(plan["classes"].get(factor_id), "")])
         for factor_id in plan["supports"]:
-            role = "Supports us (boost it)" if factor_id in plan["boost"] else "Supports us"
-            factor_rows.append([aspect.title, texts[factor_id], role, ""])
+            factor_rows.append([aspect.title, texts[factor_id], BOOST if factor_id in plan["boost"] else SUPPORTS, ""])
     first = row + 2
-    last = cells.write_table(ws, row + 1, ["Aspect", "Factor", "Role", "Classification"], factor_rows, wrap=["Aspect", "Factor"], table=False)
+    last = cells.write_table(ws, row + 1, list(FACTOR_HEADERS), factor_rows, wrap=["Aspect", "Factor"], table=False)
     cells.add_table(ws, row + 1, 1, max(last, first) + EXTRA_ROWS, 4)
     classes = _list_validation(CLASSES)
     ws.add_data_validation(classes)

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring.diagnostics import approaches
@@ -30,6 +31,7 @@ SHEET = "Risks"
 # "Key" is hidden: it ties a row to its stored risk. Rating and Band are worked out.
 REGISTER_HEADERS = ("Ref", "Risk", "Approach", "Description", "Likelihood (1–5)", "Impact (1–5)", "Rating", "Band", "Mitigation", "Owner", "Key")
 EXTRA_ROWS = 10  # empty rows in the Table so the register can grow in Excel
+APPROACH_LIST_COLUMN = len(REGISTER_HEADERS) + 1  # hidden: the titles the Approach drop-down offers
 TEXT_LIMIT = 500
 # Bands on the 1–25 rating, named so colour is never the only cue.
 BANDS = ((4, "Low"), (9, "Medium"), (14, "High"), (25, "Very high"))
@@ -213,6 +215,17 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
         scale.error, scale.errorTitle = "Type a whole number from 1 to 5.", "Not on the scale"
         ws.add_data_validation(scale)
         scale.add(f"{column}{row + 1}:{column}{end}")
+    # The approaches' titles are longer together than the 255 characters a list typed into
+    # a validation may hold: the drop-down lists them from a hidden column instead.
+    titles_column = get_column_letter(APPROACH_LIST_COLUMN)
+    for number, approach_title in enumerate(titles.values(), start=row + 1):
+        cells.put(ws, number, APPROACH_LIST_COLUMN, approach_title)
+    approach = DataValidation(
+        type="list", formula1=f"${titles_column}${row + 1}:${titles_column}${row + len(titles)}", allow_blank=True, showErrorMessage=True, errorStyle="stop"
+    )
+    approach.error, approach.errorTitle = "Choose one of the thirteen approaches, or leave it blank.", "Not on the list"
+    ws.add_data_validation(approach)
+    approach.add(f"C{row + 1}:C{end}")
     for row_number in range(row + 1, last + 1):
         fill = PatternFill("solid", fgColor=BAND_FILLS[ws.cell(row=row_number, column=8).value])
         for column in (7, 8):
@@ -220,6 +233,7 @@ def write_sheets(wb, response: Mapping[str, Mapping[str, dict]]) -> None:
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
     cells.finish(ws, {1: 5, 2: 26, 3: 16, 4: 26, 5: 10, 6: 8, 7: 8, 8: 9, 9: 24, 10: 12, 11: 8})
     ws.column_dimensions["K"].hidden = True  # the key: for the app, not for readers or the printed page
+    ws.column_dimensions[titles_column].hidden = True  # the approach drop-down's list
 
 
 def about_rows() -> list[tuple[str, str]]:

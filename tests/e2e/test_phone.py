@@ -43,6 +43,35 @@ def test_rating_options_are_full_width_rows_of_44_px_in_scale_order(phone, app_u
     assert width <= PHONE["width"], "nothing wider than the phone"
 
 
+@pytest.mark.parametrize(
+    "path, prefix, module",
+    [("conditions", "cond", "conditions"), ("starting-points", "sp", "starting_points")],
+)
+def test_statement_ratings_are_full_width_rows_of_44_px_in_scale_order(phone, app_url, path, prefix, module):
+    """The conditions and starting-points pages' ratings as the self-check's: Streamlit's
+    horizontal radio wrapped its six options into three rows, out of scale order."""
+    import importlib
+
+    diagnostic = importlib.import_module(f"scoring.diagnostics.{module}")
+    inst = diagnostic.instrument()
+    first = inst.items[0].id
+    radio = phone.locator(key(f"{prefix}_rating_{first}"))
+    phone.goto(f"{app_url}/{path}")
+    # These pages draw a good deal before their first question: on a busy machine, more than TIMEOUT.
+    expect(radio.locator("[data-testid=stRadioOption]").first).to_be_visible(timeout=3 * TIMEOUT)
+    wait_for_app(phone, timeout=3 * TIMEOUT)
+    width = radio.bounding_box()["width"]
+    labels = radio.get_by_role("radiogroup").locator("label").all()
+    boxes = [label.bounding_box() for label in labels]
+    assert [label.inner_text().strip() for label in labels] == [*inst.scale.values(), inst.dont_know], "in scale order, then don't know"
+    assert all(box["height"] >= 44 for box in boxes), [box["height"] for box in boxes]
+    assert all(box["width"] >= 0.85 * width for box in boxes), "each option spans the question's box"
+    tops = [box["y"] for box in boxes]
+    assert tops == sorted(tops) and len(set(round(t) for t in tops)) == len(tops), "one per row, top to bottom"
+    assert all(box["y"] - above["y"] >= 44 for above, box in zip(boxes, boxes[1:])), "no two targets overlap"
+    assert radio.bounding_box()["x"] + width <= PHONE["width"], "nothing wider than the phone"
+
+
 def test_the_live_score_stays_in_view_and_next_lands_on_the_heading(phone, app_url):
     factors = eight_aspects.instrument().factors_of("system_design")
     open_app(phone, f"{app_url}/eight-aspects", key(f"ea_rating_{factors[0].id}") + " [data-testid=stRadioOption]")
@@ -346,3 +375,29 @@ def test_changed_pages_pass_axe_on_a_phone(phone, filled):
         open_all_expanders(phone)
         failing.append(serious_violations(phone, f"/{path} at 390 px"))
     assert not any(failing), "\n".join(f for f in failing if f)
+
+
+@pytest.mark.parametrize("size", [PHONE, SCREEN], ids=["phone", "projector"])
+def test_the_compare_pages_metric_labels_show_a_long_name_whole(browser, filled, size):
+    """The baseline's long name reads in full in its metric label: wrapped, never cut
+    with "…" (Streamlit's metric label is one line with an ellipsis unless told)."""
+    url, token = filled
+    context = browser.new_context(viewport=size, device_scale_factor=1, is_mobile=size == PHONE, has_touch=size == PHONE)
+    page = context.new_page()
+    try:
+        labels = page.locator(".st-key-cmp_metrics [data-testid=stMetricLabel]")
+        page.goto(f"{url}/compare?r={token}")
+        expect(labels.first).to_be_visible(timeout=3 * TIMEOUT)  # a busy machine draws this page slowly
+        wait_for_app(page, timeout=3 * TIMEOUT)
+        texts = [t.strip() for t in labels.all_inner_texts()]
+        assert f"Room for manoeuvre: {LONG_BASELINE}" in texts, texts
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('.st-key-cmp_metrics [data-testid=stMetricLabel], .st-key-cmp_metrics [data-testid=stMetricLabel] *')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
+                .map(e => e.tagName + ': ' + e.textContent.slice(0, 40))"""
+        )
+        assert cut == [], cut
+        box = page.locator(".st-key-cmp_metrics").bounding_box()
+        assert box["x"] + box["width"] <= size["width"], "nothing wider than the window"
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import Factor, Instrument
 from scoring.instruments.loading import citation
 from ui import session, widgets
+from ui.diagnostics import statements
 
 ID = eight_aspects.ID
 DONT_KNOW = "dont_know"
@@ -41,17 +42,16 @@ SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run
 # On a phone (Streamlit stacks the columns under 640 px): each rating a full-width row at
 # least 44 px tall, in scale order; the live score a compact bar kept at the top of the
 # screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
-PHONE_STYLE = """<style>
+PHONE_STYLE = (
+    """<style>
 .st-key-ea_heading {scroll-margin-top: 5rem}
 @media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 4rem; align-self: flex-start}
 }
+"""
+    + statements.rating_rows_css("ea")
+    + """
 @media (max-width: 640px) {
-  [class*="st-key-ea_rating_"], [class*="st-key-ea_rating_"] .stRadio, [class*="st-key-ea_rating_"] label {width: 100% !important}
-  [class*="st-key-ea_rating_"] [role="radiogroup"], [class*="st-key-ea_rating_"] [role="radiogroup"] > div {
-    flex-direction: column !important; flex-wrap: nowrap !important; gap: 0 !important; width: 100%}
-  [class*="st-key-ea_rating_"] [role="radiogroup"] label {width: 100%; min-height: 44px; margin: 0 !important;
-    padding: 0 .25rem; align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 3.75rem; order: -1; z-index: 5;
     background: var(--st-background-color, #fff); padding: .25rem 0; box-shadow: 0 2px 4px rgba(0, 0, 0, .08)}
   .st-key-ea_live_panel [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"], [data-testid="stCaptionContainer"],
@@ -62,6 +62,7 @@ PHONE_STYLE = """<style>
   .st-key-ea_heading {scroll-margin-top: 11rem}
 }
 </style>"""
+)
 
 
 def load_records() -> dict:

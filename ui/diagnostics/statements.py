@@ -25,6 +25,25 @@ def page_top(diagnostic: Any, records: Mapping[str, dict]) -> dict:
     return {**instrument.scale, DONT_KNOW: instrument.dont_know}
 
 
+def rating_rows_css(prefix: str) -> str:
+    """On a phone (Streamlit stacks columns under 640 px) each rating of the radios keyed
+    `{prefix}_rating_…` is a full-width row at least 44 px tall, in scale order: left to
+    itself, a horizontal radio wraps its six options into rows of two or three."""
+    radio = f'[class*="st-key-{prefix}_rating_"]'
+    return f"""@media (max-width: 640px) {{
+  {radio}, {radio} .stRadio, {radio} label {{width: 100% !important}}
+  {radio} [role="radiogroup"], {radio} [role="radiogroup"] > div {{
+    flex-direction: column !important; flex-wrap: nowrap !important; gap: 0 !important; width: 100%}}
+  {radio} [role="radiogroup"] label {{width: 100%; min-height: 44px; margin: 0 !important;
+    padding: 0 .25rem; align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}}
+}}"""
+
+
+def phone_style(prefix: str) -> str:
+    """The page's style for its statement radios (rating_rows_css), for st.html."""
+    return f"<style>\n{rating_rows_css(prefix)}\n</style>"
+
+
 def remembered_picker(label: str, options: list[str], format_func: Callable[[str], str], key: str) -> str:
     """A selectbox with fixed labels that comes back where it was after a page switch."""
     last_key = f"{key}_last"

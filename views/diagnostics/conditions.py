@@ -6,13 +6,14 @@ import streamlit as st
 from scoring import numbers
 from scoring.diagnostics import conditions
 from ui import session, widgets
-from ui.diagnostics.statements import page_top, remembered_picker, statement_radio
+from ui.diagnostics.statements import page_top, phone_style, remembered_picker, statement_radio
 
 instrument = conditions.instrument()
 records = session.records(conditions.ID)
 part_titles = {p.id: p.title for p in instrument.parts}
 rating_labels = page_top(conditions, records)
 
+st.html(phone_style("cond"))
 questions, results = st.columns([3, 2], gap="large")
 with questions:
     part_id = remembered_picker("Part", list(conditions.PARTS), part_titles.get, "cond_part")

@@ -10,7 +10,7 @@ from scoring.diagnostics import capacity, stakeholder_map
 from scoring.diagnostics import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
 from ui import session, widgets
-from ui.diagnostics.statements import page_top, remembered_picker, statement_radio
+from ui.diagnostics.statements import page_top, phone_style, remembered_picker, statement_radio
 from ui.editors import record_editor
 
 instrument = sp.instrument()
@@ -18,6 +18,7 @@ records = session.records(sp.ID)
 theme_titles = {t.id: t.title for t in instrument.themes}
 rating_labels = page_top(sp, records)
 
+st.html(phone_style("sp"))
 questions, results = st.columns([3, 2], gap="large")
 with questions:
     theme_id = remembered_picker(

@@ -9,7 +9,7 @@ import streamlit as st
 from scoring import numbers
 from scoring.figures import theme_bars
 from ui import navigation, session, widgets
-from ui.diagnostics.statements import page_top, remembered_picker, statement_radio
+from ui.diagnostics.statements import page_top, phone_style, remembered_picker, statement_radio
 
 diagnostic = navigation.current_diagnostic()
 if diagnostic is None:  # not reached through the navigation
@@ -22,6 +22,7 @@ theme_titles = {t.id: t.title for t in instrument.themes}
 
 rating_labels = page_top(diagnostic, records)
 
+st.html(phone_style(prefix))
 questions, results = st.columns([3, 2], gap="large")
 with questions:
     theme_id = remembered_picker("Theme", [t.id for t in instrument.themes], theme_titles.get, f"{prefix}_theme")
