@@ -355,6 +355,26 @@ def labelled_bars(
     return _at_least(fig, height)
 
 
+def vote_bars(labels: list[str], votes: list[int], *, height: int | None = None) -> go.Figure:
+    """The room's dot-vote: one bar per action, most votes first, its rank and words above
+    it and its votes at its end. The words are typed by people, so they are escaped
+    (plotly reads tags such as <a> in its labels)."""
+    most = max([*votes, 1])
+    return _at_least(
+        _bars_labelled_above(
+            [html.escape(label, quote=False) for label in labels],
+            [float(v) for v in votes],
+            [str(v) for v in votes],
+            colour=PALETTE[0],
+            maximum=most * 1.12,
+            tickvals=None,
+            axis_title="Votes",
+            hovertemplate="%{customdata}: %{x:.0f} votes<extra></extra>",
+        ),
+        height,
+    )
+
+
 def _at_least(fig: go.Figure, height: int | None) -> go.Figure:
     """A figure of bars labelled above made at least `height` tall: its rows grow in
     proportion, since its y axis is a fixed range."""

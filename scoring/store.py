@@ -190,7 +190,8 @@ candidates = Table(
     Column("aspect_id", String(64), nullable=True),  # the plan's aspect, where known
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("carried_votes", Integer, nullable=False),  # votes brought back from a pack
-    Column("plan_key", String(64), nullable=True),  # the plan action it came from or became
+    Column("source_key", String(64), nullable=True),  # the plan action it came from
+    Column("plan_key", String(64), nullable=True),  # the plan action it became (moved into the plan)
     Index("candidates_by_workshop", "workshop_id"),
 )
 
@@ -837,7 +838,7 @@ class Store:
         return self._write(work)
 
     def add_candidate(
-        self, facilitator_token: str, text: Any, origin: str, *, aspect_id: str | None = None, plan_key: str | None = None, carried_votes: int = 0
+        self, facilitator_token: str, text: Any, origin: str, *, aspect_id: str | None = None, source_key: str | None = None, carried_votes: int = 0
     ) -> str:
         """Put an action to the room's vote; returns its id. Facilitator only; VoiceError
         for an action already on the list (the same words, whatever the case) or past
@@ -865,7 +866,7 @@ class Store:
                     aspect_id=aspect_id,
                     created_at=_now(),
                     carried_votes=max(0, int(carried_votes)),
-                    plan_key=plan_key,
+                    source_key=source_key,
                 )
             )
             return candidate_id
@@ -903,7 +904,7 @@ class Store:
 
     def candidates(self, viewer_token: str) -> tuple[list[dict], int]:
         """The actions put to the vote, in the order they were put, each {id, text, origin,
-        aspect_id, plan_key, votes (given here and brought back)}; and how many people
+        aspect_id, source_key, plan_key, votes (given here and brought back)}; and how many people
         have voted. Facilitator or shared screen."""
         workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
         given = select(votes.c.candidate_id, func.sum(votes.c.dots).label("dots")).group_by(votes.c.candidate_id).subquery()
@@ -920,7 +921,15 @@ class Store:
                 )
             ).scalar_one()
         found = [
-            {"id": r.id, "text": r.text, "origin": r.origin, "aspect_id": r.aspect_id, "plan_key": r.plan_key, "votes": int(r.dots) + r.carried_votes}
+            {
+                "id": r.id,
+                "text": r.text,
+                "origin": r.origin,
+                "aspect_id": r.aspect_id,
+                "source_key": r.source_key,
+                "plan_key": r.plan_key,
+                "votes": int(r.dots) + r.carried_votes,
+            }
             for r in rows
         ]
         return found, voters

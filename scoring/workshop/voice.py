@@ -139,3 +139,55 @@ def top(ranked: Iterable[Ranked], count: int = 3) -> list[Ranked]:
     """The actions within the first `count` ranks that have votes: a tie at the edge
     brings all who share it."""
     return [r for r in ranked if r.votes > 0 and r.rank <= count]
+
+
+# --- Candidates suggested from the room's plan and from what it should stop tolerating ---
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    origin: str
+    aspect_id: str | None = None
+    source_key: str | None = None  # the plan action it comes from
+
+
+def plan_suggestions(plan_records: dict, factor_texts: dict[str, str]) -> list[Suggestion]:
+    """The room's plan as candidates: each action, then each factor the plan says holds
+    the place back (saved per aspect), in the plan's order."""
+    from scoring.records import development_plan as plan
+
+    found = [
+        Suggestion(str(r.action), FROM_PLAN, r.aspect_id, r.key)
+        for r in plan.actions(plan_records).itertuples()
+        if isinstance(r.action, str) and r.action.strip()
+    ]
+    for key, record in plan_records.items():
+        if key.startswith("aspect:"):
+            for factor_id in record.get("holds_back") or []:
+                if factor_id in factor_texts:
+                    found.append(Suggestion(f"Loosen what holds us back: {factor_texts[factor_id]}", FROM_PLAN, key.removeprefix("aspect:")))
+    return found
+
+
+def stop_first_suggestions(profile, areas: dict, count: int = 3) -> list[Suggestion]:
+    """The room's "stop first": the areas with the highest mean priority to stop (0–9) in
+    `profile` (scoring.workshop.room.tolerance_profile; an area the small-group rule hides
+    has none), ties in the instrument's order, as the actions the tolerance page proposes.
+    `areas`: area id -> the instrument's Area."""
+    from scoring.diagnostics import tolerance
+
+    shown = profile[profile["priority"].notna() & (profile["priority"] > 0)]
+    shown = shown.assign(order=range(len(shown))).sort_values(["priority", "order"], ascending=[False, True], kind="stable").head(count)
+    return [Suggestion(tolerance.action_for(areas[a])["action"], FROM_TOLERANCE, areas[a].aspect_id) for a in shown["area_id"]]
+
+
+def new_suggestions(suggestions: Iterable[Suggestion], listed: Iterable[str]) -> list[Suggestion]:
+    """Those not on the list yet (the same words, whatever the case), each once."""
+    seen = {t.casefold() for t in listed}
+    fresh = []
+    for s in suggestions:
+        if s.text.casefold() not in seen:
+            seen.add(s.text.casefold())
+            fresh.append(s)
+    return fresh

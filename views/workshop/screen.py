@@ -5,7 +5,7 @@ import streamlit as st
 from scoring.store import normalise_join_code, show_join_code
 from scoring.workshop import views
 from ui import session, widgets
-from ui.workshop import screen
+from ui.workshop import screen, voice
 
 token = screen.viewer_token()
 if token is None:
@@ -14,7 +14,7 @@ if token is None:
 controlling = screen.facilitator_token() is not None  # else the screen's own link: view only
 
 workshop = session.workshop()
-options = views.available(workshop["diagnostics"])
+options = views.available(workshop["diagnostics"]) + voice.SCREEN_VIEWS
 if st.session_state.get(screen.VIEW_KEY) not in options:
     st.session_state[screen.VIEW_KEY] = options[0]
 present = st.session_state.get(screen.PRESENT_KEY, False)
@@ -56,6 +56,9 @@ def live() -> None:
         screen.counts(token, version, current["diagnostics"], waiting, current["min_group"])
         if not current["is_open"]:
             st.warning("Closed to new answers: participants can look, not change.", icon=":material/lock:")
+    if st.session_state[screen.VIEW_KEY] in voice.SCREEN_VIEWS:  # the room's votes and contributions, not its answers
+        voice.show(token, st.session_state[screen.VIEW_KEY], large=present, min_group=current["min_group"])
+        return
     if not current["results_visible"]:
         st.info(
             "Results are hidden so early answers do not steer the room. Reveal them when you are ready to discuss.",
