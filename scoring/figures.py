@@ -393,9 +393,14 @@ def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2]) -> go.Figure:
 BAND_LABEL = "Middle half of the room (quartiles)"
 # Fill patterns tell the groups apart where colour cannot (print, colour blindness).
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
-# Diverging orange–grey–blue from the Okabe–Ito colours: 1 (constrains) … 5 (enables).
-RATING_COLOURS = ("#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2")
-RATING_TEXT = ("white", "#1A1A1A", "#1A1A1A", "#1A1A1A", "white")
+# Diverging brown–grey–blue, 1 (constrains) … 5 (enables), alternating dark and light so
+# that neighbours differ in lightness, which survives a washed-out projector where hue
+# does not (the Okabe–Ito vermilion and orange used before, for 1 and 2, ran together:
+# tests/test_projector.py simulates the wash). Hatching tells the constraining ratings
+# apart without colour, dots mark "enables"; the legend names each.
+RATING_COLOURS = ("#7F2704", "#FDD0A2", "#6E6E6E", "#B3D4EC", "#08306B")
+RATING_TEXT = ("white", "#1A1A1A", "white", "#1A1A1A", "white")
+RATING_PATTERNS = ("x", "/", "", ".", "")
 
 
 def _pattern_colour(colour: str) -> str:
@@ -572,7 +577,7 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
         return _empty("Not enough ratings yet to see where the room disagrees", min(height, 300))
     labels = [wrap(f"{r.text} ({r.aspect})", 44) for r in shown.itertuples()]
     traces = []
-    for rating, colour, text_colour in zip(range(1, 6), RATING_COLOURS, RATING_TEXT):
+    for rating, colour, text_colour, pattern in zip(range(1, 6), RATING_COLOURS, RATING_TEXT, RATING_PATTERNS):
         counts = [int(c) for c in shown[f"count_{rating}"]]
         traces.append(
             dict(
@@ -585,7 +590,11 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont=dict(size=16, color=text_colour),
-                marker=dict(color=colour, line=dict(color="white", width=1.5)),
+                marker=dict(
+                    color=colour,
+                    line=dict(color="white", width=1.5),
+                    pattern=dict(shape=pattern, fgcolor=text_colour, fgopacity=0.55, size=9, solidity=0.25),
+                ),
                 hovertemplate=f"%{{y}}<br>{rating} {scale.get(rating, '')}: %{{x}} people<extra></extra>",
             )
         )

@@ -214,7 +214,7 @@ def show_view(token: str, version: tuple[int, str], name: str, *, large: bool, m
     """One chart of the room's answers as the screen shows them, with its caption and note."""
     view = _view(token, version, name, large, min_group)
     if view.figure is not None:
-        widgets.chart(view.figure, key=f"ws_chart_{name}")
+        widgets.chart(view.figure, key=f"ws_chart_{name}", toolbar=False)  # nothing to click on a projector
     if view.caption:
         st.caption(view.caption)
     if view.note:

@@ -41,7 +41,7 @@ def _votes(token: str, *, large: bool, min_group: int) -> None:
     figure = figures.vote_bars(labels, [r.votes for r in ranked], height=760 if large else None)
     if large:
         figures.for_projector(figure)
-    widgets.chart(figure, key="ws_votes_chart")
+    widgets.chart(figure, key="ws_votes_chart", toolbar=False)
 
 
 def _contributions(token: str, *, large: bool) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 from scoring.store import normalise_join_code, show_join_code
 from scoring.workshop import views
 from ui import session, widgets
-from ui.workshop import screen, voice
+from ui.workshop import projector, screen, voice
 
 token = screen.viewer_token()
 if token is None:
@@ -14,11 +14,12 @@ if token is None:
 controlling = screen.facilitator_token() is not None  # else the screen's own link: view only
 
 workshop = session.workshop()
-options = views.available(workshop["diagnostics"]) + voice.SCREEN_VIEWS
+options = views.available(workshop["diagnostics"]) + voice.SCREEN_VIEWS + [projector.JOINING_VIEW]
 if st.session_state.get(screen.VIEW_KEY) not in options:
     st.session_state[screen.VIEW_KEY] = options[0]
 present = st.session_state.get(screen.PRESENT_KEY, False)
 screen.join_code_style()
+projector.style()
 
 if present:
     screen.presentation_style()
@@ -52,6 +53,12 @@ def live() -> None:
         st.error("This workshop has been deleted.", icon=":material/delete:")
         return
     version, waiting = screen.shown_version(token)
+    if present:  # the workshop's name, the join code for latecomers, how many have answered
+        joined, answered, _table = screen._counts(token, version, tuple(current["diagnostics"]))
+        projector.strip(current, joined, answered)
+    if st.session_state[screen.VIEW_KEY] == projector.JOINING_VIEW:
+        projector.joining(current, screen.join_url(current["code"]))
+        return
     if not present:
         screen.counts(token, version, current["diagnostics"], waiting, current["min_group"])
         if not current["is_open"]:
