@@ -33,7 +33,7 @@ from scoring.excel import summary as export
 from scoring.imports.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 from scoring.instruments import versions
 from scoring.records import development_plan
-from scoring.workshop import room, setup
+from scoring.workshop import room, setup, voice_sheet
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
 BASELINE = "baseline"  # scoring.records.baseline.ID (which imports this module)
@@ -70,6 +70,10 @@ class Workbook:
     lost: list[tuple[str, str, versions.Lost]] = field(default_factory=list)
     # What was changed in Excel on the plan and risk sheets, in plain words (sheet_edits).
     edits: list[str] = field(default_factory=list)
+    # Pack: the actions the room voted on with their votes (text, votes), and the
+    # contributions shown (scoring/workshop/voice_sheet.py).
+    votes: list[tuple[str, int]] = field(default_factory=list)
+    contributions: list[str] = field(default_factory=list)
 
     def not_carried(self) -> list[dict[str, str]]:
         """carried_over(self): what a kept baseline remembers was not carried over."""
@@ -116,8 +120,9 @@ def resume(store, token: str, data: bytes) -> Workbook:
 
 
 def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
-    """A new workshop holding a pack's participants (roles as the pack shows them) and the
-    room's plan and risks; returns its facilitator token (`client` as store.create_workshop
+    """A new workshop holding a pack's participants (roles as the pack shows them), the
+    room's plan and risks, and the actions it voted on with their votes and the
+    contributions it was shown; returns its facilitator token (`client` as store.create_workshop
     takes it). A failure part-way removes the
     new workshop again, so nothing is left half made."""
     if book.kind != WORKSHOP_PACK:
@@ -130,6 +135,8 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
     try:
         store.add_participants(facilitator, [(role, response) for _, role, response in book.participants])
         store.replace_response(facilitator, book.response)
+        if book.votes or book.contributions:
+            store.restore_voice(facilitator, book.votes, book.contributions)
     except Exception:
         store.delete_workshop(facilitator)
         raise
@@ -215,6 +222,7 @@ def _read(book, data: bytes) -> Workbook:
     older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
     response, participants, lost = _records(rows, kind, older)
     response, edits = sheet_edits.apply(book, response)
+    votes, contributions = voice_sheet.read(book) if kind == WORKSHOP_PACK else ([], [])
     return Workbook(
         kind=kind,
         title=_title(book, kind),
@@ -224,6 +232,8 @@ def _read(book, data: bytes) -> Workbook:
         older=older,
         lost=lost,
         edits=edits,
+        votes=votes,
+        contributions=contributions,
     )
 
 

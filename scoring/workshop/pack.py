@@ -30,6 +30,7 @@ from scoring.figures import PALETTE
 from scoring.instruments import statements
 from scoring.records import baseline, development_plan, risks
 from scoring.workshop import room as workshop
+from scoring.workshop import voice_sheet
 from scoring.workshop.room import Participant
 
 BOLD = Font(bold=True)
@@ -46,11 +47,13 @@ def build_pack(
     room_response: Mapping[str, Mapping[str, dict]],
     *,
     generated: datetime | None = None,
+    room_voice: voice_sheet.RoomVoice | None = None,
 ) -> bytes:
     """The .xlsx bytes of the workshop pack.
 
     `workshop_info`: name, code, diagnostics (ids), roles, created_at. `room_response`: the
     facilitator's own records, the development plan and risk register agreed in the room.
+    `room_voice`: the room's votes and the contributions shown (voice_sheet).
     """
     generated = generated or datetime.now(timezone.utc)
     diagnostics = list(workshop_info.get("diagnostics") or [])
@@ -65,6 +68,7 @@ def build_pack(
             _ROOM_SHEETS[module.ROOM_SHEET](wb.create_sheet(_room_sheet_name(module)), module, participants, smallest)
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
+    voice_sheet.write(wb, room_voice)
     kept = baseline.stored(room_response)
     if kept:  # the facilitator keeps an earlier workshop or self-check to compare with
         compare.write_comparison(wb, baseline.side(kept), compare.Side(workshop_info["name"], room_response, tuple(participants)))

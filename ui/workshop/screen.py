@@ -15,7 +15,7 @@ from scoring.compare import Side
 from scoring.excel.summary import file_name
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, MAX_MIN_GROUP, MIN_GROUP, ROOM_VIEWERS, StoreUnavailable, show_join_code
-from scoring.workshop import room, views
+from scoring.workshop import room, views, voice, voice_sheet
 from scoring.workshop.pack import build_pack
 from ui import session, widgets
 from ui.workshop.join import JOIN_PARAM
@@ -119,11 +119,20 @@ def controls(token: str, workshop: dict) -> None:
     with pack:
         widgets.excel_download(
             "Download the workshop pack",
-            lambda: build_pack(workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc)),
+            lambda: build_pack(
+                workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc), room_voice=room_voice(token)
+            ),
             file_name("workshop", f"{workshop['name']} {show_join_code(workshop['code'])}", date.today()),
             "ws_pack",
             width="stretch",
         )
+
+
+def room_voice(token: str) -> voice_sheet.RoomVoice:
+    """The room's votes and the contributions shown, for the pack."""
+    found, voters = session.store().candidates(token)
+    shown = [c["text"] for c in session.store().contributions(token, statuses=(voice.SHOWN,))]
+    return voice_sheet.RoomVoice(found, voters, session.store().voice(token)["votes_each"], shown)
 
 
 def room_settings(token: str, workshop: dict) -> None:
