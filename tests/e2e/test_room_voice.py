@@ -39,7 +39,7 @@ def sidebar_to(page, name: str, ready) -> None:
 
 
 def screen_view(page, label: str) -> None:
-    page.locator(key("ws_view")).get_by_role("button", name=label, exact=True).click()
+    page.locator(key("ws_view")).get_by_role("radio", name=label, exact=True).click()
     wait_for_app(page)
 
 
@@ -48,7 +48,7 @@ def card(page, text: str):
 
 
 def vote(phone, text: str, label: str) -> None:
-    option = card(phone, text).get_by_role("button", name=label, exact=True)
+    option = card(phone, text).get_by_role("radio", name=label, exact=True)
     option.click()
     wait_for_app(phone)
     expect(option).to_have_attribute("aria-checked", "true", timeout=TIMEOUT)
@@ -105,7 +105,7 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
     expect(phones[0].get_by_text("You have used 3 of 3.")).to_be_visible(timeout=TIMEOUT)
     shot(phones[0], "01-phone-voted-390")
     # A fourth vote is refused and the choice goes back.
-    option = card(phones[0], ACTIONS[2]).get_by_role("button", name="1 vote", exact=True)
+    option = card(phones[0], ACTIONS[2]).get_by_role("radio", name="1 vote", exact=True)
     option.click()
     expect(phones[0].get_by_text(re.compile("Not counted: You have used all 3"))).to_be_visible(timeout=TIMEOUT)
     expect(option).to_have_attribute("aria-checked", "false", timeout=TIMEOUT)

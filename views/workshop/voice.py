@@ -13,6 +13,8 @@ from ui import session
 from ui.widgets import plain
 from ui.workshop import screen
 
+RANKING_REFRESH_SECONDS = 5  # the ranking follows the votes; slow enough to fill in a form between
+
 token = screen.facilitator_token()
 if token is None:
     st.error("Only the facilitator's link opens this page.", icon=":material/lock:")
@@ -109,8 +111,7 @@ with vote_tab:
         )
     third.caption(voice.rule(settings["votes_each"]) + " Phones follow within a few seconds.")
 
-    found, voters = store.candidates(token)
-    listed = [c["text"] for c in found]
+    listed = [c["text"] for c in store.candidates(token)[0]]
 
     st.subheader("Actions put to the vote")
     response = store.response(token)
@@ -144,7 +145,12 @@ with vote_tab:
     st.text_input("Or type an action", key="vc_typed", max_chars=voice.CANDIDATE_LIMIT)
     st.button("Add it to the vote", key="vc_put_typed", on_click=put_typed, icon=":material/edit:")
 
-    if found:
+    @st.fragment(run_every=RANKING_REFRESH_SECONDS)
+    def ranking() -> None:
+        """The ranking and the top actions, following the votes as they come in."""
+        found, voters = store.candidates(token)
+        if not found:
+            return
         ranked = voice.rank(found)
         by_id = {c["id"]: c for c in found}
         st.subheader("The ranking")
@@ -181,6 +187,8 @@ with vote_tab:
                 f"The room's vote ({votes_text})",
                 lambda key, cid=candidate["id"]: store.mark_in_plan(token, cid, key),
             )
+
+    ranking()
 
 # --- Contributions -------------------------------------------------------------------------
 with contribution_tab:
