@@ -134,7 +134,7 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
 
     # The top action goes into the room's plan with aspect, owner and date.
     screen.get_by_role("tab", name="Dot-vote").click()
-    form = screen.locator("[class*=st-key-vc_move_]").filter(has_text=ACTIONS[0])
+    form = screen.get_by_test_id("stForm").filter(has_text=ACTIONS[0])
     expect(form).to_be_visible(timeout=TIMEOUT)
     combobox = form.locator("[class*=_aspect] [role=combobox]")
     combobox.click()
@@ -178,7 +178,8 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
 
     # The shared screen: the ranking, then the contributions shown (never the rejected one).
     sidebar_to(screen, "Shared screen", screen.locator(key("ws_view")))
-    screen_view(screen, "Votes: the room's priorities")
+    screen_view(screen, "Votes")
+    shot(screen, "06-screen-votes-1920")
     expect(screen.get_by_test_id("stPlotlyChart")).to_have_count(1, timeout=TIMEOUT)
     screen.wait_for_function(
         """() => { const p = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
@@ -187,7 +188,7 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
     )
     shot(screen, "06-screen-votes-1920")
     failures.append(serious_violations(screen, "shared screen, votes, 1920 px"))
-    screen_view(screen, "Contributions shown")
+    screen_view(screen, "Contributions")
     expect(screen.locator(key("ws_contributions_shown"))).to_contain_text(KIND, timeout=TIMEOUT)
     expect(screen.get_by_text("rude words")).to_have_count(0)
     shot(screen, "07-screen-contributions-1920")
@@ -203,7 +204,7 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
     assert box["height"] < 80, f"a thin strip: {box['height']} px"
     expect(screen.locator(key("ws_contributions_shown"))).to_contain_text(KIND, timeout=TIMEOUT)
     shot(screen, "08-presentation-contributions-1920")
-    screen_view(screen, "Votes: the room's priorities")
+    screen_view(screen, "Votes")
     expect(screen.get_by_test_id("stPlotlyChart")).to_have_count(1, timeout=TIMEOUT)
     screen.get_by_test_id("stPlotlyChart").hover()
     expect(screen.locator(".modebar")).to_have_count(0)
@@ -211,7 +212,7 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
     shot(screen, "09-presentation-votes-1920")
 
     # The joining view: the QR code at about 40 % of the screen's height.
-    screen_view(screen, "Joining: QR code")
+    screen_view(screen, "Joining")
     qr = screen.get_by_role("img", name=re.compile("QR code"))
     expect(qr).to_be_visible(timeout=TIMEOUT)
     screen.wait_for_function("() => { const i = document.querySelector('.st-key-ws_joining img'); return i && i.complete && i.naturalHeight > 0; }")

@@ -11,8 +11,22 @@ from scoring.qr import qr_png
 from scoring.store import show_join_code
 from ui import session, widgets
 
-JOINING_VIEW = "Joining: QR code"
+JOINING_VIEW = "Joining"
 QR_SHARE_OF_HEIGHT = 40  # % of the window's height (vh) the QR code takes in the joining view
+
+
+STRIP_REFRESH_SECONDS = 3
+
+
+@st.fragment(run_every=STRIP_REFRESH_SECONDS)
+def live_strip(token: str, workshop: dict) -> None:
+    """The strip at the top of the presentation view, its counts following the room as
+    the screen shows it (the counts are cached per change in the room)."""
+    from ui.workshop import screen  # here: screen's page imports this module too
+
+    version, _waiting = screen.shown_version(token)  # publishes what may be shown first, as the chart below does
+    joined, answered, _table = screen._counts(token, version, tuple(workshop["diagnostics"]))
+    strip(workshop, joined, answered)
 
 
 def strip(workshop: dict, joined: int, answered: int) -> None:
@@ -42,7 +56,7 @@ def style() -> None:
     st.html(
         "<style>"
         "[data-testid=stElementToolbar]{display:none !important}"
-        ".st-key-ws_strip{border-bottom:2px solid #0B5CAD;padding:.1rem 0 .3rem 0;margin-bottom:.3rem}"
+        ".st-key-ws_strip{border-bottom:2px solid #0B5CAD;padding:.1rem 0 .6rem 0;margin-bottom:.3rem}"
         ".st-key-ws_strip p{margin:0 !important;font-size:1.25rem !important;white-space:nowrap}"
         f".st-key-ws_joining img{{height:{QR_SHARE_OF_HEIGHT}vh !important;width:auto !important;max-width:none !important}}"
         ".st-key-ws_joining_words p{font-size:2rem !important;margin:0 0 .4rem 0}"

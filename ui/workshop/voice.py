@@ -10,8 +10,8 @@ from scoring import figures
 from scoring.workshop import voice
 from ui import session, widgets
 
-VOTES_VIEW = "Votes: the room's priorities"
-CONTRIBUTIONS_VIEW = "Contributions shown"
+VOTES_VIEW = "Votes"
+CONTRIBUTIONS_VIEW = "Contributions"
 SCREEN_VIEWS = [VOTES_VIEW, CONTRIBUTIONS_VIEW]  # labels on the screen's selector, beside the charts
 SHOWN_ON_SCREEN = 12  # the latest shown contributions the screen has room for
 
@@ -38,8 +38,8 @@ def _votes(token: str, *, large: bool, min_group: int) -> None:
         return
     ranked = voice.rank(found)
     labels = [f"{r.rank_label}. {r.text}" for r in ranked]
-    figure = figures.vote_bars(labels, [r.votes for r in ranked], height=760 if large else None)
-    if large:
+    figure = figures.vote_bars(labels, [r.votes for r in ranked])
+    if large:  # every font larger, and the rows with them
         figures.for_projector(figure)
     widgets.chart(figure, key="ws_votes_chart", toolbar=False)
 
@@ -47,7 +47,7 @@ def _votes(token: str, *, large: bool, min_group: int) -> None:
 def _contributions(token: str, *, large: bool) -> None:
     shown = session.store().contributions(token, statuses=(voice.SHOWN,))
     settings = session.store().voice(token)
-    st.markdown(f"**{widgets.plain(settings['prompt'])}**")
+    st.subheader(widgets.plain(settings["prompt"]), anchor=False)
     if not shown:
         st.info("No contributions are shown yet: the facilitator reads each one first.", icon=":material/forum:")
         return

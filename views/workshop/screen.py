@@ -30,6 +30,7 @@ if present:
         args=(screen.PRESENT_KEY, False),
         icon=":material/close_fullscreen:",
     )
+    projector.live_strip(token, workshop)  # the workshop's name, the join code for latecomers, how many have answered
     main = st.container()
 else:
     st.title(widgets.plain(workshop["name"]))
@@ -53,9 +54,6 @@ def live() -> None:
         st.error("This workshop has been deleted.", icon=":material/delete:")
         return
     version, waiting = screen.shown_version(token)
-    if present:  # the workshop's name, the join code for latecomers, how many have answered
-        joined, answered, _table = screen._counts(token, version, tuple(current["diagnostics"]))
-        projector.strip(current, joined, answered)
     if st.session_state[screen.VIEW_KEY] == projector.JOINING_VIEW:
         projector.joining(current, screen.join_url(current["code"]))
         return
