@@ -113,7 +113,7 @@ with vote_tab:
 
     listed = [c["text"] for c in store.candidates(token)[0]]
 
-    st.subheader("Actions put to the vote")
+    st.header("Actions put to the vote")
     response = store.response(token)
     factor_texts = {f.id: f.text for f in eight_aspects.instrument().factors}
     suggestions = voice.plan_suggestions(response.get(plan.ID, {}), factor_texts)
@@ -153,7 +153,7 @@ with vote_tab:
             return
         ranked = voice.rank(found)
         by_id = {c["id"]: c for c in found}
-        st.subheader("The ranking")
+        st.header("The ranking")
         st.caption(f"{voters} {'person has' if voters == 1 else 'people have'} voted. Ties share a rank (=2).")
         for r in ranked:
             candidate = by_id[r.id]
@@ -173,7 +173,7 @@ with vote_tab:
             st.button("Clear every vote", key="vc_clear_votes", on_click=lambda: attempt(lambda: store.clear_votes(token), "Every vote cleared."))
 
         # --- The top actions into the plan ---------------------------------------------
-        st.subheader("Move the top actions into the room's plan")
+        st.header("Move the top actions into the room's plan")
         waiting = [by_id[r.id] for r in voice.top(ranked, 3) if not by_id[r.id]["plan_key"]]
         if not waiting:
             st.caption("The top three (with their ties) have votes and are in the plan, or nobody has voted yet.")
@@ -217,7 +217,7 @@ with contribution_tab:
         listed_now = {c["text"].casefold() for c in store.candidates(token)[0]}
         for status, heading in ((voice.NEW, "To read"), (voice.SHOWN, "Shown on the screen"), (voice.HIDDEN, "Hidden")):
             group = [c for c in every if c["status"] == status]
-            st.subheader(f"{heading} ({len(group)})")
+            st.header(f"{heading} ({len(group)})")
             if not group:
                 st.caption("None." if status != voice.NEW else "Nothing waiting. Contributions appear here as they arrive.")
             for c in group:
@@ -259,7 +259,7 @@ with contribution_tab:
     moderation()
     shown = store.contributions(token, statuses=(voice.SHOWN,))
     if shown:
-        st.subheader("A shown contribution into the room's plan")
+        st.header("A shown contribution into the room's plan")
         labels = {c["id"]: c["text"] for c in shown}
         picked = st.selectbox("Contribution", list(labels), format_func=labels.get, index=None, key="vc_to_plan_pick")
         if picked:
