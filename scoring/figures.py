@@ -355,6 +355,26 @@ def labelled_bars(
     return _at_least(fig, height)
 
 
+def vote_bars(labels: list[str], votes: list[int], *, height: int | None = None) -> go.Figure:
+    """The room's dot-vote: one bar per action, most votes first, its rank and words above
+    it and its votes at its end. The words are typed by people, so they are escaped
+    (plotly reads tags such as <a> in its labels)."""
+    most = max([*votes, 1])
+    return _at_least(
+        _bars_labelled_above(
+            [html.escape(label, quote=False) for label in labels],
+            [float(v) for v in votes],
+            [str(v) for v in votes],
+            colour=PALETTE[0],
+            maximum=most * 1.12,
+            tickvals=None,
+            axis_title="Votes",
+            hovertemplate="%{customdata}: %{x:.0f} votes<extra></extra>",
+        ),
+        height,
+    )
+
+
 def _at_least(fig: go.Figure, height: int | None) -> go.Figure:
     """A figure of bars labelled above made at least `height` tall: its rows grow in
     proportion, since its y axis is a fixed range."""
@@ -373,9 +393,14 @@ def theme_bars(themes: pd.DataFrame, *, colour: str = PALETTE[2]) -> go.Figure:
 BAND_LABEL = "Middle half of the room (quartiles)"
 # Fill patterns tell the groups apart where colour cannot (print, colour blindness).
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
-# Diverging orange–grey–blue from the Okabe–Ito colours: 1 (constrains) … 5 (enables).
-RATING_COLOURS = ("#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2")
-RATING_TEXT = ("white", "#1A1A1A", "#1A1A1A", "#1A1A1A", "white")
+# Diverging brown–grey–blue, 1 (constrains) … 5 (enables), alternating dark and light so
+# that neighbours differ in lightness, which survives a washed-out projector where hue
+# does not (the Okabe–Ito vermilion and orange used before, for 1 and 2, ran together:
+# tests/test_projector.py simulates the wash). Hatching tells the constraining ratings
+# apart without colour, dots mark "enables"; the legend names each.
+RATING_COLOURS = ("#7F2704", "#FDD0A2", "#6E6E6E", "#B3D4EC", "#08306B")
+RATING_TEXT = ("white", "#1A1A1A", "white", "#1A1A1A", "white")
+RATING_PATTERNS = ("x", "/", "", ".", "")
 
 
 def _pattern_colour(colour: str) -> str:
@@ -573,7 +598,7 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
         return _empty("Not enough ratings yet to see where the room disagrees", min(height, 300))
     labels = [wrap(f"{r.text} ({r.aspect})", 44) for r in shown.itertuples()]
     traces = []
-    for rating, colour, text_colour in zip(range(1, 6), RATING_COLOURS, RATING_TEXT):
+    for rating, colour, text_colour, pattern in zip(range(1, 6), RATING_COLOURS, RATING_TEXT, RATING_PATTERNS):
         counts = [int(c) for c in shown[f"count_{rating}"]]
         traces.append(
             dict(
@@ -586,7 +611,11 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont=dict(size=16, color=text_colour),
-                marker=dict(color=colour, line=dict(color="white", width=1.5)),
+                marker=dict(
+                    color=colour,
+                    line=dict(color="white", width=1.5),
+                    pattern=dict(shape=pattern, fgcolor=text_colour, fgopacity=0.55, size=9, solidity=0.25),
+                ),
                 hovertemplate=f"%{{y}}<br>{rating} {scale.get(rating, '')}: %{{x}} people<extra></extra>",
             )
         )

@@ -15,7 +15,9 @@ the smallest group a workshop shows, the answers its shared screen shows (in bat
 publish_room) and the count of what each client created lately; version 5 the name a
 self-check is given; version 6 the room's rounds and agreed ratings (workshop_rounds:
 the section a workshop is discussing and the sections revealed; agreements: the rating
-the room agreed per factor, or "not agreed", with a discussion point). Opening an older database
+the room agreed per factor, or "not agreed", with a discussion point) and the room's
+dot-vote and contributions (tables room_voice, candidates, votes and contributions).
+Opening an older database
 upgrades it in place, keeping every answer.
 """
 
@@ -59,12 +61,14 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import text as text_  # methods below have a parameter named text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from scoring.fields import UNSTORABLE
+from scoring.workshop import voice
 
 T = TypeVar("T")
 
@@ -193,6 +197,62 @@ creations = Table(
     Column("created", Integer, nullable=False),
     Column("window_start", DateTime(timezone=True), nullable=False),
 )
+
+# Version 6. The room's dot-vote and contributions (scoring/workshop/voice.py): one row of
+# settings per workshop (none until the facilitator changes one: the defaults apply),
+# the actions put to the vote, each participant's votes on each, and the contributions
+# with the facilitator's decision on each. A participant's votes and contributions go
+# with them (ON DELETE CASCADE, and deleted explicitly too).
+room_voice = Table(
+    "room_voice",
+    metadata,
+    Column("workshop_id", String(32), primary_key=True),
+    Column("votes_each", Integer, nullable=False),
+    Column("voting_open", Boolean, nullable=False),
+    Column("prompt", String(voice.PROMPT_LIMIT), nullable=False),
+    Column("contributions_open", Boolean, nullable=False),
+)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("workshop_id", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("origin", String(20), nullable=False),  # voice.ORIGINS
+    Column("aspect_id", String(64), nullable=True),  # the plan's aspect, where known
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("carried_votes", Integer, nullable=False),  # votes brought back from a pack
+    Column("source_key", String(64), nullable=True),  # the plan action it came from
+    Column("plan_key", String(64), nullable=True),  # the plan action it became (moved into the plan)
+    Index("candidates_by_workshop", "workshop_id"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("candidate_id", String(16), ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
+    Column("dots", Integer, nullable=False),
+    Index("votes_by_respondent", "respondent_id"),
+)
+
+contributions = Table(
+    "contributions",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("workshop_id", String(32), nullable=False),
+    # Who sent it, for the rate limit and to remove it with them; never shown. None for
+    # one brought back from a pack.
+    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("status", String(10), nullable=False),  # voice.STATUSES
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("contributions_by_workshop", "workshop_id"),
+    Index("contributions_by_respondent", "respondent_id"),
+)
+
+VOICE_TABLES = (votes, candidates, contributions, room_voice)  # children first
 
 
 def database_url() -> str:
@@ -324,7 +384,7 @@ class Store:
         key = token_hash(token)
 
         def work(conn: Connection) -> None:
-            for table in (answers, shown_answers):
+            for table in (answers, shown_answers, votes, contributions):
                 conn.execute(delete(table).where(table.c.respondent_id == key))
             conn.execute(delete(respondents).where(respondents.c.id == key))
 
@@ -680,7 +740,7 @@ class Store:
                 respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT, respondents.c.id.in_(list(keys))
             )
             found = conn.execute(members).scalars().all()
-            for table in (answers, shown_answers):
+            for table in (answers, shown_answers, votes, contributions):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(found)))
             conn.execute(delete(respondents).where(respondents.c.id.in_(found)))
             return len(found)
@@ -835,6 +895,9 @@ class Store:
             members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
             for table in (answers, shown_answers):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(members)))
+            conn.execute(delete(votes).where(votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id.in_(workshop_ids)))))
+            for table in (candidates, contributions, room_voice):
+                conn.execute(delete(table).where(table.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
             for table in (workshop_rounds, agreements):
                 conn.execute(delete(table).where(table.c.workshop_id.in_(workshop_ids)))
@@ -847,6 +910,310 @@ class Store:
         with self._lock:  # deleted answers must not linger in memory
             self._responses.clear()
             self._shown.clear()
+
+    # The room's dot-vote and contributions (scoring/workshop/voice.py) ---------------
+    def voice(self, token: Any) -> dict:
+        """The workshop's voting and contribution settings: {votes_each, voting_open,
+        prompt, contributions_open}. Anyone in the workshop (PermissionError otherwise)."""
+        workshop_id = self._facilitated(token, (FACILITATOR, SCREEN, PARTICIPANT))
+        with self.engine.connect() as conn:
+            return _voice(conn, workshop_id)
+
+    def set_voice(
+        self,
+        facilitator_token: str,
+        *,
+        votes_each: int | None = None,
+        voting_open: bool | None = None,
+        prompt: str | None = None,
+        contributions_open: bool | None = None,
+    ) -> dict:
+        """Change the voting and contribution settings: facilitator only. Fewer votes each
+        than some participant has already given is refused (VoiceError): they would hold
+        more than the rule allows. Returns the settings as stored."""
+        workshop_id = self._facilitated(facilitator_token)
+        if votes_each is not None:
+            votes_each = voice.clean_votes_each(votes_each)
+        if prompt is not None:
+            prompt = voice.clean_prompt(prompt)
+
+        def work(conn: Connection) -> dict:
+            current = _voice(conn, workshop_id)
+            changed = {
+                **current,
+                **{
+                    k: v
+                    for k, v in (("votes_each", votes_each), ("voting_open", voting_open), ("prompt", prompt), ("contributions_open", contributions_open))
+                    if v is not None
+                },
+            }
+            if votes_each is not None and votes_each < current["votes_each"]:
+                given = _most_given(conn, workshop_id)
+                if given[0] > votes_each or given[1] > voice.max_on_one(votes_each):
+                    raise voice.VoiceError(
+                        f"Someone has already given {given[0]} votes, so each cannot now have fewer than that. Clear the votes first to start again with fewer."
+                    )
+            if conn.execute(update(room_voice).where(room_voice.c.workshop_id == workshop_id).values(**changed)).rowcount == 0:
+                conn.execute(insert(room_voice).values(workshop_id=workshop_id, **changed))
+            return changed
+
+        return self._write(work)
+
+    def add_candidate(
+        self, facilitator_token: str, text: Any, origin: str, *, aspect_id: str | None = None, source_key: str | None = None, carried_votes: int = 0
+    ) -> str:
+        """Put an action to the room's vote; returns its id. Facilitator only; VoiceError
+        for an action already on the list (the same words, whatever the case) or past
+        voice.MAX_CANDIDATES."""
+        workshop_id = self._facilitated(facilitator_token)
+        text = voice.clean_candidate(text)
+        if origin not in voice.ORIGINS:
+            raise voice.VoiceError(f"unknown origin {origin!r}")
+
+        def work(conn: Connection) -> str:
+            if conn.dialect.name == "postgresql":  # one list change at a time per workshop
+                conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": workshop_id + "candidates"})
+            existing = conn.execute(select(candidates.c.text).where(candidates.c.workshop_id == workshop_id)).scalars().all()
+            if text.casefold() in {t.casefold() for t in existing}:
+                raise voice.VoiceError("That action is already on the list.")
+            if len(existing) >= voice.MAX_CANDIDATES:
+                raise voice.VoiceError(f"The list has {voice.MAX_CANDIDATES} actions, as many as a room can weigh: remove one first.")
+            candidate_id = secrets.token_hex(8)
+            conn.execute(
+                insert(candidates).values(
+                    id=candidate_id,
+                    workshop_id=workshop_id,
+                    text=text,
+                    origin=origin,
+                    aspect_id=aspect_id,
+                    created_at=_now(),
+                    carried_votes=max(0, int(carried_votes)),
+                    source_key=source_key,
+                )
+            )
+            return candidate_id
+
+        return self._write(work)
+
+    def remove_candidate(self, facilitator_token: str, candidate_id: str) -> None:
+        """Take an action off the list, with every vote on it: facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> None:
+            mine = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id)
+            conn.execute(delete(votes).where(votes.c.candidate_id.in_(mine)))
+            conn.execute(delete(candidates).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id))
+
+        self._write(work)
+
+    def clear_votes(self, facilitator_token: str) -> None:
+        """Every vote given in the room, gone (to vote again): facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> None:
+            conn.execute(delete(votes).where(votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))))
+
+        self._write(work)
+
+    def mark_in_plan(self, facilitator_token: str, candidate_id: str, plan_key: str) -> None:
+        """Note the plan action a candidate became: facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> None:
+            conn.execute(update(candidates).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id).values(plan_key=plan_key))
+
+        self._write(work)
+
+    def candidates(self, viewer_token: str) -> tuple[list[dict], int]:
+        """The actions put to the vote, in the order they were put, each {id, text, origin,
+        aspect_id, source_key, plan_key, votes (given here and brought back)}; and how many people
+        have voted. Facilitator or shared screen."""
+        workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
+        given = select(votes.c.candidate_id, func.sum(votes.c.dots).label("dots")).group_by(votes.c.candidate_id).subquery()
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(candidates, func.coalesce(given.c.dots, 0).label("dots"))
+                .select_from(candidates.outerjoin(given, given.c.candidate_id == candidates.c.id))
+                .where(candidates.c.workshop_id == workshop_id)
+                .order_by(candidates.c.created_at, candidates.c.id)
+            ).all()
+            voters = conn.execute(
+                select(func.count(func.distinct(votes.c.respondent_id))).where(
+                    votes.c.dots > 0, votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))
+                )
+            ).scalar_one()
+        found = [
+            {
+                "id": r.id,
+                "text": r.text,
+                "origin": r.origin,
+                "aspect_id": r.aspect_id,
+                "source_key": r.source_key,
+                "plan_key": r.plan_key,
+                "votes": int(r.dots) + r.carried_votes,
+            }
+            for r in rows
+        ]
+        return found, voters
+
+    def ballot(self, participant_token: str) -> tuple[dict, list[dict], dict[str, int]]:
+        """What a participant votes on: the settings, the actions ({id, text} in the order
+        put to the room; no totals) and their own votes {candidate id: votes}."""
+        workshop_id = self._facilitated(participant_token, (PARTICIPANT,))
+        with self.engine.connect() as conn:
+            settings = _voice(conn, workshop_id)
+            listed = conn.execute(
+                select(candidates.c.id, candidates.c.text).where(candidates.c.workshop_id == workshop_id).order_by(candidates.c.created_at, candidates.c.id)
+            ).all()
+            mine = conn.execute(select(votes.c.candidate_id, votes.c.dots).where(votes.c.respondent_id == token_hash(participant_token))).all()
+        return settings, [{"id": r.id, "text": r.text} for r in listed], {r.candidate_id: r.dots for r in mine if r.dots}
+
+    def vote(self, participant_token: str, candidate_id: str, dots: int) -> dict[str, int]:
+        """Set this participant's votes on one action to `dots` (0 takes them off). The rule
+        (votes each, at most voice.MAX_ON_ONE on one action) is checked in the transaction
+        that saves the vote, holding the participant's lock, so the same link in several
+        sessions, or a request sent again, cannot give more. VoiceError says why not;
+        returns the participant's votes as they now stand."""
+        key = token_hash(participant_token)
+        if isinstance(dots, bool) or not isinstance(dots, int):
+            raise voice.VoiceError("A vote is a whole number.")
+
+        def work(conn: Connection) -> dict[str, int]:
+            if conn.dialect.name == "postgresql":  # one vote at a time per participant
+                conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key + "vote"})
+            workshop_id = _participant_may_speak(conn, key)
+            settings = _voice(conn, workshop_id)
+            if not settings["voting_open"]:
+                raise voice.VoiceError("Voting is not open just now, so this vote was not counted.")
+            if conn.execute(select(candidates.c.id).where(candidates.c.id == candidate_id, candidates.c.workshop_id == workshop_id)).first() is None:
+                raise voice.VoiceError("That action is no longer on the list.")
+            most = voice.max_on_one(settings["votes_each"])
+            if not 0 <= dots <= most:
+                raise voice.VoiceError(f"Put 0 to {most} votes on one action.")
+            mine = dict(conn.execute(select(votes.c.candidate_id, votes.c.dots).where(votes.c.respondent_id == key)).all())
+            others = sum(d for c, d in mine.items() if c != candidate_id)
+            if others + dots > settings["votes_each"]:
+                left = settings["votes_each"] - others
+                raise voice.VoiceError(
+                    f"You have {settings['votes_each']} votes and {left} left for this one: take a vote off another action first."
+                    if left
+                    else f"You have used all {settings['votes_each']} of your votes: take one off another action first."
+                )
+            conn.execute(delete(votes).where(votes.c.respondent_id == key, votes.c.candidate_id == candidate_id))
+            if dots:
+                conn.execute(insert(votes).values(candidate_id=candidate_id, respondent_id=key, dots=dots))
+            mine[candidate_id] = dots
+            return {c: d for c, d in mine.items() if d}
+
+        return self._write(work)
+
+    def contribute(self, participant_token: str, text: Any) -> str:
+        """A participant's contribution, waiting for the facilitator; returns its id.
+        VoiceError for text that cannot be taken, when contributions are closed, or past
+        the limits per participant (voice.CONTRIBUTION_BURST a minute,
+        voice.CONTRIBUTIONS_EACH in all), counted in the database in this transaction."""
+        key = token_hash(participant_token)
+        text = voice.clean_contribution(text)
+
+        def work(conn: Connection) -> str:
+            if conn.dialect.name == "postgresql":  # one count at a time per participant
+                conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key + "contribute"})
+            workshop_id = _participant_may_speak(conn, key)
+            if not _voice(conn, workshop_id)["contributions_open"]:
+                raise voice.VoiceError("The facilitator is not taking contributions just now, so this was not sent.")
+            now = _now()
+            sent = conn.execute(select(contributions.c.created_at).where(contributions.c.respondent_id == key)).scalars().all()
+            if len(sent) >= voice.CONTRIBUTIONS_EACH:
+                raise voice.VoiceError(f"You have sent {voice.CONTRIBUTIONS_EACH} contributions, as many as one person can in a workshop.")
+            window = timedelta(seconds=voice.CONTRIBUTION_WINDOW_SECONDS)
+            recent = sorted(_aware(t) for t in sent if now - _aware(t) < window)
+            if len(recent) >= voice.CONTRIBUTION_BURST:
+                wait = math.ceil((recent[-voice.CONTRIBUTION_BURST] + window - now).total_seconds())
+                raise voice.VoiceError(f"You have sent {voice.CONTRIBUTION_BURST} in the last minute. Wait {_seconds(max(1, wait))}, then send it again.")
+            contribution_id = secrets.token_hex(8)
+            conn.execute(
+                insert(contributions).values(id=contribution_id, workshop_id=workshop_id, respondent_id=key, text=text, status=voice.NEW, created_at=now)
+            )
+            return contribution_id
+
+        return self._write(work)
+
+    def my_contributions(self, participant_token: str) -> list[dict]:
+        """What this participant has sent, newest first: {text, status}."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(contributions.c.text, contributions.c.status)
+                .where(contributions.c.respondent_id == token_hash(participant_token))
+                .order_by(contributions.c.created_at.desc())
+            ).all()
+        return [{"text": r.text, "status": r.status} for r in rows]
+
+    def contributions(self, viewer_token: str, statuses: tuple[str, ...] | None = None) -> list[dict]:
+        """The workshop's contributions, oldest first: {id, text, status}. The facilitator
+        sees every one (or those of `statuses`); the shared screen only the shown ones."""
+        workshop_id, kind = self._member(viewer_token, ROOM_VIEWERS)
+        if kind != FACILITATOR:
+            statuses = (voice.SHOWN,)
+        query = select(contributions.c.id, contributions.c.text, contributions.c.status).where(contributions.c.workshop_id == workshop_id)
+        if statuses is not None:
+            query = query.where(contributions.c.status.in_(list(statuses)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(contributions.c.created_at, contributions.c.id)).all()
+        return [{"id": r.id, "text": r.text, "status": r.status} for r in rows]
+
+    def moderate(self, facilitator_token: str, contribution_id: str, status: str) -> None:
+        """Show, hide or reject a contribution: facilitator only."""
+        workshop_id = self._facilitated(facilitator_token)
+        if status not in (voice.SHOWN, voice.HIDDEN, voice.REJECTED):
+            raise voice.VoiceError(f"unknown decision {status!r}")
+
+        def work(conn: Connection) -> None:
+            conn.execute(update(contributions).where(contributions.c.workshop_id == workshop_id, contributions.c.id == contribution_id).values(status=status))
+
+        self._write(work)
+
+    def restore_voice(self, facilitator_token: str, ranked: list[tuple[str, int]], shown: list[str]) -> None:
+        """A pack's actions with their votes (text, votes) and its shown contributions,
+        into this workshop in one transaction: all or nothing. Facilitator only; the texts
+        are checked as if typed."""
+        workshop_id = self._facilitated(facilitator_token)
+        rows = [(voice.clean_candidate(text), int(count)) for text, count in ranked]
+        texts = [voice.clean_contribution(text) for text in shown]
+        if len(rows) > voice.MAX_CANDIDATES:
+            raise voice.VoiceError(f"a room has at most {voice.MAX_CANDIDATES} actions to vote on")
+        now = _now()
+
+        def work(conn: Connection) -> None:
+            for number, (words, count) in enumerate(rows):
+                conn.execute(
+                    insert(candidates).values(
+                        id=secrets.token_hex(8),
+                        workshop_id=workshop_id,
+                        text=words,
+                        origin=voice.FROM_PACK,
+                        created_at=now + timedelta(microseconds=number),  # keeps the pack's order
+                        carried_votes=max(0, count),
+                    )
+                )
+            for number, words in enumerate(texts):
+                conn.execute(
+                    insert(contributions).values(
+                        id=secrets.token_hex(8),
+                        workshop_id=workshop_id,
+                        respondent_id=None,
+                        text=words,
+                        status=voice.SHOWN,
+                        created_at=now + timedelta(microseconds=number),
+                    )
+                )
+
+        self._write(work)
+
+    def _member(self, token: Any, kinds: tuple[str, ...]) -> tuple[str, str]:
+        found = self.kind(token)
+        if found is None or found[0] not in kinds or not found[1]:
+            raise PermissionError("Only the facilitator's link can do that.")
+        return found[1], found[0]
 
     def _facilitated(self, facilitator_token: Any, kinds: tuple[str, ...] = (FACILITATOR,)) -> str:
         found = self.kind(facilitator_token)
@@ -973,6 +1340,37 @@ def _publish(conn, changed: list) -> None:
             update(respondents).where(respondents.c.id == bindparam("key")).values(shown_at=bindparam("stamp")),
             [{"key": c.id, "stamp": c.updated_at} for c in changed],
         )
+
+
+def _voice(conn, workshop_id: str) -> dict:
+    row = conn.execute(select(room_voice).where(room_voice.c.workshop_id == workshop_id)).first()
+    if row is None:
+        return {"votes_each": voice.DEFAULT_VOTES_EACH, "voting_open": False, "prompt": voice.DEFAULT_PROMPT, "contributions_open": False}
+    return {"votes_each": row.votes_each, "voting_open": bool(row.voting_open), "prompt": row.prompt, "contributions_open": bool(row.contributions_open)}
+
+
+def _most_given(conn, workshop_id: str) -> tuple[int, int]:
+    """The most votes one participant has given in the workshop, and the most on one action."""
+    mine = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id)
+    total = select(func.sum(votes.c.dots).label("total")).where(votes.c.candidate_id.in_(mine)).group_by(votes.c.respondent_id).subquery()
+    most = conn.execute(select(func.max(total.c.total))).scalar() or 0
+    one = conn.execute(select(func.max(votes.c.dots)).where(votes.c.candidate_id.in_(mine))).scalar() or 0
+    return int(most), int(one)
+
+
+def _participant_may_speak(conn, key: str) -> str:
+    """The workshop of this participant, if it is open and not past its time; else
+    VoiceError (PermissionError for a token that is not a participant's)."""
+    row = conn.execute(
+        select(respondents.c.kind, respondents.c.workshop_id, workshops.c.is_open, workshops.c.expires_at)
+        .select_from(respondents.join(workshops, respondents.c.workshop_id == workshops.c.id))
+        .where(respondents.c.id == key)
+    ).first()
+    if row is None or row.kind != PARTICIPANT:
+        raise PermissionError("Only a participant's link can vote or send a contribution.")
+    if not row.is_open or _aware(row.expires_at) < _now():
+        raise voice.VoiceError("This workshop has closed, so nothing was sent.")
+    return row.workshop_id
 
 
 def _of_workshop(column):

@@ -1,5 +1,6 @@
 """Which pages a tab is offered: everything for a self-check; for a workshop participant
-only that workshop's diagnostics; for a facilitator the shared screen and the room's plan;
+only that workshop's diagnostics and the room's vote; for a facilitator the room's pages
+(the shared screen, votes and contributions, the room's plan and risks) and no self-check;
 for the shared screen's own link, that screen alone."""
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ JOIN: Spec = ("views/workshop/join.py", "Join a workshop", ":material/login:", "
 RUN: Spec = ("views/workshop/new.py", "Run a workshop", ":material/co_present:", "run-workshop")
 PARTICIPANT_HOME: Spec = ("views/workshop/participant.py", "Your workshop", ":material/groups:", "")
 SHARED_SCREEN: Spec = ("views/workshop/screen.py", "Shared screen", ":material/co_present:", "")
+VOICE: Spec = ("views/workshop/voice.py", "Votes and contributions", ":material/how_to_vote:", "votes-and-contributions")
+VOTE: Spec = ("views/workshop/vote.py", "Vote and contribute", ":material/how_to_vote:", "vote")
 
 
 def diagnostic_specs(diagnostic_ids: list[str] | None = None) -> list[Spec]:
@@ -38,13 +41,14 @@ def diagnostic_specs(diagnostic_ids: list[str] | None = None) -> list[Spec]:
 def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, list[Spec]], Spec]:
     """The navigation's sections and its default page (served at the app's root)."""
     if workshop and workshop["kind"] == PARTICIPANT and not joining:
-        return {"": [PARTICIPANT_HOME, *diagnostic_specs(workshop["diagnostics"])]}, PARTICIPANT_HOME
+        return {"": [PARTICIPANT_HOME, *diagnostic_specs(workshop["diagnostics"]), VOTE]}, PARTICIPANT_HOME
     if workshop and workshop["kind"] == SCREEN and not joining:
         return {"": [SHARED_SCREEN]}, SHARED_SCREEN
     if workshop and workshop["kind"] == FACILITATOR and not joining:
         # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
-        # screen readers (and axe) take for a broken list.
-        return {"": [SHARED_SCREEN, IMPORT, PLAN, RISKS, BRING_BACK, COMPARE, *diagnostic_specs(workshop["diagnostics"])]}, SHARED_SCREEN
+        # screen readers (and axe) take for a broken list. The room's pages only: a
+        # self-check of the facilitator's own under this link would read as the room's.
+        return {"": [SHARED_SCREEN, VOICE, PLAN, RISKS, IMPORT, BRING_BACK, COMPARE]}, SHARED_SCREEN
     everything = diagnostic_specs()
     return {"": [HOME, *everything, PLAN, RISKS, BRING_BACK, COMPARE, JOIN, RUN]}, JOIN if joining else HOME
 

@@ -119,10 +119,12 @@ def factor_list(table: pd.DataFrame, *, empty: str) -> None:
         st.markdown(f"- **{row.answer}**{weight}: {row.text} *({row.aspect})*")
 
 
-def chart(figure, key: str) -> None:
+def chart(figure, key: str, *, toolbar: bool = True) -> None:
     """A plotly figure as built in scoring/figures.py: our projector fonts and colours
-    (theme=None keeps Streamlit's theme from overriding them), no plotly logo."""
-    st.plotly_chart(figure, key=key, config={"displaylogo": False}, theme=None)
+    (theme=None keeps Streamlit's theme from overriding them), no plotly logo; without
+    plotly's toolbar (zoom, download) where `toolbar` is False, as on the shared screen."""
+    config = {"displaylogo": False} if toolbar else {"displaylogo": False, "displayModeBar": False}
+    st.plotly_chart(figure, key=key, config=config, theme=None)
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&@=])")  # & starts an entity

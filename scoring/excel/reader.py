@@ -33,7 +33,7 @@ from scoring.excel import summary as export
 from scoring.imports.uploads import MAX_COLUMNS, MAX_ROWS, UploadError, check_size, check_unpacked, one_of_a_few
 from scoring.instruments import versions
 from scoring.records import development_plan
-from scoring.workshop import agreed_pack, room, setup
+from scoring.workshop import agreed_pack, room, setup, voice_sheet
 
 SELF_CHECK, WORKSHOP_PACK = "self_check", "workshop_pack"
 BASELINE = "baseline"  # scoring.records.baseline.ID (which imports this module)
@@ -72,6 +72,10 @@ class Workbook:
     edits: list[str] = field(default_factory=list)
     # Pack: what the room agreed per factor ({(diagnostic, item, field): record}, agreed_pack).
     agreed: dict = field(default_factory=dict)
+    # Pack: the actions the room voted on with their votes (text, votes), and the
+    # contributions shown (scoring/workshop/voice_sheet.py).
+    votes: list[tuple[str, int]] = field(default_factory=list)
+    contributions: list[str] = field(default_factory=list)
 
     def not_carried(self) -> list[dict[str, str]]:
         """carried_over(self): what a kept baseline remembers was not carried over."""
@@ -118,8 +122,9 @@ def resume(store, token: str, data: bytes) -> Workbook:
 
 
 def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
-    """A new workshop holding a pack's participants (roles as the pack shows them) and the
-    room's plan and risks; returns its facilitator token (`client` as store.create_workshop
+    """A new workshop holding a pack's participants (roles as the pack shows them), the
+    room's plan and risks, and the actions it voted on with their votes and the
+    contributions it was shown; returns its facilitator token (`client` as store.create_workshop
     takes it). A failure part-way removes the
     new workshop again, so nothing is left half made."""
     if book.kind != WORKSHOP_PACK:
@@ -134,6 +139,8 @@ def resume_workshop(store, book: Workbook, *, client: str | None = None) -> str:
         store.replace_response(facilitator, book.response)
         if book.agreed:
             store.replace_agreements(facilitator, book.agreed)
+        if book.votes or book.contributions:
+            store.restore_voice(facilitator, book.votes, book.contributions)
     except Exception:
         store.delete_workshop(facilitator)
         raise
@@ -219,6 +226,7 @@ def _read(book, data: bytes) -> Workbook:
     older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
     response, participants, lost = _records(rows, kind, older)
     response, edits = sheet_edits.apply(book, response)
+    votes, contributions = voice_sheet.read(book) if kind == WORKSHOP_PACK else ([], [])
     return Workbook(
         kind=kind,
         title=_title(book, kind),
@@ -229,6 +237,8 @@ def _read(book, data: bytes) -> Workbook:
         lost=lost,
         edits=edits,
         agreed=agreed_pack.read_agreed(book) if kind == WORKSHOP_PACK else {},
+        votes=votes,
+        contributions=contributions,
     )
 
 

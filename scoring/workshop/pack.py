@@ -29,7 +29,7 @@ from scoring.excel.summary import DATA_SHEET, ROOM, data_rows, format_line, sour
 from scoring.figures import PALETTE
 from scoring.instruments import statements
 from scoring.records import baseline, development_plan, risks
-from scoring.workshop import agreed_pack
+from scoring.workshop import agreed_pack, voice_sheet
 from scoring.workshop import room as workshop
 from scoring.workshop.room import Participant
 
@@ -48,12 +48,14 @@ def build_pack(
     *,
     generated: datetime | None = None,
     agreed: Mapping[tuple[str, str, str], Mapping[str, Any]] | None = None,
+    room_voice: voice_sheet.RoomVoice | None = None,
 ) -> bytes:
     """The .xlsx bytes of the workshop pack.
 
     `workshop_info`: name, code, diagnostics (ids), roles, created_at. `room_response`: the
     facilitator's own records, the development plan and risk register agreed in the room.
     `agreed`: what the room agreed per factor (Store.agreements), on a sheet of its own.
+    `room_voice`: the room's votes and the contributions shown (voice_sheet).
     """
     generated = generated or datetime.now(timezone.utc)
     diagnostics = list(workshop_info.get("diagnostics") or [])
@@ -69,6 +71,7 @@ def build_pack(
     development_plan.write_sheets(wb, room_response)
     risks.write_sheets(wb, room_response)
     agreed_pack.write_agreed(wb, diagnostics, participants, agreed or {}, smallest)
+    voice_sheet.write(wb, room_voice)
     kept = baseline.stored(room_response)
     if kept:  # the facilitator keeps an earlier workshop or self-check to compare with
         compare.write_comparison(wb, baseline.side(kept), compare.Side(workshop_info["name"], room_response, tuple(participants)))

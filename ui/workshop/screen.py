@@ -16,7 +16,7 @@ from scoring.compare import Side
 from scoring.excel.summary import file_name
 from scoring.qr import qr_png
 from scoring.store import FACILITATOR, MAX_MIN_GROUP, MIN_GROUP, ROOM_VIEWERS, StoreUnavailable, show_join_code
-from scoring.workshop import room, rounds, views
+from scoring.workshop import room, rounds, views, voice, voice_sheet
 from scoring.workshop.pack import build_pack
 from ui import session, widgets
 from ui.workshop.join import JOIN_PARAM
@@ -121,12 +121,24 @@ def controls(token: str, workshop: dict) -> None:
         widgets.excel_download(
             "Download the workshop pack",
             lambda: build_pack(
-                workshop, participants(token), session.store().response(token), generated=datetime.now(timezone.utc), agreed=session.store().agreements(token)
+                workshop,
+                participants(token),
+                session.store().response(token),
+                generated=datetime.now(timezone.utc),
+                agreed=session.store().agreements(token),
+                room_voice=room_voice(token),
             ),
             file_name("workshop", f"{workshop['name']} {show_join_code(workshop['code'])}", date.today()),
             "ws_pack",
             width="stretch",
         )
+
+
+def room_voice(token: str) -> voice_sheet.RoomVoice:
+    """The room's votes and the contributions shown, for the pack."""
+    found, voters = session.store().candidates(token)
+    shown = [c["text"] for c in session.store().contributions(token, statuses=(voice.SHOWN,))]
+    return voice_sheet.RoomVoice(found, voters, session.store().voice(token)["votes_each"], shown)
 
 
 def room_settings(token: str, workshop: dict) -> None:
@@ -223,7 +235,7 @@ def show_view(token: str, version: tuple[int, str], name: str, *, large: bool, m
     agreed = json.dumps(rounds.agreed_response(session.store().agreements(token)), sort_keys=True)
     view = _view(token, version, name, large, min_group, agreed, bool(st.session_state.get(FIT_FROM_AGREED_KEY)))
     if view.figure is not None:
-        widgets.chart(view.figure, key=f"ws_chart_{name}")
+        widgets.chart(view.figure, key=f"ws_chart_{name}", toolbar=False)  # nothing to click on a projector
     if view.caption:
         st.caption(view.caption)
     if view.note:

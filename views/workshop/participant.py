@@ -29,6 +29,11 @@ for diagnostic_id in workshop["diagnostics"]:
         st.progress(done / total if total else 0.0, text=f"{done} of {total} {wording.unit}")
         session.page_link(wording.main, label="Answer" if not response.get(diagnostic_id) else "Carry on", icon=wording.main.icon)
 
+with st.container(border=True, key="wp_vote"):
+    st.markdown("**Vote and contribute**")
+    st.caption("When the facilitator asks: vote on the room's actions, or send a short contribution.")
+    session.page_link("views/workshop/vote.py", label="Vote and contribute", icon=":material/how_to_vote:")
+
 st.header("Carry on later")
 st.markdown("Your answers are saved as you go. If your phone locks or the page reloads, this link brings you back:")
 st.code(session.resume_url(), language=None, wrap_lines=True)

@@ -5,8 +5,8 @@ import streamlit as st
 from scoring.store import normalise_join_code, show_join_code
 from scoring.workshop import views
 from ui import session, widgets
+from ui.workshop import projector, screen, voice
 from ui.workshop import rounds as round_ui
-from ui.workshop import screen
 
 token = screen.viewer_token()
 if token is None:
@@ -15,11 +15,12 @@ if token is None:
 controlling = screen.facilitator_token() is not None  # else the screen's own link: view only
 
 workshop = session.workshop()
-options = views.available(workshop["diagnostics"])
+options = views.available(workshop["diagnostics"]) + voice.SCREEN_VIEWS + [projector.JOINING_VIEW]
 if st.session_state.get(screen.VIEW_KEY) not in options:
     st.session_state[screen.VIEW_KEY] = options[0]
 present = st.session_state.get(screen.PRESENT_KEY, False)
 screen.join_code_style()
+projector.style()
 
 if present:
     screen.presentation_style()
@@ -30,6 +31,7 @@ if present:
         args=(screen.PRESENT_KEY, False),
         icon=":material/close_fullscreen:",
     )
+    projector.live_strip(token, workshop)  # the workshop's name, the join code for latecomers, how many have answered
     main = st.container()
 else:
     st.title(widgets.plain(workshop["name"]))
@@ -57,6 +59,9 @@ def live() -> None:
         st.error("This workshop has been deleted.", icon=":material/delete:")
         return
     version, waiting = screen.shown_version(token)
+    if st.session_state[screen.VIEW_KEY] == projector.JOINING_VIEW:
+        projector.joining(current, screen.join_url(current["code"]))
+        return
     if not present:
         screen.counts(token, version, current["diagnostics"], waiting, current["min_group"])
         if not current["is_open"]:
@@ -64,6 +69,9 @@ def live() -> None:
     in_round = round_ui.live(token, current, version, large=present)
     if in_round and not current["results_visible"]:
         return  # the round's section is what the room sees; the other charts stay hidden
+    if st.session_state[screen.VIEW_KEY] in voice.SCREEN_VIEWS:  # the room's votes and contributions, not its answers
+        voice.show(token, st.session_state[screen.VIEW_KEY], large=present, min_group=current["min_group"])
+        return
     if not current["results_visible"]:
         st.info(
             "Results are hidden so early answers do not steer the room. Reveal them when you are ready to discuss.",

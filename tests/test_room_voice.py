@@ -1,0 +1,274 @@
+"""The room's dot-vote and contributions (issue 14, items 5 and 6): the ranking from
+data/cases/votes.yaml, the voting rule and the contribution limits enforced by the store
+on both backends, also against concurrent sessions and replayed requests."""
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select, update
+from test_workshop_store import store  # noqa: F401 - the store fixture on both backends
+
+from scoring.store import SCHEMA_VERSION, Store, contributions, schema_version, token_hash, votes
+from scoring.workshop import voice
+from scoring.workshop.voice import VoiceError
+
+CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "votes.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_vote_ranking_cases(case):
+    given = [{"id": cid, "text": f"Action {cid}", "votes": n} for cid, n in case["candidates"]]
+    ranked = voice.rank(given)
+    assert [[r.id, r.rank_label] for r in ranked] == case["expected"]
+    assert [r.id for r in voice.top(ranked, 3)] == case["top3"]
+
+
+def room(store, votes_each=None, people=1):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    store.set_voice(facilitator, voting_open=True, contributions_open=True, **({"votes_each": votes_each} if votes_each else {}))
+    joined = [store.join(code, None, client=f"p{n}") for n in range(people)]
+    return facilitator, joined
+
+
+def test_the_rule_is_three_votes_each_and_at_most_two_on_one_action(store):
+    facilitator, (me,) = room(store)
+    a, b, c = (store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in "abc")
+    assert store.vote(me, a, 2) == {a: 2}
+    with pytest.raises(VoiceError, match="0 to 2"):
+        store.vote(me, b, 3)
+    with pytest.raises(VoiceError, match="1 left"):
+        store.vote(me, b, 2)
+    assert store.vote(me, b, 1) == {a: 2, b: 1}
+    with pytest.raises(VoiceError, match="used all 3"):
+        store.vote(me, c, 1)
+    # Moving a vote: off one action, onto another.
+    assert store.vote(me, a, 1) == {a: 1, b: 1}
+    assert store.vote(me, c, 1) == {a: 1, b: 1, c: 1}
+    found, voters = store.candidates(facilitator)
+    assert [x["votes"] for x in found] == [1, 1, 1] and voters == 1
+    assert voice.rule(3) == "Everyone has 3 votes; put up to 2 on any one action."
+
+
+def test_a_replayed_vote_counts_once(store):
+    facilitator, (me,) = room(store)
+    a = store.add_candidate(facilitator, "Stop the waiting list growing", voice.FROM_FACILITATOR)
+    for _ in range(5):
+        store.vote(me, a, 2)
+    assert store.candidates(facilitator)[0][0]["votes"] == 2
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_the_same_link_in_many_sessions_at_once_cannot_give_more_than_its_votes(store, processes):
+    """Twelve sessions with one participant's link (on `processes` app processes, each its
+    own Store and connection pool) fire votes at five actions at once."""
+    facilitator, (me,) = room(store)
+    actions = [store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in range(5)]
+    stores = [store] + [Store(store.url) for _ in range(processes - 1)]
+    start = threading.Barrier(12)
+    outcomes = []
+
+    def session(n: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(stores[n % processes].vote(me, actions[n % 5], 1 + n % 2))
+        except VoiceError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for other in stores[1:]:
+        other.dispose()
+    with store.engine.connect() as conn:
+        given = conn.execute(select(votes.c.dots)).scalars().all()
+    assert sum(given) <= 3 and max(given) <= 2
+    assert any(isinstance(o, VoiceError) for o in outcomes), "some were refused"
+    assert sum(x["votes"] for x in store.candidates(facilitator)[0]) == sum(given)
+
+
+def test_two_joins_are_two_participants_each_with_their_own_votes(store):
+    facilitator, (first, second) = room(store, people=2)
+    a = store.add_candidate(facilitator, "Action", voice.FROM_FACILITATOR)
+    store.vote(first, a, 2)
+    store.vote(second, a, 2)
+    found, voters = store.candidates(facilitator)
+    assert found[0]["votes"] == 4 and voters == 2
+    # The facilitator removes the second join: its votes go with it.
+    store.remove_participants(facilitator, [token_hash(second)])
+    assert store.candidates(facilitator)[0][0]["votes"] == 2
+
+
+def test_votes_are_refused_when_voting_is_closed_or_from_anyone_but_a_participant(store):
+    facilitator, (me,) = room(store)
+    a = store.add_candidate(facilitator, "Action", voice.FROM_FACILITATOR)
+    screen = store.screen_token(facilitator)
+    for token in (facilitator, screen, "not-a-token-at-all-xxxxxxxx"):
+        with pytest.raises(PermissionError):
+            store.vote(token, a, 1)
+    store.set_voice(facilitator, voting_open=False)
+    with pytest.raises(VoiceError, match="not open"):
+        store.vote(me, a, 1)
+    with pytest.raises(PermissionError):
+        store.set_voice(me, voting_open=True)
+    with pytest.raises(PermissionError):
+        store.add_candidate(me, "My own action", voice.FROM_FACILITATOR)
+    # An action of another workshop is not on this participant's list.
+    other_facilitator, _ = room(store)
+    elsewhere = store.add_candidate(other_facilitator, "Elsewhere", voice.FROM_FACILITATOR)
+    store.set_voice(facilitator, voting_open=True)
+    with pytest.raises(VoiceError, match="no longer on the list"):
+        store.vote(me, elsewhere, 1)
+    store.set_workshop(facilitator, is_open=False)
+    with pytest.raises(VoiceError, match="closed"):
+        store.vote(me, a, 1)
+    assert store.candidates(facilitator)[0][0]["votes"] == 0
+
+
+def test_fewer_votes_each_than_someone_has_given_is_refused(store):
+    facilitator, (me,) = room(store, votes_each=5)
+    a, b = (store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in "ab")
+    store.vote(me, a, 2)
+    store.vote(me, b, 2)
+    with pytest.raises(VoiceError, match="already given 4"):
+        store.set_voice(facilitator, votes_each=3)
+    store.clear_votes(facilitator)
+    assert store.set_voice(facilitator, votes_each=1)["votes_each"] == 1
+    with pytest.raises(VoiceError, match="0 to 1"):
+        store.vote(me, a, 2)
+
+
+def test_the_same_action_twice_and_too_many_actions_are_refused(store):
+    facilitator, _ = room(store)
+    store.add_candidate(facilitator, "Stop the drift", voice.FROM_FACILITATOR)
+    with pytest.raises(VoiceError, match="already on the list"):
+        store.add_candidate(facilitator, "  stop THE drift ", voice.FROM_PLAN)
+    for n in range(voice.MAX_CANDIDATES - 1):
+        store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR)
+    with pytest.raises(VoiceError, match="as many as a room"):
+        store.add_candidate(facilitator, "One more", voice.FROM_FACILITATOR)
+
+
+# --- Contributions ---------------------------------------------------------------------
+
+
+HOSTILE = [
+    ("<script>alert(1)</script>", "<script>alert(1)</script>"),  # kept as typed: always shown escaped
+    ("line\x00one\x1b[31m\r\n\r\nline two", "lineone[31m line two"),
+    ("\u202eevil\u202c text\u200b", "evil text"),
+    ("  many    spaces\t\tand tabs  ", "many spaces and tabs"),
+]
+
+
+@pytest.mark.parametrize("typed, stored", HOSTILE)
+def test_a_contribution_is_one_clean_paragraph(typed, stored):
+    assert voice.clean_contribution(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed, problem",
+    [("", "empty"), ("\x00\u200b  \n", "empty"), ("x" * 281, "longer than 280"), ("😀" * 13, "emoji"), ("A" * 100_000, "longer than"), (42, "must be text")],
+)
+def test_a_contribution_that_cannot_be_taken_says_why(typed, problem):
+    with pytest.raises(VoiceError, match=problem):
+        voice.clean_contribution(typed)
+
+
+def test_the_facilitator_sees_each_contribution_first_and_the_screen_only_shown_ones(store):
+    facilitator, (me,) = room(store)
+    screen = store.screen_token(facilitator)
+    kind_words = store.contribute(me, "Waiting lists that quietly grow")
+    rude = store.contribute(me, "<b>rude</b> words")
+    assert {c["status"] for c in store.contributions(facilitator)} == {voice.NEW}
+    assert store.contributions(screen) == []
+    store.moderate(facilitator, kind_words, voice.SHOWN)
+    store.moderate(facilitator, rude, voice.REJECTED)
+    assert [c["text"] for c in store.contributions(screen)] == ["Waiting lists that quietly grow"]
+    assert store.contributions(screen, statuses=(voice.REJECTED,)) == store.contributions(screen), "the screen asks for more in vain"
+    assert [c["status"] for c in store.my_contributions(me)] == [voice.REJECTED, voice.SHOWN]
+    for token in (screen, me):
+        with pytest.raises(PermissionError):
+            store.moderate(token, rude, voice.SHOWN)
+    with pytest.raises(PermissionError):
+        store.contributions(me)
+
+
+def a_minute_passes(store):
+    """Every contribution so far sent five minutes earlier than it was."""
+    with store.engine.begin() as conn:
+        for row in conn.execute(select(contributions.c.id, contributions.c.created_at)).all():
+            conn.execute(update(contributions).where(contributions.c.id == row.id).values(created_at=row.created_at - timedelta(minutes=5)))
+
+
+def test_contributions_are_limited_per_participant_even_fired_at_once(store):
+    facilitator, (me, other) = room(store, people=2)
+    second = Store(store.url)  # another app process
+    start = threading.Barrier(10)
+    outcomes = []
+
+    def send(n: int) -> None:
+        start.wait()
+        try:
+            outcomes.append((store if n % 2 else second).contribute(me, f"Contribution {n}"))
+        except VoiceError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    second.dispose()
+    assert len(store.contributions(facilitator)) == voice.CONTRIBUTION_BURST
+    assert all("Wait" in str(o) for o in outcomes if isinstance(o, VoiceError))
+    # Someone else is not held up by it.
+    store.contribute(other, "Mine")
+    # Past the minute, more may be sent, up to the limit for the workshop.
+    a_minute_passes(store)
+    for n in range(voice.CONTRIBUTIONS_EACH - voice.CONTRIBUTION_BURST):
+        if n and n % voice.CONTRIBUTION_BURST == 0:
+            a_minute_passes(store)
+        store.contribute(me, f"Later {n}")
+    with pytest.raises(VoiceError, match="as many as one person"):
+        store.contribute(me, "One too many")
+
+
+def test_closed_contributions_are_refused_and_nothing_is_saved(store):
+    facilitator, (me,) = room(store)
+    store.set_voice(facilitator, contributions_open=False)
+    with pytest.raises(VoiceError, match="not taking contributions"):
+        store.contribute(me, "Hello")
+    with pytest.raises(VoiceError):
+        store.contribute(me, "")
+    assert store.contributions(facilitator) == []
+
+
+def test_deleting_the_workshop_deletes_its_votes_and_contributions(store):
+    facilitator, (me,) = room(store)
+    a = store.add_candidate(facilitator, "Action", voice.FROM_FACILITATOR)
+    store.vote(me, a, 1)
+    store.contribute(me, "Words")
+    store.delete_workshop(facilitator)
+    with store.engine.connect() as conn:
+        for table in (votes, contributions):
+            assert conn.execute(select(table)).all() == []
+
+
+def test_a_version_5_database_gains_the_room_s_voice(fresh_db_url):
+    made = Store(fresh_db_url)
+    code, facilitator = made.create_workshop("Kept", ["eight_aspects"], [])
+    with made.engine.begin() as conn:
+        for table in ("votes", "candidates", "contributions", "room_voice"):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+        conn.execute(update(schema_version).values(version=5))
+    made.dispose()
+    again = Store(fresh_db_url)
+    with again.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalar() == SCHEMA_VERSION == 6
+    assert again.workshop(facilitator)["name"] == "Kept"
+    assert again.voice(facilitator)["votes_each"] == voice.DEFAULT_VOTES_EACH
+    again.dispose()
