@@ -67,6 +67,7 @@ class Tally:
     screen: list[float] = field(default_factory=list)
     timeline: list[tuple[float, str, float]] = field(default_factory=list)  # (finished at, what, seconds), for --timeline
     reconnects: int = 0
+    follows: int = 0  # self-refreshing runs of the phones' pages (the round's check)
     dropped: int = 0  # answers whose connection dropped under them (then sent again)
     memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB) while answering
     cpu_before: float = 0.0
@@ -154,11 +155,26 @@ def rating_values() -> dict[str, int | None]:
 class Participant:
     """One phone in the room: joins, answers, and comes back by its link if dropped."""
 
-    def __init__(self, number: int, http: str, code: str, tally: Tally, values: dict, rng: random.Random):
+    def __init__(self, number: int, http: str, code: str, tally: Tally, values: dict, rng: random.Random, *, in_round: bool = False):
         self.number, self.http, self.code, self.tally, self.values, self.rng = number, http, code, tally, values, rng
+        self.in_round = in_round  # the room follows a round: answer the section on the phone's home
         self.cookie = f"cd_route=phone{number:04d}{rng.getrandbits(32):08x}"
         self.phone = Phone(ws(http), cookie=self.cookie)
         self.token: str | None = None
+        self.due: dict[str, float] = {}  # self-refreshing part of the page -> when it next runs
+
+    async def keep_up(self) -> None:
+        """Run the page's self-refreshing parts that are due, as the browser does on its own
+        timer (a participant's page checks whether the room moved to another section)."""
+        now = time.monotonic()
+        for fragment_id, interval in list(self.phone.fragments.items()):
+            if now >= self.due.get(fragment_id, now + interval):
+                result = await self.phone.run(fragment_id=fragment_id, auto=True)
+                self.tally.took("follow", result.seconds)
+                self.tally.follows += 1
+                if result.errors:
+                    self.tally.error(f"phone {self.number} (self-refresh): {'; '.join(result.errors)}")
+                self.due[fragment_id] = time.monotonic() + interval
 
     async def join(self) -> None:
         began = time.perf_counter()
@@ -169,7 +185,8 @@ class Participant:
         self.token = self.phone.query("r")
         if not self.token:
             raise ProtocolError(f"joining gave no resume link: {result.errors}")
-        await self.phone.run(page="eight-aspects")
+        if not self.in_round:
+            await self.phone.run(page="eight-aspects")
         self.tally.join_seconds.append(time.perf_counter() - began)
 
     async def reconnect(self, attempts: int = 10) -> None:
@@ -180,7 +197,7 @@ class Participant:
         for attempt in range(attempts):
             self.phone = Phone(ws(self.http), cookie=self.cookie)
             try:
-                await open_page(self.phone, f"r={self.token}", page="eight-aspects")
+                await open_page(self.phone, f"r={self.token}", page=None if self.in_round else "eight-aspects")
                 self.tally.reconnects += 1
                 return
             except (ProtocolError, OSError):
@@ -207,7 +224,7 @@ class Participant:
         labels = list(self.values)
         count = 0
         while (count < answers) if until is None else (time.monotonic() < until):
-            await asyncio.sleep(self.rng.uniform(*think))
+            await self._think(self.rng.uniform(*think))
             item_id = item_ids[count % len(item_ids)]
             label = labels[self.rng.randrange(len(labels))]
             self.tally.sent += 1
@@ -218,12 +235,30 @@ class Participant:
                 if await self._send(item_id, label, last_try=attempt == 1):
                     break
 
+    async def _think(self, seconds: float) -> None:
+        """Wait as a person thinks, the page refreshing its own parts meanwhile."""
+        until = time.monotonic() + seconds
+        while True:
+            for fragment_id, interval in self.phone.fragments.items():
+                self.due.setdefault(fragment_id, time.monotonic() + interval)
+            due = min((self.due[f] for f in self.phone.fragments), default=until)
+            await asyncio.sleep(max(0.0, min(until, due) - time.monotonic()))
+            if time.monotonic() >= until:
+                return
+            try:
+                await self.keep_up()
+            except (ProtocolError, OSError):
+                return  # the answer that follows finds the dropped connection and comes back
+
     async def _send(self, item_id: str, label: str, *, last_try: bool) -> bool:
         """One answer; False if the connection dropped (and the phone came back)."""
         key = (self.token, item_id)
         try:
-            await self.find(item_id)
-            result = await self.phone.choose(f"ea_rating_{item_id}", label)
+            if self.in_round:
+                result = await self.phone.choose(f"wr_{EIGHT_ASPECTS}_{item_id}_rating", label)
+            else:
+                await self.find(item_id)
+                result = await self.phone.choose(f"ea_rating_{item_id}", label)
         except (ProtocolError, OSError) as exc:
             self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
             if not self.phone.closed.is_set() or last_try:
@@ -317,10 +352,10 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     # K answers go to K different factors in page order (Next aspect when one is done);
     # a soak run keeps changing the first aspect's answers.
     order = [f.id for aspect in eight_aspects.ASPECTS for f in instrument.factors_of(aspect)]
-    if args.duration:
+    if args.duration or args.round:  # a round: the first aspect, answered on the phone's home
         order = [f.id for f in instrument.factors_of(eight_aspects.ASPECTS[0])]
     rng = random.Random(seed)
-    people = [Participant(i, http, code, tally, values, random.Random(rng.random())) for i in range(n)]
+    people = [Participant(i, http, code, tally, values, random.Random(rng.random()), in_round=args.round) for i in range(n)]
     stop = asyncio.Event()
     screen = asyncio.create_task(shared_screen(http, facilitator_token, tally, stop)) if not args.no_screen else None
 
@@ -479,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeline", metavar="FOLDER", help="write each answer's, Next aspect's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv"
     )
+    parser.add_argument(
+        "--round", action="store_true", help="the room follows a round: phones answer the first aspect on their home, as the facilitator chose it"
+    )
     parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
     args = parser.parse_args(argv)
     if args.kill_one and args.processes < 2:
@@ -505,6 +543,12 @@ def main(argv: list[str] | None = None) -> int:
             args.join_seconds = args.join_seconds if args.join_seconds is not None else max(5.0, n / 10)
             code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES, max_participants=max(n, 3))
             backend.set_workshop(facilitator, results_visible=True)
+            if args.round:  # the facilitator moves the room to the first aspect and reveals it
+                from scoring.workshop import rounds
+
+                first = rounds.sections([EIGHT_ASPECTS])[0]
+                backend.set_round(facilitator, first.key)
+                backend.reveal_section(facilitator, first.key)
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
             kill = servers.kill_one if args.kill_one else None
@@ -521,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"N={n} sent={tally.sent} acknowledged={len(tally.latencies)} stored={stored} "
                 f"distinct_acknowledged={len(tally.acknowledged)} errors={len(tally.errors)} store_problems={len(problems)} "
-                f"reconnects={tally.reconnects} dropped={tally.dropped} "
+                f"reconnects={tally.reconnects} dropped={tally.dropped} self_refreshes={tally.follows} "
+                f"self_refresh_p95_ms={1000 * percentile([t for _, what, t in tally.timeline if what == 'follow'], 0.95):.0f} "
                 f"p50_ms={1000 * percentile(tally.latencies, 0.5):.0f} p95_ms={1000 * percentile(tally.latencies, 0.95):.0f} "
                 f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
                 f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
