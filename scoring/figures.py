@@ -408,6 +408,44 @@ def _pattern_colour(colour: str) -> str:
     return "#1A1A1A" if colour in ("#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7") else "white"
 
 
+def _count_segment(name: str, counts: list[int], labels: list[str], colour_at: int) -> dict:
+    """One rating's segment of stacked count bars: its colour and pattern from the rating
+    palette (never colour alone), each count written inside."""
+    text_colour = RATING_TEXT[colour_at]
+    return dict(
+        type="bar",
+        orientation="h",
+        name=name,
+        x=counts,
+        y=labels,
+        text=[str(c) if c else "" for c in counts],
+        textposition="inside",
+        insidetextanchor="middle",
+        textfont=dict(size=16, color=text_colour),
+        marker=dict(
+            color=RATING_COLOURS[colour_at],
+            line=dict(color="white", width=1.5),
+            pattern=dict(shape=RATING_PATTERNS[colour_at], fgcolor=text_colour, fgopacity=0.55, size=9, solidity=0.25),
+        ),
+        hovertemplate=f"%{{y}}<br>{name}: %{{x}} people<extra></extra>",
+    )
+
+
+def _stacked_counts_layout(most: int, height: int) -> dict:
+    return dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=20, r=30, t=30, b=60),
+        barmode="stack",
+        bargap=0.3,
+        xaxis=dict(range=[0, most], title=dict(text="Number of people giving each rating"), fixedrange=True, gridcolor="#DDD", dtick=max(1, round(most / 8))),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=16), traceorder="normal"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+
+
 def _empty(message: str, height: int) -> go.Figure:
     """A blank figure that says why it is blank."""
     return figure(
@@ -597,41 +635,10 @@ def disagreement_bars(items: pd.DataFrame, top: int = 8, *, scale: Mapping[int, 
     if shown.empty:
         return _empty("Not enough ratings yet to see where the room disagrees", min(height, 300))
     labels = [wrap(f"{r.text} ({r.aspect})", 44) for r in shown.itertuples()]
-    traces = []
-    for rating, colour, text_colour, pattern in zip(range(1, 6), RATING_COLOURS, RATING_TEXT, RATING_PATTERNS):
-        counts = [int(c) for c in shown[f"count_{rating}"]]
-        traces.append(
-            dict(
-                type="bar",
-                orientation="h",
-                name=f"{rating} {scale.get(rating, '')}".strip(),
-                x=counts,
-                y=labels,
-                text=[str(c) if c else "" for c in counts],
-                textposition="inside",
-                insidetextanchor="middle",
-                textfont=dict(size=16, color=text_colour),
-                marker=dict(
-                    color=colour,
-                    line=dict(color="white", width=1.5),
-                    pattern=dict(shape=pattern, fgcolor=text_colour, fgopacity=0.55, size=9, solidity=0.25),
-                ),
-                hovertemplate=f"%{{y}}<br>{rating} {scale.get(rating, '')}: %{{x}} people<extra></extra>",
-            )
-        )
-    most = int(shown[[f"count_{r}" for r in range(1, 6)]].sum(axis=1).max())
-    layout = dict(
-        font=FONT,
-        height=height,
-        margin=dict(l=20, r=30, t=30, b=60),
-        barmode="stack",
-        bargap=0.3,
-        xaxis=dict(range=[0, most], title=dict(text="Number of people giving each rating"), fixedrange=True, gridcolor="#DDD", dtick=max(1, round(most / 8))),
-        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=16), traceorder="normal"),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-    )
+    traces = [
+        _count_segment(f"{rating} {scale.get(rating, '')}".strip(), [int(c) for c in shown[f"count_{rating}"]], labels, rating - 1) for rating in range(1, 6)
+    ]
+    layout = _stacked_counts_layout(int(shown[[f"count_{r}" for r in range(1, 6)]].sum(axis=1).max()), height)
     return figure(traces, layout)
 
 
@@ -750,34 +757,7 @@ def factor_distribution(rows: list[dict], *, height: int | None = None) -> go.Fi
     for options, members in scales.items():
         values = [value for value, _ in options]
         for value, colour_at in zip(values, _scale_colours(values)):
-            label = dict(options)[value]
             counts = [shown[i]["counts"].get(value, 0) if i in members else 0 for i in range(len(shown))]
-            traces.append(
-                dict(
-                    type="bar",
-                    orientation="h",
-                    name=f"{value} {label}",
-                    x=counts,
-                    y=labels,
-                    text=[str(c) if c else "" for c in counts],
-                    textposition="inside",
-                    insidetextanchor="middle",
-                    textfont=dict(size=16, color=RATING_TEXT[colour_at]),
-                    marker=dict(color=RATING_COLOURS[colour_at], line=dict(color="white", width=1.5)),
-                    hovertemplate=f"%{{y}}<br>{value} {label}: %{{x}} people<extra></extra>",
-                )
-            )
-    most = max(sum(r["counts"].values()) for r in shown)
-    layout = dict(
-        font=FONT,
-        height=height,
-        margin=dict(l=20, r=30, t=30, b=60),
-        barmode="stack",
-        bargap=0.3,
-        xaxis=dict(range=[0, most], title=dict(text="Number of people giving each rating"), fixedrange=True, gridcolor="#DDD", dtick=max(1, round(most / 8))),
-        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(size=15)),
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=16), traceorder="normal"),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-    )
+            traces.append(_count_segment(f"{value} {dict(options)[value]}", counts, labels, colour_at))
+    layout = _stacked_counts_layout(max(sum(r["counts"].values()) for r in shown), height)
     return figure(traces, layout)
