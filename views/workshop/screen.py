@@ -48,7 +48,7 @@ else:
 with main:
     if not (workshop.get("section") and not workshop["results_visible"]):  # in a round the section is the chart
         st.segmented_control("Chart under discussion", options, key=screen.VIEW_KEY, required=True)
-    if controlling and not present and views.views().get(st.session_state[screen.VIEW_KEY], ("", ""))[1] == "approach_fit":
+    if controlling and not present and views.views().get(st.session_state.get(screen.VIEW_KEY), ("", ""))[1] == "approach_fit":
         st.toggle("Rank the approaches from the ratings the room agreed", key=screen.FIT_FROM_AGREED_KEY)
 
 
@@ -59,7 +59,9 @@ def live() -> None:
         st.error("This workshop has been deleted.", icon=":material/delete:")
         return
     version, waiting = screen.shown_version(token)
-    if st.session_state[screen.VIEW_KEY] == projector.JOINING_VIEW:
+    # The chart selector is not drawn during a round, and Streamlit then forgets its key.
+    view = st.session_state.get(screen.VIEW_KEY, options[0])
+    if view == projector.JOINING_VIEW:
         projector.joining(current, screen.join_url(current["code"]))
         return
     if not present:
@@ -69,8 +71,8 @@ def live() -> None:
     in_round = round_ui.live(token, current, version, large=present)
     if in_round and not current["results_visible"]:
         return  # the round's section is what the room sees; the other charts stay hidden
-    if st.session_state[screen.VIEW_KEY] in voice.SCREEN_VIEWS:  # the room's votes and contributions, not its answers
-        voice.show(token, st.session_state[screen.VIEW_KEY], large=present, min_group=current["min_group"])
+    if view in voice.SCREEN_VIEWS:  # the room's votes and contributions, not its answers
+        voice.show(token, view, large=present, min_group=current["min_group"])
         return
     if not current["results_visible"]:
         st.info(
@@ -80,7 +82,7 @@ def live() -> None:
         if present:
             screen.join_panel(current, large=True)
         return
-    screen.show_view(token, version, st.session_state.get(screen.VIEW_KEY, options[0]), large=present, min_group=current["min_group"])
+    screen.show_view(token, version, view, large=present, min_group=current["min_group"])
 
 
 with main:
