@@ -225,7 +225,7 @@ def _read(book, data: bytes) -> Workbook:
     rows = _data_rows(_sheet(book, DATA), data, kind)
     older = _check_versions(about, {diagnostic for _, _, _, diagnostic, _, _ in rows if diagnostic})
     response, participants, lost = _records(rows, kind, older)
-    response, edits = sheet_edits.apply(book, response)
+    response, edits = sheet_edits.apply(book, response, older)
     votes, contributions = voice_sheet.read(book) if kind == WORKSHOP_PACK else ([], [])
     return Workbook(
         kind=kind,

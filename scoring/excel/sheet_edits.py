@@ -25,12 +25,17 @@ from scoring.records import development_plan, risks
 CELL_KINDS = {"f": "a formula", "e": "an error value", "b": "TRUE or FALSE"}
 
 
-def apply(book, response: Mapping[str, Mapping[str, dict]]) -> tuple[dict, list[str]]:
+def apply(book, response: Mapping[str, Mapping[str, dict]], older: Mapping[str, str] | None = None) -> tuple[dict, list[str]]:
     """`response` (the records read from App data) with the plan's actions and the risks as
-    the sheets now have them, and the changes in plain words ([] when none)."""
+    the sheets now have them, and the changes in plain words ([] when none). `older`: the
+    diagnostics whose instrument the workbook has at an earlier version (reader)."""
     response = {d: dict(records) for d, records in response.items()}
     changes: list[str] = []
     for sheet, read in ((development_plan.SHEET, _classes), (development_plan.SHEET, _plan), (risks.SHEET, _register)):
+        if read is _classes and eight_aspects.ID in (older or {}):
+            # Its factor list names factors as worded then: the classifications come from
+            # App data, carried through the versions like every other answer.
+            continue
         if sheet in book.sheetnames and hasattr(book[sheet], "iter_rows"):
             read(book[sheet], response, changes)
     return {d: records for d, records in response.items() if records}, changes
