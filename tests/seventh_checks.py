@@ -54,7 +54,8 @@ def test_a_workshop_offers_it_and_a_participant_answers_it_on_their_pages():
     participants = []
     for rating in (2, 4, 5):
         at = join(show_join_code(workshop["code"]))
-        assert [str(link.proto.page) for link in at.get("page_link")] == [ADDRESS]
+        # Its page, then the room's vote page that every workshop offers (ui/navigation.VOTE).
+        assert [str(link.proto.page) for link in at.get("page_link")] == [ADDRESS, "vote"]
         open_address(at, ADDRESS)
         at.radio(key=f"st_{SEVENTH}_rating_{ITEM}").set_value(rating).run()
         assert not at.exception
