@@ -25,11 +25,12 @@ def page_top(diagnostic: Any, records: Mapping[str, dict]) -> dict:
     return {**instrument.scale, DONT_KNOW: instrument.dont_know}
 
 
-def rating_rows_css(prefix: str) -> str:
+def rating_rows_css(prefix: str, *, keys: str | None = None) -> str:
     """On a phone (Streamlit stacks columns under 640 px) each rating of the radios keyed
-    `{prefix}_rating_…` is a full-width row at least 44 px tall, in scale order: left to
-    itself, a horizontal radio wraps its six options into rows of two or three."""
-    radio = f'[class*="st-key-{prefix}_rating_"]'
+    `{prefix}_rating_…` (or whose keys contain `keys`) is a full-width row at least 44 px
+    tall, in scale order: left to itself, a horizontal radio wraps its six options into
+    rows of two or three."""
+    radio = f'[class*="st-key-{keys or prefix + "_rating_"}"]'
     return f"""@media (max-width: 640px) {{
   {radio}, {radio} .stRadio, {radio} label {{width: 100% !important}}
   {radio} [role="radiogroup"], {radio} [role="radiogroup"] > div {{
@@ -39,9 +40,9 @@ def rating_rows_css(prefix: str) -> str:
 }}"""
 
 
-def phone_style(prefix: str) -> str:
+def phone_style(prefix: str, *, keys: str | None = None) -> str:
     """The page's style for its statement radios (rating_rows_css), for st.html."""
-    return f"<style>\n{rating_rows_css(prefix)}\n</style>"
+    return f"<style>\n{rating_rows_css(prefix, keys=keys)}\n</style>"
 
 
 def remembered_picker(label: str, options: list[str], format_func: Callable[[str], str], key: str) -> str:

@@ -14,6 +14,7 @@ from scoring import figures, numbers, registry
 from scoring.store import StoreUnavailable
 from scoring.workshop import rounds
 from ui import session, widgets
+from ui.diagnostics import statements
 
 SELF_PACED = ""
 SECTION_KEY = "ws_round_section"
@@ -271,14 +272,7 @@ def phone_section(workshop: dict) -> None:
         return
     diagnostic = registry.diagnostic(section.diagnostic_id)
     questions = [q for item_id in section.item_ids for q in diagnostic.survey_questions() if q.item_id == item_id]
-    # On a phone each option a full-width row at least 44 px tall, as on the answering pages.
-    st.html(
-        "<style>[class*='st-key-wr_'] [role='radiogroup'] label {width: 100%; min-height: 44px; margin: 0 !important;"
-        " align-items: center; border-top: 1px solid rgba(49, 51, 63, .12)}"
-        "[class*='st-key-wr_'] [role='radiogroup'] {gap: 0 !important}"
-        "[class*='st-key-wr_'] .stRadio, [class*='st-key-wr_'] [role='radiogroup'], [class*='st-key-wr_'] [role='radiogroup'] > div"
-        " {width: 100% !important; flex-direction: column !important; flex-wrap: nowrap !important}</style>"
-    )
+    st.html(statements.phone_style("wr", keys="wr_"))  # on a phone each option a full-width 44 px row, as on the answering pages
     with st.container(border=True, key="wr_now"):
         st.markdown(f"**Now discussing: {widgets.plain(section.label)}**")
         st.caption("The facilitator has moved the room to this section. Answer here; your other answers stay as they were.")
