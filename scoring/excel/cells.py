@@ -520,3 +520,24 @@ def about_sheet(wb, generated, lines: Iterable[tuple[str, str]], *, label_width:
     for row_number in range(4, last + 1):
         ws.cell(row=row_number, column=1).font = Font(bold=True)
     finish(ws, {1: label_width, 2: 100})
+
+
+def values_brought_back(ws, width: int, max_rows: int):
+    """(row number, the first `width` values) of each row of a sheet brought back, padded
+    with None; UploadError, naming where, for a sheet longer than `max_rows` or a cell that
+    holds a formula (the app reads only values it wrote)."""
+    from scoring.imports.uploads import UploadError  # here: uploads stays free of openpyxl writing
+
+    ws.reset_dimensions()
+    for number, row in enumerate(ws.iter_rows(max_col=width), start=1):
+        if number > max_rows:
+            raise UploadError(f"this sheet has more than {max_rows:,} rows.", sheet=ws.title)
+        formula = next((c for c in row if getattr(c, "data_type", None) == "f"), None)
+        if formula is not None:
+            raise UploadError(
+                "this cell holds a formula; the app reads only values it wrote. Bring back the workbook as downloaded.",
+                sheet=ws.title,
+                row=number,
+                column=formula.column_letter,
+            )
+        yield number, tuple(getattr(c, "value", None) for c in row) + (None,) * (width - len(row))

@@ -92,25 +92,15 @@ def read_agreed(book, diagnostics: Sequence[str] | None = None) -> dict[tuple[st
     ws = book[SHEET]
     if not hasattr(ws, "iter_rows"):
         raise UploadError("this is a chart, not a sheet of cells.", sheet=SHEET)
-    ws.reset_dimensions()
     found: dict[tuple[str, str, str], dict] = {}
-    for number, found_cells in enumerate(ws.iter_rows(min_row=HEADER_ROW), start=HEADER_ROW):
-        formula = next((c for c in found_cells if getattr(c, "data_type", None) == "f"), None)
-        if formula is not None:
-            raise UploadError(
-                "this cell holds a formula; the app reads only values it wrote. Bring back the workbook as downloaded.",
-                sheet=SHEET,
-                row=number,
-                column=getattr(formula, "column_letter", None),
-            )
-        row = tuple(c.value for c in found_cells)
+    for number, row in cells.values_brought_back(ws, len(HEADERS), HEADER_ROW + ROWS_LIMIT):
+        if number < HEADER_ROW:
+            continue
         if number == HEADER_ROW:
             if tuple(row[: len(HEADERS)]) != HEADERS:
                 raise UploadError("its header row is not the one this app writes.", sheet=SHEET, row=number)
             continue
-        if number > HEADER_ROW + ROWS_LIMIT:
-            raise UploadError(f"it has more than {ROWS_LIMIT} rows.", sheet=SHEET, row=number)
-        values = list(row[: len(HEADERS)]) + [None] * (len(HEADERS) - len(row))
+        values = list(row)
         if all(v in (None, "") for v in values):
             continue
         key_text, value, status, note = values[10], values[6], values[7], values[9]

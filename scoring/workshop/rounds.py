@@ -97,12 +97,11 @@ def sections(diagnostic_ids: Iterable[str]) -> list[Section]:
         questions = diagnostic.survey_questions()
         title = registry.page_title(diagnostic.ID)
         for section in diagnostic.sections():
-            items = set(section.item_ids)
             factors = tuple(
                 Factor(diagnostic.ID, q.item_id, q.field, q.label, dict(q.options), q.dont_know)
                 for item_id in section.item_ids
                 for q in questions
-                if q.item_id == item_id and q.item_id in items and _numeric(q.options)
+                if q.item_id == item_id and _numeric(q.options)
             )
             found.append(Section(f"{diagnostic.ID}{SEPARATOR}{section.id}", diagnostic.ID, section.id, section.title, title, section.item_ids, factors))
     return found

@@ -191,3 +191,16 @@ def new_suggestions(suggestions: Iterable[Suggestion], listed: Iterable[str]) ->
             seen.add(s.text.casefold())
             fresh.append(s)
     return fresh
+
+
+def plan_action(text: str, source: dict | None, *, aspect_id: str | None, owner: str, due, origin: str) -> dict:
+    """The room's plan action for a voted action or a contribution: the plan action it came
+    from (`source`), or a new one of `text`, with its aspect, owner and date. Its origin
+    stays where it first came from."""
+    return {
+        **(source or {"action": text, "measure": "", "status": "not_started"}),
+        "aspect_id": aspect_id,
+        "owner": owner,
+        "due": due or "",
+        "origin": (source or {}).get("origin") or origin,
+    }

@@ -69,9 +69,7 @@ def read(book) -> tuple[list[tuple[str, int]], list[str]]:
     its sheet, row and column, for a cell that cannot be what the app wrote."""
     if SHEET not in book.sheetnames or not hasattr(book[SHEET], "iter_rows"):
         return [], []
-    ws = book[SHEET]
-    ws.reset_dimensions()
-    rows = list(_rows(ws))
+    rows = list(cells.values_brought_back(book[SHEET], len(VOTE_HEADERS), MAX_ROWS))
     ranked, shown = [], []
     section = None
     for number, values in rows:
@@ -100,17 +98,6 @@ def read(book) -> tuple[list[tuple[str, int]], list[str]]:
     if len(ranked) > voice.MAX_CANDIDATES:
         raise UploadError(f"a room votes on at most {voice.MAX_CANDIDATES} actions; this sheet has {len(ranked)}.", sheet=SHEET)
     return ranked, shown
-
-
-def _rows(ws):
-    for number, row in enumerate(ws.iter_rows(max_col=len(VOTE_HEADERS)), start=1):
-        if number > MAX_ROWS:
-            raise UploadError(f"this sheet has more than {MAX_ROWS:,} rows.", sheet=SHEET)
-        values = tuple(getattr(c, "value", None) for c in row) + (None,) * (len(VOTE_HEADERS) - len(row))
-        if any(getattr(c, "data_type", "s") == "f" for c in row):
-            column = "ABCDE"[next(n for n, c in enumerate(row) if getattr(c, "data_type", "s") == "f")]
-            raise UploadError("this cell holds a formula; the app writes text and numbers only.", sheet=SHEET, row=number, column=column)
-        yield number, values
 
 
 def _checked(value, number: int, column: str, clean) -> str:

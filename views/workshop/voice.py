@@ -49,7 +49,6 @@ if notice:
 def plan_form(form_key: str, text: str, aspect_id: str | None, source_key: str | None, origin: str, done) -> None:
     """A form that puts `text` into the room's plan with its aspect, owner and date (or
     gives the plan action it came from its owner and date); `done(plan key)` after."""
-    plan_records = store.response(token).get(plan.ID, {})
     with st.form(form_key, border=True):
         st.markdown(f"**{plain(text)}**")
         first, second, third = st.columns(3)
@@ -64,15 +63,10 @@ def plan_form(form_key: str, text: str, aspect_id: str | None, source_key: str |
         owner = second.text_input("Owner", max_chars=plan.TEXT_LIMIT, key=f"{form_key}_owner")
         due = third.date_input("By when", value=None, min_value=date.today(), format="DD/MM/YYYY", key=f"{form_key}_due")
         if st.form_submit_button("Add to the room's plan", type="primary", icon=":material/playlist_add:"):
-            source = plan_records.get(source_key or "")
+            # Read when the form is sent, not on every refresh of the ranking around it.
+            source = store.response(token).get(plan.ID, {}).get(source_key or "")
             key = source_key if source else plan.new_action_key()
-            record = {
-                **(source or {"action": text, "measure": "", "status": "not_started"}),
-                "aspect_id": chosen,
-                "owner": owner,
-                "due": due or "",
-                "origin": (source or {}).get("origin") or origin,
-            }
+            record = voice.plan_action(text, source, aspect_id=chosen, owner=owner, due=due, origin=origin)
             problem = session.save(plan.ID, key, record, quiet=True, previous=source)
             if problem:
                 st.error(f"Not added: {problem}.", icon=":material/error:")
