@@ -425,7 +425,7 @@ def _count_segment(name: str, counts: list[int], labels: list[str], colour_at: i
         marker=dict(
             color=RATING_COLOURS[colour_at],
             line=dict(color="white", width=1.5),
-            pattern=dict(shape=RATING_PATTERNS[colour_at], fgcolor=text_colour, fgopacity=0.55, size=9, solidity=0.25),
+            pattern=dict(shape=RATING_PATTERNS[colour_at], fillmode="overlay", fgcolor=text_colour, fgopacity=0.55, size=9, solidity=0.25),
         ),
         hovertemplate=f"%{{y}}<br>{name}: %{{x}} people<extra></extra>",
     )
@@ -597,7 +597,7 @@ def role_bars(by_role: pd.DataFrame, aspect_titles: Mapping[str, str], *, height
                 marker=dict(
                     color=colour,
                     line=dict(color="#1A1A1A", width=1),
-                    pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fgcolor=_pattern_colour(colour), solidity=0.3),
+                    pattern=dict(shape=PATTERNS[number % len(PATTERNS)], fillmode="overlay", fgcolor=_pattern_colour(colour), solidity=0.3),
                 ),
                 hovertemplate="%{fullData.name}<br>%{y}: %{x:.0f} / 100<extra></extra>",
                 cliponaxis=False,

@@ -81,6 +81,10 @@ def test_the_rating_bars_are_told_apart_without_colour():
     assert names == ["1 Strongly constrains", "2 Constrains", "3 Neither", "4 Enables", "5 Strongly enables"]
     shapes = [t.marker.pattern.shape or "" for t in figure.data]
     assert shapes[0] and shapes[1] and shapes[0] != shapes[1], "the two constraining ratings are hatched differently"
+    # Plotly's default pattern fill replaces the bar's colour (a white hatch on nothing was
+    # all the strongly-constraining segment showed): a pattern is drawn over the colour.
+    assert all(t.marker.pattern.fillmode == "overlay" for t in figure.data if t.marker.pattern.shape)
+    assert [t.marker.color for t in figure.data] == list(figures.RATING_COLOURS)
     # Neighbours differ by pattern or by lightness (L* at least 20 apart), never by hue alone.
     for n in range(4):
         lighter = abs(lab(figures.RATING_COLOURS[n])[0] - lab(figures.RATING_COLOURS[n + 1])[0])
