@@ -18,7 +18,7 @@ from scoring.workshop import voice
 
 SHEET = "Votes and contributions"
 VOTE_HEADERS = ("Rank", "Action", "Votes", "Where it came from", "In the room's plan")
-CONTRIBUTION_HEADERS = ("Contribution shown to the room",)
+CONTRIBUTION_HEADERS = ("Number", "Contribution shown to the room")  # the text in the wide column B
 MAX_VOTES = 100_000  # far beyond any room: a larger number was typed in by hand
 
 
@@ -57,7 +57,9 @@ def write(wb, room_voice: RoomVoice | None) -> None:
         last = row + 2
     row = last + 2
     cells.put(ws, row, 1, "Contributions shown").font = Font(bold=True)
-    last = cells.write_table(ws, row + 1, list(CONTRIBUTION_HEADERS), ([text] for text in room_voice.shown), wrap=list(CONTRIBUTION_HEADERS))
+    last = cells.write_table(
+        ws, row + 1, list(CONTRIBUTION_HEADERS), ([number, text] for number, text in enumerate(room_voice.shown, start=1)), wrap=[CONTRIBUTION_HEADERS[1]]
+    )
     if not room_voice.shown:
         cells.put(ws, row + 2, 1, "No contribution was shown.")
     cells.finish(ws, {1: 8, 2: 60, 3: 8, 4: 30, 5: 12})
@@ -76,7 +78,7 @@ def read(book) -> tuple[list[tuple[str, int]], list[str]]:
         if values[: len(VOTE_HEADERS)] == VOTE_HEADERS:
             section = "votes"
             continue
-        if values[:1] == CONTRIBUTION_HEADERS:
+        if values[: len(CONTRIBUTION_HEADERS)] == CONTRIBUTION_HEADERS:
             section = "contributions"
             continue
         if all(v is None for v in values) or (
@@ -94,7 +96,7 @@ def read(book) -> tuple[list[tuple[str, int]], list[str]]:
                 raise UploadError(f"the votes must be a whole number from 0 to {MAX_VOTES:,} (found {str(votes)[:40]}).", sheet=SHEET, row=number, column="C")
             ranked.append((text, votes))
         elif section == "contributions":
-            shown.append(_checked(values[0], number, "A", voice.clean_contribution))
+            shown.append(_checked(values[1], number, "B", voice.clean_contribution))
     if len(ranked) > voice.MAX_CANDIDATES:
         raise UploadError(f"a room votes on at most {voice.MAX_CANDIDATES} actions; this sheet has {len(ranked)}.", sheet=SHEET)
     return ranked, shown
