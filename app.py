@@ -6,7 +6,7 @@ from scoring.instruments.loading import InstrumentError
 from scoring.registry import load_all
 from scoring.store import SchemaError
 from ui import navigation, server_tuning, session
-from ui.workshop import join, rounds
+from ui.workshop import follow, join
 
 server_tuning.tune_process()  # once per process: see ui/server_tuning.py
 
@@ -40,6 +40,6 @@ built = navigation.pages(sections, default)
 session.remember_pages(navigation.offered(sections, built))
 page = st.navigation(built)
 st.session_state[navigation.CURRENT_KEY] = page.url_path
-if session.is_participant() and not joining:  # phones follow the room's round (ui/workshop/rounds.py)
-    rounds.follow_the_room(navigation.offered(sections, built).get(navigation.PARTICIPANT_HOME[0]))
+if session.is_participant() and not joining:  # phones follow the room's round
+    follow.follow_the_room(navigation.offered(sections, built).get(navigation.PARTICIPANT_HOME[0]), page)
 page.run()

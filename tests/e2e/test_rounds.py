@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from conftest import TIMEOUT, key, open_app, wait_for_app
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from test_workshop import PHONE, SCREEN, create_workshop, join
 
@@ -43,10 +45,21 @@ def text_of(item_id: str) -> str:
 
 
 def choose(page, widget_key: str, option: str) -> None:
-    """Pick `option` in the selectbox with this key, as a user does."""
-    page.locator(key(widget_key)).get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick `option` in the selectbox with this key, as a user does. A list opened while
+    the page is still redrawing can close under the pointer: open it again, as a user would."""
+    box = page.locator(key(widget_key))
+    for _attempt in range(3):
+        box.get_by_role("combobox").click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+    else:
+        raise AssertionError(f"{option!r} could not be chosen in {widget_key} after three tries")
     wait_for_app(page)
+    expect(box.get_by_role("combobox")).to_have_value(option, timeout=TIMEOUT)
 
 
 def rate(phone, item_id: str, value: int) -> None:
@@ -73,8 +86,12 @@ def test_one_round_from_choosing_a_section_to_the_pack_brought_back(browser, app
         join(phone, app_url, code, None)
         phones.append((context, phone))
     shot(phones[0][1], "01-phone-self-paced")
+    # One participant has wandered off to the voting page: the round brings them back too.
+    away = phones[-1][1]
+    open_app(away, urlunsplit(urlsplit(away.url)._replace(path="/vote")), away.get_by_role("heading", name="Vote and contribute"))
+    expect(away.locator(key("wr_now"))).to_have_count(0)
 
-    # The facilitator chooses the section; the phones follow by themselves.
+    # The facilitator chooses the section; the phones follow by themselves, with no reload.
     choose(screen, "ws_round_section", SECTION_LABEL)
     expect(screen.locator(key("ws_round_now"))).to_contain_text("System design", timeout=SLOW)
     expect(screen.get_by_text("0 of 3")).to_be_visible(timeout=TIMEOUT)

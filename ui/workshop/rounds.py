@@ -2,8 +2,7 @@
 agreement on the shared screen, and the phones that follow the section under discussion.
 
 The round lives in the store (several app processes share one room): the section is read
-with the workshop on every run (Store.workshop), and a phone notices a change through
-one read by primary key, shared by every phone of this process (ROUND_TTL_SECONDS).
+with the workshop on every run (Store.workshop); ui/workshop/follow.py moves the phones.
 """
 
 from __future__ import annotations
@@ -18,9 +17,6 @@ from ui.diagnostics import statements
 
 SELF_PACED = ""
 SECTION_KEY = "ws_round_section"
-FOLLOW_SECONDS = 5  # how often a phone looks for a new section
-ROUND_TTL_SECONDS = 2.0  # every phone of a process shares one read of the round this long
-SEEN_KEY = "wr_seen_section"  # the section this tab last showed
 NOT_RECORDED = "not_recorded"
 NOT_AGREED = "not_agreed"
 AGREE_NOTICE_KEY = "ws_agree_notice"
@@ -237,32 +233,6 @@ def agreed_response(token: str) -> dict:
 
 
 # --- The phones -----------------------------------------------------------------------------
-
-
-@st.cache_data(ttl=ROUND_TTL_SECONDS, show_spinner=False, max_entries=500)
-def _round_of(workshop_id: str) -> tuple[str | None, list[str]]:
-    return session.store().round_state(workshop_id)
-
-
-def follow_the_room(home) -> None:
-    """On a participant's every page: when the facilitator moves the room to another
-    section, open it (the participant's home shows it). Looking back at earlier answers
-    is left alone until the section changes."""
-    workshop = session.workshop()
-    st.session_state.setdefault(SEEN_KEY, workshop.get("section"))
-    if st.session_state[SEEN_KEY] != workshop.get("section"):
-        st.session_state[SEEN_KEY] = workshop.get("section")
-
-    @st.fragment(run_every=FOLLOW_SECONDS)
-    def watch() -> None:
-        section, _ = _round_of(workshop["id"])
-        if section != st.session_state.get(SEEN_KEY):
-            st.session_state[SEEN_KEY] = section
-            if section and home is not None:
-                st.switch_page(home)
-            st.rerun(scope="app")
-
-    watch()
 
 
 def phone_section(workshop: dict) -> None:

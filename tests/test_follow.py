@@ -1,0 +1,93 @@
+"""The watcher that moves phones to the room's section (ui/workshop/follow.py), without a
+server: the store's read and the runtime's rerun are stand-ins that record their calls.
+That a real phone follows is tested in tests/e2e/test_rounds.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.workshop.follow import RETRY_SECONDS, Watcher
+
+
+class Room:
+    def __init__(self) -> None:
+        self.sections: dict[str, str | None] = {}
+        self.reads: list[str] = []
+        self.alive: set[str] = set()
+        self.now = 0.0
+
+    def read(self, workshop_id: str) -> str | None:
+        self.reads.append(workshop_id)
+        if workshop_id == "broken":
+            raise OSError("database is locked")
+        return self.sections[workshop_id]
+
+    def rerun(self, session_id: str) -> bool:
+        return session_id in self.alive
+
+
+@pytest.fixture
+def room():
+    return Room()
+
+
+@pytest.fixture
+def watcher(room):
+    return Watcher(room.read, room.rerun, clock=lambda: room.now)
+
+
+def test_only_phones_showing_a_section_the_room_has_left_are_asked_to_rerun(room, watcher):
+    room.sections = {"w1": "eight_aspects/policy", "w2": None}
+    room.alive = {"a", "b", "c", "d"}
+    watcher.register("a", "w1", "eight_aspects/policy")  # up to date
+    watcher.register("b", "w1", None)  # still self-paced
+    watcher.register("c", "w1", "eight_aspects/system_design")  # an earlier section
+    watcher.register("d", "w2", None)  # another room, up to date
+    assert sorted(watcher.check()) == ["b", "c"]
+
+
+def test_each_workshop_is_read_once_a_look_however_many_phones_are_in_it(room, watcher):
+    room.sections = {"w1": "s1", "w2": "s2"}
+    for number in range(200):
+        watcher.register(f"phone{number}", "w1" if number % 2 else "w2", "s1")
+    watcher.check()
+    assert sorted(room.reads) == ["w1", "w2"]
+
+
+def test_a_phone_asked_is_not_asked_again_until_the_retry_time_then_is(room, watcher):
+    room.sections = {"w1": "s2"}
+    room.alive = {"a"}
+    watcher.register("a", "w1", "s1")
+    assert watcher.check() == ["a"]
+    room.now += RETRY_SECONDS / 2
+    assert watcher.check() == [], "its rerun may be under way"
+    room.now += RETRY_SECONDS
+    assert watcher.check() == ["a"], "the rerun did not happen (a busy session): ask again"
+
+
+def test_a_phone_whose_run_shows_the_new_section_is_not_asked_again(room, watcher):
+    room.sections = {"w1": "s2"}
+    room.alive = {"a"}
+    watcher.register("a", "w1", "s1")
+    assert watcher.check() == ["a"]
+    watcher.register("a", "w1", "s2")  # its rerun registered what it showed
+    room.now += 2 * RETRY_SECONDS
+    assert watcher.check() == []
+
+
+def test_a_phone_whose_session_has_gone_is_forgotten(room, watcher):
+    room.sections = {"w1": "s2"}
+    room.alive = {"here"}
+    watcher.register("here", "w1", "s1")
+    watcher.register("gone", "w1", "s1")
+    assert watcher.check() == ["here"]
+    assert watcher.phones() == 1
+
+
+def test_a_store_that_cannot_be_read_leaves_its_phones_for_the_next_look(room, watcher):
+    room.sections = {"w1": "s2"}
+    room.alive = {"a", "b"}
+    watcher.register("a", "broken", "s1")
+    watcher.register("b", "w1", "s1")
+    assert watcher.check() == ["b"], "one workshop's failed read does not stop the others"
+    assert watcher.phones() == 2
