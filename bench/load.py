@@ -67,7 +67,8 @@ class Tally:
     screen: list[float] = field(default_factory=list)
     timeline: list[tuple[float, str, float]] = field(default_factory=list)  # (finished at, what, seconds), for --timeline
     reconnects: int = 0
-    follows: int = 0  # self-refreshing runs of the phones' pages (the round's check)
+    follows: int = 0  # self-refreshing runs of the phones' pages
+    moved: list[float] = field(default_factory=list)  # seconds from the facilitator's move to each phone showing the section
     dropped: int = 0  # answers whose connection dropped under them (then sent again)
     memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB) while answering
     cpu_before: float = 0.0
@@ -175,6 +176,17 @@ class Participant:
                 if result.errors:
                     self.tally.error(f"phone {self.number} (self-refresh): {'; '.join(result.errors)}")
                 self.due[fragment_id] = time.monotonic() + interval
+
+    async def shows(self, item_id: str, since: float, limit: float = 60.0) -> None:
+        """Wait, without sending anything, until the server has redrawn this phone's page
+        with the section holding `item_id` (the facilitator has just moved the room)."""
+        key = f"wr_{EIGHT_ASPECTS}_{item_id}_rating"
+        while not self.phone.has_widget(key):
+            if time.monotonic() - since > limit or self.phone.closed.is_set():
+                self.tally.error(f"phone {self.number} did not follow the room within {limit:.0f} s")
+                return
+            await asyncio.sleep(0.02)
+        self.tally.moved.append(time.monotonic() - since)
 
     async def join(self) -> None:
         began = time.perf_counter()
@@ -341,9 +353,11 @@ async def screen_refresh_quiet(http: str, facilitator_token: str, database_url: 
 
 
 # --- One round -----------------------------------------------------------------------------
-async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int], kill=None) -> Tally:
+async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int], kill=None, move=None) -> Tally:
     """Join everyone, then answer; server CPU is counted over the answering only. With
-    `kill`, it is called --kill-one seconds into the answering (SIGKILL one process)."""
+    `kill`, it is called --kill-one seconds into the answering (SIGKILL one process). With
+    `move`, called once all have joined, the facilitator moves the room to the first aspect
+    and every phone must show it by itself before answering."""
     from scoring.diagnostics import eight_aspects
 
     tally = Tally()
@@ -369,6 +383,11 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
             return None
 
     joined = [p for p in await asyncio.gather(*(join(p, args.join_seconds * i / n) for i, p in enumerate(people))) if p]
+    if move:
+        await asyncio.sleep(3)  # the joins' own runs have ended
+        since = time.monotonic()
+        move()
+        await asyncio.gather(*(p.shows(order[0], since) for p in joined))
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
     tally.began = time.monotonic()
     profilers = start_profilers(args.profile, n, pids) if args.profile else []
@@ -543,16 +562,20 @@ def main(argv: list[str] | None = None) -> int:
             args.join_seconds = args.join_seconds if args.join_seconds is not None else max(5.0, n / 10)
             code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES, max_participants=max(n, 3))
             backend.set_workshop(facilitator, results_visible=True)
-            if args.round:  # the facilitator moves the room to the first aspect and reveals it
+            move = None
+            if args.round:  # the phones join self-paced; then the facilitator moves the room to the first aspect, revealed
                 from scoring.workshop import rounds
 
                 first = rounds.sections([EIGHT_ASPECTS])[0]
-                backend.set_round(facilitator, first.key)
                 backend.reveal_section(facilitator, first.key)
+
+                def move(first=first, facilitator=facilitator):
+                    backend.set_round(facilitator, first.key)
+
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
             kill = servers.kill_one if args.kill_one else None
-            tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids, kill))
+            tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids, kill, move))
             client_cpu = time.process_time() - client_before
             cpu, seconds = tally.cpu, tally.seconds
             memory = sum(rss_mb(pid) for pid in servers.app_pids)
@@ -582,6 +605,13 @@ def main(argv: list[str] | None = None) -> int:
                 after_first_minute = [mb for t, mb in tally.memory if t >= 60] or [tally.memory[-1][1]]
                 print(f"  memory_mb_samples={' '.join(f'{t:.0f}s:{mb:.0f}' for t, mb in tally.memory)}")
                 print(f"  memory_growth_after_first_minute={100 * (max(after_first_minute) / after_first_minute[0] - 1):.1f}%")
+            if tally.moved:
+                print(
+                    f"  room_moved: {len(tally.moved)} of {n} phones showed the new section by themselves; "
+                    f"p50_ms={1000 * percentile(tally.moved, 0.5):.0f} p95_ms={1000 * percentile(tally.moved, 0.95):.0f} "
+                    f"max_ms={1000 * max(tally.moved):.0f}",
+                    flush=True,
+                )
             for text in tally.errors[:5] + problems[:5]:
                 print(f"  {text}", flush=True)
             failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and stored != tally.sent)
