@@ -614,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             for text in tally.errors[:5] + problems[:5]:
                 print(f"  {text}", flush=True)
-            failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and stored != tally.sent)
+            failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and not args.round and stored != tally.sent)
         if not args.no_bare:
             n = last["n"]
             bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
