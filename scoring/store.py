@@ -1061,12 +1061,15 @@ class Store:
         put to the room; no totals) and their own votes {candidate id: votes}."""
         workshop_id = self._facilitated(participant_token, (PARTICIPANT,))
         with self.engine.connect() as conn:
-            settings = _voice(conn, workshop_id)
-            listed = conn.execute(
-                select(candidates.c.id, candidates.c.text).where(candidates.c.workshop_id == workshop_id).order_by(candidates.c.created_at, candidates.c.id)
-            ).all()
+            settings, listed = _voice(conn, workshop_id), _listed(conn, workshop_id)
             mine = conn.execute(select(votes.c.candidate_id, votes.c.dots).where(votes.c.respondent_id == token_hash(participant_token))).all()
-        return settings, [{"id": r.id, "text": r.text} for r in listed], {r.candidate_id: r.dots for r in mine if r.dots}
+        return settings, listed, {r.candidate_id: r.dots for r in mine if r.dots}
+
+    def ballot_stamp(self, workshop_id: str) -> tuple:
+        """What every participant's voting page shows alike (voice.ballot_stamp), by the
+        workshop's id: a phone showing another is out of date (ui/workshop/follow.py)."""
+        with self.engine.connect() as conn:
+            return voice.ballot_stamp(_voice(conn, workshop_id), _listed(conn, workshop_id))
 
     def vote(self, participant_token: str, candidate_id: str, dots: int) -> dict[str, int]:
         """Set this participant's votes on one action to `dots` (0 takes them off). The rule
@@ -1347,6 +1350,14 @@ def _voice(conn, workshop_id: str) -> dict:
     if row is None:
         return {"votes_each": voice.DEFAULT_VOTES_EACH, "voting_open": False, "prompt": voice.DEFAULT_PROMPT, "contributions_open": False}
     return {"votes_each": row.votes_each, "voting_open": bool(row.voting_open), "prompt": row.prompt, "contributions_open": bool(row.contributions_open)}
+
+
+def _listed(conn, workshop_id: str) -> list[dict]:
+    """The actions put to the room, {id, text}, in the order they were put (no totals)."""
+    rows = conn.execute(
+        select(candidates.c.id, candidates.c.text).where(candidates.c.workshop_id == workshop_id).order_by(candidates.c.created_at, candidates.c.id)
+    ).all()
+    return [{"id": r.id, "text": r.text} for r in rows]
 
 
 def _most_given(conn, workshop_id: str) -> tuple[int, int]:

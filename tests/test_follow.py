@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from ui.workshop.follow import RETRY_SECONDS, Watcher
+from ui.workshop.follow import BALLOT, RETRY_SECONDS, SECTION, Watcher
 
 
 class Room:
     def __init__(self) -> None:
         self.sections: dict[str, str | None] = {}
+        self.ballots: dict[str, tuple] = {}
         self.reads: list[str] = []
         self.alive: set[str] = set()
         self.now = 0.0
@@ -21,6 +22,10 @@ class Room:
         if workshop_id == "broken":
             raise OSError("database is locked")
         return self.sections[workshop_id]
+
+    def ballot(self, workshop_id: str) -> tuple:
+        self.reads.append(f"ballot {workshop_id}")
+        return self.ballots[workshop_id]
 
     def rerun(self, session_id: str) -> bool:
         return session_id in self.alive
@@ -33,7 +38,7 @@ def room():
 
 @pytest.fixture
 def watcher(room):
-    return Watcher(room.read, room.rerun, clock=lambda: room.now)
+    return Watcher({SECTION: room.read, BALLOT: room.ballot}, room.rerun, clock=lambda: room.now)
 
 
 def test_only_phones_showing_a_section_the_room_has_left_are_asked_to_rerun(room, watcher):
@@ -91,3 +96,34 @@ def test_a_store_that_cannot_be_read_leaves_its_phones_for_the_next_look(room, w
     watcher.register("b", "w1", "s1")
     assert watcher.check() == ["b"], "one workshop's failed read does not stop the others"
     assert watcher.phones() == 2
+
+
+def test_the_voting_page_follows_the_ballot_and_other_pages_do_not(room, watcher):
+    room.sections = {"w1": None}
+    room.ballots = {"w1": ("closed",)}
+    room.alive = {"voting", "elsewhere"}
+    watcher.register("voting", "w1", None)
+    watcher.also_showed("voting", BALLOT, ("closed",))
+    watcher.register("elsewhere", "w1", None)
+    assert watcher.check() == []
+    assert "ballot w1" in room.reads
+    room.ballots["w1"] = ("open",)  # the facilitator opens voting
+    assert watcher.check() == ["voting"]
+
+
+def test_the_ballot_is_not_read_when_no_phone_is_on_the_voting_page(room, watcher):
+    room.sections = {"w1": None}
+    watcher.register("a", "w1", None)
+    watcher.check()
+    assert room.reads == ["w1"]
+
+
+def test_a_phone_that_leaves_the_voting_page_no_longer_follows_the_ballot(room, watcher):
+    room.sections = {"w1": None}
+    room.ballots = {"w1": ("closed",)}
+    room.alive = {"a"}
+    watcher.register("a", "w1", None)
+    watcher.also_showed("a", BALLOT, ("closed",))
+    watcher.register("a", "w1", None)  # its next run is on another page
+    room.ballots["w1"] = ("open",)
+    assert watcher.check() == []

@@ -272,3 +272,24 @@ def test_a_version_5_database_gains_the_room_s_voice(fresh_db_url):
     assert again.workshop(facilitator)["name"] == "Kept"
     assert again.voice(facilitator)["votes_each"] == voice.DEFAULT_VOTES_EACH
     again.dispose()
+
+
+def test_the_ballot_stamp_changes_with_what_the_voting_page_shows_and_not_with_a_vote(store):
+    """Phones on the voting page are redrawn when the stamp changes (ui/workshop/follow.py):
+    voting or contributions opened or closed, the prompt, an action added. A vote changes
+    only the voter's own page, which redraws itself."""
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    me = store.join(code, None, client="p0")
+    workshop_id = store.workshop(facilitator)["id"]
+    stamps = [store.ballot_stamp(workshop_id)]
+    store.set_voice(facilitator, voting_open=True)
+    stamps.append(store.ballot_stamp(workshop_id))
+    action = store.add_candidate(facilitator, "Stop the waiting list growing", voice.FROM_FACILITATOR)
+    stamps.append(store.ballot_stamp(workshop_id))
+    store.set_voice(facilitator, contributions_open=True, prompt="What should we stop first?")
+    stamps.append(store.ballot_stamp(workshop_id))
+    assert len(set(stamps)) == len(stamps), "each change gives a new stamp"
+    store.vote(me, action, 1)
+    assert store.ballot_stamp(workshop_id) == stamps[-1]
+    settings, listed, _ = store.ballot(me)
+    assert voice.ballot_stamp(settings, listed) == stamps[-1], "the page's own reading gives the same stamp"

@@ -73,6 +73,18 @@ def rule(votes_each: int) -> str:
     return f"Everyone has {each}" + (f"; put up to {most} on any one action." if votes_each > 1 else ".")
 
 
+def ballot_stamp(settings: dict, listed: Sequence[dict]) -> tuple:
+    """What every participant's voting page shows alike: the room's voting and contribution
+    settings and the actions listed. When it changes, the phones on that page are redrawn."""
+    return (
+        settings["voting_open"],
+        settings["votes_each"],
+        settings["contributions_open"],
+        settings["prompt"],
+        tuple((c["id"], c["text"]) for c in listed),
+    )
+
+
 def clean_contribution(value: Any) -> str:
     """A contribution as it may be stored, or VoiceError saying why not."""
     text = clean_text(value, "Your contribution", limit=10 * CONTRIBUTION_LIMIT, required=True, error=VoiceError)

@@ -176,6 +176,13 @@ def test_a_room_votes_contributes_and_the_screen_projects_it(browser, server):
         and '"aspect_id": "relationships"' in rows[0]
     )
 
+    # The facilitator closes voting: the phones still on the voting page show it by
+    # themselves, with no reload.
+    screen.locator(key("vc_close_voting")).get_by_role("button").click()
+    expect(screen.locator(key("vc_open_voting"))).to_be_visible(timeout=TIMEOUT)
+    for phone in phones:
+        expect(phone.get_by_text("Voting is not open yet")).to_be_visible(timeout=TIMEOUT)
+
     # The shared screen: the ranking, then the contributions shown (never the rejected one).
     sidebar_to(screen, "Shared screen", screen.locator(key("ws_view")))
     screen_view(screen, "Votes")

@@ -1,8 +1,9 @@
-"""Phones follow the room's round without polling.
+"""Phones follow the room without polling.
 
-One thread per app process reads the round of each workshop its phones are in, every
-CHECK_SECONDS, and asks each phone still showing an older section to rerun, as Streamlit
-does for its own "rerun on save". Before this, a fragment on every phone reran every 5 s
+One thread per app process reads, every CHECK_SECONDS, what each workshop its phones are
+in shows alike on them (the round's section; on the voting page, the ballot), and asks
+each phone still showing an older one to rerun, as Streamlit does for its own "rerun on
+save". Before this, a fragment on every phone reran every 5 s
 to look: with 200 phones, 40 script runs a second, each costing about what an answer
 costs. Now a phone at rest costs nothing and follows within about CHECK_SECONDS.
 
@@ -22,6 +23,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from scoring.workshop import voice
 from ui import session
 
 CHECK_SECONDS = 1.5  # how soon a phone follows the facilitator to a new section
@@ -31,61 +33,73 @@ SEEN_KEY = "wr_seen_section"  # the section this tab last showed
 _LOG = logging.getLogger(__name__)
 
 
+SECTION = "section"  # the round's section: every participant page shows it (or goes to it)
+BALLOT = "ballot"  # the voting page's settings and actions (voice.ballot_stamp)
+
+
 @dataclass
 class _Phone:
     workshop_id: str
-    seen: str | None  # the section its last run showed
+    seen: dict[str, object]  # what its last run showed: {SECTION: ..., maybe BALLOT: ...}
     asked_at: float | None = None
 
 
 class Watcher:
-    """Which phones show a section the room has left, and asking them to rerun. The reads
-    and the runtime are passed in, so this is tested without a server."""
+    """Which phones show what the room has moved on from, and asking them to rerun. The
+    reads ({what: read(workshop id)}) and the runtime are passed in, so this is tested
+    without a server."""
 
     def __init__(
         self,
-        read_section: Callable[[str], str | None],
+        readers: dict[str, Callable[[str], object]],
         rerun: Callable[[str], bool],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._read_section = read_section
+        self._readers = readers
         self._rerun = rerun  # False when the session has gone
         self._clock = clock
         self._phones: dict[str, _Phone] = {}
         self._lock = threading.Lock()
 
-    def register(self, session_id: str, workshop_id: str, seen: str | None) -> None:
-        """A phone's run showed `seen`: called on each of its runs."""
+    def register(self, session_id: str, workshop_id: str, section: str | None) -> None:
+        """A phone's run showed this section: called on each of its runs."""
         with self._lock:
-            self._phones[session_id] = _Phone(workshop_id, seen)
+            self._phones[session_id] = _Phone(workshop_id, {SECTION: section})
+
+    def also_showed(self, session_id: str, what: str, value: object) -> None:
+        """This run's page also shows `what` (a key of the readers) as `value`."""
+        with self._lock:
+            if session_id in self._phones:
+                self._phones[session_id].seen[what] = value
 
     def phones(self) -> int:
         return len(self._phones)
 
     def check(self) -> list[str]:
-        """One look: read each workshop's section once, ask the phones behind it to rerun
-        (not again within RETRY_SECONDS), forget the phones whose session has gone.
+        """One look: read what each workshop's phones show once, ask the phones behind it to
+        rerun (not again within RETRY_SECONDS), forget the phones whose session has gone.
         Returns the sessions asked."""
         with self._lock:
-            phones = dict(self._phones)
-        sections = {}
-        for workshop_id in {phone.workshop_id for phone in phones.values()}:
+            phones = {session_id: (phone, dict(phone.seen)) for session_id, phone in self._phones.items()}
+        wanted = {(phone.workshop_id, what) for phone, seen in phones.values() for what in seen}
+        now_showing = {}
+        for workshop_id, what in wanted:
             try:
-                sections[workshop_id] = self._read_section(workshop_id)
+                now_showing[workshop_id, what] = self._readers[what](workshop_id)
             except Exception:  # a store that cannot be read now is read again next time
-                _LOG.warning("Could not read the round of a workshop; phones will follow later.", exc_info=True)
+                _LOG.warning("Could not read a workshop's %s; phones will follow later.", what, exc_info=True)
         asked, gone = [], []
         now = self._clock()
-        for session_id, phone in phones.items():
-            if phone.workshop_id not in sections or sections[phone.workshop_id] == phone.seen:
-                continue
+        for session_id, (phone, seen) in phones.items():
+            if all(now_showing.get((phone.workshop_id, what), value) == value for what, value in seen.items()):
+                continue  # up to date (or not read this time)
             if phone.asked_at is not None and now - phone.asked_at < RETRY_SECONDS:
                 continue
             phone.asked_at = now
             (asked if self._rerun(session_id) else gone).append(session_id)
         with self._lock:
             for session_id in gone:
-                if self._phones.get(session_id) is phones[session_id]:
+                if self._phones.get(session_id) is phones[session_id][0]:
                     del self._phones[session_id]
         return asked
 
@@ -113,7 +127,7 @@ def _rerun_session(session_id: str) -> bool:
 @st.cache_resource(show_spinner=False)
 def _watcher() -> Watcher:
     store = session.store()
-    watcher = Watcher(lambda workshop_id: store.round_state(workshop_id)[0], _rerun_session)
+    watcher = Watcher({SECTION: lambda workshop_id: store.round_state(workshop_id)[0], BALLOT: store.ballot_stamp}, _rerun_session)
 
     def keep_watching() -> None:
         while True:
@@ -138,6 +152,20 @@ def follow_the_room(home, page) -> None:
         st.session_state[SEEN_KEY] = section
         if section and home is not None and page.url_path != home.url_path:
             st.switch_page(home)
-    context = get_script_run_ctx()
-    if context is not None and runtime.exists():  # AppTest has no server to rerun a session
+    context = _served()
+    if context is not None:
         _watcher().register(context.session_id, workshop["id"], section)
+
+
+def follow_the_ballot(settings: dict, listed: list[dict]) -> None:
+    """On the voting page: redraw it when the facilitator opens or closes voting or
+    contributions, or changes the actions."""
+    context = _served()
+    if context is not None:
+        _watcher().also_showed(context.session_id, BALLOT, voice.ballot_stamp(settings, listed))
+
+
+def _served():
+    """This run's context when a real server runs it (AppTest has no session to rerun)."""
+    context = get_script_run_ctx()
+    return context if context is not None and runtime.exists() else None

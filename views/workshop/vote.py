@@ -6,8 +6,7 @@ from scoring.store import StoreUnavailable
 from scoring.workshop import voice
 from ui import session
 from ui.widgets import plain
-
-REFRESH_SECONDS = 10  # the list follows the facilitator: opened, closed, actions added
+from ui.workshop import follow
 
 token = session.token()
 workshop = session.workshop()
@@ -29,9 +28,10 @@ def _vote(candidate_id: str, widget_key: str, stored: int) -> None:
         st.session_state["vt_notice"] = "Not counted: this link cannot vote."
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@st.fragment
 def ballot() -> None:
     settings, listed, mine = session.store().ballot(token)
+    follow.follow_the_ballot(settings, listed)  # redrawn when voting opens or the actions change
     st.header("Vote on actions")
     notice = st.session_state.pop("vt_notice", None)
     if notice:
