@@ -794,21 +794,26 @@ class Store:
         return (None, []) if row is None else (row.section, json.loads(row.revealed))
 
     def set_round(self, facilitator_token: str, section: str | None) -> None:
-        """Move the room to a section (the caller checks it is one of the workshop's), or
-        back to self-paced with None. Facilitator only (PermissionError)."""
-        if section is not None and (not isinstance(section, str) or not 0 < len(section) <= SECTION_LIMIT):
-            raise ValueError("not a section")
-        workshop_id = self._facilitated(facilitator_token)
-        self._write(lambda conn: _save_round(conn, workshop_id, section=section))
-
-    def reveal_section(self, facilitator_token: str, section: str, revealed: bool = True) -> None:
-        """Show (or hide again) one section's results on the shared screen. The first reveal
-        of anything starts the screen's batching, as revealing all results does. Facilitator only."""
-        if not isinstance(section, str) or not 0 < len(section) <= SECTION_LIMIT:
-            raise ValueError("not a section")
+        """Move the room to one of its sections (a key of rounds.sections() of the workshop's
+        diagnostics), or back to self-paced with None. Facilitator only (PermissionError);
+        WorkshopError for a section that is not the workshop's, and nothing changes."""
         workshop_id = self._facilitated(facilitator_token)
 
         def work(conn: Connection) -> None:
+            if section is not None:
+                _check_section(conn, workshop_id, section)
+            _save_round(conn, workshop_id, section=section)
+
+        self._write(work)
+
+    def reveal_section(self, facilitator_token: str, section: str, revealed: bool = True) -> None:
+        """Show (or hide again) one section's results on the shared screen. The first reveal
+        of anything starts the screen's batching, as revealing all results does. Facilitator
+        only; WorkshopError for a section that is not the workshop's, and nothing changes."""
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> None:
+            _check_section(conn, workshop_id, section)
             row = conn.execute(select(workshop_rounds.c.revealed).where(workshop_rounds.c.workshop_id == workshop_id)).first()
             shown = [s for s in (json.loads(row.revealed) if row else []) if s != section] + ([section] if revealed else [])
             if revealed:
@@ -1314,6 +1319,15 @@ def _waiting(conn, workshop_id: str) -> tuple[list, int]:
         )
     ).all()
     return changed, (workshop.min_group or MIN_GROUP) if workshop.first_revealed_at else 1
+
+
+def _check_section(conn, workshop_id: str, section: Any) -> None:
+    """WorkshopError unless `section` is the key of one of the workshop's sections."""
+    from scoring.workshop import rounds  # here: rounds reads the registry, which reads the instruments
+
+    offered = json.loads(conn.execute(select(workshops.c.diagnostics).where(workshops.c.id == workshop_id)).scalar_one())
+    if not isinstance(section, str) or rounds.find(section, offered) is None:
+        raise WorkshopError("That section is not one of this workshop's: the round was not changed.")
 
 
 def _save_round(conn, workshop_id: str, **values) -> None:
