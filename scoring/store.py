@@ -16,8 +16,9 @@ publish_room) and the count of what each client created lately; version 5 the na
 self-check is given; version 6 the room's rounds and agreed ratings (workshop_rounds:
 the section a workshop is discussing and the sections revealed; agreements: the rating
 the room agreed per factor, or "not agreed", with a discussion point) and the room's
-dot-vote and contributions (tables room_voice, candidates, votes and contributions).
-Opening an older database
+dot-vote and contributions (tables room_voice, candidates, votes and contributions);
+version 7 the votes as the shared screen shows them (shown_votes, in batches: see
+publish_votes). Opening an older database
 upgrades it in place, keeping every answer.
 """
 
@@ -78,7 +79,7 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 NAME_LIMIT = 120  # characters in a self-check's name
 SECTION_LIMIT = 200  # characters in a round's section key
 
@@ -237,6 +238,18 @@ votes = Table(
     Index("votes_by_respondent", "respondent_id"),
 )
 
+# Version 7. Each participant's votes as the shared screen shows them: copied from votes in
+# batches of at least the workshop's smallest group of people (publish_votes), so that the
+# screen's ranking never moves by one person's votes.
+shown_votes = Table(
+    "shown_votes",
+    metadata,
+    Column("candidate_id", String(16), ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
+    Column("dots", Integer, nullable=False),
+    Index("shown_votes_by_respondent", "respondent_id"),
+)
+
 contributions = Table(
     "contributions",
     metadata,
@@ -252,7 +265,7 @@ contributions = Table(
     Index("contributions_by_respondent", "respondent_id"),
 )
 
-VOICE_TABLES = (votes, candidates, contributions, room_voice)  # children first
+VOICE_TABLES = (shown_votes, votes, candidates, contributions, room_voice)  # children first
 
 
 def database_url() -> str:
@@ -384,7 +397,7 @@ class Store:
         key = token_hash(token)
 
         def work(conn: Connection) -> None:
-            for table in (answers, shown_answers, votes, contributions):
+            for table in (answers, shown_answers, votes, shown_votes, contributions):
                 conn.execute(delete(table).where(table.c.respondent_id == key))
             conn.execute(delete(respondents).where(respondents.c.id == key))
 
@@ -740,7 +753,7 @@ class Store:
                 respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT, respondents.c.id.in_(list(keys))
             )
             found = conn.execute(members).scalars().all()
-            for table in (answers, shown_answers, votes, contributions):
+            for table in (answers, shown_answers, votes, shown_votes, contributions):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(found)))
             conn.execute(delete(respondents).where(respondents.c.id.in_(found)))
             return len(found)
@@ -900,7 +913,8 @@ class Store:
             members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
             for table in (answers, shown_answers):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(members)))
-            conn.execute(delete(votes).where(votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id.in_(workshop_ids)))))
+            for table in (votes, shown_votes):
+                conn.execute(delete(table).where(table.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id.in_(workshop_ids)))))
             for table in (candidates, contributions, room_voice):
                 conn.execute(delete(table).where(table.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
@@ -1006,17 +1020,20 @@ class Store:
 
         def work(conn: Connection) -> None:
             mine = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id)
-            conn.execute(delete(votes).where(votes.c.candidate_id.in_(mine)))
+            for table in (votes, shown_votes):  # off the screen at once: removing it says nothing of anyone's votes
+                conn.execute(delete(table).where(table.c.candidate_id.in_(mine)))
             conn.execute(delete(candidates).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id))
 
         self._write(work)
 
     def clear_votes(self, facilitator_token: str) -> None:
-        """Every vote given in the room, gone (to vote again): facilitator only."""
+        """Every vote given in the room, gone (to vote again), from the screen too:
+        facilitator only."""
         workshop_id = self._facilitated(facilitator_token)
 
         def work(conn: Connection) -> None:
-            conn.execute(delete(votes).where(votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))))
+            for table in (votes, shown_votes):
+                conn.execute(delete(table).where(table.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))))
 
         self._write(work)
 
@@ -1029,12 +1046,15 @@ class Store:
 
         self._write(work)
 
-    def candidates(self, viewer_token: str) -> tuple[list[dict], int]:
+    def candidates(self, viewer_token: str, *, shown: bool = False) -> tuple[list[dict], int]:
         """The actions put to the vote, in the order they were put, each {id, text, origin,
         aspect_id, source_key, plan_key, votes (given here and brought back)}; and how many people
-        have voted. Facilitator or shared screen."""
+        have voted. With `shown`, the votes as the shared screen shows them (in batches: see
+        publish_votes), else as they stand. Facilitator or shared screen."""
         workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
-        given = select(votes.c.candidate_id, func.sum(votes.c.dots).label("dots")).group_by(votes.c.candidate_id).subquery()
+        table = shown_votes if shown else votes
+        of_workshop = table.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))
+        given = select(table.c.candidate_id, func.sum(table.c.dots).label("dots")).where(of_workshop).group_by(table.c.candidate_id).subquery()
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(candidates, func.coalesce(given.c.dots, 0).label("dots"))
@@ -1042,11 +1062,7 @@ class Store:
                 .where(candidates.c.workshop_id == workshop_id)
                 .order_by(candidates.c.created_at, candidates.c.id)
             ).all()
-            voters = conn.execute(
-                select(func.count(func.distinct(votes.c.respondent_id))).where(
-                    votes.c.dots > 0, votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))
-                )
-            ).scalar_one()
+            voters = conn.execute(select(func.count(func.distinct(table.c.respondent_id))).where(table.c.dots > 0, of_workshop)).scalar_one()
         found = [
             {
                 "id": r.id,
@@ -1060,6 +1076,31 @@ class Store:
             for r in rows
         ]
         return found, voters
+
+    def publish_votes(self, viewer_token: str) -> int:
+        """Bring the shared screen's copy of the votes up to date, in batches
+        (voice.publish_votes): only once at least the workshop's smallest group of people
+        have votes the screen does not show are all of them shown at once. Facilitator or
+        shared screen. Returns how many people's votes are still waiting to be shown."""
+        workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
+        with self.engine.connect() as conn:  # a read first: most refreshes change nothing
+            current, shown, min_group = _votes_now(conn, workshop_id)
+        published, waiting = voice.publish_votes(current, shown, min_group)
+        if published == shown:
+            return waiting
+
+        def work(conn: Connection) -> int:
+            current, shown, min_group = _votes_now(conn, workshop_id)  # again, inside the write transaction
+            published, waiting = voice.publish_votes(current, shown, min_group)
+            if published != shown:
+                of_workshop = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id)
+                conn.execute(delete(shown_votes).where(shown_votes.c.candidate_id.in_(of_workshop)))
+                rows = [dict(candidate_id=c, respondent_id=person, dots=d) for person, given in published.items() for c, d in given.items()]
+                if rows:
+                    conn.execute(insert(shown_votes), rows)
+            return waiting
+
+        return self._write(work)
 
     def ballot(self, participant_token: str) -> tuple[dict, list[dict], dict[str, int]]:
         """What a participant votes on: the settings, the actions ({id, text} in the order
@@ -1361,6 +1402,22 @@ def _voice(conn, workshop_id: str) -> dict:
     if row is None:
         return {"votes_each": voice.DEFAULT_VOTES_EACH, "voting_open": False, "prompt": voice.DEFAULT_PROMPT, "contributions_open": False}
     return {"votes_each": row.votes_each, "voting_open": bool(row.voting_open), "prompt": row.prompt, "contributions_open": bool(row.contributions_open)}
+
+
+def _votes_now(conn, workshop_id: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], int]:
+    """The workshop's votes as they stand and as the screen shows them, each {participant:
+    {candidate id: votes}}, and the smallest group it shows."""
+    of_workshop = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id)
+    found = []
+    for table in (votes, shown_votes):
+        people: dict[str, dict[str, int]] = {}
+        for candidate_id, respondent_id, dots in conn.execute(
+            select(table.c.candidate_id, table.c.respondent_id, table.c.dots).where(table.c.candidate_id.in_(of_workshop), table.c.dots > 0)
+        ):
+            people.setdefault(respondent_id, {})[candidate_id] = dots
+        found.append(people)
+    min_group = conn.execute(select(workshops.c.min_group).where(workshops.c.id == workshop_id)).scalar_one()
+    return found[0], found[1], min_group or MIN_GROUP
 
 
 def _most_given(conn, workshop_id: str) -> tuple[int, int]:
