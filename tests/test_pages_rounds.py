@@ -22,11 +22,11 @@ def app(**params) -> AppTest:
     return at.run()
 
 
-def facilitator() -> tuple[AppTest, str]:
+def facilitator(diagnostics: tuple[str, ...] = ("eight_aspects", "tolerance")) -> tuple[AppTest, str]:
     at = app()
     at.switch_page("views/workshop/new.py").run()
     at.text_input(key="ws_name").input("Rounds day")
-    at.multiselect(key="ws_diagnostics").set_value(["eight_aspects", "tolerance"])
+    at.multiselect(key="ws_diagnostics").set_value(list(diagnostics))
     next(b for b in at.button if b.label == "Create the workshop").click().run()
     assert not at.exception
     return at, at.session_state["resume_token"]
@@ -141,3 +141,46 @@ def test_the_screen_s_own_link_shows_the_round_and_controls_nothing():
     assert "System design" in texts(screen)
     assert not [s for s in screen.selectbox if s.key == "ws_round_section"]
     assert not [b for b in screen.button if b.key in ("ws_round_reveal", "ws_round_next")]
+
+
+def test_the_screen_ranks_the_approaches_from_what_the_room_agreed_when_asked():
+    import json
+
+    from scoring import figures
+    from scoring.diagnostics import approaches
+
+    at, token = facilitator(("eight_aspects", "approaches"))
+    store = Store()
+    code = store.workshop(token)["code"]
+    one_an_aspect = {a.id: next(f.id for f in eight_aspects.instrument().factors if f.aspect_id == a.id) for a in eight_aspects.instrument().aspects}
+    for n in range(3):  # everyone rates every aspect's factor 3: on the mean, every approach ties
+        person = store.join(code, None, client=f"p{n}")
+        for item in one_an_aspect.values():
+            store.save_answer(person, "eight_aspects", item, {"rating": 3})
+        store.save_answer(person, "approaches", approaches.CHOICE, {"chosen": [], "priorities": {}})
+    agreed = dict(zip(one_an_aspect.values(), [5, 5, 1, 1, 5, 1, 1, 5]))
+    for item, value in agreed.items():
+        store.set_agreement(token, "eight_aspects", item, "rating", {"value": value, "agreed": True, "note": ""})
+    store.set_workshop(token, results_visible=True)
+    at.run()
+    at.segmented_control(key="ws_view").set_value("Approaches").run()
+    assert not at.exception
+
+    def bars() -> list:
+        (chart,) = at.get("plotly_chart")
+        trace = json.loads(chart.proto.spec)["data"][0]
+        return list(zip(trace["customdata"], trace["text"]))
+
+    by_mean = bars()
+    assert by_mean and all(label.startswith("=1. ") for label, _fit in by_mean)
+    at.toggle(key="ws_fit_from_agreed").set_value(True).run()
+    assert not at.exception
+    by_agreement = bars()
+    assert by_agreement != by_mean
+    assert any(c.value.startswith("Ranked from the ratings the room agreed.") for c in at.caption)
+    # As scoring ranks the agreed ratings scored as one person's answers.
+    profile = eight_aspects.score_records({item: {"rating": value} for item, value in agreed.items()})["score"].to_dict()
+    expected = figures.fit_bars(approaches.rank(profile, {})).data[0]
+    assert by_agreement == list(zip(expected.customdata, expected.text))
+    at.toggle(key="ws_fit_from_agreed").set_value(False).run()
+    assert bars() == by_mean
