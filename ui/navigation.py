@@ -1,6 +1,7 @@
 """Which pages a tab is offered: everything for a self-check; for a workshop participant
 only that workshop's diagnostics and the room's vote; for a facilitator the room's pages
-(the shared screen, votes and contributions, the room's plan and risks) and no self-check;
+(the shared screen, votes and contributions, the workshop's deciding pages such as the
+approaches, worked out from the room, the room's plan and risks) and no self-check;
 for the shared screen's own link, that screen alone."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from scoring.store import FACILITATOR, PARTICIPANT, SCREEN
 
 Spec = tuple[str, str, str, str]  # script, title, icon, url path
 CURRENT_KEY = "current_page_address"  # the address of the page this run shows
+DECIDE = HOME_SECTIONS[-1]  # home's section of the pages that decide from the answers
 
 # A diagnostic's pages come from its instrument file's page wording (registry); the pages
 # below are the app's own. The development plan and risk register are the room's,
@@ -38,6 +40,13 @@ def diagnostic_specs(diagnostic_ids: list[str] | None = None) -> list[Spec]:
     return [(link.script, link.title, link.icon, link.address) for d in found for link in d.page().pages]
 
 
+def _deciding_specs() -> list[Spec]:
+    """The pages of the diagnostics in home's "decide" section."""
+    return [
+        (link.script, link.title, link.icon, link.address) for d in registry.diagnostics().values() if d.page().section == DECIDE for link in d.page().pages
+    ]
+
+
 def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, list[Spec]], Spec]:
     """The navigation's sections and its default page (served at the app's root)."""
     if workshop and workshop["kind"] == PARTICIPANT and not joining:
@@ -48,7 +57,10 @@ def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, lis
         # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
         # screen readers (and axe) take for a broken list. The room's pages only: a
         # self-check of the facilitator's own under this link would read as the room's.
-        return {"": [SHARED_SCREEN, VOICE, PLAN, RISKS, IMPORT, BRING_BACK, COMPARE]}, SHARED_SCREEN
+        # A deciding page (the approaches) works from the room's answers there, and sends
+        # the room's choice to the room's plan and risks.
+        deciding = [spec for spec in diagnostic_specs(workshop["diagnostics"]) if spec in _deciding_specs()]
+        return {"": [SHARED_SCREEN, VOICE, *deciding, PLAN, RISKS, IMPORT, BRING_BACK, COMPARE]}, SHARED_SCREEN
     everything = diagnostic_specs()
     return {"": [HOME, *everything, PLAN, RISKS, BRING_BACK, COMPARE, JOIN, RUN]}, JOIN if joining else HOME
 
