@@ -201,7 +201,7 @@ def test_a_single_new_vote_does_not_change_what_the_screen_shows():
     first = _what_the_screen_shows(screen)
     assert json.loads(first[3][0])["data"][0]["x"] == [2.0, 1.0]
     assert any("3 people have voted" in m for m in first[0])
-    assert any("moves in batches" in c and "at least 3 people" in c for c in first[1])
+    assert any("moves only when at least 3 people have voted or changed their votes" in c for c in first[1])
     # One colleague votes, a newcomer, then one who had voted changes: nothing moves.
     store.vote(token_of(phones[3]), a, 2)
     screen.run()

@@ -169,8 +169,8 @@ def totals(votes: Votes) -> tuple[dict[str, int], int]:
 def screen_rule(min_group: int) -> str:
     """The batching rule in one sentence, as the screen says it."""
     return (
-        f"The ranking moves in batches: only once at least {min_group} people have voted or changed their votes "
-        "since it last moved, so nobody's votes can be read off it as they give them."
+        f"The ranking moves only when at least {min_group} people have voted or changed their votes since it last moved, "
+        "so nobody's votes can be read off it as they vote."
     )
 
 
