@@ -1090,6 +1090,8 @@ class Store:
             return waiting
 
         def work(conn: Connection) -> int:
+            if conn.dialect.name == "postgresql":  # one copy at a time per workshop (several processes' screens)
+                conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": workshop_id + "shown_votes"})
             current, shown, min_group = _votes_now(conn, workshop_id)  # again, inside the write transaction
             published, waiting = voice.publish_votes(current, shown, min_group)
             if published != shown:

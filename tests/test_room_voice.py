@@ -60,6 +60,38 @@ def test_the_store_shows_the_screen_the_votes_in_batches_cases(store, case):
     assert voters == sum(1 for p in people.values() if store.ballot(p)[2])
 
 
+def test_screens_on_several_processes_publish_one_batch_at_once_without_a_fault(store):
+    """Eight screens and facilitator tabs, on four app processes (each its own Store and
+    connection pool), refresh at the moment a batch is due."""
+    facilitator, joined = room(store, people=3)
+    screen = store.screen_token(facilitator)
+    a, b = (store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in "ab")
+    for person, action in zip(joined, (a, a, b)):
+        store.vote(person, action, 2)
+    stores = [store] + [Store(store.url) for _ in range(3)]
+    start = threading.Barrier(8)
+    outcomes = []
+
+    def refresh(n: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(stores[n % 4].publish_votes(screen if n % 2 else facilitator))
+        except Exception as exc:  # noqa: BLE001 - any fault is the failure reported below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=refresh, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for other in stores[1:]:
+        other.dispose()
+    assert outcomes == [0] * 8
+    with store.engine.connect() as conn:
+        assert sorted(conn.execute(select(shown_votes.c.dots)).scalars().all()) == [2, 2, 2]
+    assert [c["votes"] for c in store.candidates(screen, shown=True)[0]] == [4, 2]
+
+
 def test_a_removed_action_and_cleared_votes_leave_the_screen_at_once(store):
     facilitator, joined = room(store, people=4)
     a, b = (store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in "ab")

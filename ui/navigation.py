@@ -40,13 +40,6 @@ def diagnostic_specs(diagnostic_ids: list[str] | None = None) -> list[Spec]:
     return [(link.script, link.title, link.icon, link.address) for d in found for link in d.page().pages]
 
 
-def _deciding_specs() -> list[Spec]:
-    """The pages of the diagnostics in home's "decide" section."""
-    return [
-        (link.script, link.title, link.icon, link.address) for d in registry.diagnostics().values() if d.page().section == DECIDE for link in d.page().pages
-    ]
-
-
 def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, list[Spec]], Spec]:
     """The navigation's sections and its default page (served at the app's root)."""
     if workshop and workshop["kind"] == PARTICIPANT and not joining:
@@ -59,7 +52,7 @@ def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, lis
         # self-check of the facilitator's own under this link would read as the room's.
         # A deciding page (the approaches) works from the room's answers there, and sends
         # the room's choice to the room's plan and risks.
-        deciding = [spec for spec in diagnostic_specs(workshop["diagnostics"]) if spec in _deciding_specs()]
+        deciding = diagnostic_specs([d.ID for d in registry.diagnostics().values() if d.ID in workshop["diagnostics"] and d.page().section == DECIDE])
         return {"": [SHARED_SCREEN, VOICE, *deciding, PLAN, RISKS, IMPORT, BRING_BACK, COMPARE]}, SHARED_SCREEN
     everything = diagnostic_specs()
     return {"": [HOME, *everything, PLAN, RISKS, BRING_BACK, COMPARE, JOIN, RUN]}, JOIN if joining else HOME
