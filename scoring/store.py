@@ -665,6 +665,7 @@ class Store:
 
         def work(conn: Connection) -> None:
             if results_visible:
+                _one_publisher(conn, workshop_id)
                 first = conn.execute(
                     update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None)).values(first_revealed_at=_now())
                 ).rowcount
@@ -735,6 +736,7 @@ class Store:
             return len(changed)
 
         def work(conn: Connection) -> int:
+            _one_publisher(conn, workshop_id)
             changed, needed = _waiting(conn, workshop_id)  # again, inside the write transaction
             if len(changed) < needed:
                 return len(changed)
@@ -830,6 +832,7 @@ class Store:
             row = conn.execute(select(workshop_rounds.c.revealed).where(workshop_rounds.c.workshop_id == workshop_id)).first()
             shown = [s for s in (json.loads(row.revealed) if row else []) if s != section] + ([section] if revealed else [])
             if revealed:
+                _one_publisher(conn, workshop_id)
                 first = conn.execute(
                     update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None)).values(first_revealed_at=_now())
                 ).rowcount
@@ -1090,8 +1093,7 @@ class Store:
             return waiting
 
         def work(conn: Connection) -> int:
-            if conn.dialect.name == "postgresql":  # one copy at a time per workshop (several processes' screens)
-                conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": workshop_id + "shown_votes"})
+            _one_publisher(conn, workshop_id)
             current, shown, min_group = _votes_now(conn, workshop_id)  # again, inside the write transaction
             published, waiting = voice.publish_votes(current, shown, min_group)
             if published != shown:
@@ -1362,6 +1364,15 @@ def _waiting(conn, workshop_id: str) -> tuple[list, int]:
         )
     ).all()
     return changed, (workshop.min_group or MIN_GROUP) if workshop.first_revealed_at else 1
+
+
+def _one_publisher(conn, workshop_id: str) -> None:
+    """Wait until no other transaction is copying this workshop's answers or votes to the
+    screen's copy (PostgreSQL; SQLite has one writer). Screens on several processes may
+    publish one batch at the same moment: each would delete the copy and insert it again,
+    and the second insert would meet the first's rows. Then read what waits again."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": workshop_id + "publish"})
 
 
 def _check_section(conn, workshop_id: str, section: Any) -> None:
