@@ -16,8 +16,9 @@ publish_room) and the count of what each client created lately; version 5 the na
 self-check is given; version 6 the room's rounds and agreed ratings (workshop_rounds:
 the section a workshop is discussing and the sections revealed; agreements: the rating
 the room agreed per factor, or "not agreed", with a discussion point) and the room's
-dot-vote and contributions (tables room_voice, candidates, votes and contributions).
-Opening an older database
+dot-vote and contributions (tables room_voice, candidates, votes and contributions);
+version 7 the votes as the shared screen shows them (shown_votes, in batches: see
+publish_votes). Opening an older database
 upgrades it in place, keeping every answer.
 """
 
@@ -78,7 +79,7 @@ DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 NAME_LIMIT = 120  # characters in a self-check's name
 SECTION_LIMIT = 200  # characters in a round's section key
 
@@ -237,6 +238,18 @@ votes = Table(
     Index("votes_by_respondent", "respondent_id"),
 )
 
+# Version 7. Each participant's votes as the shared screen shows them: copied from votes in
+# batches of at least the workshop's smallest group of people (publish_votes), so that the
+# screen's ranking never moves by one person's votes.
+shown_votes = Table(
+    "shown_votes",
+    metadata,
+    Column("candidate_id", String(16), ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+    Column("respondent_id", String(64), ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
+    Column("dots", Integer, nullable=False),
+    Index("shown_votes_by_respondent", "respondent_id"),
+)
+
 contributions = Table(
     "contributions",
     metadata,
@@ -252,7 +265,7 @@ contributions = Table(
     Index("contributions_by_respondent", "respondent_id"),
 )
 
-VOICE_TABLES = (votes, candidates, contributions, room_voice)  # children first
+VOICE_TABLES = (shown_votes, votes, candidates, contributions, room_voice)  # children first
 
 
 def database_url() -> str:
@@ -384,7 +397,7 @@ class Store:
         key = token_hash(token)
 
         def work(conn: Connection) -> None:
-            for table in (answers, shown_answers, votes, contributions):
+            for table in (answers, shown_answers, votes, shown_votes, contributions):
                 conn.execute(delete(table).where(table.c.respondent_id == key))
             conn.execute(delete(respondents).where(respondents.c.id == key))
 
@@ -652,6 +665,7 @@ class Store:
 
         def work(conn: Connection) -> None:
             if results_visible:
+                _one_publisher(conn, workshop_id)
                 first = conn.execute(
                     update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None)).values(first_revealed_at=_now())
                 ).rowcount
@@ -722,6 +736,7 @@ class Store:
             return len(changed)
 
         def work(conn: Connection) -> int:
+            _one_publisher(conn, workshop_id)
             changed, needed = _waiting(conn, workshop_id)  # again, inside the write transaction
             if len(changed) < needed:
                 return len(changed)
@@ -740,7 +755,7 @@ class Store:
                 respondents.c.workshop_id == workshop_id, respondents.c.kind == PARTICIPANT, respondents.c.id.in_(list(keys))
             )
             found = conn.execute(members).scalars().all()
-            for table in (answers, shown_answers, votes, contributions):
+            for table in (answers, shown_answers, votes, shown_votes, contributions):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(found)))
             conn.execute(delete(respondents).where(respondents.c.id.in_(found)))
             return len(found)
@@ -794,24 +809,30 @@ class Store:
         return (None, []) if row is None else (row.section, json.loads(row.revealed))
 
     def set_round(self, facilitator_token: str, section: str | None) -> None:
-        """Move the room to a section (the caller checks it is one of the workshop's), or
-        back to self-paced with None. Facilitator only (PermissionError)."""
-        if section is not None and (not isinstance(section, str) or not 0 < len(section) <= SECTION_LIMIT):
-            raise ValueError("not a section")
-        workshop_id = self._facilitated(facilitator_token)
-        self._write(lambda conn: _save_round(conn, workshop_id, section=section))
-
-    def reveal_section(self, facilitator_token: str, section: str, revealed: bool = True) -> None:
-        """Show (or hide again) one section's results on the shared screen. The first reveal
-        of anything starts the screen's batching, as revealing all results does. Facilitator only."""
-        if not isinstance(section, str) or not 0 < len(section) <= SECTION_LIMIT:
-            raise ValueError("not a section")
+        """Move the room to one of its sections (a key of rounds.sections() of the workshop's
+        diagnostics), or back to self-paced with None. Facilitator only (PermissionError);
+        WorkshopError for a section that is not the workshop's, and nothing changes."""
         workshop_id = self._facilitated(facilitator_token)
 
         def work(conn: Connection) -> None:
+            if section is not None:
+                _check_section(conn, workshop_id, section)
+            _save_round(conn, workshop_id, section=section)
+
+        self._write(work)
+
+    def reveal_section(self, facilitator_token: str, section: str, revealed: bool = True) -> None:
+        """Show (or hide again) one section's results on the shared screen. The first reveal
+        of anything starts the screen's batching, as revealing all results does. Facilitator
+        only; WorkshopError for a section that is not the workshop's, and nothing changes."""
+        workshop_id = self._facilitated(facilitator_token)
+
+        def work(conn: Connection) -> None:
+            _check_section(conn, workshop_id, section)
             row = conn.execute(select(workshop_rounds.c.revealed).where(workshop_rounds.c.workshop_id == workshop_id)).first()
             shown = [s for s in (json.loads(row.revealed) if row else []) if s != section] + ([section] if revealed else [])
             if revealed:
+                _one_publisher(conn, workshop_id)
                 first = conn.execute(
                     update(workshops).where(workshops.c.id == workshop_id, workshops.c.first_revealed_at.is_(None)).values(first_revealed_at=_now())
                 ).rowcount
@@ -895,7 +916,8 @@ class Store:
             members = select(respondents.c.id).where(respondents.c.workshop_id.in_(workshop_ids))
             for table in (answers, shown_answers):
                 conn.execute(delete(table).where(table.c.respondent_id.in_(members)))
-            conn.execute(delete(votes).where(votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id.in_(workshop_ids)))))
+            for table in (votes, shown_votes):
+                conn.execute(delete(table).where(table.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id.in_(workshop_ids)))))
             for table in (candidates, contributions, room_voice):
                 conn.execute(delete(table).where(table.c.workshop_id.in_(workshop_ids)))
             conn.execute(delete(respondents).where(respondents.c.workshop_id.in_(workshop_ids)))
@@ -1001,17 +1023,20 @@ class Store:
 
         def work(conn: Connection) -> None:
             mine = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id)
-            conn.execute(delete(votes).where(votes.c.candidate_id.in_(mine)))
+            for table in (votes, shown_votes):  # off the screen at once: removing it says nothing of anyone's votes
+                conn.execute(delete(table).where(table.c.candidate_id.in_(mine)))
             conn.execute(delete(candidates).where(candidates.c.workshop_id == workshop_id, candidates.c.id == candidate_id))
 
         self._write(work)
 
     def clear_votes(self, facilitator_token: str) -> None:
-        """Every vote given in the room, gone (to vote again): facilitator only."""
+        """Every vote given in the room, gone (to vote again), from the screen too:
+        facilitator only."""
         workshop_id = self._facilitated(facilitator_token)
 
         def work(conn: Connection) -> None:
-            conn.execute(delete(votes).where(votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))))
+            for table in (votes, shown_votes):
+                conn.execute(delete(table).where(table.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))))
 
         self._write(work)
 
@@ -1024,12 +1049,15 @@ class Store:
 
         self._write(work)
 
-    def candidates(self, viewer_token: str) -> tuple[list[dict], int]:
+    def candidates(self, viewer_token: str, *, shown: bool = False) -> tuple[list[dict], int]:
         """The actions put to the vote, in the order they were put, each {id, text, origin,
         aspect_id, source_key, plan_key, votes (given here and brought back)}; and how many people
-        have voted. Facilitator or shared screen."""
+        have voted. With `shown`, the votes as the shared screen shows them (in batches: see
+        publish_votes), else as they stand. Facilitator or shared screen."""
         workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
-        given = select(votes.c.candidate_id, func.sum(votes.c.dots).label("dots")).group_by(votes.c.candidate_id).subquery()
+        table = shown_votes if shown else votes
+        of_workshop = table.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))
+        given = select(table.c.candidate_id, func.sum(table.c.dots).label("dots")).where(of_workshop).group_by(table.c.candidate_id).subquery()
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(candidates, func.coalesce(given.c.dots, 0).label("dots"))
@@ -1037,11 +1065,7 @@ class Store:
                 .where(candidates.c.workshop_id == workshop_id)
                 .order_by(candidates.c.created_at, candidates.c.id)
             ).all()
-            voters = conn.execute(
-                select(func.count(func.distinct(votes.c.respondent_id))).where(
-                    votes.c.dots > 0, votes.c.candidate_id.in_(select(candidates.c.id).where(candidates.c.workshop_id == workshop_id))
-                )
-            ).scalar_one()
+            voters = conn.execute(select(func.count(func.distinct(table.c.respondent_id))).where(table.c.dots > 0, of_workshop)).scalar_one()
         found = [
             {
                 "id": r.id,
@@ -1055,6 +1079,32 @@ class Store:
             for r in rows
         ]
         return found, voters
+
+    def publish_votes(self, viewer_token: str) -> int:
+        """Bring the shared screen's copy of the votes up to date, in batches
+        (voice.publish_votes): only once at least the workshop's smallest group of people
+        have votes the screen does not show are all of them shown at once. Facilitator or
+        shared screen. Returns how many people's votes are still waiting to be shown."""
+        workshop_id = self._facilitated(viewer_token, ROOM_VIEWERS)
+        with self.engine.connect() as conn:  # a read first: most refreshes change nothing
+            current, shown, min_group = _votes_now(conn, workshop_id)
+        published, waiting = voice.publish_votes(current, shown, min_group)
+        if published == shown:
+            return waiting
+
+        def work(conn: Connection) -> int:
+            _one_publisher(conn, workshop_id)
+            current, shown, min_group = _votes_now(conn, workshop_id)  # again, inside the write transaction
+            published, waiting = voice.publish_votes(current, shown, min_group)
+            if published != shown:
+                of_workshop = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id)
+                conn.execute(delete(shown_votes).where(shown_votes.c.candidate_id.in_(of_workshop)))
+                rows = [dict(candidate_id=c, respondent_id=person, dots=d) for person, given in published.items() for c, d in given.items()]
+                if rows:
+                    conn.execute(insert(shown_votes), rows)
+            return waiting
+
+        return self._write(work)
 
     def ballot(self, participant_token: str) -> tuple[dict, list[dict], dict[str, int]]:
         """What a participant votes on: the settings, the actions ({id, text} in the order
@@ -1319,6 +1369,24 @@ def _waiting(conn, workshop_id: str) -> tuple[list, int]:
     return changed, (workshop.min_group or MIN_GROUP) if workshop.first_revealed_at else 1
 
 
+def _one_publisher(conn, workshop_id: str) -> None:
+    """Wait until no other transaction is copying this workshop's answers or votes to the
+    screen's copy (PostgreSQL; SQLite has one writer). Screens on several processes may
+    publish one batch at the same moment: each would delete the copy and insert it again,
+    and the second insert would meet the first's rows. Then read what waits again."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text_("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": workshop_id + "publish"})
+
+
+def _check_section(conn, workshop_id: str, section: Any) -> None:
+    """WorkshopError unless `section` is the key of one of the workshop's sections."""
+    from scoring.workshop import rounds  # here: rounds reads the registry, which reads the instruments
+
+    offered = json.loads(conn.execute(select(workshops.c.diagnostics).where(workshops.c.id == workshop_id)).scalar_one())
+    if not isinstance(section, str) or rounds.find(section, offered) is None:
+        raise WorkshopError("That section is not one of this workshop's: the round was not changed.")
+
+
 def _save_round(conn, workshop_id: str, **values) -> None:
     """Insert or update a workshop's round row with these values (section, revealed)."""
     values["updated_at"] = _now()
@@ -1358,6 +1426,22 @@ def _listed(conn, workshop_id: str) -> list[dict]:
         select(candidates.c.id, candidates.c.text).where(candidates.c.workshop_id == workshop_id).order_by(candidates.c.created_at, candidates.c.id)
     ).all()
     return [{"id": r.id, "text": r.text} for r in rows]
+
+
+def _votes_now(conn, workshop_id: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], int]:
+    """The workshop's votes as they stand and as the screen shows them, each {participant:
+    {candidate id: votes}}, and the smallest group it shows."""
+    of_workshop = select(candidates.c.id).where(candidates.c.workshop_id == workshop_id)
+    found = []
+    for table in (votes, shown_votes):
+        people: dict[str, dict[str, int]] = {}
+        for candidate_id, respondent_id, dots in conn.execute(
+            select(table.c.candidate_id, table.c.respondent_id, table.c.dots).where(table.c.candidate_id.in_(of_workshop), table.c.dots > 0)
+        ):
+            people.setdefault(respondent_id, {})[candidate_id] = dots
+        found.append(people)
+    min_group = conn.execute(select(workshops.c.min_group).where(workshops.c.id == workshop_id)).scalar_one()
+    return found[0], found[1], min_group or MIN_GROUP
 
 
 def _most_given(conn, workshop_id: str) -> tuple[int, int]:

@@ -96,3 +96,20 @@ def test_the_agreed_profile_is_its_own_series_on_the_room_s_radar():
     assert by_aspect["system_design"] == 100 and by_aspect["policy"] == 0 and by_aspect["relationships"] is None
     assert not any(t.name == figures.AGREED_LABEL for t in views.build("Room's profile", people).figure.data)
     assert views.agreed_scores(agreed) == {"system_design": 100.0, "policy": 0.0}
+
+
+def test_sections_are_worked_out_once_per_workshop_s_diagnostics_and_again_when_an_instrument_changes():
+    from scoring.instruments import loading
+
+    rounds._sections.cache_clear()
+    first = rounds.sections(["tolerance", "eight_aspects"])
+    again = rounds.sections(("eight_aspects", "tolerance", "eight_aspects"))  # any order, any repeats
+    assert again == first and rounds._sections.cache_info().misses == 1
+    assert [s.diagnostic_id for s in first][0] == "eight_aspects"  # still the registry's order
+    again.clear()  # a caller's list is its own: the cached sections are untouched
+    assert rounds.sections(["eight_aspects", "tolerance"]) == first
+    assert rounds.sections(["eight_aspects"]) == [s for s in first if s.diagnostic_id == "eight_aspects"]
+    assert rounds._sections.cache_info().misses == 2
+    loading._load_version.cache_clear()  # as when an instrument file is edited: loaded afresh
+    assert rounds.sections(["eight_aspects"]) == [s for s in first if s.diagnostic_id == "eight_aspects"]
+    assert rounds._sections.cache_info().misses == 3

@@ -3,6 +3,7 @@ open on it and answer it there, the screen counts and reveals it section by sect
 names what to discuss next, and records what the room agreed; the plan starts from it."""
 
 import html
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -22,11 +23,11 @@ def app(**params) -> AppTest:
     return at.run()
 
 
-def facilitator() -> tuple[AppTest, str]:
+def facilitator(diagnostics: tuple[str, ...] = ("eight_aspects", "tolerance")) -> tuple[AppTest, str]:
     at = app()
     at.switch_page("views/workshop/new.py").run()
     at.text_input(key="ws_name").input("Rounds day")
-    at.multiselect(key="ws_diagnostics").set_value(["eight_aspects", "tolerance"])
+    at.multiselect(key="ws_diagnostics").set_value(list(diagnostics))
     next(b for b in at.button if b.label == "Create the workshop").click().run()
     assert not at.exception
     return at, at.session_state["resume_token"]
@@ -141,3 +142,96 @@ def test_the_screen_s_own_link_shows_the_round_and_controls_nothing():
     assert "System design" in texts(screen)
     assert not [s for s in screen.selectbox if s.key == "ws_round_section"]
     assert not [b for b in screen.button if b.key in ("ws_round_reveal", "ws_round_next")]
+
+
+def test_the_screen_ranks_the_approaches_from_what_the_room_agreed_when_asked():
+    import json
+
+    from scoring import figures
+    from scoring.diagnostics import approaches
+
+    at, token = facilitator(("eight_aspects", "approaches"))
+    store = Store()
+    code = store.workshop(token)["code"]
+    one_an_aspect = {a.id: next(f.id for f in eight_aspects.instrument().factors if f.aspect_id == a.id) for a in eight_aspects.instrument().aspects}
+    for n in range(3):  # everyone rates every aspect's factor 3: on the mean, every approach ties
+        person = store.join(code, None, client=f"p{n}")
+        for item in one_an_aspect.values():
+            store.save_answer(person, "eight_aspects", item, {"rating": 3})
+        store.save_answer(person, "approaches", approaches.CHOICE, {"chosen": [], "priorities": {}})
+    agreed = dict(zip(one_an_aspect.values(), [5, 5, 1, 1, 5, 1, 1, 5]))
+    for item, value in agreed.items():
+        store.set_agreement(token, "eight_aspects", item, "rating", {"value": value, "agreed": True, "note": ""})
+    store.set_workshop(token, results_visible=True)
+    at.run()
+    at.segmented_control(key="ws_view").set_value("Approaches").run()
+    assert not at.exception
+
+    def bars() -> list:
+        (chart,) = at.get("plotly_chart")
+        trace = json.loads(chart.proto.spec)["data"][0]
+        return list(zip(trace["customdata"], trace["text"]))
+
+    by_mean = bars()
+    assert by_mean and all(label.startswith("=1. ") for label, _fit in by_mean)
+    at.toggle(key="ws_fit_from_agreed").set_value(True).run()
+    assert not at.exception
+    by_agreement = bars()
+    assert by_agreement != by_mean
+    assert any(c.value.startswith("Ranked from the ratings the room agreed.") for c in at.caption)
+    # As scoring ranks the agreed ratings scored as one person's answers.
+    profile = eight_aspects.score_records({item: {"rating": value} for item, value in agreed.items()})["score"].to_dict()
+    expected = figures.fit_bars(approaches.rank(profile, {})).data[0]
+    assert by_agreement == list(zip(expected.customdata, expected.text))
+    at.toggle(key="ws_fit_from_agreed").set_value(False).run()
+    assert bars() == by_mean
+
+
+def test_the_facilitator_s_approaches_page_decides_from_the_room_and_fills_the_room_s_plan():
+    from scoring.diagnostics import approaches
+    from scoring.records import development_plan, risks
+    from ui import navigation
+
+    # Offered on the facilitator's link when the workshop has the approaches, never a self-check.
+    offered = [s[0] for s in navigation.sections_for({"kind": "facilitator", "diagnostics": ["eight_aspects", "approaches"]}, joining=False)[0][""]]
+    assert "views/decide/approaches.py" in offered and not any(s.startswith("views/diagnostics/") for s in offered)
+    without = [s[0] for s in navigation.sections_for({"kind": "facilitator", "diagnostics": ["eight_aspects"]}, joining=False)[0][""]]
+    assert "views/decide/approaches.py" not in without
+
+    at, token = facilitator(("eight_aspects", "approaches"))
+    at.switch_page("views/decide/approaches.py").run()
+    assert not at.exception
+    assert any("shows once 3 people have answered" in i.value for i in at.info)
+    assert not at.get("plotly_chart") and not any("self-check first" in i.value for i in at.info)
+
+    store = Store()
+    code = store.workshop(token)["code"]
+    one_an_aspect = {a.id: next(f.id for f in eight_aspects.instrument().factors if f.aspect_id == a.id) for a in eight_aspects.instrument().aspects}
+    for n, rating in enumerate((2, 3, 4)):  # the room's mean: 50 on every aspect
+        person = store.join(code, None, client=f"p{n}")
+        for item in one_an_aspect.values():
+            store.save_answer(person, "eight_aspects", item, {"rating": rating})
+    at.run()
+    assert not at.exception
+    assert any("The room's context: its mean score" in c.value for c in at.caption)
+    assert not at.get("toggle")  # nothing agreed yet: nothing to rank from
+    by_mean = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["customdata"]
+    assert all(label.startswith("=1. ") for label in by_mean)
+
+    # What the room agreed ranks the approaches when the facilitator asks.
+    for item, value in zip(one_an_aspect.values(), [5, 5, 1, 1, 5, 1, 1, 5]):
+        store.set_agreement(token, "eight_aspects", item, "rating", {"value": value, "agreed": True, "note": ""})
+    at.run()
+    at.toggle(key="ap_from_agreed").set_value(True).run()
+    assert any("scored from the ratings the room agreed" in c.value for c in at.caption)
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["customdata"] != by_mean
+
+    # The room's blend: its gaps and risks go to the room's plan and register.
+    at.multiselect(key="ap_chosen").set_value([approaches.APPROACHES[0]]).run()
+    next(b for b in at.button if b.key == "ap_add_gaps").click().run()
+    next(b for b in at.button if b.key == "ap_add_risks").click().run()
+    assert not at.exception
+    room = store.response(token)
+    assert approaches.choice(room)["chosen"] == [approaches.APPROACHES[0]]
+    assert len(development_plan.actions(room.get(development_plan.ID, {}))) > 0
+    assert room.get(risks.ID)

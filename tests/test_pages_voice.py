@@ -178,6 +178,49 @@ def test_the_screen_ranks_the_votes_once_enough_people_have_voted():
     assert figure["data"][0]["customdata"] == ["1. Second action", "2. First action"]
 
 
+def _what_the_screen_shows(screen) -> tuple:
+    """Every text and chart of the votes view, as the room reads it."""
+    charts = [c.proto.spec for c in screen.get("plotly_chart")]
+    return [m.value for m in screen.markdown], [c.value for c in screen.caption], [i.value for i in screen.info], charts
+
+
+def test_a_single_new_vote_does_not_change_what_the_screen_shows():
+    import json
+
+    facilitator, phones = setup_room(4)
+    store = Store()
+    me = facilitator_token(facilitator)
+    store.set_voice(me, voting_open=True)
+    a = store.add_candidate(me, "First action", voice.FROM_FACILITATOR)
+    b = store.add_candidate(me, "Second action", voice.FROM_FACILITATOR)
+    for phone, action in zip(phones[:3], (b, b, a)):
+        store.vote(token_of(phone), action, 1)
+    screen = app(r=store.screen_token(me))  # the screen's own link, as on the projector
+    screen.segmented_control(key="ws_view").set_value(VOTES_VIEW).run()
+    assert not screen.exception
+    first = _what_the_screen_shows(screen)
+    assert json.loads(first[3][0])["data"][0]["x"] == [2.0, 1.0]
+    assert any("3 people have voted" in m for m in first[0])
+    assert any("moves only when at least 3 people have voted or changed their votes" in c for c in first[1])
+    # One colleague votes, a newcomer, then one who had voted changes: nothing moves.
+    store.vote(token_of(phones[3]), a, 2)
+    screen.run()
+    assert _what_the_screen_shows(screen) == first
+    store.vote(token_of(phones[0]), b, 0)
+    store.vote(token_of(phones[0]), a, 1)
+    screen.run()
+    assert _what_the_screen_shows(screen) == first
+    # The facilitator's page, off the projector, has the ranking as it stands and says what waits.
+    facilitator.run()
+    assert any("does not show the latest votes of 2 people" in c.value for c in facilitator.caption)
+    # A third person's change makes a batch: all three are shown at once.
+    store.vote(token_of(phones[1]), a, 1)
+    screen.run()
+    moved = _what_the_screen_shows(screen)
+    assert json.loads(moved[3][0])["data"][0]["x"] == [5.0, 1.0]
+    assert any("4 people have voted" in m for m in moved[0])
+
+
 def test_the_facilitator_s_navigation_holds_the_room_s_pages_and_no_self_check():
     facilitator = create(diagnostics=["eight_aspects", "tolerance"])
     pages = {str(link.proto.page) for link in facilitator.get("page_link")} if facilitator.get("page_link") else set()

@@ -11,11 +11,13 @@ import yaml
 from sqlalchemy import select, update
 from test_workshop_store import store  # noqa: F401 - the store fixture on both backends
 
-from scoring.store import SCHEMA_VERSION, Store, contributions, schema_version, token_hash, votes
+from scoring.store import SCHEMA_VERSION, Store, contributions, schema_version, shown_votes, token_hash, votes
 from scoring.workshop import voice
 from scoring.workshop.voice import VoiceError
 
-CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "votes.yaml").read_text(encoding="utf-8"))["cases"]
+VOTE_CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "cases" / "votes.yaml").read_text(encoding="utf-8"))
+CASES = VOTE_CASES["cases"]
+BATCHES = VOTE_CASES["screen_batches"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -26,8 +28,88 @@ def test_vote_ranking_cases(case):
     assert [r.id for r in voice.top(ranked, 3)] == case["top3"]
 
 
-def room(store, votes_each=None, people=1):
-    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+@pytest.mark.parametrize("case", BATCHES, ids=[c["name"] for c in BATCHES])
+def test_the_screen_s_ranking_moves_in_batches_cases(case):
+    current: dict[str, dict[str, int]] = {}
+    shown: dict[str, dict[str, int]] = {}
+    for step in case["steps"]:
+        person, action, dots = step["vote"]
+        before = shown
+        current.setdefault(person, {})[action] = dots
+        shown, waiting = voice.publish_votes(current, shown, case["min_group"])
+        totals, voters = voice.totals(shown)
+        assert (totals, voters, waiting) == (step["screen"], step["voters"], step["waiting"]), step
+        if waiting:  # a step that leaves votes waiting moved nothing on the screen
+            assert shown == before
+
+
+@pytest.mark.parametrize("case", BATCHES, ids=[c["name"] for c in BATCHES])
+def test_the_store_shows_the_screen_the_votes_in_batches_cases(store, case):
+    facilitator, joined = room(store, min_group=case["min_group"], people=6)
+    screen = store.screen_token(facilitator)
+    people = dict(zip(["p1", "p2", "p3", "p4", "p5", "p6"], joined))
+    ids = {name: store.add_candidate(facilitator, f"Action {name}", voice.FROM_FACILITATOR) for name in "abc"}
+    for step in case["steps"]:
+        person, action, dots = step["vote"]
+        store.vote(people[person], ids[action], dots)
+        assert store.publish_votes(screen) == step["waiting"], step
+        found, voters = store.candidates(screen, shown=True)
+        assert ({name: c["votes"] for name, c in zip("abc", found) if c["votes"]}, voters) == (step["screen"], step["voters"]), step
+    # The facilitator's own page follows every vote as it stands.
+    found, voters = store.candidates(facilitator)
+    assert voters == sum(1 for p in people.values() if store.ballot(p)[2])
+
+
+def test_screens_on_several_processes_publish_one_batch_at_once_without_a_fault(store):
+    """Eight screens and facilitator tabs, on four app processes (each its own Store and
+    connection pool), refresh at the moment a batch is due."""
+    facilitator, joined = room(store, people=3)
+    screen = store.screen_token(facilitator)
+    a, b = (store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in "ab")
+    for person, action in zip(joined, (a, a, b)):
+        store.vote(person, action, 2)
+    stores = [store] + [Store(store.url) for _ in range(3)]
+    start = threading.Barrier(8)
+    outcomes = []
+
+    def refresh(n: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(stores[n % 4].publish_votes(screen if n % 2 else facilitator))
+        except Exception as exc:  # noqa: BLE001 - any fault is the failure reported below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=refresh, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for other in stores[1:]:
+        other.dispose()
+    assert outcomes == [0] * 8
+    with store.engine.connect() as conn:
+        assert sorted(conn.execute(select(shown_votes.c.dots)).scalars().all()) == [2, 2, 2]
+    assert [c["votes"] for c in store.candidates(screen, shown=True)[0]] == [4, 2]
+
+
+def test_a_removed_action_and_cleared_votes_leave_the_screen_at_once(store):
+    facilitator, joined = room(store, people=4)
+    a, b = (store.add_candidate(facilitator, f"Action {n}", voice.FROM_FACILITATOR) for n in "ab")
+    for person in joined[:3]:
+        store.vote(person, a, 1)
+        store.vote(person, b, 1)
+    assert store.publish_votes(facilitator) == 0
+    store.vote(joined[3], a, 2)  # waiting, alone
+    store.remove_candidate(facilitator, b)
+    assert [c["votes"] for c in store.candidates(facilitator, shown=True)[0]] == [3]
+    assert store.publish_votes(facilitator) == 1
+    store.clear_votes(facilitator)
+    assert store.candidates(facilitator, shown=True) == store.candidates(facilitator) and store.candidates(facilitator)[1] == 0
+    assert store.publish_votes(facilitator) == 0
+
+
+def room(store, votes_each=None, people=1, min_group=None):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [], **({"min_group": min_group} if min_group else {}))
     store.set_voice(facilitator, voting_open=True, contributions_open=True, **({"votes_each": votes_each} if votes_each else {}))
     joined = [store.join(code, None, client=f"p{n}") for n in range(people)]
     return facilitator, joined
@@ -248,13 +330,15 @@ def test_closed_contributions_are_refused_and_nothing_is_saved(store):
 
 
 def test_deleting_the_workshop_deletes_its_votes_and_contributions(store):
-    facilitator, (me,) = room(store)
+    facilitator, joined = room(store, people=3)
     a = store.add_candidate(facilitator, "Action", voice.FROM_FACILITATOR)
-    store.vote(me, a, 1)
+    for me in joined:
+        store.vote(me, a, 1)
     store.contribute(me, "Words")
+    assert store.publish_votes(facilitator) == 0 and store.candidates(facilitator, shown=True)[1] == 3
     store.delete_workshop(facilitator)
     with store.engine.connect() as conn:
-        for table in (votes, contributions):
+        for table in (votes, shown_votes, contributions):
             assert conn.execute(select(table)).all() == []
 
 
@@ -262,13 +346,13 @@ def test_a_version_5_database_gains_the_room_s_voice(fresh_db_url):
     made = Store(fresh_db_url)
     code, facilitator = made.create_workshop("Kept", ["eight_aspects"], [])
     with made.engine.begin() as conn:
-        for table in ("votes", "candidates", "contributions", "room_voice"):
+        for table in ("shown_votes", "votes", "candidates", "contributions", "room_voice"):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.execute(update(schema_version).values(version=5))
     made.dispose()
     again = Store(fresh_db_url)
     with again.engine.connect() as conn:
-        assert conn.execute(select(schema_version.c.version)).scalar() == SCHEMA_VERSION == 6
+        assert conn.execute(select(schema_version.c.version)).scalar() == SCHEMA_VERSION
     assert again.workshop(facilitator)["name"] == "Kept"
     assert again.voice(facilitator)["votes_each"] == voice.DEFAULT_VOTES_EACH
     again.dispose()
@@ -293,3 +377,24 @@ def test_the_ballot_stamp_changes_with_what_the_voting_page_shows_and_not_with_a
     assert store.ballot_stamp(workshop_id) == stamps[-1]
     settings, listed, _ = store.ballot(me)
     assert voice.ballot_stamp(settings, listed) == stamps[-1], "the page's own reading gives the same stamp"
+
+
+def test_a_version_6_database_gains_the_screen_s_copy_of_the_votes(fresh_db_url):
+    made = Store(fresh_db_url)
+    code, facilitator = made.create_workshop("Kept", ["eight_aspects"], [])
+    a = made.add_candidate(facilitator, "Kept action", voice.FROM_FACILITATOR)
+    made.set_voice(facilitator, voting_open=True)
+    people = [made.join(code, None, client=f"p{n}") for n in range(3)]
+    for person in people:
+        made.vote(person, a, 1)
+    with made.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE shown_votes")
+        conn.execute(update(schema_version).values(version=6))
+    made.dispose()
+    again = Store(fresh_db_url)
+    with again.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalar() == SCHEMA_VERSION == 7
+    assert again.candidates(facilitator)[0][0]["votes"] == 3  # every vote kept
+    assert again.candidates(facilitator, shown=True)[1] == 0
+    assert again.publish_votes(facilitator) == 0 and again.candidates(facilitator, shown=True)[0][0]["votes"] == 3
+    again.dispose()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from scoring.store import Store, agreements, workshop_rounds
+from scoring.store import Store, WorkshopError, agreements, workshop_rounds
 
 
 @pytest.fixture
@@ -48,6 +48,35 @@ def test_sections_are_revealed_one_by_one_and_the_first_reveal_starts_the_screen
     assert len(store.participants(facilitator, shown=True)) == 3
     store.save_answer(people[0], "eight_aspects", "pol_place_vision", {"rating": 5})
     assert store.publish_room(facilitator) == 1
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "tolerance/waiting_lists",  # a real section, of a diagnostic this workshop does not include
+        "eight_aspects/no_such_aspect",
+        "eight_aspects",
+        "../x",
+        "",
+        "x" * 201,
+        3,
+    ],
+)
+def test_a_section_that_is_not_the_workshop_s_is_refused_and_nothing_changes(store, section):
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    store.set_round(facilitator, "eight_aspects/policy")
+    store.reveal_section(facilitator, "eight_aspects/policy")
+    before = store.workshop(facilitator)
+    with pytest.raises(WorkshopError, match="not one of this workshop's: the round was not changed"):
+        store.set_round(facilitator, section)
+    with pytest.raises(WorkshopError, match="not one of this workshop's"):
+        store.reveal_section(facilitator, section)
+    after = store.workshop(facilitator)
+    assert (after["section"], after["revealed"]) == (before["section"], before["revealed"]) == ("eight_aspects/policy", ["eight_aspects/policy"])
+    # The same section is taken in a workshop that includes its diagnostic.
+    _, other = store.create_workshop("Another", ["eight_aspects", "tolerance"], [])
+    store.set_round(other, "tolerance/waiting_lists")
+    assert store.workshop(other)["section"] == "tolerance/waiting_lists"
 
 
 @pytest.mark.parametrize("who", ["participant", "screen", "self_check", "malformed"])

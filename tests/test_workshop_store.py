@@ -363,3 +363,36 @@ def test_a_participant_cannot_delete_answers_once_the_workshop_is_closed(store):
     with pytest.raises(WorkshopError, match="closed"):
         store.delete_answer(participant, "starting_points", "stakeholder:x")
     assert everything(store) == before
+
+
+def test_screens_on_several_processes_publish_the_room_s_batches_at_once_without_a_fault(store):
+    """Eight screens and facilitator tabs, on four app processes (each its own Store and
+    connection pool), refresh at the moment each of eight batches is due."""
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    screen = store.screen_token(facilitator)
+    people = [store.join(code, None, client=f"p{n}") for n in range(3)]
+    store.set_workshop(facilitator, results_visible=True)
+    stores = [store] + [Store(store.url) for _ in range(3)]
+    faults = []
+    for batch in range(8):
+        for n, person in enumerate(people):
+            store.save_answer(person, "eight_aspects", "sd_one_place", {"rating": 1 + (n + batch) % 5})
+        start = threading.Barrier(8)
+
+        def refresh(n: int, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                stores[n % 4].publish_room(screen if n % 2 else facilitator)
+            except Exception as exc:  # noqa: BLE001 - any fault is the failure reported below
+                faults.append(exc)
+
+        threads = [threading.Thread(target=refresh, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        shown = sorted(r["eight_aspects"]["sd_one_place"]["rating"] for _role, r in store.participants(facilitator, shown=True))
+        assert shown == sorted(1 + (n + batch) % 5 for n in range(3))
+    for other in stores[1:]:
+        other.dispose()
+    assert faults == []

@@ -91,3 +91,68 @@ def test_the_room_ranking_labels_ties():
     labels = list(view.figure.data[0].customdata)  # the bars' labels (written above each bar)
     assert len(labels) == 13 and all(label.startswith("=1. ") for label in labels)
     assert "This ranking rests on 8 of the 8 aspects." in view.caption
+
+
+ONE_FACTOR_AN_ASPECT = [
+    "sd_one_place",
+    "rel_councillors",
+    "cc_market_stewardship",
+    "uo_citizen_check",
+    "ii_experimentation",
+    "pol_procurement_act",
+    "pro_competitive_capability",
+    "mt_service_design",
+]
+
+
+def _agreed(ratings: list[int]) -> dict:
+    """What the room agreed, as the screen passes it (rounds.agreed_response)."""
+    from scoring.workshop import rounds
+
+    return rounds.agreed_response(
+        {("eight_aspects", item, "rating"): {"value": value, "agreed": True, "note": ""} for item, value in zip(ONE_FACTOR_AN_ASPECT, ratings)}
+    )
+
+
+def _bars(view) -> list[tuple[str, float]]:
+    trace = view.figure.data[0]
+    return list(zip(trace.customdata, trace.text))  # label, fit as written
+
+
+def test_the_room_s_approaches_ranked_from_what_it_agreed_follow_the_agreement_as_scoring_ranks_it():
+    from scoring import figures
+    from scoring.diagnostics import approaches, eight_aspects
+    from scoring.workshop import room as room_module
+
+    # Everyone rated every aspect's factor 3 (50 each: every approach ties on the mean) ...
+    people = [
+        Participant(
+            n, None, {"eight_aspects": {item: {"rating": 3} for item in ONE_FACTOR_AN_ASPECT}, "approaches": {"choice": {"chosen": [], "priorities": {}}}}
+        )
+        for n in range(1, 4)
+    ]
+    # ... and the room agreed otherwise: four aspects strong, four weak.
+    agreed = _agreed([5, 5, 1, 1, 5, 1, 1, 5])
+    by_mean = workshop_views.build("Approaches", people, min_group=3, agreed=agreed)
+    by_agreement = workshop_views.build("Approaches", people, min_group=3, agreed=agreed, fit_from_agreed=True)
+    assert all(label.startswith("=1. ") for label, _fit in _bars(by_mean))
+    assert _bars(by_agreement) != _bars(by_mean)
+    assert by_agreement.caption.startswith("Ranked from the ratings the room agreed.")
+    # Scoring's own computation: the agreed ratings scored as one person's answers, ranked.
+    profile = eight_aspects.score_records(agreed["eight_aspects"])["score"].to_dict()
+    assert profile == {
+        "system_design": 100,
+        "relationships": 100,
+        "capacity_capability": 0,
+        "user_outcome_focus": 0,
+        "insight_inspiration": 100,
+        "policy": 0,
+        "process": 0,
+        "models_tactics": 100,
+    }
+    expected = figures.fit_bars(approaches.rank(profile, room_module.room_priorities(people, 3))).data[0]
+    assert _bars(by_agreement) == list(zip(expected.customdata, expected.text))
+    assert len({fit for _label, fit in _bars(by_agreement)}) > 1  # a real order, not one tie
+    # An agreement that says what the room's mean says ranks as the mean does.
+    same = workshop_views.build("Approaches", people, min_group=3, agreed=_agreed([3] * 8), fit_from_agreed=True)
+    assert _bars(same) == _bars(by_mean)

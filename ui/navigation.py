@@ -1,6 +1,7 @@
 """Which pages a tab is offered: everything for a self-check; for a workshop participant
 only that workshop's diagnostics and the room's vote; for a facilitator the room's pages
-(the shared screen, votes and contributions, the room's plan and risks) and no self-check;
+(the shared screen, votes and contributions, the workshop's deciding pages such as the
+approaches, worked out from the room, the room's plan and risks) and no self-check;
 for the shared screen's own link, that screen alone."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from scoring.store import FACILITATOR, PARTICIPANT, SCREEN
 
 Spec = tuple[str, str, str, str]  # script, title, icon, url path
 CURRENT_KEY = "current_page_address"  # the address of the page this run shows
+DECIDE = HOME_SECTIONS[-1]  # home's section of the pages that decide from the answers
 
 # A diagnostic's pages come from its instrument file's page wording (registry); the pages
 # below are the app's own. The development plan and risk register are the room's,
@@ -48,7 +50,10 @@ def sections_for(workshop: dict | None, *, joining: bool) -> tuple[dict[str, lis
         # One flat list: Streamlit's section headings sit inside its <ul> as <div>s, which
         # screen readers (and axe) take for a broken list. The room's pages only: a
         # self-check of the facilitator's own under this link would read as the room's.
-        return {"": [SHARED_SCREEN, VOICE, PLAN, RISKS, IMPORT, BRING_BACK, COMPARE]}, SHARED_SCREEN
+        # A deciding page (the approaches) works from the room's answers there, and sends
+        # the room's choice to the room's plan and risks.
+        deciding = diagnostic_specs([d.ID for d in registry.diagnostics().values() if d.ID in workshop["diagnostics"] and d.page().section == DECIDE])
+        return {"": [SHARED_SCREEN, VOICE, *deciding, PLAN, RISKS, IMPORT, BRING_BACK, COMPARE]}, SHARED_SCREEN
     everything = diagnostic_specs()
     return {"": [HOME, *everything, PLAN, RISKS, BRING_BACK, COMPARE, JOIN, RUN]}, JOIN if joining else HOME
 

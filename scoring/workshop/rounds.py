@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from scoring import registry
@@ -89,7 +90,32 @@ def _numeric(options: Mapping[Any, str]) -> bool:
 
 def sections(diagnostic_ids: Iterable[str]) -> list[Section]:
     """Every section of these diagnostics, in the registry's order."""
-    wanted = set(diagnostic_ids)
+    wanted = tuple(sorted(set(diagnostic_ids)))
+    diagnostics = tuple(d for d in registry.diagnostics().values() if d.ID in wanted)
+    # Keyed by the instruments as loaded (each is reloaded when its file changes), so an
+    # edited instrument file gives new sections without a restart.
+    return list(_sections(wanted, tuple(_Identity(d.instrument()) for d in diagnostics)))
+
+
+class _Identity:
+    """An object compared by identity, for a cache key of unhashable objects. The cache
+    holds its keys, so the object lives as long as its entry and its id is not reused."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+
+@lru_cache(maxsize=64)
+def _sections(wanted: tuple[str, ...], _instruments: tuple[_Identity, ...]) -> tuple[Section, ...]:
+    # Worked out once per workshop's diagnostics: every phone's run in a round asks for them.
     found = []
     for diagnostic in registry.diagnostics().values():
         if diagnostic.ID not in wanted:
@@ -104,7 +130,7 @@ def sections(diagnostic_ids: Iterable[str]) -> list[Section]:
                 if q.item_id == item_id and _numeric(q.options)
             )
             found.append(Section(f"{diagnostic.ID}{SEPARATOR}{section.id}", diagnostic.ID, section.id, section.title, title, section.item_ids, factors))
-    return found
+    return tuple(found)
 
 
 def find(key: str | None, diagnostic_ids: Iterable[str]) -> Section | None:

@@ -9,6 +9,12 @@ The store enforces both, in the transaction that saves a vote (scoring/store.py)
 The ranking: most votes first; a tie keeps the order in which the actions were put to
 the room, and tied actions share a rank shown as "=2" (as the approaches' ranking does).
 
+The shared screen's ranking moves in batches (publish_votes), as the room's answers do:
+a participant's votes wait while they differ from what the screen shows of them, and
+only once at least the workshop's smallest group of people have votes waiting are all
+of theirs shown at once. So the screen never moves by one person's votes, and nobody
+watching it as a colleague votes can read that colleague's votes.
+
 A contribution is one short paragraph: control and invisible formatting characters
 dropped, white space collapsed to single spaces, at most CONTRIBUTION_LIMIT characters
 and at most SYMBOL_LIMIT emoji or other symbols. The facilitator sees each first and
@@ -20,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from scoring.fields import clean_text
 
@@ -145,6 +151,39 @@ def rank(candidates: Sequence[dict]) -> list[Ranked]:
         label = f"={number}" if counts[votes] > 1 else str(number)
         ranked.append(Ranked(c["id"], c["text"], votes, number, label, c.get("origin", "")))
     return ranked
+
+
+Votes = Mapping[str, Mapping[str, int]]  # participant -> {candidate id: votes}, none at 0
+
+
+def publish_votes(current: Votes, shown: Votes, min_group: int) -> tuple[dict[str, dict[str, int]], int]:
+    """What the screen shows of each participant's votes after this refresh, and how many
+    people's votes still wait (see the module's note). `current`: the votes as they
+    stand; `shown`: as the screen shows them. Nothing moves until at least `min_group`
+    people's votes differ from what is shown; then everyone's are shown as they stand."""
+    current = {person: {c: d for c, d in given.items() if d} for person, given in current.items()}
+    shown = {person: {c: d for c, d in given.items() if d} for person, given in shown.items()}
+    waiting = sum(1 for person in set(current) | set(shown) if current.get(person, {}) != shown.get(person, {}))
+    if waiting < max(min_group, 1):
+        return {person: given for person, given in shown.items() if given}, waiting
+    return {person: given for person, given in current.items() if given}, 0
+
+
+def totals(votes: Votes) -> tuple[dict[str, int], int]:
+    """Votes per candidate and how many people gave any."""
+    found: dict[str, int] = {}
+    for given in votes.values():
+        for candidate_id, dots in given.items():
+            found[candidate_id] = found.get(candidate_id, 0) + dots
+    return found, sum(1 for given in votes.values() if any(given.values()))
+
+
+def screen_rule(min_group: int) -> str:
+    """The batching rule in one sentence, as the screen says it."""
+    return (
+        f"The ranking moves only when at least {min_group} people have voted or changed their votes since it last moved, "
+        "so nobody's votes can be read off it as they vote."
+    )
 
 
 def top(ranked: Iterable[Ranked], count: int = 3) -> list[Ranked]:

@@ -266,6 +266,17 @@ def join_code_style() -> None:
     )
 
 
+def room_scores(token: str, min_group: int) -> dict[str, float]:
+    """The room's mean score per aspect as its answers stand (no score for an aspect fewer
+    than `min_group` people scored), for deciding from: the facilitator's approaches page."""
+    return room.aspect_spread(participants(token), min_group)["mean"].to_dict()
+
+
+def agreed_scores(token: str) -> dict[str, float]:
+    """Each aspect scored from the ratings the room agreed, as one person's answers are."""
+    return views.agreed_scores(rounds.agreed_response(session.store().agreements(token)))
+
+
 def current_side(workshop: dict, token: str) -> Side:
     """The workshop as it stands, for a comparison: its participants and the room's plan."""
     return Side(workshop["name"], session.store().response(token), tuple(participants(token)), min_group=workshop["min_group"])

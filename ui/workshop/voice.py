@@ -26,7 +26,8 @@ def show(token: str, name: str, *, large: bool, min_group: int) -> None:
 
 def _votes(token: str, *, large: bool, min_group: int) -> None:
     settings = session.store().voice(token)
-    found, voters = session.store().candidates(token)
+    session.store().publish_votes(token)  # in batches: a single vote never moves what follows
+    found, voters = session.store().candidates(token, shown=True)
     state = "Voting is open on your phones." if settings["voting_open"] else "Voting is closed."
     st.markdown(f"**{state}** {voice.rule(settings['votes_each'])} {voters} {'person has' if voters == 1 else 'people have'} voted.")
     if not found:
@@ -42,6 +43,7 @@ def _votes(token: str, *, large: bool, min_group: int) -> None:
     if large:  # every font larger, and the rows with them
         figures.for_projector(figure)
     widgets.chart(figure, key="ws_votes_chart", toolbar=False)
+    st.caption(voice.screen_rule(min_group))
 
 
 def _contributions(token: str, *, large: bool) -> None:

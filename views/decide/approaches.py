@@ -1,4 +1,8 @@
-"""Commissioning approaches: fit to this context, a chosen blend, and what would have to change."""
+"""Commissioning approaches: fit to this context, a chosen blend, and what would have to change.
+
+On a workshop facilitator's link the context is the room's: its mean scores as the
+answers stand, or the ratings it agreed; the blend chosen is the room's, and its gaps
+and risks go to the room's plan and register."""
 
 import streamlit as st
 
@@ -6,24 +10,44 @@ from scoring.diagnostics import approaches, eight_aspects
 from scoring.figures import feasibility_desirability, fit_bars
 from scoring.records import development_plan, risks
 from ui import session, tables, widgets
+from ui.workshop import screen
+
+FROM_AGREED_KEY = "ap_from_agreed"
 
 instrument = approaches.instrument()
 aspect_titles = {a.id: a.title for a in eight_aspects.instrument().aspects}
 response = session.response()
-scores = approaches.aspect_scores(response)
 choice = approaches.choice(response)
 titles = {a.id: a.title for a in instrument.approaches}
+room_token = screen.facilitator_token()  # the facilitator decides with the room, from the room's answers
 
 st.title(instrument.title)
 st.markdown(instrument.intro)
 widgets.deciding_questions()
 
-done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
-if not done:
-    st.info("Fit is worked out from your room for manoeuvre, so answer some of the self-check first.")
-    session.page_link("views/diagnostics/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
-    st.stop()
-st.caption(f"Based on {done} of {total} self-check factors answered.")
+if room_token:
+    min_group = session.workshop()["min_group"]
+    agreed = screen.agreed_scores(room_token)
+    if agreed:
+        st.toggle("Rank the approaches from the ratings the room agreed", key=FROM_AGREED_KEY)
+    from_agreed = bool(agreed) and st.session_state.get(FROM_AGREED_KEY, False)
+    scores = agreed if from_agreed else screen.room_scores(room_token, min_group)
+    if not approaches.aspects_used(scores):
+        st.info(f"Fit is worked out from the room's answers: it shows once {min_group} people have answered the eight aspects self-check.")
+        st.stop()
+    st.caption(
+        "The room's context: each aspect scored from the ratings the room agreed, as one person's answers are."
+        if from_agreed
+        else f"The room's context: its mean score on each aspect, as the answers stand (no aspect fewer than {min_group} people scored)."
+    )
+else:
+    scores = approaches.aspect_scores(response)
+    done, total = eight_aspects.progress(response.get(eight_aspects.ID, {}))
+    if not done:
+        st.info("Fit is worked out from your room for manoeuvre, so answer some of the self-check first.")
+        session.page_link("views/diagnostics/eight_aspects.py", label="Go to the self-check", icon=":material/arrow_forward:")
+        st.stop()
+    st.caption(f"Based on {done} of {total} self-check factors answered.")
 
 
 IMPORTANCE = {1: "1 (some)", 2: "2 (more)", 3: "3 (most)"}  # short: one row on a phone
@@ -101,7 +125,10 @@ explained = st.selectbox("Explain an approach", list(ranked["approach_id"]), for
 tables.approach_explanation(instrument.approach(explained), scores, aspect_titles, ranked)
 
 st.header("Choose an approach, or a blend of up to three")
-st.caption("Approaches are not mutually exclusive: most places blend several.")
+st.caption(
+    "Approaches are not mutually exclusive: most places blend several."
+    + (" Record the room's choice here: its gaps go to the room's plan and its risks to the room's register." if room_token else "")
+)
 st.multiselect(
     "Chosen approach or blend",
     approaches.APPROACHES,

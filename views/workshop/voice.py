@@ -147,8 +147,19 @@ with vote_tab:
             return
         ranked = voice.rank(found)
         by_id = {c["id"]: c for c in found}
+        waiting = store.publish_votes(token)
+        smallest = workshop["min_group"]
         st.header("The ranking")
-        st.caption(f"{voters} {'person has' if voters == 1 else 'people have'} voted. Ties share a rank (=2).")
+        if waiting:
+            screen_says = (
+                f"the shared screen does not show the latest votes of {waiting} {'person' if waiting == 1 else 'people'} yet: "
+                f"it moves once {smallest} people have voted or changed their votes."
+            )
+        elif voters < smallest:
+            screen_says = f"the shared screen shows a ranking once {smallest} people have voted."
+        else:
+            screen_says = "the shared screen shows the same."
+        st.caption(f"{voters} {'person has' if voters == 1 else 'people have'} voted. Ties share a rank (=2). This is the ranking as it stands; {screen_says}")
         for r in ranked:
             candidate = by_id[r.id]
             with st.container(border=True, key=f"vc_row_{r.id}"):
