@@ -228,6 +228,11 @@ def _xml_text(value: str) -> str:
 
 def saved(wb: Workbook) -> bytes:
     """The workbook's .xlsx bytes, each sheet's BulkRows written into its sheet data."""
+    for ws in wb.worksheets:
+        bulk = getattr(ws, "_bulk_rows", None)
+        if bulk is not None:  # an empty cell there (freeze_panes = ws.cell(...) makes one) would write an empty row of that number too
+            for place in [place for place, cell in ws._cells.items() if place[0] >= bulk.first and cell._value is None and not cell.has_style]:
+                del ws._cells[place]
     buffer = BytesIO()
     wb.save(buffer)
     bulky = {ws.path.lstrip("/"): ws for ws in wb.worksheets if getattr(ws, "_bulk_rows", None) is not None}
@@ -245,9 +250,7 @@ def saved(wb: Workbook) -> bytes:
 
 def _with_bulk_rows(sheet_xml: str, ws: Worksheet) -> str:
     bulk = ws._bulk_rows
-    # openpyxl writes no row for an empty cell without style (freeze_panes = ws.cell(...) makes one).
-    written = [row for (row, _), cell in ws._cells.items() if cell._value is not None or cell.has_style]
-    if max(written, default=0) >= bulk.first or max(ws.row_dimensions, default=0) >= bulk.first:
+    if max((row for row, _ in ws._cells), default=0) >= bulk.first or max(ws.row_dimensions, default=0) >= bulk.first:
         raise ValueError(f"{ws.title}: a bulk table must be the last thing on its sheet")
     end = sheet_xml.index("</sheetData>")  # the sheet has cells above the table: its header at least
     last_column = get_column_letter(max(ws.max_column, bulk.left + len(bulk.letters) - 1))
