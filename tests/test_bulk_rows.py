@@ -66,6 +66,12 @@ def test_a_carriage_return_is_kept():
     assert ws["C5"].value == "one\r\ntwo\rthree"
 
 
+def test_a_lone_surrogate_cannot_spoil_the_file():
+    """Not a character, so no XML can hold it: it becomes "?" and the rest reads back."""
+    ws = load_workbook(BytesIO(_saved(True, [["P01", 1, "before \ud800 after", 1]]))).active
+    assert ws["C5"].value == "before ? after"
+
+
 def test_a_bulk_table_is_read_back_in_full_in_read_only_mode():
     """The app reads workbooks back read-only, which trusts the sheet's stated dimension."""
     ws = load_workbook(BytesIO(_saved(True)), read_only=True).active

@@ -243,7 +243,8 @@ def saved(wb: Workbook) -> bytes:
         for info in packed.infolist():
             data = packed.read(info)
             if info.filename in bulky:
-                data = _with_bulk_rows(data.decode("utf-8"), bulky[info.filename]).encode("utf-8")
+                # A lone surrogate (no character at all) becomes "?": XML has no way to hold it.
+                data = _with_bulk_rows(data.decode("utf-8"), bulky[info.filename]).encode("utf-8", errors="replace")
             repacked.writestr(info, data)
     return out.getvalue()
 
