@@ -93,3 +93,10 @@ def test_nothing_may_be_written_below_a_bulk_table():
     cells.put(ws, last + 2, 1, "A note below")
     with pytest.raises(ValueError, match="last thing on its sheet"):
         cells.saved(wb)
+
+
+def test_a_sheet_holds_one_bulk_table():
+    wb = cells.new_workbook()
+    last = cells.write_table(wb.active, 1, HEADERS, ROWS, bulk=True)
+    with pytest.raises(ValueError, match="one bulk table per sheet"):
+        cells.write_table(wb.active, last + 2, HEADERS, ROWS, bulk=True)

@@ -119,6 +119,8 @@ def write_table(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     row_number = top
     if bulk and rows and all(_bulk_value(value) for row in rows for value in row):
+        if getattr(ws, "_bulk_rows", None) is not None:
+            raise ValueError(f"{ws.title}: one bulk table per sheet")
         styles = [_column_style(ws, header in wrap, header in numeric, number_formats.get(header)) for header in headers]
         ws._bulk_rows = BulkRows(top + 1, left, [header in wrap for header in headers], [_style_ids(ws, style) for style in styles], rows)
         row_number = top + len(rows)
