@@ -6,7 +6,8 @@ each answering every eight-aspects factor, every tolerance area and an approach 
 the room's own records are a few development plan actions and risks. Every record is built
 through its diagnostic's clean_record, so it is exactly what the app stores.
 
-Measured (medians over --runs, after one warm-up, the four steps taken in turn each run):
+Measured (medians over --runs, after one warm-up, the four steps taken in turn each run;
+wall time, and this process's CPU time, which others on a shared machine sway less):
   export    scoring.workshop.pack.build_pack(...) -> bytes (every sheet, charts included)
   import    scoring.excel.reader.read_workbook(those bytes) (every record validated)
   baseline  one long DataFrame of the same records (the room's and every participant's),
@@ -19,7 +20,8 @@ Measured (medians over --runs, after one warm-up, the four steps taken in turn e
     python bench/workbook.py [--runs 5] [--participants 40,200]
 
 For each room size, prints sizes and medians, `ratio_export=` (build_pack / to_excel), `ratio_import=`
-(read_workbook / read_excel) and last `ratio=` (the larger of the two). Before timing, it
+(read_workbook / read_excel), `ratio=` (the larger of the two), all of wall time, and last
+the two ratios of CPU time. Before timing, it
 checks once that read_workbook gives back the room's and every participant's records
 exactly, and that the baseline reads back its own records; a wrong result stops it.
 """
@@ -189,12 +191,15 @@ def measure(size: int, runs: int) -> None:
     check(participants, room, pack, frame, bare)
 
     times: dict[str, list[float]] = {name: [] for name in steps}
+    cpu_times: dict[str, list[float]] = {name: [] for name in steps}  # this process's CPU: less swayed by others on the machine
     for _ in range(runs):
         for name, step in steps.items():
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             step()
             times[name].append((time.perf_counter() - start) * 1000)
+            cpu_times[name].append((time.process_time() - cpu_start) * 1000)
     median = {name: statistics.median(values) for name, values in times.items()}
+    cpu = {name: statistics.median(values) for name, values in cpu_times.items()}
 
     participant_records = sum(len(records) for p in participants for records in p.response.values())
     room_records = sum(len(records) for records in room.values())
@@ -206,13 +211,14 @@ def measure(size: int, runs: int) -> None:
     print(f"participant_records={participant_records} room_records={room_records}")
     print(f"pack_bytes={len(pack)}")
     print(f"bare_bytes={len(bare)}")
-    print(f"export_median_ms={median['export']:.1f}")
-    print(f"bare_to_excel_median_ms={median['bare_to_excel']:.1f}")
-    print(f"import_median_ms={median['import']:.1f}")
-    print(f"bare_read_excel_median_ms={median['bare_read_excel']:.1f}")
+    for name in steps:
+        print(f"{name}_median_ms={median[name]:.1f}")
+        print(f"{name}_cpu_median_ms={cpu[name]:.1f}")
     print(f"ratio_export={ratio_export:.2f}")
     print(f"ratio_import={ratio_import:.2f}")
     print(f"ratio={max(ratio_export, ratio_import):.2f}")
+    print(f"ratio_export_cpu={cpu['export'] / cpu['bare_to_excel']:.2f}")
+    print(f"ratio_import_cpu={cpu['import'] / cpu['bare_read_excel']:.2f}")
     print()
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
+import zipfile
 from copy import copy
+from io import BytesIO
 from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
@@ -88,15 +91,17 @@ def write_table(
     number_formats: dict[str, str] | None = None,
     wrap: Iterable[str] = (),
     table: bool = True,
-    shared_style: bool = False,
+    bulk: bool = False,
 ) -> int:
     """A header row and data rows from (top, left); returns the last row written.
 
     With `table` (and at least one data row) the range becomes a real Excel Table, so
     every column can be filtered and sorted; its header row repeats on every printed page
-    when it is the sheet's longest table (see finish). With `shared_style` the cells of a
-    column share one style array (faster for thousands of rows): only for a table whose
-    cells nobody restyles afterwards, as a change to one would change them all."""
+    when it is the sheet's longest table (see finish). With `bulk` the data rows make no
+    openpyxl cells: they are written straight into the saved file (BulkRows, saved()),
+    several times faster for thousands of rows. Only for the last thing on a sheet, whose
+    cells nobody restyles afterwards; a value that is not text or a finite number (never
+    the case for the sheets that ask) writes the table as cells instead."""
     number_formats = number_formats or {}
     wrap = set(wrap)
     if len(set(headers)) != len(headers):
@@ -113,13 +118,20 @@ def write_table(
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     row_number = top
+    if bulk and rows and all(_bulk_value(value) for row in rows for value in row):
+        if getattr(ws, "_bulk_rows", None) is not None:
+            raise ValueError(f"{ws.title}: one bulk table per sheet")
+        styles = [_column_style(ws, header in wrap, header in numeric, number_formats.get(header)) for header in headers]
+        ws._bulk_rows = BulkRows(top + 1, left, [header in wrap for header in headers], [_style_ids(ws, style) for style in styles], rows)
+        row_number = top + len(rows)
+        rows = []
     styles: dict[int, Any] = {}  # per column: the style of its first data cell, without a quote prefix
     for row_number, row in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, row)):
             if _blank(value):
                 continue  # no cell at all: a sheet of thousands of answers is mostly blanks
             if offset in styles:
-                ws._add_cell(_fast_cell(ws, row_number, left + offset, value, styles[offset], shared_style))
+                ws._add_cell(_fast_cell(ws, row_number, left + offset, value, styles[offset]))
                 continue
             cell = put(ws, row_number, left + offset, value)
             quoted = cell.quotePrefix
@@ -134,12 +146,12 @@ def write_table(
     return row_number
 
 
-def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style, shared: bool = False) -> Cell:
+def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style) -> Cell:
     """What put() writes, made directly with its column's style array: openpyxl's own
-    per-cell lookups and type checks dominate the time for thousands of answers."""
+    per-cell lookups and type checks dominate the time for hundreds of cells."""
     quoted = isinstance(value, str) and formula_like(value)
     cell = Cell(ws, row=row, column=column)
-    cell._style = style if shared and not quoted else copy(style)
+    cell._style = copy(style)
     if isinstance(value, str):
         cell._value, cell.data_type = UNSTORABLE.sub("", value), "s"
         if quoted:
@@ -151,6 +163,102 @@ def _fast_cell(ws: Worksheet, row: int, column: int, value: Any, style, shared: 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value) or (isinstance(value, float) and math.isnan(value))
+
+
+def _bulk_value(value: Any) -> bool:
+    kind = type(value)
+    return kind is str or value is None or (kind in (int, float) and math.isfinite(value))
+
+
+def _column_style(ws: Worksheet, wraps: bool, numeric: bool, number_format: str | None):
+    """The style array write_table gives a column's data cells, made on a cell that is not
+    placed on the sheet."""
+    cell = Cell(ws, row=1, column=1)
+    cell.alignment = WRAP if wraps else NUMBER if numeric else TOP
+    if number_format:
+        cell.number_format = number_format
+    return copy(cell._style)
+
+
+def _style_ids(ws: Worksheet, style) -> tuple[int, int]:
+    """The workbook's style ids of a style array, and of it with the quote prefix (what
+    put() gives a text a spreadsheet could read as a formula)."""
+    quoted = copy(style)
+    quoted.quotePrefix = 1
+    return ws.parent._cell_styles.add(style), ws.parent._cell_styles.add(quoted)
+
+
+class BulkRows:
+    """A long table's data rows, kept out of openpyxl's cells (one Python object per cell,
+    and openpyxl's per-cell writing, were most of the time of a 200-person pack) and
+    written as the sheet's XML by saved(); finish() sets their heights. The cells are
+    those put() and write_table would make: text as inline strings (a formula-like text
+    with the quote prefix), numbers as numbers, blanks absent."""
+
+    def __init__(self, first: int, left: int, wraps: list[bool], style_ids: list[tuple[int, int]], rows: list[Sequence[Any]]):
+        self.first, self.left, self.wraps, self.style_ids, self.rows = first, left, wraps, style_ids, rows
+        self.letters = [get_column_letter(left + n) for n in range(len(wraps))]
+        self.heights: dict[int, float] = {}
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    def xml(self) -> str:
+        parts = []
+        for number, row in enumerate(self.rows, start=self.first):
+            height = self.heights.get(number)
+            parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">' if height else f'<row r="{number}">')
+            for letter, (plain, quoted), value in zip(self.letters, self.style_ids, row):
+                if _blank(value):
+                    continue
+                if isinstance(value, str):
+                    value = UNSTORABLE.sub("", value)
+                    kept = ' xml:space="preserve"' if value != value.strip() else ""
+                    style = quoted if formula_like(value) else plain
+                    parts.append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"><is><t{kept}>{_xml_text(value)}</t></is></c>')
+                else:
+                    parts.append(f'<c r="{letter}{number}" s="{plain}" t="n"><v>{value:.16g}</v></c>')
+            parts.append("</row>")
+        return "".join(parts)
+
+
+def _xml_text(value: str) -> str:
+    # A carriage return is kept as a reference: a parser would turn a bare one into a line feed.
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def saved(wb: Workbook) -> bytes:
+    """The workbook's .xlsx bytes, each sheet's BulkRows written into its sheet data."""
+    for ws in wb.worksheets:
+        bulk = getattr(ws, "_bulk_rows", None)
+        if bulk is not None:  # an empty cell there (freeze_panes = ws.cell(...) makes one) would write an empty row of that number too
+            for place in [place for place, cell in ws._cells.items() if place[0] >= bulk.first and cell._value is None and not cell.has_style]:
+                del ws._cells[place]
+    buffer = BytesIO()
+    wb.save(buffer)
+    bulky = {ws.path.lstrip("/"): ws for ws in wb.worksheets if getattr(ws, "_bulk_rows", None) is not None}
+    if not bulky:
+        return buffer.getvalue()
+    out = BytesIO()
+    with zipfile.ZipFile(buffer) as packed, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repacked:
+        for info in packed.infolist():
+            data = packed.read(info)
+            if info.filename in bulky:
+                # A lone surrogate (no character at all) becomes "?": XML has no way to hold it.
+                data = _with_bulk_rows(data.decode("utf-8"), bulky[info.filename]).encode("utf-8", errors="replace")
+            repacked.writestr(info, data)
+    return out.getvalue()
+
+
+def _with_bulk_rows(sheet_xml: str, ws: Worksheet) -> str:
+    bulk = ws._bulk_rows
+    if max((row for row, _ in ws._cells), default=0) >= bulk.first or max(ws.row_dimensions, default=0) >= bulk.first:
+        raise ValueError(f"{ws.title}: a bulk table must be the last thing on its sheet")
+    end = sheet_xml.index("</sheetData>")  # the sheet has cells above the table: its header at least
+    last_column = get_column_letter(max(ws.max_column, bulk.left + len(bulk.letters) - 1))
+    dimension = f'<dimension ref="{get_column_letter(ws.min_column)}{ws.min_row}:{last_column}{bulk.last}"'
+    return re.sub(r'<dimension ref="[^"]*"', dimension, sheet_xml[:end], count=1) + bulk.xml() + sheet_xml[end:]
 
 
 def add_table(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> Table:
@@ -201,13 +309,18 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
         for (row, column), cell in ws._cells.items():
             value = cell._value
             if isinstance(value, str) and _alignment_id(cell) in wrapping:
-                width = merged.get((row, column), widths.get(column, 10))
-                # 10 pt Arial fits about 1.2 characters per unit of column width; 1.1, as words wrap whole.
-                wrapped = sum(math.ceil(max(len(part), 1) / max(width * 1.1 - 2, 1)) for part in value.split("\n"))
+                wrapped = _wrapped_lines(value, merged.get((row, column), widths.get(column, 10)))
                 if wrapped > lines.get(row, 1):
                     lines[row] = wrapped
         for row, count in lines.items():
             ws.row_dimensions[row].height = min(LINE_HEIGHT * count + 4, EXCEL_MAX_ROW_HEIGHT)
+        bulk = getattr(ws, "_bulk_rows", None)
+        if bulk is not None:  # kept apart: a row dimension would make openpyxl write an empty row there
+            wrapped_widths = [(n, widths.get(bulk.left + n, 10)) for n, wraps in enumerate(bulk.wraps) if wraps]
+            for number, row in enumerate(bulk.rows, start=bulk.first):
+                count = max((_wrapped_lines(row[n], width) for n, width in wrapped_widths if n < len(row) and isinstance(row[n], str)), default=1)
+                if count > 1:
+                    bulk.heights[number] = min(LINE_HEIGHT * count + 4, EXCEL_MAX_ROW_HEIGHT)
     printed = {c: w for c, w in widths.items() if printed_columns is None or c <= printed_columns}
     if landscape is None:
         landscape = sum(printed.values()) + len(printed) * 5 / 7 > PORTRAIT_CHARS
@@ -215,6 +328,11 @@ def finish(ws: Worksheet, widths: dict[int, float], *, landscape: bool | None = 
     if printed_columns is not None:
         ws.print_area = f"A1:{get_column_letter(printed_columns)}{ws.max_row}"
     _keep_charts_whole(ws, landscape)
+
+
+def _wrapped_lines(value: str, width: float) -> int:
+    # 10 pt Arial fits about 1.2 characters per unit of column width; 1.1, as words wrap whole.
+    return sum(math.ceil(max(len(part), 1) / max(width * 1.1 - 2, 1)) for part in value.split("\n"))
 
 
 # Points of rows a printed A4 page holds under its header and above its footer, with a

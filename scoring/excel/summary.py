@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from io import BytesIO
 from typing import Any, Iterable, Mapping
 
 from openpyxl.styles import Font
@@ -68,9 +67,7 @@ def build_workbook(
     cells.about_sheet(wb, generated, lines)
     cells.finish_workbook(wb, title=SELF_CHECK_KIND, name=title, generated=generated, hidden=[DATA_SHEET])
 
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return cells.saved(wb)
 
 
 # --- The App data sheet -------------------------------------------------------------
@@ -131,7 +128,7 @@ def write_data_sheet(wb, rows: Iterable[list[Any]]) -> None:
     """The App data sheet, placed just before About (which the caller adds next)."""
     ws = wb.create_sheet(DATA_SHEET)
     cells.put(ws, 1, 1, DATA_NOTE).font = Font(italic=True, color="444444")
-    last = cells.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows, shared_style=True)  # hidden, for the app: no wrapping
+    last = cells.write_table(ws, DATA_HEADER_ROW, list(DATA_HEADERS), rows, bulk=True)  # hidden, for the app: no wrapping
     ws.freeze_panes = ws.cell(row=DATA_HEADER_ROW + 1, column=1)
     if last == DATA_HEADER_ROW:  # no rows, so no Table: a filter on the header alone
         ws.auto_filter.ref = f"A{DATA_HEADER_ROW}:E{DATA_HEADER_ROW}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timezone
-from io import BytesIO
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
@@ -81,9 +80,7 @@ def build_pack(
     _about(wb, diagnostics, generated, data_ids, smallest)
     # Every response stays in the workbook for filtering, but out of the printed pack.
     cells.finish_workbook(wb, title=PACK_KIND, name=name, generated=generated, unprinted=[RESPONSES_SHEET], hidden=[DATA_SHEET])
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return cells.saved(wb)
 
 
 def _room_figures(participants: Sequence[Participant], room_response: Mapping[str, Mapping[str, dict]], smallest: int) -> key_results.Figures:
@@ -477,15 +474,16 @@ def _flatten(value: Any, names: Mapping[str, str]) -> str:
     return names.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
-def _response_row(record: Mapping[str, Any], names: Mapping[str, str]) -> list[Any]:
-    """The record's fields in the sheet's columns; anything else in "Other details"."""
+def _response_row(record: Mapping[str, Any], names: Mapping[str, str], gifts: Mapping[str, str]) -> list[Any]:
+    """The record's fields in the sheet's columns; anything else in "Other details".
+    `gifts`: the tolerance instrument's "whose gift" scale."""
     fields = dict(record)
     rating = fields.pop("rating", "")
     dont_know = "Don't know" if rating is None else None  # its own column, so the ratings stay numbers
     weight = fields.pop("weight", None)
     basis = eight_aspects.EVIDENCE_BASES.get(fields.pop("basis", None), "")
     frequency, impact = fields.pop("frequency", None), fields.pop("impact", None)
-    gift = tolerance.instrument().scales["gift"].get(fields.pop("gift", None), "")
+    gift = gifts.get(fields.pop("gift", None), "")
     text = " / ".join(t for t in (fields.pop("note", ""), fields.pop("evidence", "")) if t)
     other = "; ".join(f"{key}: {_flatten(value, names)}" for key, value in fields.items() if value not in (None, "", [], {}))
     return [rating if rating not in ("", None) else None, dont_know, weight, basis, frequency, impact, gift, text, other]
@@ -502,6 +500,8 @@ def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
     order = {d: {item: n for n, item in enumerate(items)} for d, items in texts.items()}
     diagnostic_order = {d: n for n, d in enumerate(registry.stored())}
     names = {a.id: a.title for a in approaches.instrument().approaches} | {p.id: p.title for p in approaches.instrument().priorities}
+    gifts = tolerance.instrument().scales["gift"]
+    titles = {d: _title(d) for p in participants for d in p.response}  # once each: a title is looked up from its instrument
     rows = []
     for p in participants:
         for diagnostic_id in sorted(p.response, key=lambda d: (diagnostic_order.get(d, len(diagnostic_order)), d)):
@@ -512,13 +512,13 @@ def _responses(ws, participants: Sequence[Participant], smallest: int) -> None:
                     [
                         p.label,
                         roles[p.number],
-                        _title(diagnostic_id),
+                        titles[diagnostic_id],
                         _item_text(texts, diagnostic_id, item_id) or item_id,
-                        *_response_row(records[item_id], names),
+                        *_response_row(records[item_id], names, gifts),
                     ]
                 )
     numbers = {"Rating (1–5)": "0", "Weight": "0", "How often (0–3)": "0", "Impact (1–3)": "0"}  # centred, clear of the text beside them
-    cells.write_table(ws, row, RESPONSE_HEADERS, rows, number_formats=numbers, wrap=["Item", "Note or evidence", "Other details"], shared_style=True)
+    cells.write_table(ws, row, RESPONSE_HEADERS, rows, number_formats=numbers, wrap=["Item", "Note or evidence", "Other details"], bulk=True)
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
     cells.finish(ws, {1: 11, 2: 22, 3: 36, 4: 60, 5: 9, 6: 10, 7: 8, 8: 14, 9: 10, 10: 9, 11: 15, 12: 36, 13: 32})
 
