@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, RadarChart
 
-from scoring.diagnostics import conditions, eight_aspects, starting_points, tolerance
+from scoring.diagnostics import approaches, conditions, eight_aspects, starting_points, tolerance
 from scoring.workshop import room as workshop
 from scoring.workshop.pack import build_pack
 from scoring.workshop.room import Participant
@@ -224,3 +224,13 @@ def test_a_room_that_scored_two_aspects_is_told_nothing_can_be_judged():
     assert "No fit yet: too few aspects have a score." in texts
     basis = next(text for text in texts if "This ranking rests on" in text)
     assert "rests on 2 of the 8 aspects" in basis and "Not enough answers to judge" in basis
+
+
+def test_key_results_name_the_blend_the_room_chose_not_a_participants():
+    # Participants put "disruptive" in their own blends; the facilitator records the room's.
+    room = {**ROOM, "approaches": {"choice": {"chosen": ["in_house_mutual", "community_development"], "priorities": {}}}}
+    titles = {a.id: a.title for a in approaches.instrument().approaches}
+    with_choice = _texts(load_workbook(BytesIO(build_pack(INFO, PARTICIPANTS, room)))["Key results"])
+    assert f"The room's chosen approach or blend: {titles['in_house_mutual']} + {titles['community_development']}." in with_choice
+    without = _texts(load_workbook(BytesIO(build_pack(INFO, PARTICIPANTS, ROOM)))["Key results"])
+    assert "The room's chosen approach or blend: none chosen yet." in without

@@ -527,6 +527,12 @@ def choice(response: Mapping[str, Mapping[str, dict]]) -> dict:
     return response.get(ID, {}).get(CHOICE) or {"chosen": [], "priorities": {}}
 
 
+def chosen_titles(response: Mapping[str, Mapping[str, dict]]) -> tuple[str, ...]:
+    """The titles of the approach or blend chosen, in the order chosen."""
+    titles = {a.id: a.title for a in instrument().approaches}
+    return tuple(titles[a] for a in choice(response)["chosen"])
+
+
 def aspect_scores(response: Mapping[str, Mapping[str, dict]]) -> dict[str, float]:
     return eight_aspects.score_records(response.get(eight_aspects.ID, {}))["score"].to_dict()
 
@@ -564,10 +570,9 @@ def write_summary(ws, top: int, response: Mapping[str, Mapping[str, dict]]) -> i
     cells.put(ws, last + 1, 1, basis(scores, ranked)).alignment = cells.WRAP
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=5)
     last += 1
-    titles = {a.id: a.title for a in instrument().approaches}
-    chosen = choice(response)["chosen"]
+    chosen = chosen_titles(response)
     cells.put(ws, last + 1, 1, "Chosen approach or blend").font = Font(bold=True)
-    cells.put(ws, last + 1, 2, " + ".join(titles[a] for a in chosen) if chosen else "None chosen yet")
+    cells.put(ws, last + 1, 2, " + ".join(chosen) if chosen else "None chosen yet")
     return last + 3
 
 

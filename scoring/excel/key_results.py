@@ -29,7 +29,8 @@ HEADING = Font(bold=True, size=12)
 @dataclass(frozen=True)
 class Figures:
     """What the page shows: aspect title -> score (NaN when none), the overall, the
-    approach ranking (approaches.rank), and the plan and risk records."""
+    approach ranking (approaches.rank), the approach or blend chosen (titles), and the
+    plan and risk records."""
 
     aspects: Mapping[str, float]
     overall: float
@@ -38,6 +39,8 @@ class Figures:
     plan: Mapping[str, dict]
     risks: Mapping[str, dict]
     overall_label: str = "Overall room for manoeuvre (0–100)"
+    chosen: tuple[str, ...] = ()
+    chosen_label: str = "Chosen approach or blend"
 
 
 def self_check_figures(response: Mapping[str, Mapping[str, dict]]) -> Figures:
@@ -51,6 +54,7 @@ def self_check_figures(response: Mapping[str, Mapping[str, dict]]) -> Figures:
         basis=approaches.basis(aspect_scores, ranked),
         plan=response.get(development_plan.ID, {}),
         risks=response.get(risks.ID, {}),
+        chosen=approaches.chosen_titles(response),
     )
 
 
@@ -118,6 +122,12 @@ def write(ws, figures: Figures, *, name: str, dated: str, kind: str) -> None:
             cells.put(ws, row + 1, 1, f"… and {len(top) - TOP_APPROACHES} more in the first places on the Model fit sheet.")
             row += 1
         row += 2
+    chosen = f"{figures.chosen_label}: {' + '.join(figures.chosen) if figures.chosen else 'none chosen yet'}."
+    cells.put(ws, row - 1, 1, chosen).alignment = cells.WRAP
+    ws.merge_cells(start_row=row - 1, start_column=1, end_row=row - 1, end_column=4)
+    if len(chosen) > 90:  # a blend of three long titles takes two printed lines
+        ws.row_dimensions[row - 1].height = 28
+    row += 1
 
     cells.put(ws, row, 1, "Highest strategic risks").font = HEADING
     register = risks.register(figures.risks)

@@ -95,6 +95,8 @@ def _room_figures(participants: Sequence[Participant], room_response: Mapping[st
         plan=room_response.get(development_plan.ID, {}),
         risks=room_response.get(risks.ID, {}),
         overall_label="Overall room for manoeuvre, the room's mean (0–100)",
+        chosen=approaches.chosen_titles(room_response),  # chosen by the facilitator with the room
+        chosen_label="The room's chosen approach or blend",
     )
 
 
