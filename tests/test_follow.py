@@ -38,7 +38,7 @@ def room():
 
 @pytest.fixture
 def watcher(room):
-    return Watcher({SECTION: room.read, BALLOT: room.ballot}, room.rerun, clock=lambda: room.now)
+    return Watcher({SECTION: room.read, BALLOT: room.ballot}, room.rerun, lambda session_id: session_id in room.alive, clock=lambda: room.now)
 
 
 def test_only_phones_showing_a_section_the_room_has_left_are_asked_to_rerun(room, watcher):
@@ -54,9 +54,23 @@ def test_only_phones_showing_a_section_the_room_has_left_are_asked_to_rerun(room
 def test_each_workshop_is_read_once_a_look_however_many_phones_are_in_it(room, watcher):
     room.sections = {"w1": "s1", "w2": "s2"}
     for number in range(200):
+        room.alive.add(f"phone{number}")
         watcher.register(f"phone{number}", "w1" if number % 2 else "w2", "s1")
     watcher.check()
     assert sorted(room.reads) == ["w1", "w2"]
+
+
+def test_a_workshop_whose_phones_have_all_closed_is_no_longer_read(room, watcher):
+    room.sections = {"w1": "s1", "w2": "s1"}
+    room.alive = {"a", "b"}
+    watcher.register("a", "w1", "s1")  # up to date: never asked, so never found gone by asking
+    watcher.register("b", "w2", "s1")
+    watcher.check()
+    room.alive.discard("a")  # the tab is closed
+    room.reads.clear()
+    watcher.check()
+    assert room.reads == ["w2"]
+    assert watcher.phones() == 1
 
 
 def test_a_phone_asked_is_not_asked_again_until_the_retry_time_then_is(room, watcher):
@@ -98,6 +112,22 @@ def test_a_store_that_cannot_be_read_leaves_its_phones_for_the_next_look(room, w
     assert watcher.phones() == 2
 
 
+def test_a_store_that_stays_unreadable_is_reported_once_until_it_recovers(room, watcher, caplog):
+    room.sections = {"w1": "s1"}
+    room.alive = {"a"}
+    watcher.register("a", "broken", "s1")
+    for _ in range(3):
+        watcher.check()
+    warned = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 1 and "database is locked" in warned[0].getMessage()
+    assert not warned[0].exc_info, "one line, no traceback"
+    watcher.register("a", "w1", "s1")  # the phone's next run is in a workshop that reads
+    watcher.check()
+    watcher.register("a", "broken", "s1")
+    watcher.check()
+    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 2, "a failure after a recovery is said again"
+
+
 def test_the_voting_page_follows_the_ballot_and_other_pages_do_not(room, watcher):
     room.sections = {"w1": None}
     room.ballots = {"w1": ("closed",)}
@@ -113,6 +143,7 @@ def test_the_voting_page_follows_the_ballot_and_other_pages_do_not(room, watcher
 
 def test_the_ballot_is_not_read_when_no_phone_is_on_the_voting_page(room, watcher):
     room.sections = {"w1": None}
+    room.alive = {"a"}
     watcher.register("a", "w1", None)
     watcher.check()
     assert room.reads == ["w1"]

@@ -37,6 +37,25 @@ SECTION = "section"  # the round's section: every participant page shows it (or 
 BALLOT = "ballot"  # the voting page's settings and actions (voice.ballot_stamp)
 
 
+class _Complaints:
+    """Says each failure once while it lasts, not every CHECK_SECONDS: a store that has gone
+    away (a server shutting down, a test's database dropped) would fill the log."""
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+
+    def say(self, text: str, error: Exception) -> None:
+        line = f"{text} ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})"
+        if line in self._said:
+            _LOG.debug(line)
+            return
+        self._said.add(line)
+        _LOG.warning(line)
+
+    def clear(self) -> None:
+        self._said.clear()
+
+
 @dataclass
 class _Phone:
     workshop_id: str
@@ -53,13 +72,16 @@ class Watcher:
         self,
         readers: dict[str, Callable[[str], object]],
         rerun: Callable[[str], bool],
+        alive: Callable[[str], bool],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._readers = readers
         self._rerun = rerun  # False when the session has gone
+        self._alive = alive  # whether a session is still connected
         self._clock = clock
         self._phones: dict[str, _Phone] = {}
         self._lock = threading.Lock()
+        self.complaints = _Complaints()
 
     def register(self, session_id: str, workshop_id: str, section: str | None) -> None:
         """A phone's run showed this section: called on each of its runs."""
@@ -80,14 +102,21 @@ class Watcher:
         rerun (not again within RETRY_SECONDS), forget the phones whose session has gone.
         Returns the sessions asked."""
         with self._lock:
+            # A closed tab is forgotten at once, so that its workshop is no longer read
+            # every look once everyone has gone (a server hosts one workshop after another).
+            for session_id in [s for s in self._phones if not self._alive(s)]:
+                del self._phones[session_id]
             phones = {session_id: (phone, dict(phone.seen)) for session_id, phone in self._phones.items()}
         wanted = {(phone.workshop_id, what) for phone, seen in phones.values() for what in seen}
-        now_showing = {}
+        now_showing, failed = {}, False
         for workshop_id, what in wanted:
             try:
                 now_showing[workshop_id, what] = self._readers[what](workshop_id)
-            except Exception:  # a store that cannot be read now is read again next time
-                _LOG.warning("Could not read a workshop's %s; phones will follow later.", what, exc_info=True)
+            except Exception as error:  # a store that cannot be read now is read again next time
+                failed = True
+                self.complaints.say(f"Could not read a workshop's {what}; phones will follow later.", error)
+        if not failed:
+            self.complaints.clear()  # a failure that comes back is said again
         asked, gone = [], []
         now = self._clock()
         for session_id, (phone, seen) in phones.items():
@@ -111,7 +140,7 @@ def _rerun_session(session_id: str) -> bool:
     session is left: its run, or the next look, picks the new section up."""
     from streamlit.runtime.app_session import AppSessionState
 
-    info = runtime.Runtime.instance()._session_mgr.get_active_session_info(session_id)
+    info = _session_info(session_id)
     if info is None:
         return False
     app_session = info.session
@@ -124,18 +153,28 @@ def _rerun_session(session_id: str) -> bool:
     return True
 
 
+def _session_info(session_id: str):
+    """The connected session's runtime record, or None once its tab has closed or dropped
+    (a tab that comes back reruns, and so registers again)."""
+    return runtime.Runtime.instance()._session_mgr.get_active_session_info(session_id)
+
+
 @st.cache_resource(show_spinner=False)
 def _watcher() -> Watcher:
     store = session.store()
-    watcher = Watcher({SECTION: lambda workshop_id: store.round_state(workshop_id)[0], BALLOT: store.ballot_stamp}, _rerun_session)
+    watcher = Watcher(
+        {SECTION: lambda workshop_id: store.round_state(workshop_id)[0], BALLOT: store.ballot_stamp},
+        _rerun_session,
+        lambda session_id: _session_info(session_id) is not None,
+    )
 
     def keep_watching() -> None:
         while True:
             time.sleep(CHECK_SECONDS)
             try:
                 watcher.check()
-            except Exception:  # the thread must outlive any one failure
-                _LOG.exception("Following the room's round failed once.")
+            except Exception as error:  # the thread must outlive any one failure
+                watcher.complaints.say("Following the room's round failed.", error)
 
     threading.Thread(target=keep_watching, name="follow-the-room", daemon=True).start()
     return watcher
