@@ -1,5 +1,7 @@
 """Every page through Streamlit's AppTest: renders, answers flow, state survives."""
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,17 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label.startswith(label))
 
 
+def live_panel(at: AppTest) -> str:
+    """The live panel beside the questions, as the HTML sent (one element)."""
+    (panel,) = [h.proto.body for h in at.get("html") if 'class="ea-bars"' in h.proto.body]
+    return panel
+
+
+def room_score(at: AppTest) -> str:
+    """The room for manoeuvre the live panel shows."""
+    return re.search(r'class="ea-room-value">([^<]*)<', live_panel(at)).group(1)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_exception(page):
     at = app().run()
@@ -40,17 +53,17 @@ def test_home_says_what_it_is_for_and_offers_the_self_check():
 def test_answering_changes_the_scores_and_is_saved():
     at = app().run()
     at.switch_page("views/diagnostics/eight_aspects.py").run()
-    assert metric(at, "Room for manoeuvre") == "–"
+    assert room_score(at) == "–"
     rate(at, "ea_rating_sd_one_place", 5)
-    assert metric(at, "Room for manoeuvre") == "100"
+    assert room_score(at) == "100"
     rate(at, "ea_rating_sd_wellbeing_system", 2)
     # (100 + 25) / 2 = 62.5 shows as 63, half up, as the Excel summary's "0" format shows it.
     assert eight_aspects.overall(eight_aspects.score({"sd_one_place": 5, "sd_wellbeing_system": 2})) == 62.5
-    assert metric(at, "Room for manoeuvre") == "63"
+    assert room_score(at) == "63"
     at.toggle(key="ea_details").set_value(True).run()
     rate(at, "ea_weight_sd_wellbeing_system", 3)
     expected = eight_aspects.overall(eight_aspects.score({"sd_one_place": 5, "sd_wellbeing_system": 2}, {"sd_wellbeing_system": 3}))
-    assert metric(at, "Room for manoeuvre") == numbers.text(expected)
+    assert room_score(at) == numbers.text(expected)
     at.text_area(key="ea_note_sd_one_place").input("Seen at the provider forum").run()
 
     token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
@@ -71,28 +84,21 @@ def test_the_first_answer_redraws_the_page_once_to_show_the_link_back():
     assert at.query_params["r"][0] in link.code[0].value
 
 
-def test_an_answer_reruns_only_its_question_and_the_live_scores():
+def test_an_answer_reruns_only_the_live_panel_which_says_what_was_saved():
     at = app().run()
     at.switch_page("views/diagnostics/eight_aspects.py").run()
     at.radio(key="ea_rating_sd_wellbeing_system").set_value(1).run()  # the first answer redraws the page (above)
     at.radio(key="ea_rating_sd_one_place").set_value(5).run()
     assert not at.exception
-    # What that run drew: the question, the live scores and the progress lines; not the
-    # page's title, nor the other questions.
-    assert not at.title
-    assert [r.key for r in at.radio] == ["ea_rating_sd_one_place"]
-    assert metric(at, "Room for manoeuvre") == "50"  # 100 and 0 on one aspect
-    assert [c.value for c in at.caption if c.value.startswith("✓")] == ["✓ Saved"]
-    assert "2 of 40 factors answered" in at.get("progress")[0].proto.text
-    bars = live_bars(at)
-    assert 'aria-label="System design: 50 out of 100"' in bars and "7 aspects with no score yet" in bars
+    # What that run drew: the live panel, one element; not the page's title, nor any question.
+    assert not at.title and not at.radio
+    assert [h.proto.body for h in at.get("html")] == [live_panel(at)]
+    panel = live_panel(at)
+    assert f"✓ Saved: {html.escape(eight_aspects.item_texts()['sd_one_place'])}" in panel
+    assert room_score(at) == "50"  # 100 and 0 on one aspect
+    assert "2 of 40 factors answered" in panel and 'aria-valuenow="2"' in panel
+    assert 'aria-label="System design: 50 out of 100"' in panel and "7 aspects with no score yet" in panel
     assert not at.get("plotly_chart"), "no figure to build on every answer"
-
-
-def live_bars(at) -> str:
-    """The live panel's bars per aspect, as the HTML sent."""
-    (bars,) = [h.proto.body for h in at.get("html") if 'class="ea-bars"' in h.proto.body]
-    return bars
 
 
 def test_dont_know_counts_and_leaves_score_alone():
@@ -100,8 +106,8 @@ def test_dont_know_counts_and_leaves_score_alone():
     at.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(at, "ea_rating_sd_one_place", 4)
     rate(at, "ea_rating_sd_wellbeing_system", "dont_know")
-    assert metric(at, "Room for manoeuvre") == "75"
-    assert "1 don&#x27;t know" in live_bars(at)
+    assert room_score(at) == "75"
+    assert "1 don&#x27;t know" in live_panel(at)
 
 
 def test_answers_survive_switching_page_and_aspect():
@@ -145,7 +151,7 @@ def test_unknown_or_tampered_token_gets_a_clear_message_and_a_fresh_start(bad):
     assert "not recognised" in at.warning[0].value
     assert "r" not in at.query_params
     at.switch_page("views/diagnostics/eight_aspects.py").run()
-    assert "0 of 40" in at.get("progress")[0].proto.text
+    assert "0 of 40 factors answered" in live_panel(at)
 
 
 def test_results_page_offers_the_download_built_on_click():

@@ -33,21 +33,55 @@ def score_summary(records: dict, instrument: eight_aspects.Instrument) -> pd.Dat
 ROOM_HELP = "The mean of the aspect scores. 50 means enablers and constraints balance."
 
 
-def live_scores(records: dict, instrument: eight_aspects.Instrument) -> None:
-    """The room for manoeuvre and a bar per aspect beside the questions. This runs on
-    every answer of a room, so it is two light elements: no plotly figure to build,
-    validate and serialise (that was 15 % of a 100-phone room's server time, py-spy),
-    and a bar with its number reads better in a narrow panel than a radar (the radar is
-    on the Results page)."""
+def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str | None) -> None:
+    """What an answer changes, beside the questions: which answer was just saved, how many
+    are answered, the room for manoeuvre and a bar per aspect. It redraws on every answer
+    in a room, so it is one element built as text: the progress bar, metric and bars it
+    was before cost a third of each answer's server time, and a plotly radar before that
+    15 % (py-spy, bench/answer.py). The radar is on the Results page."""
     answers, weights = eight_aspects.split_records(records, instrument)
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
-    dont_know = sum(row["dont_know"] for row in rows)
-    st.metric("Room for manoeuvre (0–100)", numbers.text(room), help=ROOM_HELP)
-    st.html(aspect_bars(tuple((row["aspect"], row["score"]) for row in rows), dont_know))
+    done, total = eight_aspects.progress(records, instrument)
+    st.html(Ready(live_text(saved, done, total, numbers.text(room)) + aspect_bars(tuple((row["aspect"], row["score"]) for row in rows), sum(row["dont_know"] for row in rows))))
+
+
+def live_text(saved: str | None, done: int, total: int, room: str) -> str:
+    """The saved line, the progress bar and the room for manoeuvre, as HTML."""
+    confirmed = f'<p class="ea-saved">✓ Saved: {html.escape(saved)}</p>' if saved else ""
+    share = 100 * done / total if total else 0
+    return (
+        f'{confirmed}<div class="ea-progress" role="progressbar" aria-label="Factors answered" aria-valuemin="0" '
+        f'aria-valuemax="{total}" aria-valuenow="{done}"><span style="width: {share:.1f}%"></span></div>'
+        f'<p class="ea-progress-text">{done} of {total} factors answered, saved as you go</p>'
+        f'<p class="ea-room"><span class="ea-room-label">Room for manoeuvre (0–100)</span> '
+        f'<span class="ea-room-value">{html.escape(room)}</span></p><p class="ea-room-help">{html.escape(ROOM_HELP)}</p>'
+    )
+
+
+class Ready:
+    """HTML this app built whole, handed to st.html as it is (a plain string is dedented and
+    checked for being a file name first)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
 
 
 LIVE_BARS_STYLE = """<style>
+.ea-saved {margin: 0 0 .4rem 0; color: #1B5E20; font-weight: 600; font-size: .95rem;
+  overflow: hidden; text-overflow: ellipsis; white-space: nowrap}
+.ea-progress {height: .5rem; background: #E4EAF1; border-radius: 4px; overflow: hidden}
+.ea-progress span {display: block; height: 100%; background: #0B5CAD}
+.ea-progress-text {margin: .3rem 0 .6rem 0; font-size: .95rem}
+.ea-room {margin: 0; display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap}
+.ea-room-label {font-size: .95rem}
+.ea-room-value {font-size: 2.25rem; font-weight: 600; line-height: 1.1; font-variant-numeric: tabular-nums}
+.ea-room-help {margin: .1rem 0 .75rem 0; font-size: .85rem; color: #555}
 .ea-bars {font-size: .95rem; line-height: 1.25}
 .ea-bars ol {list-style: none; margin: 0; padding: 0}
 .ea-bars li {display: grid; grid-template-columns: minmax(0, 1fr) 2.5rem; column-gap: .5rem; margin: 0 0 .45rem 0}

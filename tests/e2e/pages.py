@@ -94,7 +94,7 @@ def expected_summary(answers: dict) -> tuple[str, str, "object"]:
 def expect_live_summary(page, answers: dict) -> None:
     """The self-check page's live metric and count match the scoring API for `answers`."""
     metric, progress, scores = expected_summary(answers)
-    value = page.get_by_test_id("stMetric").filter(has_text="Room for manoeuvre").get_by_test_id("stMetricValue")
+    value = page.locator(".ea-room-value")
     expect(page.get_by_text(progress, exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(value).to_have_text(metric, timeout=TIMEOUT)
     expect_live_bars(page, scores)

@@ -78,8 +78,10 @@ def test_the_live_score_stays_in_view_and_next_lands_on_the_heading(phone, app_u
     for factor in factors:
         click_rating(phone, factor.id, "Enables")
     # Answering the last factor of the aspect, far down the page: the score is still on screen.
-    assert in_view(phone, key("ea_live_panel") + " [data-testid=stMetric]")
-    expect(phone.locator(key("ea_live_panel")).get_by_test_id("stMetricValue")).to_have_text("75", timeout=TIMEOUT)
+    assert in_view(phone, key("ea_live_panel") + " .ea-room-value")
+    expect(phone.locator(key("ea_live_panel") + " .ea-room-value")).to_have_text("75", timeout=TIMEOUT)
+    expect(phone.locator(key("ea_live_panel") + " .ea-saved")).to_have_text(f"✓ Saved: {factors[-1].text}", timeout=TIMEOUT)
+    assert in_view(phone, key("ea_live_panel") + " .ea-saved"), "the saved line shows in the bar kept on screen"
     phone.locator(key("ea_next")).get_by_role("button").click()
     heading = phone.get_by_role("heading", name=eight_aspects.instrument().aspect("relationships").title, exact=True)
     expect(heading).to_be_visible(timeout=TIMEOUT)

@@ -112,9 +112,9 @@ def expect_answers_restored(page) -> None:
 
 def test_live_scores_update_as_factors_are_answered(page, app_url):
     answer_self_check(page, app_url)
-    # Each answer says it is saved.
+    # Each answer says it is saved, naming it, in the live panel (one line, the latest).
     expect_aspect(page, 2, "relationships")
-    expect(page.get_by_text("✓ Saved", exact=True)).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator(".ea-saved")).to_have_text(f"✓ Saved: {eight_aspects.item_texts()[RELATIONSHIPS[-1][0]]}", timeout=TIMEOUT)
     expect_no_exception(page)
 
 
@@ -142,7 +142,7 @@ def test_answers_in_a_later_aspect_stay_on_that_aspect(page, app_url):
         given.append((item_id, label))
         expect_live_summary(page, ratings(given))
         expect_aspect(page, 2, "relationships")
-    expect(page.get_by_text("✓ Saved", exact=True)).to_have_count(3, timeout=TIMEOUT)
+    expect(page.locator(".ea-saved")).to_have_text(f"✓ Saved: {eight_aspects.item_texts()['rel_provider_trust']}", timeout=TIMEOUT)
     expect_no_exception(page)
 
 

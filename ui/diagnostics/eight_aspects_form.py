@@ -29,7 +29,7 @@ def widget_key(field: str, item_id: str) -> str:
     return f"ea_{field}_{item_id}"
 
 
-SAVED = "✓ Saved"
+LAST_SAVED_KEY = "ea_last_saved"  # the text of the factor whose answer was saved last
 UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
@@ -54,11 +54,11 @@ PHONE_STYLE = (
 @media (max-width: 640px) {
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 3.75rem; order: -1; z-index: 5;
     background: var(--st-background-color, #fff); padding: .25rem 0; box-shadow: 0 2px 4px rgba(0, 0, 0, .08)}
-  .st-key-ea_live_panel [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"], [data-testid="stCaptionContainer"],
-    .ea-live-title, .ea-bars, [data-testid="stPageLink"]) {display: none !important}
+  .st-key-ea_live_panel [data-testid="stElementContainer"]:has(.ea-live-title, [data-testid="stPageLink"]) {display: none !important}
+  .st-key-ea_live_panel .ea-bars, .st-key-ea_live_panel .ea-room-help {display: none}
   .st-key-ea_live_panel [data-testid="stVerticalBlock"] {gap: .25rem}
-  .st-key-ea_live_panel [data-testid="stMetric"] {padding: 0}
-  .st-key-ea_live_panel [data-testid="stMetricValue"] {font-size: 1.5rem}
+  .st-key-ea_live_panel .ea-progress-text {margin: .2rem 0}
+  .st-key-ea_live_panel .ea-room-value {font-size: 1.5rem}
   .st-key-ea_heading {scroll-margin-top: 11rem}
 }
 </style>"""
@@ -85,9 +85,14 @@ def factor_fragment(item_id: str) -> str:
     return f"ea_q_{item_id}"
 
 
+def last_saved() -> str | None:
+    return st.session_state.get(LAST_SAVED_KEY)
+
+
 def save_factor(item_id: str) -> None:
     """Copy one factor's widgets into the store (called when any of them changes), then
-    rerun only that question and the live scores: not the page, nor the other questions."""
+    rerun only the live panel, which says it is saved; the question too when it must show
+    (or stop showing) that it was not. Not the page, nor the other questions."""
     previous = current_records().get(item_id, {})
     record = dict(previous)
     state = st.session_state
@@ -99,15 +104,19 @@ def save_factor(item_id: str) -> None:
             if widget_key(field, item_id) in state:
                 record[field] = state[widget_key(field, item_id)]
     unsaved = state.setdefault(UNSAVED_KEY, {})
+    was_refused = item_id in unsaved
     first_answer = session.token() is None
     stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
     if reason is None:
         unsaved.pop(item_id, None)
         current_records()[item_id] = stored  # what the store now holds: no need to read it back
+        state[LAST_SAVED_KEY] = eight_aspects.item_texts().get(item_id, item_id)
     else:
         unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
     if first_answer and session.token():
         st.rerun()  # once: the whole page, so that the new link back to these answers shows
+    if reason is None and not was_refused:
+        st.rerun(scope=[LIVE_FRAGMENT])
     st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT])
 
 
@@ -179,10 +188,6 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
         st.warning(reason, icon=":material/sync_problem:")
         if reason.startswith(session.NOT_SAVED_YET):
             st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
-    elif "rating" in record:
-        # No scores here: this line is redrawn only with its own answer, and a score beside
-        # an earlier answer would go stale as later ones come in. The live panel has them.
-        st.caption(SAVED)
     if not show_details:
         summary = _details_summary(record, instrument)
         if summary:

@@ -1,8 +1,9 @@
 """The eight-aspects self-check: one aspect at a time, saved as you go, scored live.
 
-An answer reruns only the fragments it changes (keyed, and named by the answer's
-callback): the question, and the live scores and progress beside it. Moving between
-aspects reruns the questions' column. Neither reruns the page or its navigation.
+An answer reruns only the live panel beside the questions (a keyed fragment, named by the
+answer's callback): it says which answer was saved and shows the scores. The question
+itself reruns only when its answer could not be saved, to say so. Moving between aspects
+reruns the questions' column. Neither reruns the page or its navigation.
 """
 
 import streamlit as st
@@ -26,10 +27,7 @@ def questions() -> None:
 
 @st.fragment(key=form.LIVE_FRAGMENT)
 def live() -> None:
-    records = form.current_records()
-    done, total = eight_aspects.progress(records, instrument)
-    st.progress(done / total, text=f"{done} of {total} factors answered, saved as you go")
-    widgets.live_scores(records, instrument)
+    widgets.live_panel(form.current_records(), instrument, form.last_saved())
 
 
 left, right = st.columns([3, 2], gap="medium")
