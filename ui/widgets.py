@@ -43,7 +43,12 @@ def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str |
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
     done, total = eight_aspects.progress(records, instrument)
-    st.html(Ready(live_text(saved, done, total, numbers.text(room)) + aspect_bars(tuple((row["aspect"], row["score"]) for row in rows), sum(row["dont_know"] for row in rows))))
+    st.html(
+        Ready(
+            live_text(saved, done, total, numbers.text(room))
+            + aspect_bars(tuple((row["aspect"], row["score"]) for row in rows), sum(row["dont_know"] for row in rows))
+        )
+    )
 
 
 def live_text(saved: str | None, done: int, total: int, room: str) -> str:
