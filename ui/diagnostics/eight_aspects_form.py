@@ -7,6 +7,9 @@ that was not drawn in the previous run (another aspect, another page), and the s
 is the one source of truth, also across a refresh or a closed browser.
 """
 
+import functools
+import html
+
 import streamlit as st
 
 from scoring.diagnostics import eight_aspects
@@ -35,6 +38,7 @@ RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
 DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. It is still on screen; send it again."
 LIVE_FRAGMENT = "ea_live"
+QUESTIONS_FRAGMENT = "ea_questions"  # the aspect's questions (views/diagnostics/eight_aspects.py)
 LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
 HEADING_KEY = "ea_heading"
 SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run scrolls to it
@@ -44,6 +48,8 @@ SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run
 # screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
 PHONE_STYLE = (
     """<style>
+.ea-question {margin: 0 0 .35rem 0; font-weight: 600}
+.ea-help {margin: 0; font-size: .875rem; color: #585D69}
 .st-key-ea_heading {scroll-margin-top: 5rem}
 @media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 4rem; align-self: flex-start}
@@ -81,18 +87,14 @@ def current_records() -> dict:
     return load_records() if records is None else records
 
 
-def factor_fragment(item_id: str) -> str:
-    return f"ea_q_{item_id}"
-
-
 def last_saved() -> str | None:
     return st.session_state.get(LAST_SAVED_KEY)
 
 
 def save_factor(item_id: str) -> None:
     """Copy one factor's widgets into the store (called when any of them changes), then
-    rerun only the live panel, which says it is saved; the question too when it must show
-    (or stop showing) that it was not. Not the page, nor the other questions."""
+    rerun only the live panel, which says it is saved. Not the page, nor the questions;
+    those too, seldom, when one must show (or stop showing) that it was not saved."""
     previous = current_records().get(item_id, {})
     record = dict(previous)
     state = st.session_state
@@ -117,7 +119,7 @@ def save_factor(item_id: str) -> None:
         st.rerun()  # once: the whole page, so that the new link back to these answers shows
     if reason is None and not was_refused:
         st.rerun(scope=[LIVE_FRAGMENT])
-    st.rerun(scope=[factor_fragment(item_id), LIVE_FRAGMENT])
+    st.rerun(scope=[QUESTIONS_FRAGMENT, LIVE_FRAGMENT])
 
 
 def _stored_rating(record: dict):
@@ -148,14 +150,24 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
 
 
 def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    """One question: its text, then its answer in a fragment of its own, keyed so that an
-    answer reruns just the answer (the text around it does not change)."""
+    """One question: its text and help, its answer, its source. "Next aspect" draws five
+    of these, so each is as few elements as it can be (each one is a message to the phone
+    and a share of the move's server time)."""
     with st.container(border=True, key=f"ea_factor_{factor.id}"):
-        st.markdown(f"**{factor.text}**")
-        if factor.help:
-            st.caption(factor.help)
-        st.fragment(key=factor_fragment(factor.id))(_answer)(factor, instrument, show_details)
-        st.caption(f"Source: {widgets.plain(citation(factor.source, factor.quote))}")
+        st.html(widgets.Ready(_question_html(factor.text, factor.help)))
+        _answer(factor, instrument, show_details)
+        st.caption(_source_line(factor.source, factor.quote))
+
+
+@functools.lru_cache(maxsize=256)
+def _question_html(text: str, help_text: str | None) -> str:
+    question = f'<p class="ea-question">{html.escape(text)}</p>'
+    return question + (f'<p class="ea-help">{html.escape(help_text)}</p>' if help_text else "")
+
+
+@functools.lru_cache(maxsize=256)
+def _source_line(source: str, quote: str | None) -> str:
+    return f"Source: {widgets.plain(citation(source, quote))}"
 
 
 def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:

@@ -1,8 +1,8 @@
 """The eight-aspects self-check: one aspect at a time, saved as you go, scored live.
 
 An answer reruns only the live panel beside the questions (a keyed fragment, named by the
-answer's callback): it says which answer was saved and shows the scores. The question
-itself reruns only when its answer could not be saved, to say so. Moving between aspects
+answer's callback): it says which answer was saved and shows the scores. The questions
+rerun only when an answer could not be saved, to say so. Moving between aspects
 reruns the questions' column. Neither reruns the page or its navigation.
 """
 
@@ -20,7 +20,7 @@ st.markdown(instrument.intro)
 st.html(form.PHONE_STYLE + widgets.LIVE_BARS_STYLE)
 
 
-@st.fragment
+@st.fragment(key=form.QUESTIONS_FRAGMENT)
 def questions() -> None:
     form.aspect_form(instrument)
 
