@@ -36,9 +36,10 @@ ROOM_HELP = "The mean of the aspect scores. 50 means enablers and constraints ba
 def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str | None) -> None:
     """What an answer changes, beside the questions: which answer was just saved, how many
     are answered, the room for manoeuvre and a bar per aspect. It redraws on every answer
-    in a room, so it is one element built as text: the progress bar, metric and bars it
-    was before cost a third of each answer's server time, and a plotly radar before that
-    15 % (py-spy, bench/answer.py). The radar is on the Results page."""
+    in a room, so it is one element built as text: as a progress bar, a metric and the
+    bars it cost 0.3-0.6 ms more server CPU an answer (bench/answer.py, about 5 ms), and
+    as a plotly radar before that 15 % of a room's server time (py-spy). The radar is on
+    the Results page."""
     answers, weights = eight_aspects.split_records(records, instrument)
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
