@@ -10,9 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.diagnostics import eight_aspects
 from scoring.store import Store, show_join_code
+from ui import widgets
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 SECTION = "eight_aspects/system_design"
+WELLBEING = next(q.label for q in eight_aspects.survey_questions() if q.item_id == "sd_wellbeing_system")
 HOSTILE = "<script>alert(1)</script> **not bold** [link](http://x)"
 
 
@@ -69,6 +71,9 @@ def test_a_round_from_choosing_a_section_to_the_room_s_agreement():
         person.radio(key="wr_eight_aspects_sd_one_place_rating").set_value(split).run()
         person.radio(key="wr_eight_aspects_sd_wellbeing_system_rating").set_value(calm).run()
         assert not person.exception
+        assert [m.value for m in person.markdown if m.value.startswith("**✓ Saved")] == [f"**✓ Saved: {widgets.plain(WELLBEING)}**"], (
+            "the answer says it reached the store"
+        )
     answers = [r for _role, r in store.participants(token)]
     assert sorted(r["eight_aspects"]["sd_one_place"]["rating"] for r in answers) == [1, 1, 5, 5]
     assert all(r["eight_aspects"]["sd_one_place"]["weight"] == 1 for r in answers)  # stored as the full form stores it

@@ -20,6 +20,7 @@ SECTION_KEY = "ws_round_section"
 NOT_RECORDED = "not_recorded"
 NOT_AGREED = "not_agreed"
 AGREE_NOTICE_KEY = "ws_agree_notice"
+SAVED_KEY = "wr_last_saved"  # the label of the round question whose answer was saved last
 
 ROUND_STYLE = """<style>
 .st-key-ws_round_now p {font-size: 1.9rem; font-weight: 700; line-height: 1.2; margin: 0}
@@ -267,7 +268,9 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                     return
                 previous = records.get(question.item_id)  # as read for this run: each answer reruns it
                 record = {**(previous or {}), question.field: None if chosen == "dont_know" else chosen}
-                session.save(diagnostic_id, question.item_id, record, previous=previous or {})
+                refused = session.save(diagnostic_id, question.item_id, record, previous=previous or {})
+                # A refusal shows as a toast; a saved line naming an earlier answer would mislead then.
+                st.session_state[SAVED_KEY] = None if refused else question.label
 
             st.radio(
                 f"{number + 1}. {question.label}",
@@ -277,5 +280,8 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                 on_change=save,
                 disabled=not is_open,
             )
+        saved = st.session_state.get(SAVED_KEY)
+        if saved:  # as on the self-check's live panel: each answer says it reached the store
+            st.markdown(f"**✓ Saved: {widgets.plain(saved)}**")
 
     draw()
