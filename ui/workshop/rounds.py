@@ -20,7 +20,7 @@ SECTION_KEY = "ws_round_section"
 NOT_RECORDED = "not_recorded"
 NOT_AGREED = "not_agreed"
 AGREE_NOTICE_KEY = "ws_agree_notice"
-SAVED_KEY = "wr_last_saved"  # the label of the round question whose answer was saved last
+SAVED_KEY = "wr_last_saved"  # the widget key of the round question whose answer was saved last
 
 ROUND_STYLE = """<style>
 .st-key-ws_round_now p {font-size: 1.9rem; font-weight: 700; line-height: 1.2; margin: 0}
@@ -270,7 +270,7 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                 record = {**(previous or {}), question.field: None if chosen == "dont_know" else chosen}
                 refused = session.save(diagnostic_id, question.item_id, record, previous=previous or {})
                 # A refusal shows as a toast; a saved line naming an earlier answer would mislead then.
-                st.session_state[SAVED_KEY] = None if refused else question.label
+                st.session_state[SAVED_KEY] = None if refused else key
 
             st.radio(
                 f"{number + 1}. {question.label}",
@@ -280,8 +280,7 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                 on_change=save,
                 disabled=not is_open,
             )
-        saved = st.session_state.get(SAVED_KEY)
-        if saved:  # as on the self-check's live panel: each answer says it reached the store
-            st.markdown(f"**✓ Saved: {widgets.plain(saved)}**")
+            if st.session_state.get(SAVED_KEY) == key:  # under the answer just given, in view on a phone
+                st.markdown("**✓ Saved**")
 
     draw()
