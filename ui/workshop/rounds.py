@@ -269,7 +269,7 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                 previous = records.get(question.item_id)  # as read for this run: each answer reruns it
                 record = {**(previous or {}), question.field: None if chosen == "dont_know" else chosen}
                 refused = session.save(diagnostic_id, question.item_id, record, previous=previous or {})
-                # A refusal shows as a toast; a saved line naming an earlier answer would mislead then.
+                # A refusal shows as a toast, and no "✓ Saved" then, not even under an earlier answer.
                 st.session_state[SAVED_KEY] = None if refused else key
 
             st.radio(
