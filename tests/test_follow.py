@@ -15,6 +15,7 @@ class Room:
         self.ballots: dict[str, tuple] = {}
         self.reads: list[str] = []
         self.alive: set[str] = set()
+        self.reruns: list[str] = []
         self.now = 0.0
 
     def read(self, workshop_id: str) -> str | None:
@@ -27,8 +28,8 @@ class Room:
         self.reads.append(f"ballot {workshop_id}")
         return self.ballots[workshop_id]
 
-    def rerun(self, session_id: str) -> bool:
-        return session_id in self.alive
+    def rerun(self, session_id: str) -> None:
+        self.reruns.append(session_id)
 
 
 @pytest.fixture

@@ -71,12 +71,12 @@ class Watcher:
     def __init__(
         self,
         readers: dict[str, Callable[[str], object]],
-        rerun: Callable[[str], bool],
+        rerun: Callable[[str], None],
         alive: Callable[[str], bool],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._readers = readers
-        self._rerun = rerun  # False when the session has gone
+        self._rerun = rerun
         self._alive = alive  # whether a session is still connected
         self._clock = clock
         self._phones: dict[str, _Phone] = {}
@@ -117,7 +117,7 @@ class Watcher:
                 self.complaints.say(f"Could not read a workshop's {what}; phones will follow later.", error)
         if not failed:
             self.complaints.clear()  # a failure that comes back is said again
-        asked, gone = [], []
+        asked = []
         now = self._clock()
         for session_id, (phone, seen) in phones.items():
             if all(now_showing.get((phone.workshop_id, what), value) == value for what, value in seen.items()):
@@ -125,24 +125,21 @@ class Watcher:
             if phone.asked_at is not None and now - phone.asked_at < RETRY_SECONDS:
                 continue
             phone.asked_at = now
-            (asked if self._rerun(session_id) else gone).append(session_id)
-        with self._lock:
-            for session_id in gone:
-                if self._phones.get(session_id) is phones[session_id][0]:
-                    del self._phones[session_id]
+            self._rerun(session_id)
+            asked.append(session_id)
         return asked
 
 
-def _rerun_session(session_id: str) -> bool:
-    """Ask an idle session to rerun its page, as "rerun on save" does; False if it has gone.
+def _rerun_session(session_id: str) -> None:
+    """Ask an idle session to rerun its page, as "rerun on save" does.
     Done on the session's event loop, where its own messages are handled, so the check that
     no run is under way and the request cannot interleave with an answer arriving. A busy
     session is left: its run, or the next look, picks the new section up."""
     from streamlit.runtime.app_session import AppSessionState
 
     info = _session_info(session_id)
-    if info is None:
-        return False
+    if info is None:  # closed since this look began: the next look forgets it
+        return
     app_session = info.session
 
     def rerun_if_idle() -> None:
@@ -150,7 +147,6 @@ def _rerun_session(session_id: str) -> bool:
             app_session.request_rerun(app_session._client_state)
 
     app_session._event_loop.call_soon_threadsafe(rerun_if_idle)
-    return True
 
 
 def _session_info(session_id: str):
