@@ -59,7 +59,6 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)  # seconds, answers only
     join_seconds: list[float] = field(default_factory=list)
-    page_seconds: list[float] = field(default_factory=list)  # Next aspect
     errors: list[str] = field(default_factory=list)
     sent: int = 0
     acknowledged: dict[tuple[str, str], int | None] = field(default_factory=dict)  # (token, item) -> rating
@@ -93,6 +92,10 @@ def percentile(values: list[float], share: float) -> float:
 # --- Servers -------------------------------------------------------------------------------
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    if os.environ.get("CPU_PART") == "user":
+        return int(fields[11]) / os.sysconf("SC_CLK_TCK")
+    if os.environ.get("CPU_PART") == "sys":
+        return int(fields[12]) / os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -218,17 +221,9 @@ class Participant:
                     raise
                 await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
 
-    async def find(self, item_id: str) -> None:
-        """Press Next aspect until the factor is on the page (after a reconnect the page
-        opens at the first aspect again)."""
-        from scoring.diagnostics import eight_aspects
-
-        for _ in eight_aspects.ASPECTS:
-            if self.phone.has_widget(f"ea_rating_{item_id}") or not self.phone.has_widget("ea_next"):
-                break
-            moved = await self.phone.click("ea_next")
-            self.tally.page_seconds.append(moved.seconds)
-            self.tally.took("next_aspect", moved.seconds)
+    def find(self, item_id: str) -> None:
+        """The factor must be on the page: every aspect's are, in tabs the browser switches
+        between without the server."""
         if not self.phone.has_widget(f"ea_rating_{item_id}"):
             raise ProtocolError(f"the factor {item_id} is not on the page")
 
@@ -269,7 +264,7 @@ class Participant:
             if self.in_round:
                 result = await self.phone.choose(f"wr_{EIGHT_ASPECTS}_{item_id}_rating", label)
             else:
-                await self.find(item_id)
+                self.find(item_id)
                 result = await self.phone.choose(f"ea_rating_{item_id}", label)
         except (ProtocolError, OSError) as exc:
             self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
@@ -363,7 +358,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     tally = Tally()
     values = rating_values()
     instrument = eight_aspects.instrument()
-    # K answers go to K different factors in page order (Next aspect when one is done);
+    # K answers go to K different factors in page order (all on the page, in tabs);
     # a soak run keeps changing the first aspect's answers.
     order = [f.id for aspect in eight_aspects.ASPECTS for f in instrument.factors_of(aspect)]
     if args.duration or args.round:  # a round: the first aspect, answered on the phone's home
@@ -390,7 +385,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
         await asyncio.gather(*(p.shows(order[0], since) for p in joined))
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
     tally.began = time.monotonic()
-    profilers = start_profilers(args.profile, n, pids) if args.profile else []
+    profilers = start_profilers(args.profile, f"N{n}", pids) if args.profile else []
     until = time.monotonic() + args.duration if args.duration else None
     sampler = asyncio.create_task(sample_memory(pids, tally, stop)) if args.duration else None
     if kill:
@@ -415,7 +410,7 @@ def write_timeline(path: Path, tally: Tally) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def start_profilers(folder: str, n: int, pids: list[int]) -> list[subprocess.Popen]:
+def start_profilers(folder: str, label: str, pids: list[int]) -> list[subprocess.Popen]:
     """py-spy on each app process over the answering only (not the joins): --gil counts
     only the thread holding the GIL, so threads waiting for it do not show as busy."""
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -433,7 +428,7 @@ def start_profilers(folder: str, n: int, pids: list[int]) -> list[subprocess.Pop
                 "--format",
                 "raw",
                 "--output",
-                str(Path(folder) / f"answering-N{n}-{pid}.txt"),
+                str(Path(folder) / f"answering-{label}-{pid}.txt"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -481,8 +476,10 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
 
     await asyncio.gather(*(arrive(i) for i in range(n)))
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    profilers = start_profilers(args.profile, f"bare-N{n}", pids) if args.profile else []
     await asyncio.gather(*(answer(i) for i in range(n)))
     tally.cpu = sum(cpu_seconds(pid) for pid in pids) - tally.cpu_before
+    stop_profilers(profilers)
     for phone in phones:
         await phone.close()
     return tally
@@ -530,9 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         "--kill-one", type=float, default=0, metavar="SECONDS", help="with --processes 2+: SIGKILL the first app process this long into the answering"
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--timeline", metavar="FOLDER", help="write each answer's, Next aspect's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv"
-    )
+    parser.add_argument("--timeline", metavar="FOLDER", help="write each answer's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv")
     parser.add_argument(
         "--round", action="store_true", help="the room follows a round: phones answer the first aspect on their home, as the facilitator chose it"
     )
@@ -592,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"self_refresh_p95_ms={1000 * percentile([t for _, what, t in tally.timeline if what == 'follow'], 0.95):.0f} "
                 f"p50_ms={1000 * percentile(tally.latencies, 0.5):.0f} p95_ms={1000 * percentile(tally.latencies, 0.95):.0f} "
                 f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
-                f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
+                f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} "
                 f"cpu_ms_per_answer={cpu_per_answer:.1f} server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
                 f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} load_generator_cpu_s={client_cpu:.0f} "
                 f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "
