@@ -92,10 +92,6 @@ def percentile(values: list[float], share: float) -> float:
 # --- Servers -------------------------------------------------------------------------------
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    if os.environ.get("CPU_PART") == "user":
-        return int(fields[11]) / os.sysconf("SC_CLK_TCK")
-    if os.environ.get("CPU_PART") == "sys":
-        return int(fields[12]) / os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

@@ -97,7 +97,8 @@ def test_an_answer_reruns_only_the_live_panel_which_says_what_was_saved():
     assert f"✓ Saved: {html.escape(eight_aspects.item_texts()['sd_one_place'])}" in panel
     assert room_score(at) == "50"  # 100 and 0 on one aspect
     assert "2 of 40 factors answered" in panel and 'aria-valuenow="2"' in panel
-    assert 'aria-label="System design: 50 out of 100"' in panel and "7 aspects with no score yet" in panel
+    assert 'aria-label="System design: 50 out of 100, 2 of 5 answered"' in panel and "7 aspects with no score yet" in panel
+    assert 'aria-label="Relationships: no score yet, 0 of 5 answered"' in panel
     assert not at.get("plotly_chart"), "no figure to build on every answer"
 
 
@@ -164,6 +165,9 @@ def test_a_returning_user_opens_on_the_first_aspect_still_to_answer():
         rate(first, f"ea_rating_{factor.id}", 4)
     rate(first, "ea_rating_cc_asset_based", "dont_know")  # answered, in a later aspect
     assert opening_tab(first) == "1. System design", "a session's opening tab never moves under it"
+    # The bars say how far each aspect is answered, as the aspect picker's labels did; don't know counts.
+    assert 'aria-label="System design: 75 out of 100, all answered"' in live_panel(first)
+    assert 'aria-label="Capacity and capability development: no score yet, 1 of 5 answered"' in live_panel(first)
     token = first.query_params["r"]
 
     returning = app()

@@ -44,12 +44,11 @@ def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str |
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
     done, total = eight_aspects.progress(records, instrument)
-    st.html(
-        Ready(
-            live_text(saved, done, total, numbers.text(room))
-            + aspect_bars(tuple((row["aspect"], row["score"]) for row in rows), sum(row["dont_know"] for row in rows))
-        )
-    )
+    bars = []
+    for row in rows:
+        answered = row["answered"] + row["dont_know"]  # don't know is an answer
+        bars.append((row["aspect"], row["score"], answered, answered + row["unanswered"]))
+    st.html(Ready(live_text(saved, done, total, numbers.text(room)) + aspect_bars(tuple(bars), sum(row["dont_know"] for row in rows))))
 
 
 def live_text(saved: str | None, done: int, total: int, room: str) -> str:
@@ -92,6 +91,7 @@ LIVE_BARS_STYLE = """<style>
 .ea-bars ol {list-style: none; margin: 0; padding: 0}
 .ea-bars li {display: grid; grid-template-columns: minmax(0, 1fr) 2.5rem; column-gap: .5rem; margin: 0 0 .45rem 0}
 .ea-bars .ea-bar-name {grid-column: 1 / span 2}
+.ea-bars .ea-bar-count {color: #555; font-size: .85rem; white-space: nowrap}
 .ea-bars .ea-bar-track {position: relative; height: .8rem; background: #E4EAF1; border-radius: 2px; align-self: center}
 .ea-bars .ea-bar-track::after {content: ""; position: absolute; left: 50%; top: -2px; bottom: -2px; border-left: 2px solid #1A1A1A}
 .ea-bars .ea-bar-fill {display: block; height: 100%; background: #0072B2; border-radius: 2px}
@@ -102,13 +102,15 @@ LIVE_BARS_STYLE = """<style>
 
 
 @functools.lru_cache(maxsize=4096)
-def aspect_bars(scores: tuple[tuple[str, float], ...], dont_know: int) -> str:
+def aspect_bars(scores: tuple[tuple[str, float, int, int], ...], dont_know: int) -> str:
     """The aspects as a list of bars from 0 to 100, with the number beside each and a
-    mark at 50 (enablers and constraints balance); "no score" where nothing is rated.
-    Shared between sessions: the same scores give the same text."""
+    mark at 50 (enablers and constraints balance); "no score" where nothing is rated; and
+    how many of each aspect's factors are answered ("done" when all are). Shared between
+    sessions: the same scores give the same text."""
     items = []
-    for aspect, score in scores:
+    for aspect, score, done, total in scores:
         name = html.escape(aspect)
+        answered = "done" if done == total else f"{done} of {total}"
         if math.isnan(score):
             track, value = '<span class="ea-bar-track"></span>', '<span class="ea-bar-value ea-bar-none">–</span>'
             label = f"{name}: no score yet"
@@ -118,11 +120,13 @@ def aspect_bars(scores: tuple[tuple[str, float], ...], dont_know: int) -> str:
             track = f'<span class="ea-bar-track"><span class="ea-bar-fill" style="width: {width:.1f}%"></span></span>'
             value = f'<span class="ea-bar-value">{shown}</span>'
             label = f"{name}: {shown} out of 100"
+        label += ", all answered" if done == total else f", {done} of {total} answered"
         items.append(
-            f'<li aria-label="{label}"><span class="ea-bar-name" aria-hidden="true">{name}</span>'
+            f'<li aria-label="{label}"><span class="ea-bar-name" aria-hidden="true">{name}'
+            f' <span class="ea-bar-count">{answered}</span></span>'
             f'<span aria-hidden="true" style="display: contents">{track}{value}</span></li>'
         )
-    missing = sum(math.isnan(score) for _, score in scores)
+    missing = sum(math.isnan(score) for _, score, _, _ in scores)
     notes = [f"{dont_know} don't know"] if dont_know else []
     if missing:
         notes.append(f"{missing} aspect{'s' if missing != 1 else ''} with no score yet")

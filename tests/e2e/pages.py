@@ -123,12 +123,13 @@ def expect_live_summary(page, answers: dict) -> None:
 
 def expect_live_bars(page, scores) -> None:
     """The live panel's bar per aspect says the score the scoring API gives (as shown,
-    rounded half up), or "no score yet"."""
+    rounded half up), or "no score yet", and how many of its factors are answered."""
     bars = page.locator(".ea-bars li")
-    expected = [
-        f"{aspect}: no score yet" if math.isnan(score) else f"{aspect}: {numbers.text(score)} out of 100"
-        for aspect, score in zip(scores["aspect"], scores["score"])
-    ]
+    expected = []
+    for row in scores.itertuples():
+        done, total = row.answered + row.dont_know, row.answered + row.dont_know + row.unanswered
+        score = "no score yet" if math.isnan(row.score) else f"{numbers.text(row.score)} out of 100"
+        expected.append(f"{row.aspect}: {score}, " + ("all answered" if done == total else f"{done} of {total} answered"))
     for index, label in enumerate(expected):
         expect(bars.nth(index)).to_have_attribute("aria-label", label, timeout=TIMEOUT)
 

@@ -158,9 +158,9 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
 
 
 def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    """One question: its text and help, its answer, its source. "Next aspect" draws five
-    of these, so each is as few elements as it can be (each one is a message to the phone
-    and a share of the move's server time)."""
+    """One question: its text and help, its answer, its source. Opening the page draws
+    forty of these (every aspect, in tabs), so each is as few elements as it can be (each
+    one is a message to the phone and a share of the page's server time)."""
     with st.container(border=True, key=f"ea_factor_{factor.id}"):
         st.html(widgets.Ready(_question_html(factor.text, factor.help)))
         _answer(factor, instrument, show_details)
