@@ -6,11 +6,10 @@ this measures just the answer path, so a change to it shows without the room's n
 phones take turns answering the first aspect's factors one after another (no think time),
 then the same on the bare page; server CPU is read from /proc before and after.
 
-    python3 bench/answer.py [--answers 300] [--open]
+    python3 bench/answer.py [--answers 300] [--next]
 
---open measures drawing the whole page instead (a join, a refresh: every aspect's questions,
-in tabs). Prints `app_ms_per_answer=` (or `app_ms_per_open=`), `bare_ms_per_answer=` and
-last `ratio=`.
+--next measures "Next aspect" / "Previous aspect" instead of answers. Prints
+`app_ms_per_answer=`, `bare_ms_per_answer=` and last `ratio=`.
 """
 
 from __future__ import annotations
@@ -31,8 +30,8 @@ from deploy import stack  # noqa: E402
 PHONES = 4
 
 
-async def measure(http: str, pid: int, *, bare: bool, answers: int, opens: bool) -> float:
-    """Server CPU ms per answer (or per drawing of the whole page) over `answers` of them."""
+async def measure(http: str, pid: int, *, bare: bool, answers: int, moves: bool) -> float:
+    """Server CPU ms per answer (or per move between aspects) over `answers` of them."""
     from scoring.diagnostics import eight_aspects
 
     phones = [Phone(http.replace("http://", "ws://", 1)) for _ in range(PHONES)]
@@ -47,8 +46,8 @@ async def measure(http: str, pid: int, *, bare: bool, answers: int, opens: bool)
         phone, turn = phones[n % PHONES], n // PHONES
         if bare:
             result = await phone.choose("bare_rating", str(1 + n % 5))
-        elif opens:
-            result = await phone.run(page="eight-aspects")
+        elif moves:
+            result = await phone.click("ea_next" if turn % 2 == 0 else "ea_previous")
         else:
             result = await phone.choose(f"ea_rating_{factors[turn % len(factors)]}", labels[n % len(labels)])
         if result.errors:
@@ -62,7 +61,7 @@ async def measure(http: str, pid: int, *, bare: bool, answers: int, opens: bool)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=300)
-    parser.add_argument("--open", action="store_true", help="measure drawing the whole page instead of answering")
+    parser.add_argument("--next", action="store_true", help="measure moving between aspects instead of answering")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cd-answer-"))
     figures = {}
@@ -71,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}.sqlite3"}
         process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
         try:
-            figures[name] = asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare", answers=args.answers, opens=args.open))
+            figures[name] = asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare", answers=args.answers, moves=args.next))
         finally:
             stack.stop(process)
-    print(f"app_ms_per_{'open' if args.open else 'answer'}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")
+    print(f"app_ms_per_{'move' if args.next else 'answer'}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")
     print(f"ratio={figures['app'] / figures['bare']:.2f}")
     return 0
 

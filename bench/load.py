@@ -59,6 +59,7 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)  # seconds, answers only
     join_seconds: list[float] = field(default_factory=list)
+    page_seconds: list[float] = field(default_factory=list)  # Next aspect
     errors: list[str] = field(default_factory=list)
     sent: int = 0
     acknowledged: dict[tuple[str, str], int | None] = field(default_factory=dict)  # (token, item) -> rating
@@ -71,6 +72,7 @@ class Tally:
     dropped: int = 0  # answers whose connection dropped under them (then sent again)
     memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB) while answering
     cpu_before: float = 0.0
+    join_cpu: float = 0.0  # server CPU seconds while the phones joined (the shared screen refreshing too)
     cpu: float = 0.0  # server CPU seconds while answering
     began: float = 0.0
     seconds: float = 0.0
@@ -217,9 +219,17 @@ class Participant:
                     raise
                 await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
 
-    def find(self, item_id: str) -> None:
-        """The factor must be on the page: every aspect's are, in tabs the browser switches
-        between without the server."""
+    async def find(self, item_id: str) -> None:
+        """Press Next aspect until the factor is on the page (after a reconnect the page
+        opens at the first aspect again)."""
+        from scoring.diagnostics import eight_aspects
+
+        for _ in eight_aspects.ASPECTS:
+            if self.phone.has_widget(f"ea_rating_{item_id}") or not self.phone.has_widget("ea_next"):
+                break
+            moved = await self.phone.click("ea_next")
+            self.tally.page_seconds.append(moved.seconds)
+            self.tally.took("next_aspect", moved.seconds)
         if not self.phone.has_widget(f"ea_rating_{item_id}"):
             raise ProtocolError(f"the factor {item_id} is not on the page")
 
@@ -260,7 +270,7 @@ class Participant:
             if self.in_round:
                 result = await self.phone.choose(f"wr_{EIGHT_ASPECTS}_{item_id}_rating", label)
             else:
-                self.find(item_id)
+                await self.find(item_id)
                 result = await self.phone.choose(f"ea_rating_{item_id}", label)
         except (ProtocolError, OSError) as exc:
             self.tally.in_doubt.setdefault(key, set()).add(self.values[label])
@@ -354,7 +364,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     tally = Tally()
     values = rating_values()
     instrument = eight_aspects.instrument()
-    # K answers go to K different factors in page order (all on the page, in tabs);
+    # K answers go to K different factors in page order (Next aspect when one is done);
     # a soak run keeps changing the first aspect's answers.
     order = [f.id for aspect in eight_aspects.ASPECTS for f in instrument.factors_of(aspect)]
     if args.duration or args.round:  # a round: the first aspect, answered on the phone's home
@@ -373,7 +383,9 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
             tally.error(f"phone {person.number} could not join: {exc}")
             return None
 
+    before_joins = sum(cpu_seconds(pid) for pid in pids)
     joined = [p for p in await asyncio.gather(*(join(p, args.join_seconds * i / n) for i, p in enumerate(people))) if p]
+    tally.join_cpu = sum(cpu_seconds(pid) for pid in pids) - before_joins
     if move:
         await asyncio.sleep(3)  # the joins' own runs have ended
         since = time.monotonic()
@@ -523,7 +535,9 @@ def main(argv: list[str] | None = None) -> int:
         "--kill-one", type=float, default=0, metavar="SECONDS", help="with --processes 2+: SIGKILL the first app process this long into the answering"
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeline", metavar="FOLDER", help="write each answer's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv")
+    parser.add_argument(
+        "--timeline", metavar="FOLDER", help="write each answer's, Next aspect's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv"
+    )
     parser.add_argument(
         "--round", action="store_true", help="the room follows a round: phones answer the first aspect on their home, as the facilitator chose it"
     )
@@ -583,7 +597,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"self_refresh_p95_ms={1000 * percentile([t for _, what, t in tally.timeline if what == 'follow'], 0.95):.0f} "
                 f"p50_ms={1000 * percentile(tally.latencies, 0.5):.0f} p95_ms={1000 * percentile(tally.latencies, 0.95):.0f} "
                 f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
-                f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} "
+                f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} join_cpu_ms_per_phone={1000 * tally.join_cpu / max(1, n):.0f} "
+                f"next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
                 f"cpu_ms_per_answer={cpu_per_answer:.1f} server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
                 f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} load_generator_cpu_s={client_cpu:.0f} "
                 f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "

@@ -111,70 +111,20 @@ def test_dont_know_counts_and_leaves_score_alone():
     assert "1 don&#x27;t know" in live_panel(at)
 
 
-def opening_tab(at: AppTest) -> str:
-    """The label of the tab the eight-aspects page opens on (the tab container's default)."""
-
-    def containers(node):
-        if getattr(node, "type", None) == "tab_container":
-            yield node
-        for child in getattr(node, "children", {}).values():
-            yield from containers(child)
-
-    (tabs,) = list(containers(at.main))
-    labels = [tab.label for tab in tabs.children.values()]
-    return labels[tabs.proto.tab_container.default_tab_index]
-
-
-def test_every_aspect_is_a_tab_with_its_questions_sent_once():
-    """Moving between aspects is the browser's: every aspect's questions are on the page,
-    and the buttons at each aspect's foot name the tab they open."""
-    instrument = eight_aspects.instrument()
-    at = app().run()
-    at.switch_page("views/diagnostics/eight_aspects.py").run()
-    titles = [f"{n}. {instrument.aspect(a).title}" for n, a in enumerate(eight_aspects.ASPECTS, start=1)]
-    assert [tab.label for tab in at.tabs] == titles
-    assert len([r for r in at.radio if r.key.startswith("ea_rating_")]) == len(instrument.factors)
-    for tab, aspect_id in zip(at.tabs, eight_aspects.ASPECTS):
-        keys = {r.key for r in tab.radio}
-        assert keys == {f"ea_rating_{f.id}" for f in instrument.factors_of(aspect_id)}
-    steps = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<nav class="ea-steps"')]
-    assert len(steps) == len(titles)
-    assert 'data-to="1">Next aspect: 2. Relationships →' in steps[0] and "Previous" not in steps[0]
-    assert 'data-to="0">← Previous aspect' in steps[1] and 'data-to="2"' in steps[1]
-    assert "Next aspect" not in steps[-1]
-    assert any(link.label == "See your results" for link in at.tabs[-1].get("page_link"))
-
-
 def test_answers_survive_switching_page_and_aspect():
     at = app().run()
     at.switch_page("views/diagnostics/eight_aspects.py").run()
     rate(at, "ea_rating_sd_one_place", 1)
+    at.button(key="ea_next").click().run()
+    assert at.selectbox(key="ea_aspect").value == "relationships"
     rate(at, "ea_rating_rel_provider_trust", 4)
     at.switch_page("views/diagnostics/results.py").run()
     assert metric(at, "Factors answered") == "2 of 40"
     at.switch_page("views/diagnostics/eight_aspects.py").run()
+    assert at.selectbox(key="ea_aspect").value == "relationships"  # back where they were
     assert at.radio(key="ea_rating_rel_provider_trust").value == 4
+    at.selectbox(key="ea_aspect").set_value("system_design").run()
     assert at.radio(key="ea_rating_sd_one_place").value == 1
-
-
-def test_a_returning_user_opens_on_the_first_aspect_still_to_answer():
-    first = app().run()
-    first.switch_page("views/diagnostics/eight_aspects.py").run()
-    assert opening_tab(first) == "1. System design"
-    for factor in eight_aspects.instrument().factors_of("system_design"):
-        rate(first, f"ea_rating_{factor.id}", 4)
-    rate(first, "ea_rating_cc_asset_based", "dont_know")  # answered, in a later aspect
-    assert opening_tab(first) == "1. System design", "a session's opening tab never moves under it"
-    # The bars say how far each aspect is answered, as the aspect picker's labels did; don't know counts.
-    assert 'aria-label="System design: 75 out of 100, all answered"' in live_panel(first)
-    assert 'aria-label="Capacity and capability development: no score yet, 1 of 5 answered"' in live_panel(first)
-    token = first.query_params["r"]
-
-    returning = app()
-    returning.query_params["r"] = token[0] if isinstance(token, list) else token
-    returning.run()
-    returning.switch_page("views/diagnostics/eight_aspects.py").run()
-    assert opening_tab(returning) == "2. Relationships"
 
 
 def test_resume_link_brings_answers_back_in_a_new_session():
@@ -250,3 +200,45 @@ def test_the_eight_aspects_page_says_where_its_factors_come_from():
     assert "written for this tool" in intro and "drawn from" not in intro
     factor = eight_aspects.instrument().factors[0]
     assert any(c.value.startswith("Source: ") and factor.quote[:20] in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_the_aspect_picker_says_which_aspects_are_done():
+    from scoring.diagnostics import eight_aspects
+
+    factors = eight_aspects.instrument().factors_of("system_design")
+    at = app().run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
+    for factor in factors:
+        rate(at, f"ea_rating_{factor.id}", 4)
+    at.button(key="ea_next").click().run()
+    rate(at, "ea_rating_rel_provider_trust", "dont_know")  # don't know counts as answered
+    at.button(key="ea_next").click().run()
+    picker = at.selectbox(key="ea_aspect")
+    assert picker.value == "capacity_capability"
+    assert picker.options[:3] == [
+        "1. System design: done",
+        f"2. Relationships: 1 of {len(eight_aspects.instrument().factors_of('relationships'))} answered",
+        "3. Capacity and capability development",
+    ]
+    picker.set_value("system_design").run()  # chosen by its new label, it opens that aspect
+    assert at.selectbox(key="ea_aspect").value == "system_design" and not at.exception
+    # The live bars say the same, and change with every answer (the picker's labels wait for a redraw).
+    panel = live_panel(at)
+    assert 'aria-label="System design: 75 out of 100, all answered"' in panel
+    assert f'aria-label="Relationships: no score yet, 1 of {len(eight_aspects.instrument().factors_of("relationships"))} answered"' in panel
+
+
+def test_a_returning_user_opens_on_the_first_aspect_still_to_answer():
+    first = app().run()
+    first.switch_page("views/diagnostics/eight_aspects.py").run()
+    assert first.selectbox(key="ea_aspect").value == "system_design"
+    for factor in eight_aspects.instrument().factors_of("system_design"):
+        rate(first, f"ea_rating_{factor.id}", 4)
+    assert first.selectbox(key="ea_aspect").value == "system_design", "answering never moves the page"
+    token = first.query_params["r"]
+
+    returning = app()
+    returning.query_params["r"] = token[0] if isinstance(token, list) else token
+    returning.run()
+    returning.switch_page("views/diagnostics/eight_aspects.py").run()
+    assert returning.selectbox(key="ea_aspect").value == "relationships"

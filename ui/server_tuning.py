@@ -77,9 +77,9 @@ def cache_theme_messages() -> None:
 def quick_cursor_copies() -> None:
     """Deep-copy Streamlit's cursors without walking them through copy's generic machinery.
 
-    Every fragment rerun deep-copies the stack of containers it was declared in (on every
-    answer, for the live score), and every declaration does it again. Each container
-    copies its cursor, and a cursor's list of
+    Every fragment rerun deep-copies the stack of containers it was declared in (twice
+    per answer: the question and the live score), and every declaration does it again
+    (five per "Next aspect"). Each container copies its cursor, and a cursor's list of
     transient elements carries its typing alias (`SparseList[Element]`), which copy
     rebuilds through __reduce__ every time: about 270 copy calls and 1 ms per stack
     (cProfile in AppTest). The copies below hold the same values: the elements are still

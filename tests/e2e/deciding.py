@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from pages import TIMEOUT, click_rating, expect_live_summary, go_to_next_aspect, key, open_app, rating_value, wait_for_app
+from pages import TIMEOUT, click_rating, expect_live_summary, key, open_app, rating_value, wait_for_app
 from playwright.sync_api import expect
 
 from scoring.diagnostics import approaches, eight_aspects
@@ -107,7 +107,10 @@ def answer_for_deciding(page, app_url: str) -> str:
     given: dict = {}
     for number, (aspect_id, pairs) in enumerate(DECIDE_ANSWERS.items(), start=1):
         if number > 1:
-            go_to_next_aspect(page, number, aspect_id)
+            page.locator(key("ea_next")).get_by_role("button").click()
+            title = eight_aspects.instrument().aspect(aspect_id).title
+            expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=TIMEOUT)
+            wait_for_app(page)
         for item_id, label in pairs:
             click_rating(page, item_id, label)
             given[item_id] = rating_value(label)

@@ -41,26 +41,6 @@ def open_app(page, url: str, ready) -> None:
     wait_for_app(page)
 
 
-def aspect_tab(number: int, aspect_id: str) -> str:
-    """The label of an aspect's tab on the self-check, e.g. "2. Relationships"."""
-    return f"{number}. {eight_aspects.instrument().aspect(aspect_id).title}"
-
-
-def expect_aspect(page, number: int, aspect_id: str) -> None:
-    """The self-check shows this aspect: its tab is the selected one, its heading on screen."""
-    selected = page.locator("[data-testid=stTabs] [role=tab][aria-selected=true]")
-    expect(selected).to_have_text(aspect_tab(number, aspect_id), timeout=TIMEOUT)
-    title = eight_aspects.instrument().aspect(aspect_id).title
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=TIMEOUT)
-
-
-def go_to_next_aspect(page, number: int, aspect_id: str) -> None:
-    """Press "Next aspect" at the foot of the aspect on screen (the browser switches tabs,
-    without a run on the server) and check that aspect `number` shows."""
-    page.locator("button.ea-step-next:visible").click()
-    expect_aspect(page, number, aspect_id)
-
-
 def rating_options() -> list[str]:
     """The rating labels in the order the radio shows them (the scale, then don't know)."""
     inst = eight_aspects.instrument()

@@ -1,11 +1,11 @@
 """Answering on a phone (390 x 844, as issue 15 measured it): every rating a full-width row
 at least 44 px tall in scale order, the live score kept in view while answering, and
-"Next aspect" bringing the next aspect's top into view rather than its last factors."""
+"Next aspect" landing on the next aspect's heading rather than its last factors."""
 
 from __future__ import annotations
 
 import pytest
-from pages import TIMEOUT, click_rating, expect_no_exception, go_to_next_aspect, key, open_app, rating_options, wait_for_app
+from pages import TIMEOUT, click_rating, expect_no_exception, key, open_app, rating_options, wait_for_app
 from playwright.sync_api import expect
 
 from scoring.diagnostics import eight_aspects
@@ -82,8 +82,10 @@ def test_the_live_score_stays_in_view_and_next_lands_on_the_heading(phone, app_u
     expect(phone.locator(key("ea_live_panel") + " .ea-room-value")).to_have_text("75", timeout=TIMEOUT)
     expect(phone.locator(key("ea_live_panel") + " .ea-saved")).to_have_text(f"✓ Saved: {factors[-1].text}", timeout=TIMEOUT)
     assert in_view(phone, key("ea_live_panel") + " .ea-saved"), "the saved line shows in the bar kept on screen"
-    go_to_next_aspect(phone, 2, "relationships")
+    phone.locator(key("ea_next")).get_by_role("button").click()
     heading = phone.get_by_role("heading", name=eight_aspects.instrument().aspect("relationships").title, exact=True)
+    expect(heading).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(phone)
     expect(heading).to_be_in_viewport(timeout=TIMEOUT)
     box = heading.bounding_box()
     panel = phone.locator(key("ea_live_panel")).bounding_box()
@@ -323,6 +325,42 @@ def test_plan_and_risk_tables_wrap_their_text_and_blank_dates_are_blank(browser,
         expect(grid_cell(page, PLAN_TABLE, "System design", "By when")).to_have_text("2027-03-31", timeout=TIMEOUT)
     finally:
         wide.close()
+
+
+def test_the_aspect_picker_marks_done_aspects_and_keeps_a_choice_made_while_answering(phone, app_url):
+    """The labels say how far each aspect is answered as the page stood when the picker was
+    drawn; answering does not redraw it, so a choice made after answering opens the aspect
+    chosen (Streamlit matches the choice by its label)."""
+    inst = eight_aspects.instrument()
+    open_app(phone, f"{app_url}/eight-aspects", key(f"ea_rating_{inst.factors_of('system_design')[0].id}") + " [data-testid=stRadioOption]")
+    for factor in inst.factors_of("system_design"):
+        click_rating(phone, factor.id, "Enables")
+    phone.locator(key("ea_next")).get_by_role("button").click()
+    combobox = phone.locator(key("ea_aspect")).get_by_role("combobox")
+    expect(combobox).to_have_value("2. Relationships", timeout=TIMEOUT)
+    wait_for_app(phone)
+    click_rating(phone, inst.factors_of("relationships")[0].id, "Neither")  # the picker is not redrawn by this
+    wait_for_app(phone)
+    open_list(combobox)
+    expect(phone.get_by_role("option", name="1. System design: done", exact=True)).to_be_visible(timeout=TIMEOUT)
+    capacity = f"3. {inst.aspect('capacity_capability').title}"
+    combobox.press_sequentially("Capacity")
+    phone.get_by_role("option", name=capacity, exact=True).click()
+    expect(phone.get_by_role("heading", name=inst.aspect("capacity_capability").title, exact=True)).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(phone)
+    total = len(inst.factors_of("relationships"))
+    expect(combobox).to_have_value(capacity, timeout=TIMEOUT)
+    open_list(combobox)
+    expect(phone.get_by_role("option", name=f"2. Relationships: 1 of {total} answered", exact=True)).to_be_visible(timeout=TIMEOUT)
+    combobox.press("Escape")
+    expect_no_exception(phone)
+
+
+def open_list(combobox) -> None:
+    """Open a drop-down from the middle of the screen: clicked at the screen's foot (where
+    scrolling just far enough leaves it), its list opens off the screen and closes again."""
+    combobox.evaluate("element => element.scrollIntoView({block: 'center'})")
+    combobox.click()
 
 
 CHANGED_PAGES = ["eight-aspects", "results", "approaches", "plan", "risks", "starting-points", "compare"]

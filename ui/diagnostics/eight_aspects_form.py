@@ -20,7 +20,8 @@ from ui.diagnostics import statements
 
 ID = eight_aspects.ID
 DONT_KNOW = "dont_know"
-OPENING_ASPECT_KEY = "ea_opening_aspect"  # the tab this session's page opens on
+ASPECT_KEY = "ea_aspect"
+LAST_ASPECT_KEY = "ea_last_aspect"
 DETAILS_KEY = "ea_details"
 SHOW_DETAILS_KEY = "ea_show_details"
 FIELDS = ("rating", "weight", "basis", "note")
@@ -39,23 +40,17 @@ DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice r
 LIVE_FRAGMENT = "ea_live"
 QUESTIONS_FRAGMENT = "ea_questions"  # the aspect's questions (views/diagnostics/eight_aspects.py)
 LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
+HEADING_KEY = "ea_heading"
+SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run scrolls to it
 
 # On a phone (Streamlit stacks the columns under 640 px): each rating a full-width row at
 # least 44 px tall, in scale order; the live score a compact bar kept at the top of the
-# screen (the bars per aspect show beside the questions on a wider screen); the tabs clear of
-# that bar when scrolled to; the step buttons as tall as the answers and in the theme's colours.
+# screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
 PHONE_STYLE = (
     """<style>
 .ea-question {margin: 0 0 .35rem 0; font-weight: 600}
 .ea-help {margin: 0; font-size: .875rem; color: #585D69}
-[data-testid="stTabs"]:has(.ea-steps) {scroll-margin-top: 5rem}
-.ea-steps {display: flex; flex-wrap: wrap; gap: .75rem; margin: .25rem 0 .5rem 0}
-.ea-step {font: inherit; min-height: 44px; padding: .4rem 1rem; border-radius: .5rem; cursor: pointer;
-  border: 1px solid #B8C2CC; background: #FFFFFF; color: #1A1A1A}
-.ea-step:hover {border-color: #0B5CAD; color: #0B5CAD}
-.ea-step:focus-visible {outline: 3px solid #0B5CAD; outline-offset: 2px}
-.ea-step-next {margin-left: auto; background: #0B5CAD; border-color: #0B5CAD; color: #FFFFFF; font-weight: 600}
-.ea-step-next:hover {background: #094A8C; color: #FFFFFF}
+.st-key-ea_heading {scroll-margin-top: 5rem}
 @media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 4rem; align-self: flex-start}
 }
@@ -70,8 +65,7 @@ PHONE_STYLE = (
   .st-key-ea_live_panel [data-testid="stVerticalBlock"] {gap: .25rem}
   .st-key-ea_live_panel .ea-progress-text {margin: .2rem 0}
   .st-key-ea_live_panel .ea-room-value {font-size: 1.5rem}
-  [data-testid="stTabs"]:has(.ea-steps) {scroll-margin-top: 11rem}
-  .ea-step {flex: 1 1 100%}
+  .st-key-ea_heading {scroll-margin-top: 11rem}
 }
 </style>"""
 )
@@ -158,9 +152,9 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
 
 
 def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    """One question: its text and help, its answer, its source. Opening the page draws
-    forty of these (every aspect, in tabs), so each is as few elements as it can be (each
-    one is a message to the phone and a share of the page's server time)."""
+    """One question: its text and help, its answer, its source. "Next aspect" draws five
+    of these, so each is as few elements as it can be (each one is a message to the phone
+    and a share of the move's server time)."""
     with st.container(border=True, key=f"ea_factor_{factor.id}"):
         st.html(widgets.Ready(_question_html(factor.text, factor.help)))
         _answer(factor, instrument, show_details)
@@ -234,37 +228,59 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     )
 
 
-# The details switch lives in a key of its own, copied from the widget by a callback, for
-# the same reason the answers live in the store.
+# The aspect shown and the details switch live in keys of their own, copied from the
+# widgets by callbacks, for the same reason the answers live in the store.
+
+
+def _step(offset: int) -> None:
+    position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
+    st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
+    _scroll_to_heading()
+
+
+def _remember_aspect() -> None:
+    st.session_state[LAST_ASPECT_KEY] = st.session_state[ASPECT_KEY]
+    _scroll_to_heading()
+
+
+def _scroll_to_heading() -> None:
+    # A new number each time, so the script below is a new element and runs again.
+    st.session_state[SCROLL_KEY] = st.session_state.get(SCROLL_KEY, 0) + 1
 
 
 def _remember_details() -> None:
     st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
 
 
-def aspect_titles(instrument: Instrument) -> list[str]:
-    """The tabs' labels: fixed, so that Streamlit keeps the tab a user is on when the
-    questions are drawn again (a new label would be a new set of tabs)."""
-    return [f"{n}. {instrument.aspect(aspect_id).title}" for n, aspect_id in enumerate(eight_aspects.ASPECTS, start=1)]
-
-
-def first_unfinished(records: dict, instrument: Instrument) -> int:
-    """The position of the first aspect with a factor not yet answered (the last if all are)."""
-    for position, aspect_id in enumerate(eight_aspects.ASPECTS):
+def first_unfinished(records: dict, instrument: Instrument) -> str:
+    """The first aspect with a factor not yet answered (the last if all are)."""
+    for aspect_id in eight_aspects.ASPECTS:
         if any("rating" not in records.get(factor.id, {}) for factor in instrument.factors_of(aspect_id)):
-            return position
-    return len(eight_aspects.ASPECTS) - 1
+            return aspect_id
+    return eight_aspects.ASPECTS[-1]
 
 
 def aspect_form(instrument: Instrument) -> None:
-    """The details switch, then the aspects as tabs, each with its factors and, at its
-    foot, buttons to the previous and next aspect.
+    """Aspect picker, the factors of the chosen aspect, and previous / next."""
 
-    Every aspect's questions are sent once, with the page: moving between aspects is the
-    browser's alone, at once however busy the server. "Next aspect" as a server rerun
-    drew five questions each time, 8 ms of server CPU, a fifth of a full room's
-    (bench/load.py)."""
+    # Labels stay the same as answers come in: Streamlit matches a selectbox choice by its
+    # label, and a label that changed under the user would jump the page to another aspect.
+    # So each says how far its aspect is answered as the store stands when this column is
+    # drawn (on load, and when the aspect changes), and an answer, which does not redraw
+    # the picker, leaves its labels as the browser holds them.
+    records = current_records()
+
+    def aspect_label(aspect_id: str) -> str:
+        factors = instrument.factors_of(aspect_id)
+        answered = sum(1 for factor in factors if "rating" in records.get(factor.id, {}))
+        progress = ": done" if answered == len(factors) else f": {answered} of {len(factors)} answered" if answered else ""
+        return f"{eight_aspects.ASPECTS.index(aspect_id) + 1}. {instrument.aspect(aspect_id).title}{progress}"
+
     state = st.session_state
+    # A session opens on the first aspect still to answer: someone back by their link
+    # carries on where they stopped.
+    state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, first_unfinished(records, instrument))
+    aspect_id = st.selectbox("Aspect", eight_aspects.ASPECTS, format_func=aspect_label, key=ASPECT_KEY, on_change=_remember_aspect)
     state[DETAILS_KEY] = state.setdefault(SHOW_DETAILS_KEY, False)
     show_details = st.toggle(
         "Add weights, evidence and notes",
@@ -272,55 +288,27 @@ def aspect_form(instrument: Instrument) -> None:
         on_change=_remember_details,
         help="Weight a factor 0–3 (0 leaves it out), say whether a rating rests on evidence or an impression, and note what tells you so.",
     )
-    titles = aspect_titles(instrument)
-    # A session opens on the first aspect still to answer (someone coming back by their
-    # link carries on where they stopped), chosen once, so a redraw never moves them.
-    opening = state.setdefault(OPENING_ASPECT_KEY, first_unfinished(current_records(), instrument))
-    tabs = st.tabs(titles, default=titles[opening])
-    for position, (aspect_id, tab) in enumerate(zip(eight_aspects.ASPECTS, tabs)):
-        with tab:
-            aspect = instrument.aspect(aspect_id)
-            st.markdown(f"### {aspect.title}\n\n*{aspect.question}*")
-            for factor in instrument.factors_of(aspect_id):
-                factor_input(factor, instrument, show_details)
-            st.html(widgets.Ready(step_buttons(position, titles)))
-            if position == len(titles) - 1:
-                session.page_link("views/diagnostics/results.py", label="See your results", icon=":material/insights:")
 
+    aspect = instrument.aspect(aspect_id)
+    factors = instrument.factors_of(aspect_id)
+    with st.container(key=HEADING_KEY):
+        st.header(aspect.title)
+    st.markdown(f"*{aspect.question}*")
+    scroll = st.session_state.pop(SCROLL_KEY, None)
+    if scroll:
+        # "Next aspect" is at the foot of the last factor: the new aspect starts at its heading.
+        st.html(
+            f"<script>/* {scroll} */ window.parent.document.querySelector('.st-key-{HEADING_KEY}')?.scrollIntoView({{block: 'start'}});</script>",
+            unsafe_allow_javascript=True,
+        )
+    for factor in factors:
+        factor_input(factor, instrument, show_details)
 
-@functools.lru_cache(maxsize=64)
-def _step_buttons(position: int, titles: tuple[str, ...]) -> str:
-    buttons = []
-    if position > 0:
-        buttons.append(f'<button type="button" class="ea-step" data-to="{position - 1}">← Previous aspect</button>')
-    if position < len(titles) - 1:
-        label = html.escape(f"Next aspect: {titles[position + 1]}")
-        buttons.append(f'<button type="button" class="ea-step ea-step-next" data-to="{position + 1}">{label} →</button>')
-    return f'<nav class="ea-steps" aria-label="Aspects">{"".join(buttons)}</nav>'
-
-
-def step_buttons(position: int, titles: list[str]) -> str:
-    """The "Previous aspect" and "Next aspect" buttons at the foot of an aspect: plain ones that
-    STEP_SCRIPT turns into a click on the tab they name."""
-    return _step_buttons(position, tuple(titles))
-
-
-# Runs in the browser: a click on a step button opens the tab it names and brings the top of
-# the tabs into view (the button is at the foot of the last factor). One listener per tab of
-# the browser, on the document, so it holds for buttons drawn later.
-STEP_SCRIPT = """<script>
-(() => {
-  const doc = window.parent.document;
-  if (doc.eaSteps) return;
-  doc.eaSteps = true;
-  doc.addEventListener("click", (event) => {
-    const button = event.target.closest && event.target.closest("button.ea-step");
-    const tabs = button && button.closest('[data-testid="stTabs"]');
-    const tab = tabs && tabs.querySelectorAll('[role="tab"]')[Number(button.dataset.to)];
-    if (!tab) return;
-    tab.click();
-    tab.focus({preventScroll: true});
-    tabs.scrollIntoView({block: "start"});
-  });
-})();
-</script>"""
+    position = eight_aspects.ASPECTS.index(aspect_id)
+    back, forward = st.columns(2)
+    back.button("Previous aspect", key="ea_previous", on_click=_step, args=(-1,), disabled=position == 0, icon=":material/arrow_back:")
+    if position < len(eight_aspects.ASPECTS) - 1:
+        forward.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
+    else:
+        with forward:
+            session.page_link("views/diagnostics/results.py", label="See your results", icon=":material/insights:")

@@ -2,9 +2,8 @@
 
 An answer reruns only the live panel beside the questions (a keyed fragment, named by the
 answer's callback): it says which answer was saved and shows the scores. The questions
-rerun only when an answer could not be saved, to say so, or when the details switch
-changes. Moving between aspects is the browser's alone (tabs). None reruns the page or its
-navigation.
+rerun only when an answer could not be saved, to say so. Moving between aspects
+reruns the questions' column. Neither reruns the page or its navigation.
 """
 
 import streamlit as st
@@ -18,7 +17,7 @@ form.load_records()  # the one read of this run
 
 st.title(instrument.title)
 st.markdown(instrument.intro)
-st.html(form.PHONE_STYLE + widgets.LIVE_BARS_STYLE + form.STEP_SCRIPT, unsafe_allow_javascript=True)
+st.html(form.PHONE_STYLE + widgets.LIVE_BARS_STYLE)
 
 
 @st.fragment(key=form.QUESTIONS_FRAGMENT)
