@@ -59,6 +59,7 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)  # seconds, answers only
     join_seconds: list[float] = field(default_factory=list)
+    join_steps: dict[str, list[float]] = field(default_factory=dict)  # each step of a join: seconds
     page_seconds: list[float] = field(default_factory=list)  # Next aspect
     errors: list[str] = field(default_factory=list)
     sent: int = 0
@@ -191,15 +192,18 @@ class Participant:
 
     async def join(self) -> None:
         began = time.perf_counter()
-        result = await open_page(self.phone, f"join={self.code}")
+        opened = await open_page(self.phone, f"join={self.code}")
         role_radio = self.phone.widget("join_role")
         role = list(role_radio.element.options)[1 + self.number % len(ROLES)]
         result = await self.phone.click(label="Join", also=[(role_radio, "string_value", role)])
         self.token = self.phone.query("r")
         if not self.token:
             raise ProtocolError(f"joining gave no resume link: {result.errors}")
+        steps = {"open": opened.seconds, "join": result.seconds}
         if not self.in_round:
-            await self.phone.run(page="eight-aspects")
+            steps["questions"] = (await self.phone.run(page="eight-aspects")).seconds
+        for step, seconds in steps.items():
+            self.tally.join_steps.setdefault(step, []).append(seconds)
         self.tally.join_seconds.append(time.perf_counter() - began)
 
     async def reconnect(self, attempts: int = 10) -> None:
@@ -598,7 +602,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"p50_ms={1000 * percentile(tally.latencies, 0.5):.0f} p95_ms={1000 * percentile(tally.latencies, 0.95):.0f} "
                 f"p99_ms={1000 * percentile(tally.latencies, 0.99):.0f} max_ms={1000 * max(tally.latencies or [float('nan')]):.0f} "
                 f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} join_cpu_ms_per_phone={1000 * tally.join_cpu / max(1, n):.0f} "
-                f"next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
+                + "".join(f"join_{step}_p95_s={percentile(seconds, 0.95):.2f} " for step, seconds in tally.join_steps.items())
+                + f"next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
                 f"cpu_ms_per_answer={cpu_per_answer:.1f} server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
                 f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} load_generator_cpu_s={client_cpu:.0f} "
                 f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "
