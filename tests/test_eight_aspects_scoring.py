@@ -134,3 +134,15 @@ def test_answer_table_has_a_row_per_factor_with_labels():
     first = table.iloc[0]
     assert (first.answer, first.weight, first.basis, first.note) == ("Don't know", 2, "Backed by evidence", "board paper")
     assert table.iloc[1].answer == "Not answered"
+
+
+def test_aspect_progress_counts_dont_know_as_answered_and_sums_to_progress():
+    inst = eight_aspects.instrument()
+    first, second = inst.factors_of("system_design")[:2]
+    records = {first.id: {"rating": 4}, second.id: {"rating": None}, inst.factors_of("policy")[0].id: {"weight": 2}}
+    per_aspect = eight_aspects.aspect_progress(records, inst)
+    assert list(per_aspect) == [aspect.id for aspect in inst.aspects]
+    assert per_aspect["system_design"] == (2, len(inst.factors_of("system_design")))
+    assert per_aspect["policy"][0] == 0, "a weight without a rating is not an answer"
+    done, total = eight_aspects.progress(records, inst)
+    assert sum(a for a, _ in per_aspect.values()) == done and sum(f for _, f in per_aspect.values()) == total

@@ -44,10 +44,8 @@ def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str |
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
     done, total = eight_aspects.progress(records, instrument)
-    bars = []
-    for row in rows:
-        answered = row["answered"] + row["dont_know"]  # don't know is an answer
-        bars.append((row["aspect"], row["score"], answered, answered + row["unanswered"]))
+    progress_of = eight_aspects.aspect_progress(records, instrument)
+    bars = [(row["aspect"], row["score"], *progress_of[row["aspect_id"]]) for row in rows]
     st.html(Ready(live_text(saved, done, total, numbers.text(room)) + aspect_bars(tuple(bars), sum(row["dont_know"] for row in rows))))
 
 

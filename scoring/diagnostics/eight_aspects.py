@@ -394,6 +394,14 @@ def progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None =
     return done, len(inst.factors)
 
 
+def aspect_progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, tuple[int, int]]:
+    """progress() per aspect, in the instrument's order: {aspect id: (answered, factors)}."""
+    inst = inst or instrument()
+    return {
+        aspect.id: (sum(1 for f in inst.factors_of(aspect.id) if "rating" in records.get(f.id, {})), len(inst.factors_of(aspect.id))) for aspect in inst.aspects
+    }
+
+
 def answer_table(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
     """Every factor with its answer, weight, basis and note: one row each, in order."""
     inst = inst or instrument()

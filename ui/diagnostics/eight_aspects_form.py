@@ -252,14 +252,6 @@ def _remember_details() -> None:
     st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
 
 
-def first_unfinished(records: dict, instrument: Instrument) -> str:
-    """The first aspect with a factor not yet answered (the last if all are)."""
-    for aspect_id in eight_aspects.ASPECTS:
-        if any("rating" not in records.get(factor.id, {}) for factor in instrument.factors_of(aspect_id)):
-            return aspect_id
-    return eight_aspects.ASPECTS[-1]
-
-
 def aspect_form(instrument: Instrument) -> None:
     """Aspect picker, the factors of the chosen aspect, and previous / next."""
 
@@ -268,18 +260,18 @@ def aspect_form(instrument: Instrument) -> None:
     # So each says how far its aspect is answered as the store stands when this column is
     # drawn (on load, and when the aspect changes), and an answer, which does not redraw
     # the picker, leaves its labels as the browser holds them.
-    records = current_records()
+    progress_of = eight_aspects.aspect_progress(current_records(), instrument)
 
     def aspect_label(aspect_id: str) -> str:
-        factors = instrument.factors_of(aspect_id)
-        answered = sum(1 for factor in factors if "rating" in records.get(factor.id, {}))
-        progress = ": done" if answered == len(factors) else f": {answered} of {len(factors)} answered" if answered else ""
+        answered, factors = progress_of[aspect_id]
+        progress = ": done" if answered == factors else f": {answered} of {factors} answered" if answered else ""
         return f"{eight_aspects.ASPECTS.index(aspect_id) + 1}. {instrument.aspect(aspect_id).title}{progress}"
 
     state = st.session_state
     # A session opens on the first aspect still to answer: someone back by their link
     # carries on where they stopped.
-    state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, first_unfinished(records, instrument))
+    unfinished = [aspect_id for aspect_id, (answered, factors) in progress_of.items() if answered < factors]
+    state[ASPECT_KEY] = state.setdefault(LAST_ASPECT_KEY, unfinished[0] if unfinished else eight_aspects.ASPECTS[-1])
     aspect_id = st.selectbox("Aspect", eight_aspects.ASPECTS, format_func=aspect_label, key=ASPECT_KEY, on_change=_remember_aspect)
     state[DETAILS_KEY] = state.setdefault(SHOW_DETAILS_KEY, False)
     show_details = st.toggle(
