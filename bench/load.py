@@ -77,12 +77,13 @@ class Tally:
     cpu: float = 0.0  # server CPU seconds while answering
     began: float = 0.0
     seconds: float = 0.0
+    opened: float = field(default_factory=time.monotonic)  # the room's start: --timeline counts from here
 
     def error(self, text: str) -> None:
         self.errors.append(text[:300])
 
     def took(self, what: str, seconds: float) -> None:
-        self.timeline.append((time.monotonic() - self.began, what, seconds))
+        self.timeline.append((time.monotonic() - self.opened, what, seconds))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -204,6 +205,7 @@ class Participant:
             steps["questions"] = (await self.phone.run(page="eight-aspects")).seconds
         for step, seconds in steps.items():
             self.tally.join_steps.setdefault(step, []).append(seconds)
+            self.tally.took(f"join_{step}", seconds)
         self.tally.join_seconds.append(time.perf_counter() - began)
 
     async def reconnect(self, attempts: int = 10) -> None:
@@ -387,6 +389,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
             tally.error(f"phone {person.number} could not join: {exc}")
             return None
 
+    cpu_sampler = asyncio.create_task(sample_cpu(pids, tally, stop)) if args.timeline else None
     before_joins = sum(cpu_seconds(pid) for pid in pids)
     joined = [p for p in await asyncio.gather(*(join(p, args.join_seconds * i / n) for i, p in enumerate(people))) if p]
     tally.join_cpu = sum(cpu_seconds(pid) for pid in pids) - before_joins
@@ -409,8 +412,9 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
     stop.set()
     if screen:
         await screen
-    if sampler:
-        await sampler
+    for task in (sampler, cpu_sampler):
+        if task:
+            await task
     for person in people:
         await person.phone.close()
     return tally
@@ -463,6 +467,20 @@ async def sample_memory(pids: list[int], tally: Tally, stop: asyncio.Event) -> N
             await asyncio.wait_for(stop.wait(), 10)
         except asyncio.TimeoutError:
             pass
+
+
+async def sample_cpu(pids: list[int], tally: Tally, stop: asyncio.Event) -> None:
+    """The app processes' CPU each second (1.0 = one core busy), for --timeline: a slow
+    stretch with the server idle is waiting, not work."""
+    last = sum(cpu_seconds(pid) for pid in pids)
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), 1)
+        except asyncio.TimeoutError:
+            pass
+        now = sum(cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists())
+        tally.took("server_cpu", now - last)  # CPU seconds in the last second
+        last = now
 
 
 async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tally:
@@ -540,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--timeline", metavar="FOLDER", help="write each answer's, Next aspect's and screen refresh's time, when it ended, to FOLDER/timeline-N.csv"
+        "--timeline", metavar="FOLDER", help="write when each join step, answer, Next aspect and screen refresh ended (seconds from the room's start) and how long it took, and the server's CPU each second, to FOLDER/timeline-N.csv"
     )
     parser.add_argument(
         "--round", action="store_true", help="the room follows a round: phones answer the first aspect on their home, as the facilitator chose it"
@@ -567,8 +585,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         failed = False
         last = {}
+        given_join_seconds = args.join_seconds
         for n in sizes:
-            args.join_seconds = args.join_seconds if args.join_seconds is not None else max(5.0, n / 10)
+            # Each room's own spread (the bare room after the loop takes the last one's):
+            # this once kept the first room's 5 s for every later room, so 400 phones
+            # joined in 5 s (80 a second) and their joins queued for seconds.
+            args.join_seconds = given_join_seconds if given_join_seconds is not None else max(5.0, n / 10)
             code, facilitator = backend.create_workshop(f"Load test {n}", [EIGHT_ASPECTS], ROLES, max_participants=max(n, 3))
             backend.set_workshop(facilitator, results_visible=True)
             move = None
