@@ -558,7 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--timeline", metavar="FOLDER", help="write when each join step, answer, Next aspect and screen refresh ended (seconds from the room's start) and how long it took, and the server's CPU each second, to FOLDER/timeline-N.csv"
+        "--timeline",
+        metavar="FOLDER",
+        help="write when each join step, answer, Next aspect and screen refresh ended (seconds from the room's start) and how long it took, and the server's CPU each second, to FOLDER/timeline-N.csv",
     )
     parser.add_argument(
         "--round", action="store_true", help="the room follows a round: phones answer the first aspect on their home, as the facilitator chose it"
