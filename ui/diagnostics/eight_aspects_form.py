@@ -40,7 +40,7 @@ DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice r
 LIVE_FRAGMENT = "ea_live"
 QUESTIONS_FRAGMENT = "ea_questions"  # the aspect's questions (views/diagnostics/eight_aspects.py)
 LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
-HEADING_KEY = "ea_heading"
+HEADING_CLASS = "ea-heading"
 SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run scrolls to it
 
 # On a phone (Streamlit stacks the columns under 640 px): each rating a full-width row at
@@ -50,7 +50,8 @@ PHONE_STYLE = (
     """<style>
 .ea-question {margin: 0 0 .35rem 0; font-weight: 600}
 .ea-help {margin: 0; font-size: .875rem; color: #585D69}
-.st-key-ea_heading {scroll-margin-top: 5rem}
+.ea-heading {font-size: 2.25rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 1rem 0 0 0; scroll-margin-top: 5rem}
+.ea-aspect-question {margin: .4rem 0 0 0}
 @media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
   [data-testid="stColumn"]:has(.st-key-ea_live_panel) {position: sticky; top: 4rem; align-self: flex-start}
 }
@@ -65,7 +66,7 @@ PHONE_STYLE = (
   .st-key-ea_live_panel [data-testid="stVerticalBlock"] {gap: .25rem}
   .st-key-ea_live_panel .ea-progress-text {margin: .2rem 0}
   .st-key-ea_live_panel .ea-room-value {font-size: 1.5rem}
-  .st-key-ea_heading {scroll-margin-top: 11rem}
+  .ea-heading {scroll-margin-top: 11rem}
 }
 </style>"""
 )
@@ -243,8 +244,20 @@ def _remember_aspect() -> None:
     _scroll_to_heading()
 
 
+@functools.lru_cache(maxsize=16)
+def _heading_html(title: str, question: str) -> str:
+    return f'<h2 class="{HEADING_CLASS}">{html.escape(title)}</h2><p class="ea-aspect-question"><em>{html.escape(question)}</em></p>'
+
+
+def _scroll_script(scroll: int | None) -> str:
+    """After a move, bring the new aspect's heading into view: "Next aspect" is at the foot
+    of the last factor. The number makes the element new, so the script runs again."""
+    if not scroll:
+        return ""
+    return f"<script>/* {scroll} */ window.parent.document.querySelector('.{HEADING_CLASS}')?.scrollIntoView({{block: 'start'}});</script>"
+
+
 def _scroll_to_heading() -> None:
-    # A new number each time, so the script below is a new element and runs again.
     st.session_state[SCROLL_KEY] = st.session_state.get(SCROLL_KEY, 0) + 1
 
 
@@ -283,24 +296,17 @@ def aspect_form(instrument: Instrument) -> None:
 
     aspect = instrument.aspect(aspect_id)
     factors = instrument.factors_of(aspect_id)
-    with st.container(key=HEADING_KEY):
-        st.header(aspect.title)
-    st.markdown(f"*{aspect.question}*")
+    # The heading, the aspect's question and (after a move) the scroll to them are one
+    # element: each element is a message to the phone on every move between aspects.
     scroll = st.session_state.pop(SCROLL_KEY, None)
-    if scroll:
-        # "Next aspect" is at the foot of the last factor: the new aspect starts at its heading.
-        st.html(
-            f"<script>/* {scroll} */ window.parent.document.querySelector('.st-key-{HEADING_KEY}')?.scrollIntoView({{block: 'start'}});</script>",
-            unsafe_allow_javascript=True,
-        )
+    st.html(widgets.Ready(_heading_html(aspect.title, aspect.question) + _scroll_script(scroll)), unsafe_allow_javascript=bool(scroll))
     for factor in factors:
         factor_input(factor, instrument, show_details)
 
     position = eight_aspects.ASPECTS.index(aspect_id)
-    back, forward = st.columns(2)
-    back.button("Previous aspect", key="ea_previous", on_click=_step, args=(-1,), disabled=position == 0, icon=":material/arrow_back:")
-    if position < len(eight_aspects.ASPECTS) - 1:
-        forward.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
-    else:
-        with forward:
+    with st.container(horizontal=True, horizontal_alignment="distribute"):  # one block, where two columns were three
+        st.button("Previous aspect", key="ea_previous", on_click=_step, args=(-1,), disabled=position == 0, icon=":material/arrow_back:")
+        if position < len(eight_aspects.ASPECTS) - 1:
+            st.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
+        else:
             session.page_link("views/diagnostics/results.py", label="See your results", icon=":material/insights:")
