@@ -9,8 +9,9 @@ and answer K factors, each after a think time. Afterwards it reads the store and
 that every acknowledged answer is there with the value sent and nothing else is.
 
 In the same run, the same harness drives a bare page with one st.radio (bench/bare_radio.py)
-on one process with the same phones and think times, so `ratio=` (server CPU per answer,
-ours / the bare page's) holds on a noisy machine.
+on one process with the same phones and think times, just before and just after the
+largest room, so `ratio=` (server CPU per answer, ours / the mean of the bare page's two)
+holds on a machine whose speed drifts.
 
     python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
                           [--processes 1] [--database-url URL] [--duration SECONDS]
@@ -515,6 +516,20 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
     return tally
 
 
+def measure_bare(servers: Servers, n: int, args, when: str) -> float:
+    """The bare page's server CPU per answer with n phones, printed. It is measured just
+    before and just after the largest room, and `ratio=` divides by their mean: this
+    machine's speed drifts over minutes, and the two bracket the room."""
+    bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
+    per_answer = 1000 * bare.cpu / max(1, bare.sent)
+    print(
+        f"bare_page_{when} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
+        f"cpu_ms_per_answer={per_answer:.1f}",
+        flush=True,
+    )
+    return per_answer
+
+
 def check_store(database_url: str, tally: Tally) -> tuple[int, list[str]]:
     """How many acknowledged answers are stored as sent; and every mismatch."""
     from scoring.store import Store
@@ -587,6 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         failed = False
         last = {}
+        bare_runs: list[float] = []  # the bare page's CPU per answer, just before and just after the largest room
         given_join_seconds = args.join_seconds
         for n in sizes:
             # Each room's own spread (the bare room after the loop takes the last one's):
@@ -605,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
                 def move(first=first, facilitator=facilitator):
                     backend.set_round(facilitator, first.key)
 
+            if n == sizes[-1] and not args.no_bare:
+                bare_runs.append(measure_bare(servers, n, args, "before"))
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
             kill = servers.kill_one if args.kill_one else None
@@ -651,14 +669,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {text}", flush=True)
             failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and not args.round and stored != tally.sent)
         if not args.no_bare:
-            n = last["n"]
-            bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
-            bare_per_answer = 1000 * bare.cpu / max(1, bare.sent)
-            print(
-                f"bare_page N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
-                f"cpu_ms_per_answer={bare_per_answer:.1f}",
-                flush=True,
-            )
+            bare_runs.append(measure_bare(servers, last["n"], args, "after"))
+            bare_per_answer = sum(bare_runs) / len(bare_runs)
             print(f"ratio={last['cpu'] / bare_per_answer:.2f}")
         print(f"p95_ms={last['p95']:.0f}")
         backend.dispose()
