@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 from scoring import numbers
 from scoring.diagnostics import eight_aspects
 from scoring.store import Store
+from ui import widgets
+from ui.diagnostics import eight_aspects_form as form
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = ["views/home.py", "views/diagnostics/eight_aspects.py", "views/diagnostics/results.py"]
@@ -100,6 +102,24 @@ def test_an_answer_reruns_only_the_live_panel_which_says_what_was_saved():
     assert 'aria-label="System design: 50 out of 100, 2 of 5 answered"' in panel and "7 aspects with no score yet" in panel
     assert 'aria-label="Relationships: no score yet, 0 of 5 answered"' in panel
     assert not at.get("plotly_chart"), "no figure to build on every answer"
+
+
+def test_each_question_and_its_help_label_its_answer_as_written():
+    """The question (bold) and its help are the visible label of its radio, so a screen
+    reader names the choice by the question, and a move between aspects sends one element
+    fewer per question. Text from an instrument file shows as written, never as markdown."""
+    at = app().run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
+    for factor in eight_aspects.instrument().factors_of("system_design"):
+        radio = at.radio(key=f"ea_rating_{factor.id}")
+        assert radio.proto.label_visibility.value == radio.proto.label_visibility.VISIBLE
+        question, _, help_text = radio.label.partition("  \n")
+        assert question.startswith("**") and question.endswith("**") and factor.text.split()[0] in question
+        assert help_text == (widgets.plain(factor.help) if factor.help else "")
+    label = form._question_label("**Bold** [link](https://x.test) :red[red] <b>x</b>", None)
+    inner = label[2:-2]
+    assert not re.search(r"(?<!\\)[*\[\]<]", inner), "every markdown special in the text is escaped"
+    assert ":red[" not in inner and "https:" not in inner, "no colour directive, no bare link"
 
 
 def test_dont_know_counts_and_leaves_score_alone():

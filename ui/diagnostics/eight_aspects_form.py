@@ -48,8 +48,10 @@ SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run
 # screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
 PHONE_STYLE = (
     """<style>
-.ea-question {margin: 0 0 .35rem 0; font-weight: 600}
-.ea-help {margin: 0; font-size: .875rem; color: #585D69}
+[class*="st-key-ea_rating_"] [data-testid="stWidgetLabel"] {padding-bottom: .5rem}
+[class*="st-key-ea_rating_"] [data-testid="stWidgetLabel"] p {font-size: .875rem; color: #585D69; line-height: 1.5}
+[class*="st-key-ea_rating_"] [data-testid="stWidgetLabel"] strong {display: inline-block; margin: 0 0 .35rem 0;
+  font-size: 1rem; font-weight: 600; color: #1A1A1A}
 .ea-heading {font-size: 2.25rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 1rem 0 0 0; scroll-margin-top: 5rem}
 .ea-aspect-question {margin: .4rem 0 0 0}
 @media (min-width: 641px) {  /* on a wider screen the live score stays beside the questions as they scroll */
@@ -153,19 +155,19 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
 
 
 def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    """One question: its text and help, its answer, its source. "Next aspect" draws five
-    of these, so each is as few elements as it can be (each one is a message to the phone
-    and a share of the move's server time)."""
+    """One question: its text and help (the label of its answer), its answer, its source.
+    "Next aspect" draws five of these, so each is as few elements as it can be (each one is
+    a message to the phone and a share of the move's server time)."""
     with st.container(border=True, key=f"ea_factor_{factor.id}"):
-        st.html(widgets.Ready(_question_html(factor.text, factor.help)))
         _answer(factor, instrument, show_details)
         st.caption(_source_line(factor.source, factor.quote))
 
 
 @functools.lru_cache(maxsize=256)
-def _question_html(text: str, help_text: str | None) -> str:
-    question = f'<p class="ea-question">{html.escape(text)}</p>'
-    return question + (f'<p class="ea-help">{html.escape(help_text)}</p>' if help_text else "")
+def _question_label(text: str, help_text: str | None) -> str:
+    """The question in bold, its help on the line below (styled by PHONE_STYLE), as the
+    radio's label: shown as written, never as markdown."""
+    return f"**{widgets.plain(text)}**" + (f"  \n{widgets.plain(help_text)}" if help_text else "")
 
 
 @functools.lru_cache(maxsize=256)
@@ -187,11 +189,10 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     options = list(rating_labels)
     stored = _stored_rating(record)
     chosen = st.radio(
-        factor.text,
+        _question_label(factor.text, factor.help),
         options=options,
         format_func=rating_labels.get,
         horizontal=True,
-        label_visibility="collapsed",
         key=rating_key,
         on_change=save_factor,
         args=(factor.id,),
