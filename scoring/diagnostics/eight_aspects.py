@@ -14,6 +14,7 @@ equally, so an aspect with more factors does not dominate.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,11 +111,23 @@ class Instrument:
         return next(a for a in self.aspects if a.id == aspect_id)
 
     def factors_of(self, aspect_id: str) -> list[Factor]:
-        return [f for f in self.factors if f.aspect_id == aspect_id]
+        return list(self._factors_by_aspect.get(aspect_id, ()))
 
     @property
     def factor_ids(self) -> list[str]:
         return [f.id for f in self.factors]
+
+    # Worked out once: the live score asks for each aspect's factors on every answer.
+    @functools.cached_property
+    def _factors_by_aspect(self) -> dict[str, tuple[Factor, ...]]:
+        grouped: dict[str, list[Factor]] = {}
+        for factor in self.factors:
+            grouped.setdefault(factor.aspect_id, []).append(factor)
+        return {aspect_id: tuple(factors) for aspect_id, factors in grouped.items()}
+
+    @functools.cached_property
+    def factor_id_set(self) -> frozenset[str]:
+        return frozenset(f.id for f in self.factors)
 
 
 class AnswerError(ValueError):
@@ -269,7 +282,7 @@ def aspect_rows(
     each answer is worked out this way, without a DataFrame, on every answer."""
     inst = inst or instrument()
     weights = weights or {}
-    known = set(inst.factor_ids)
+    known = inst.factor_id_set
     unknown = sorted(set(answers) - known)
     if unknown:
         raise AnswerError(f"unknown item id(s): {', '.join(unknown)}")
@@ -336,7 +349,7 @@ def _weight_of(item_id: str, weights: Mapping[str, float], inst: Instrument) -> 
 def clean_record(item_id: str, record: Mapping[str, Any], previous: Mapping[str, Any] | None = None, inst: Instrument | None = None) -> dict:
     """A stored-answer record checked against the instrument, exactly as typed input is."""
     inst = inst or instrument()
-    if item_id not in inst.factor_ids:
+    if item_id not in inst.factor_id_set:
         raise AnswerError(f"unknown item id {item_id!r}")
     unexpected = set(record) - {"rating", "weight", "basis", "note"}
     if unexpected:
