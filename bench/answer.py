@@ -6,16 +6,18 @@ this measures just the answer path, so a change to it shows without the room's n
 phones take turns answering the first aspect's factors one after another (no think time),
 then the same on the bare page; server CPU is read from /proc before and after.
 
-    python3 bench/answer.py [--answers 300] [--next]
+    python3 bench/answer.py [--answers 300] [--next] [--rounds 1]
 
 --next measures "Next aspect" / "Previous aspect" instead of answers. Prints
-`app_ms_per_answer=`, `bare_ms_per_answer=` and last `ratio=`.
+`app_ms_per_answer=`, `bare_ms_per_answer=` and last `ratio=`; with --rounds N the two
+are measured in turn N times and the medians are printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -62,19 +64,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=300)
     parser.add_argument("--next", action="store_true", help="measure moving between aspects instead of answering")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the app and the bare page this many times; medians are printed")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cd-answer-"))
-    figures = {}
-    for name, script in (("app", "app.py"), ("bare", "bench/bare_radio.py")):
-        port = stack.free_port()
-        env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}.sqlite3"}
-        process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
-        try:
-            figures[name] = asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare", answers=args.answers, moves=args.next))
-        finally:
-            stack.stop(process)
-    print(f"app_ms_per_{'move' if args.next else 'answer'}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")
-    print(f"ratio={figures['app'] / figures['bare']:.2f}")
+    figures: dict[str, list[float]] = {"app": [], "bare": []}
+    # Alternated, because this machine's speed drifts over minutes: each round's pair was
+    # measured a minute apart, and the medians of several rounds hold better than one pair.
+    for round_number in range(args.rounds):
+        for name, script in (("app", "app.py"), ("bare", "bench/bare_radio.py")):
+            port = stack.free_port()
+            env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}-{round_number}.sqlite3"}
+            process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
+            try:
+                figures[name].append(asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare", answers=args.answers, moves=args.next)))
+            finally:
+                stack.stop(process)
+        if args.rounds > 1:
+            print(f"round {round_number + 1}: app {figures['app'][-1]:.2f} bare {figures['bare'][-1]:.2f}", flush=True)
+    app, bare = statistics.median(figures["app"]), statistics.median(figures["bare"])
+    print(f"app_ms_per_{'move' if args.next else 'answer'}={app:.2f} bare_ms_per_answer={bare:.2f}")
+    print(f"ratio={app / bare:.2f}")
     return 0
 
 
