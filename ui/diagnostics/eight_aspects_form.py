@@ -305,7 +305,7 @@ def aspect_form(instrument: Instrument) -> None:
         factor_input(factor, instrument, show_details)
 
     position = eight_aspects.ASPECTS.index(aspect_id)
-    with st.container(horizontal=True, horizontal_alignment="distribute"):  # one block, where two columns were three
+    with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):  # one block, where two columns were three
         st.button("Previous aspect", key="ea_previous", on_click=_step, args=(-1,), disabled=position == 0, icon=":material/arrow_back:")
         if position < len(eight_aspects.ASPECTS) - 1:
             st.button("Next aspect", key="ea_next", on_click=_step, args=(1,), type="primary", icon=":material/arrow_forward:")
