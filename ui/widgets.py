@@ -43,8 +43,8 @@ def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str |
     answers, weights = eight_aspects.split_records(records, instrument)
     rows = eight_aspects.aspect_rows(answers, weights, instrument)
     room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
-    done, total = eight_aspects.progress(records, instrument)
     progress_of = eight_aspects.aspect_progress(records, instrument)
+    done, total = (sum(column) for column in zip(*progress_of.values()))  # progress(), without counting twice
     bars = [(row["aspect"], row["score"], *progress_of[row["aspect_id"]]) for row in rows]
     st.html(Ready(live_text(saved, done, total, numbers.text(room)) + aspect_bars(tuple(bars), sum(row["dont_know"] for row in rows))))
 

@@ -401,18 +401,21 @@ def score_records(records: Mapping[str, Mapping[str, Any]], inst: Instrument | N
 
 
 def progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> tuple[int, int]:
-    """(factors rated or marked don't know, factors in the instrument)."""
-    inst = inst or instrument()
-    done = sum(1 for f in inst.factors if "rating" in records.get(f.id, {}))
-    return done, len(inst.factors)
+    """(factors rated or marked don't know, factors in the instrument): aspect_progress()
+    summed, so the two always agree."""
+    per_aspect = aspect_progress(records, inst).values()
+    return sum(answered for answered, _ in per_aspect), sum(factors for _, factors in per_aspect)
 
 
 def aspect_progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, tuple[int, int]]:
-    """progress() per aspect, in the instrument's order: {aspect id: (answered, factors)}."""
+    """Per aspect, in the instrument's order: {aspect id: (factors rated or marked don't
+    know, factors)}."""
     inst = inst or instrument()
-    return {
-        aspect.id: (sum(1 for f in inst.factors_of(aspect.id) if "rating" in records.get(f.id, {})), len(inst.factors_of(aspect.id))) for aspect in inst.aspects
-    }
+    per_aspect = {}
+    for aspect in inst.aspects:
+        factors = inst.factors_of(aspect.id)
+        per_aspect[aspect.id] = (sum(1 for f in factors if "rating" in records.get(f.id, {})), len(factors))
+    return per_aspect
 
 
 def answer_table(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> pd.DataFrame:
