@@ -25,6 +25,7 @@ upgrades it in place, keeping every answer.
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import hashlib
 import hmac
@@ -319,27 +320,53 @@ class Store:
             # than in SQLite's busy handler, which sleeps up to 100 ms between tries.
             self._one_writer = threading.Lock()
         _create_or_upgrade(self.engine)
+        # What a write may meet and retry: SQLAlchemy's errors, and the driver's own on the
+        # driver-level path below (save_answer).
+        self._retried = (OperationalError, PoolTimeout, self._writer.dialect.loaded_dbapi.OperationalError)
+        self._save_statements = _DriverStatements(self._writer.dialect)
         # Workshop participants' answers as last read, by respondent: (updated_at, response).
         self._responses: dict[str, tuple[datetime, dict]] = {}
         self._shown: dict[str, tuple[datetime | None, dict]] = {}  # the same, as the screen shows them
         self._lock = threading.Lock()
         self.purge_expired()  # also on every new workshop; a restart catches quiet spells
 
-    def _write(self, work: Callable[[Connection], T]) -> T:
+    def _write(self, work: Callable[[Any], T], *, on_driver: bool = False) -> T:
         """Run `work` in one short write transaction. A lock or a lost connection is
         retried with back-off; if the write still cannot be made, StoreUnavailable says so
-        in plain words, and nothing was changed (the transaction rolled back)."""
+        in plain words, and nothing was changed (the transaction rolled back). `work` gets a
+        SQLAlchemy connection, or with `on_driver` the database driver's own cursor."""
         pause = WRITE_BACKOFF_SECONDS
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                with self._one_writer, self._writer.begin() as conn:
+                with self._one_writer, self._driver_transaction() if on_driver else self._writer.begin() as conn:
                     return work(conn)
-            except (OperationalError, PoolTimeout) as exc:
+            except self._retried as exc:
                 if attempt == WRITE_ATTEMPTS:
                     raise StoreUnavailable(_unavailable_reason(exc)) from exc
                 time.sleep(pause * (0.5 + random.random()))
                 pause *= 3
         raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def _driver_transaction(self):
+        """A transaction on a pooled connection's own driver cursor, for the hottest write
+        (save_answer): SQLAlchemy's execution path cost more than the statements."""
+        pooled = self._writer.raw_connection()
+        try:
+            cursor = pooled.cursor()
+            try:
+                if self._writer.dialect.name == "sqlite":
+                    cursor.execute("BEGIN IMMEDIATE")  # the write lock at once, as _writer's "begin" does
+                yield cursor
+                pooled.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):  # a lost connection: the pool's ping replaces it
+                    pooled.rollback()
+                raise
+            finally:
+                cursor.close()
+        finally:
+            pooled.close()  # back to the pool
 
     def dispose(self) -> None:
         """Close every pooled connection (tests and benchmarks, before dropping a database)."""
@@ -461,12 +488,16 @@ class Store:
         key = token_hash(token)
         data = json.dumps(record, ensure_ascii=False, sort_keys=True)
 
-        def work(conn: Connection) -> None:
-            now = _now()
-            _may_write(conn, key, diagnostic_id, now)
-            _upsert_answer(conn, dict(respondent_id=key, diagnostic_id=diagnostic_id, item_id=item_id, data=data, updated_at=now))
+        statements = self._save_statements
 
-        self._write(work)
+        def work(cursor) -> None:
+            now = _now()
+            cursor.execute(statements.mark_changed.sql, statements.mark_changed.params(key=key, now=now))
+            _check_may_write(statements.mark_changed.row(cursor.fetchone()), diagnostic_id, now)
+            row = dict(respondent_id=key, diagnostic_id=diagnostic_id, item_id=item_id, data=data, updated_at=now)
+            cursor.execute(statements.upsert.sql, statements.upsert.params(**row))
+
+        self._write(work, on_driver=True)
 
     def replace_response(self, token: str, response: dict[str, dict[str, dict]]) -> None:
         """Make these records the respondent's whole response, in one transaction: all or
@@ -1503,7 +1534,11 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
     that mark moves), or refuse a change the respondent may not make. One statement: the
     mark comes back with what decides, and a refusal rolls the mark back with the rest."""
     now = now or _now()
-    found = conn.execute(_MARK_CHANGED, {"key": key, "now": now}).first()
+    _check_may_write(conn.execute(_MARK_CHANGED, {"key": key, "now": now}).first(), diagnostic_id, now)
+
+
+def _check_may_write(found, diagnostic_id: str, now: datetime) -> None:
+    """Refuse a change, given what _MARK_CHANGED returned for the respondent (None: unknown)."""
     if found is None:
         raise KeyError("unknown respondent")
     if found.kind == SCREEN:
@@ -1517,16 +1552,45 @@ def _may_write(conn, key: str, diagnostic_id: str, now: datetime | None = None) 
             raise WorkshopError("That diagnostic is not part of this workshop, so nothing was saved.")
 
 
-def _upsert_answer(conn, row: dict) -> None:
-    """Insert or replace one answer in one statement where the database can (SQLite and
-    PostgreSQL: INSERT ... ON CONFLICT DO UPDATE), else update, then insert."""
-    upsert = _UPSERTS.get(conn.dialect.name)
-    if upsert is not None:
-        conn.execute(upsert, row)
-        return
-    where = [answers.c[name] == row[name] for name in ("respondent_id", "diagnostic_id", "item_id")]
-    if not conn.execute(update(answers).where(*where).values(data=row["data"], updated_at=row["updated_at"])).rowcount:
-        conn.execute(insert(answers).values(**row))
+class _DriverStatement:
+    """A statement compiled once for a dialect, to run on the driver's own cursor: its SQL,
+    its parameters converted as SQLAlchemy would (SQLite keeps dates as text), and its
+    returned row converted back."""
+
+    def __init__(self, statement, dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self._compiled = compiled
+        self._order = compiled.positiontup if compiled.positional else None
+        self._to_driver = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process:
+                self._to_driver[name] = process
+        columns = list(statement.exported_columns)  # what it returns, if anything
+        self._row_type = collections.namedtuple("Row", [column.key for column in columns])
+        self._from_driver = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+
+    def params(self, **values):
+        given = self._compiled.construct_params(values)
+        for name, process in self._to_driver.items():
+            given[name] = process(given[name])
+        return given if self._order is None else tuple(given[name] for name in self._order)
+
+    def row(self, values):
+        if values is None:
+            return None
+        return self._row_type(*(process(value) if process else value for process, value in zip(self._from_driver, values)))
+
+
+class _DriverStatements:
+    """The two statements of an answer's save, for one database."""
+
+    def __init__(self, dialect):
+        if dialect.name not in _UPSERTS:
+            raise ValueError(f"the store needs SQLite or PostgreSQL, not {dialect.name}")
+        self.mark_changed = _DriverStatement(_MARK_CHANGED, dialect)
+        self.upsert = _DriverStatement(_UPSERTS[dialect.name], dialect)
 
 
 def clean_name(name: Any) -> str:

@@ -1,9 +1,10 @@
 """The store against real databases: SQLite by default, PostgreSQL by URL."""
 
 import threading
+from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from scoring import store as store_module
 from scoring.store import Store, answers, database_url, respondents
@@ -92,3 +93,56 @@ def test_concurrent_saves_all_land(store):
         thread.join()
     assert errors == []
     assert store.answers(token, "eight_aspects") == {item_id: {"rating": 3} for item_id in items}
+
+
+def test_a_save_moves_the_respondents_mark_and_keeps_dates_the_store_can_read(store):
+    """An answer is saved on the database driver's own cursor (not through SQLAlchemy):
+    what it writes must read back through SQLAlchemy as it always did."""
+    token = store.new_respondent()
+    key = store_module.token_hash(token)
+
+    def marks():
+        with store.engine.connect() as conn:
+            moved = conn.execute(select(respondents.c.updated_at).where(respondents.c.id == key)).scalar_one()
+            saved = conn.execute(select(answers.c.updated_at).where(answers.c.respondent_id == key)).scalar_one()
+        return moved, saved
+
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 2})
+    first = marks()
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 3})
+    second = marks()
+    assert all(isinstance(moment, datetime) for moment in first + second)
+    assert second[0] > first[0] and second[1] > first[1]
+    assert store.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 3}}
+
+
+@pytest.mark.parametrize("fresh_db_url", ["postgresql"], indirect=True)
+def test_a_connection_lost_in_the_middle_of_a_save_is_opened_again_and_the_save_made(store):
+    """PostgreSQL drops the connection between the save's two statements (a restart, a
+    network blip): the half-done transaction is gone, the pool opens a new connection, and
+    the retry saves the answer."""
+    token = store.new_respondent()
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 1})
+    upsert = store._save_statements.upsert
+
+    class LosesItsConnectionOnce:
+        tries = 0
+
+        @property
+        def sql(self):
+            self.tries += 1
+            return "SELECT pg_terminate_backend(pg_backend_pid())" if self.tries == 1 else upsert.sql
+
+        def params(self, **values):
+            return None if self.tries == 1 else upsert.params(**values)
+
+    store._save_statements.upsert = dropping = LosesItsConnectionOnce()
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 2})
+    assert dropping.tries == 2
+    assert store.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 2}}
+    # Every connection killed from outside (a database restart): the next save still lands.
+    with store.engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()"))
+    store._save_statements.upsert = upsert
+    store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 3})
+    assert store.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 3}}
