@@ -3,21 +3,23 @@ the bare one-radio page (bench/bare_radio.py), both on a real `streamlit run` se
 
 bench/load.py measures a room (joins, Next aspect, the shared screen, waves of answers);
 this measures just the answer path, so a change to it shows without the room's noise. Four
-phones take turns answering the first aspect's factors one after another (no think time),
-then the same on the bare page; server CPU is read from /proc before and after.
+phones on each server answer the first aspect's factors (no think time). The servers run
+side by side and take turns, one answer each: this machine's speed drifts by a third
+within minutes, and turns a few milliseconds apart see the same machine, so `ratio=`
+holds where two runs a minute apart did not. Server CPU is read from /proc per process.
 
-    python3 bench/answer.py [--answers 300] [--next] [--rounds 1]
+    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT]
 
---next measures "Next aspect" / "Previous aspect" instead of answers. Prints
-`app_ms_per_answer=`, `bare_ms_per_answer=` and last `ratio=`; with --rounds N the two
-are measured in turn N times and the medians are printed.
+--next measures "Next aspect" / "Previous aspect" instead of answers. --against adds the
+app of another checkout (say a worktree of the last commit) to the turns, for an A/B
+comparison of a change. Prints `app_ms_per_answer=`, `bare_ms_per_answer=` (and
+`against_ms_per_answer=`, `change=`), and last `ratio=`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -32,58 +34,93 @@ from deploy import stack  # noqa: E402
 PHONES = 4
 
 
-async def measure(http: str, pid: int, *, bare: bool, answers: int, moves: bool) -> float:
-    """Server CPU ms per answer (or per move between aspects) over `answers` of them."""
-    from scoring.diagnostics import eight_aspects
+class Server:
+    """One `streamlit run` server and its four phones, answering in turns."""
 
-    phones = [Phone(http.replace("http://", "ws://", 1)) for _ in range(PHONES)]
-    labels = list(rating_values())
-    factors = [f.id for f in eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[0])]
-    for phone in phones:
-        await open_page(phone, page="" if bare else "eight-aspects")
-        if not bare:  # the first answer redraws the whole page once (the link back appears)
-            await phone.choose(f"ea_rating_{factors[0]}", labels[0])
-    before = cpu_seconds(pid)
-    for n in range(answers):
-        phone, turn = phones[n % PHONES], n // PHONES
-        if bare:
+    def __init__(self, name: str, script: str, base: Path, *, moves: bool):
+        self.name, self.moves, self.bare = name, moves, script.endswith("bare_radio.py")
+        port = stack.free_port()
+        env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}.sqlite3"}
+        self.process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
+        self.ws = f"ws://127.0.0.1:{port}"
+        self.phones: list[Phone] = []
+        self.cpu = 0.0
+        self.steps = 0
+
+    async def open(self) -> None:
+        from scoring.diagnostics import eight_aspects
+
+        self.labels = list(rating_values())
+        self.factors = [f.id for f in eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[0])]
+        self.phones = [Phone(self.ws) for _ in range(PHONES)]
+        for phone in self.phones:
+            await open_page(phone, page="" if self.bare else "eight-aspects")
+            if not self.bare:  # the first answer redraws the whole page once (the link back appears)
+                await phone.choose(f"ea_rating_{self.factors[0]}", self.labels[0])
+
+    async def step(self) -> None:
+        """One answer (or one move)."""
+        n = self.steps
+        phone, turn = self.phones[n % PHONES], n // PHONES
+        if self.bare:
             result = await phone.choose("bare_rating", str(1 + n % 5))
-        elif moves:
+        elif self.moves:
             result = await phone.click("ea_next" if turn % 2 == 0 else "ea_previous")
         else:
-            result = await phone.choose(f"ea_rating_{factors[turn % len(factors)]}", labels[n % len(labels)])
+            result = await phone.choose(f"ea_rating_{self.factors[turn % len(self.factors)]}", self.labels[n % len(self.labels)])
         if result.errors:
-            raise SystemExit(f"the page failed: {result.errors}")
-    spent = cpu_seconds(pid) - before
-    for phone in phones:
-        await phone.close()
-    return 1000 * spent / answers
+            raise SystemExit(f"{self.name}: the page failed: {result.errors}")
+        self.steps += 1
+
+    @property
+    def ms_per_step(self) -> float:
+        return 1000 * self.cpu / max(1, self.steps)
+
+    async def close(self) -> None:
+        for phone in self.phones:
+            await phone.close()
+
+
+async def take_turns(servers: list[Server], steps: int) -> None:
+    """Each server's CPU is read over the whole of the turns (each is idle while the others
+    answer): /proc counts in 10 ms ticks, too coarse for one answer."""
+    for server in servers:
+        await server.open()
+    await asyncio.sleep(1)  # the openings' last work done
+    before = {server.name: cpu_seconds(server.process.pid) for server in servers}
+    for _ in range(steps):
+        for server in servers:
+            await server.step()
+    await asyncio.sleep(0.5)
+    for server in servers:
+        server.cpu = cpu_seconds(server.process.pid) - before[server.name]
+        await server.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=300)
+    parser.add_argument("--answers", type=int, default=600)
     parser.add_argument("--next", action="store_true", help="measure moving between aspects instead of answering")
-    parser.add_argument("--rounds", type=int, default=1, help="alternate the app and the bare page this many times; medians are printed")
+    parser.add_argument("--against", help="another checkout whose app takes turns too (an A/B comparison)")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cd-answer-"))
-    figures: dict[str, list[float]] = {"app": [], "bare": []}
-    # Alternated, because this machine's speed drifts over minutes: each round's pair was
-    # measured a minute apart, and the medians of several rounds hold better than one pair.
-    for round_number in range(args.rounds):
-        for name, script in (("app", "app.py"), ("bare", "bench/bare_radio.py")):
-            port = stack.free_port()
-            env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}-{round_number}.sqlite3"}
-            process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
-            try:
-                figures[name].append(asyncio.run(measure(f"http://127.0.0.1:{port}", process.pid, bare=name == "bare", answers=args.answers, moves=args.next)))
-            finally:
-                stack.stop(process)
-        if args.rounds > 1:
-            print(f"round {round_number + 1}: app {figures['app'][-1]:.2f} bare {figures['bare'][-1]:.2f}", flush=True)
-    app, bare = statistics.median(figures["app"]), statistics.median(figures["bare"])
-    print(f"app_ms_per_{'move' if args.next else 'answer'}={app:.2f} bare_ms_per_answer={bare:.2f}")
-    print(f"ratio={app / bare:.2f}")
+    scripts = {"app": str(ROOT / "app.py"), "bare": str(ROOT / "bench" / "bare_radio.py")}
+    if args.against:
+        scripts["against"] = str(Path(args.against).resolve() / "app.py")
+    servers: list[Server] = []
+    try:
+        for name, script in scripts.items():
+            servers.append(Server(name, script, base, moves=args.next))
+        asyncio.run(take_turns(servers, args.answers))
+    finally:
+        for server in servers:
+            stack.stop(server.process)
+    figures = {server.name: server.ms_per_step for server in servers}
+    what = "move" if args.next else "answer"
+    print(f"app_ms_per_{what}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")
+    if "against" in figures:
+        print(f"against_ms_per_{what}={figures['against']:.2f} change={figures['app'] / figures['against']:.3f}")
+    print(f"ratio={figures['app'] / figures['bare']:.2f}")
     return 0
 
 
