@@ -2,12 +2,17 @@
 with the same process settings as the app (ui/server_tuning.py), so that the comparison is
 of the pages' work."""
 
+import os
 import sys
-from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Streamlit runs this file afresh on every answer: the project's folder goes on the path
+# once, not once an answer (a path that grew by one entry an answer slowed every run's
+# own check of the path, so the baseline drifted up as a room went on).
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 from ui.server_tuning import tune_process  # noqa: E402
 
 tune_process()

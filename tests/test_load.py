@@ -119,3 +119,24 @@ def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
     assert running.transient_elements[0].markdown.body == "kept"
     copied.lock_element()
     assert running.index == 1 and copied.index == 2
+
+
+def test_parallel_fragments_still_run_on_a_thread_pool_made_on_first_use():
+    """ui/server_tuning.thread_pools_on_first_use: a script run without parallel fragments
+    makes no thread pool; one that submits work still has it run, on another thread."""
+    import threading
+
+    from streamlit.runtime.parallel_coordinator import ParallelFragmentCoordinator
+
+    from ui import server_tuning
+
+    server_tuning.thread_pools_on_first_use()
+    idle = ParallelFragmentCoordinator(yield_check=lambda: None)
+    idle.join()
+    idle.drain()
+    coordinator = ParallelFragmentCoordinator(yield_check=lambda: None)
+    ran_on = []
+    coordinator.submit(lambda: ran_on.append(threading.current_thread()), None)
+    coordinator.join()
+    assert ran_on and ran_on[0] is not threading.current_thread()
+    assert getattr(idle._executor, "_pool", "a pool") is None, "the run without parallel fragments made no pool"

@@ -50,6 +50,7 @@ def tune_process() -> None:
     no_delay_on_tcp_sockets()
     cache_theme_messages()
     quick_cursor_copies()
+    thread_pools_on_first_use()
 
 
 def cache_theme_messages() -> None:
@@ -104,6 +105,33 @@ def quick_cursor_copies() -> None:
 
     SparseList.__deepcopy__ = copy_sparse_list
     Cursor.__deepcopy__ = copy_cursor
+
+
+def thread_pools_on_first_use() -> None:
+    """Make the thread pool for parallel fragments only when one is submitted.
+
+    Streamlit 1.67 makes a ThreadPoolExecutor at the start of every script run, fragments
+    included, for fragments that run in parallel, which this app has none of: 0.05 ms a
+    run, twice an answer (py-spy --gil, ParallelFragmentCoordinator.__init__)."""
+    from streamlit.runtime import parallel_coordinator
+
+    make_pool = parallel_coordinator.ThreadPoolExecutor
+
+    class PoolOnFirstUse:
+        def __init__(self, **settings):
+            self._settings, self._pool, self._making = settings, None, threading.Lock()
+
+        def submit(self, *args, **kwargs):
+            with self._making:
+                if self._pool is None:
+                    self._pool = make_pool(**self._settings)
+            return self._pool.submit(*args, **kwargs)
+
+        def shutdown(self, *args, **kwargs) -> None:
+            if self._pool is not None:
+                self._pool.shutdown(*args, **kwargs)
+
+    parallel_coordinator.ThreadPoolExecutor = PoolOnFirstUse
 
 
 def _immutable(value) -> bool:
