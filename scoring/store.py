@@ -335,10 +335,11 @@ class Store:
         retried with back-off; if the write still cannot be made, StoreUnavailable says so
         in plain words, and nothing was changed (the transaction rolled back). `work` gets a
         SQLAlchemy connection, or with `on_driver` the database driver's own cursor."""
+        transaction = self._driver_transaction if on_driver else self._writer.begin
         pause = WRITE_BACKOFF_SECONDS
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                with self._one_writer, self._driver_transaction() if on_driver else self._writer.begin() as conn:
+                with self._one_writer, transaction() as conn:
                     return work(conn)
             except self._retried as exc:
                 if attempt == WRITE_ATTEMPTS:
