@@ -315,7 +315,7 @@ class Store:
             # a write behind another writer. Reads stay on the engine above, never locked.
             self._writer = create_engine(self.url, **pool)
             event.listen(self._writer, "connect", _sqlite_writer_connect)
-            event.listen(self._writer, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            event.listen(self._writer, "begin", lambda conn: conn.exec_driver_sql(_SQLITE_BEGIN))
             # This process's writers queue here, woken the moment the lock is free, rather
             # than in SQLite's busy handler, which sleeps up to 100 ms between tries.
             self._one_writer = threading.Lock()
@@ -323,7 +323,12 @@ class Store:
         # What a write may meet and retry: SQLAlchemy's errors, and the driver's own on the
         # driver-level path below (save_answer).
         self._retried = (OperationalError, PoolTimeout, self._writer.dialect.loaded_dbapi.OperationalError)
-        self._save_statements = _DriverStatements(self._writer.dialect)
+        # An answer's save, on the driver's own cursor (_driver_transaction).
+        dialect = self._writer.dialect
+        if dialect.name not in _UPSERTS:
+            raise ValueError(f"the store needs SQLite or PostgreSQL, not {dialect.name}")
+        self._mark_changed = _DriverStatement(_MARK_CHANGED, dialect)
+        self._upsert = _DriverStatement(_UPSERTS[dialect.name], dialect)
         # Workshop participants' answers as last read, by respondent: (updated_at, response).
         self._responses: dict[str, tuple[datetime, dict]] = {}
         self._shown: dict[str, tuple[datetime | None, dict]] = {}  # the same, as the screen shows them
@@ -357,7 +362,7 @@ class Store:
             cursor = pooled.cursor()
             try:
                 if self._writer.dialect.name == "sqlite":
-                    cursor.execute("BEGIN IMMEDIATE")  # the write lock at once, as _writer's "begin" does
+                    cursor.execute(_SQLITE_BEGIN)  # the write lock at once, as _writer's "begin" does
                 yield cursor
                 pooled.commit()
             except BaseException:
@@ -489,14 +494,14 @@ class Store:
         key = token_hash(token)
         data = json.dumps(record, ensure_ascii=False, sort_keys=True)
 
-        statements = self._save_statements
+        mark_changed, upsert = self._mark_changed, self._upsert
 
         def work(cursor) -> None:
             now = _now()
-            cursor.execute(statements.mark_changed.sql, statements.mark_changed.params(key=key, now=now))
-            _check_may_write(statements.mark_changed.row(cursor.fetchone()), diagnostic_id, now)
+            cursor.execute(mark_changed.sql, mark_changed.params(key=key, now=now))
+            _check_may_write(mark_changed.row(cursor.fetchone()), diagnostic_id, now)
             row = dict(respondent_id=key, diagnostic_id=diagnostic_id, item_id=item_id, data=data, updated_at=now)
-            cursor.execute(statements.upsert.sql, statements.upsert.params(**row))
+            cursor.execute(upsert.sql, upsert.params(**row))
 
         self._write(work, on_driver=True)
 
@@ -1527,6 +1532,7 @@ def _upsert_statement(dialect_insert):
     )
 
 
+_SQLITE_BEGIN = "BEGIN IMMEDIATE"  # a write takes the write lock at once
 _UPSERTS = {"sqlite": _upsert_statement(sqlite.insert), "postgresql": _upsert_statement(postgresql.insert)}
 
 
@@ -1582,16 +1588,6 @@ class _DriverStatement:
         if values is None:
             return None
         return self._row_type(*(process(value) if process else value for process, value in zip(self._from_driver, values)))
-
-
-class _DriverStatements:
-    """The two statements of an answer's save, for one database."""
-
-    def __init__(self, dialect):
-        if dialect.name not in _UPSERTS:
-            raise ValueError(f"the store needs SQLite or PostgreSQL, not {dialect.name}")
-        self.mark_changed = _DriverStatement(_MARK_CHANGED, dialect)
-        self.upsert = _DriverStatement(_UPSERTS[dialect.name], dialect)
 
 
 def clean_name(name: Any) -> str:

@@ -123,7 +123,7 @@ def test_a_connection_lost_in_the_middle_of_a_save_is_opened_again_and_the_save_
     the retry saves the answer."""
     token = store.new_respondent()
     store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 1})
-    upsert = store._save_statements.upsert
+    upsert = store._upsert
 
     class LosesItsConnectionOnce:
         tries = 0
@@ -136,13 +136,13 @@ def test_a_connection_lost_in_the_middle_of_a_save_is_opened_again_and_the_save_
         def params(self, **values):
             return None if self.tries == 1 else upsert.params(**values)
 
-    store._save_statements.upsert = dropping = LosesItsConnectionOnce()
+    store._upsert = dropping = LosesItsConnectionOnce()
     store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 2})
     assert dropping.tries == 2
     assert store.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 2}}
     # Every connection killed from outside (a database restart): the next save still lands.
     with store.engine.connect() as conn:
         conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()"))
-    store._save_statements.upsert = upsert
+    store._upsert = upsert
     store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": 3})
     assert store.answers(token, "eight_aspects") == {"sd_one_place": {"rating": 3}}
