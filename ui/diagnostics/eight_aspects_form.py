@@ -15,7 +15,7 @@ import streamlit as st
 from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import Factor, Instrument
 from scoring.instruments.loading import citation
-from ui import session, widgets
+from ui import fragment_reruns, session, widgets
 from ui.diagnostics import statements
 
 ID = eight_aspects.ID
@@ -39,6 +39,7 @@ NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this pa
 DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. It is still on screen; send it again."
 LIVE_FRAGMENT = "ea_live"
 QUESTIONS_FRAGMENT = "ea_questions"  # the aspect's questions (views/diagnostics/eight_aspects.py)
+ANSWERS_FRAGMENT = "ea_answers"  # within it, the answers alone: what an answer changes
 LIVE_PANEL_KEY = "ea_live_panel"  # the container of the live score, kept in view on a phone
 HEADING_CLASS = "ea-heading"
 SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run scrolls to it
@@ -95,11 +96,11 @@ def last_saved() -> str | None:
 
 
 def save_factor(item_id: str) -> None:
-    """Copy one factor's widgets into the store (called when any of them changes), then
-    rerun only the live panel, which says it is saved. Not the page, nor the questions;
-    those too, seldom, when one must show (or stop showing) that it was not saved.
-    Rerunning the question as well cost about 1 ms more server CPU an answer, a fifth
-    (bench/answer.py)."""
+    """Copy one factor's widgets into the store (called when any of them changes). The
+    page sends the rerun the change causes to the live panel (ui/fragment_reruns.py),
+    which says it is saved: one script run, drawing neither the page nor the questions.
+    The question too, seldom, when it must show (or stop showing) that it was not saved.
+    Where the rerun was not sent there (AppTest), this asks for the live panel itself."""
     previous = current_records().get(item_id, {})
     record = dict(previous)
     state = st.session_state
@@ -123,8 +124,10 @@ def save_factor(item_id: str) -> None:
     if first_answer and session.token():
         st.rerun()  # once: the whole page, so that the new link back to these answers shows
     if reason is None and not was_refused:
+        if fragment_reruns.running(LIVE_FRAGMENT):
+            return  # the page sends an answer's rerun to the live panel: this run draws it
         st.rerun(scope=[LIVE_FRAGMENT])
-    st.rerun(scope=[QUESTIONS_FRAGMENT, LIVE_FRAGMENT])
+    st.rerun(scope=[ANSWERS_FRAGMENT, LIVE_FRAGMENT])
 
 
 def _stored_rating(record: dict):
@@ -266,6 +269,14 @@ def _remember_details() -> None:
     st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
 
 
+@st.fragment(key=ANSWERS_FRAGMENT)
+def _answers(factors: tuple[Factor, ...], instrument: Instrument, show_details: bool) -> None:
+    """The aspect's questions, and nothing else: every widget here saves an answer, so the
+    page sends their reruns to the live panel instead (views/diagnostics/eight_aspects.py)."""
+    for factor in factors:
+        factor_input(factor, instrument, show_details)
+
+
 def aspect_form(instrument: Instrument) -> None:
     """Aspect picker, the factors of the chosen aspect, and previous / next."""
 
@@ -301,8 +312,7 @@ def aspect_form(instrument: Instrument) -> None:
     # element: each element is a message to the phone on every move between aspects.
     scroll = st.session_state.pop(SCROLL_KEY, None)
     st.html(widgets.Ready(_heading_html(aspect.title, aspect.question) + _scroll_script(scroll)), unsafe_allow_javascript=bool(scroll))
-    for factor in factors:
-        factor_input(factor, instrument, show_details)
+    _answers(tuple(factors), instrument, show_details)
 
     position = eight_aspects.ASPECTS.index(aspect_id)
     with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):  # one block, where two columns were three

@@ -1,18 +1,20 @@
 """The eight-aspects self-check: one aspect at a time, saved as you go, scored live.
 
-An answer reruns only the live panel beside the questions (a keyed fragment, named by the
-answer's callback): it says which answer was saved and shows the scores. The questions
-rerun only when an answer could not be saved, to say so. Moving between aspects
-reruns the questions' column. Neither reruns the page or its navigation.
+An answer reruns only the live panel beside the questions (a keyed fragment, to which the
+answers' own fragment sends its reruns): it says which answer was saved and shows the
+scores. The questions rerun only when an answer could not be saved, to say so. Moving
+between aspects reruns the questions' column. Neither reruns the page or its navigation.
 """
 
 import streamlit as st
 
 from scoring.diagnostics import eight_aspects
-from ui import session, widgets
+from ui import fragment_reruns, session, widgets
 from ui.diagnostics import eight_aspects_form as form
 
 instrument = eight_aspects.instrument()
+# An answer's rerun draws the live panel, not the question it changed (ui/fragment_reruns.py).
+fragment_reruns.redirect(form.ANSWERS_FRAGMENT, form.LIVE_FRAGMENT)
 form.load_records()  # the one read of this run
 
 st.title(instrument.title)

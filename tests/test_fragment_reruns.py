@@ -1,0 +1,141 @@
+"""An answer on the eight-aspects page, on a real `streamlit run` server, over Streamlit's
+own websocket: one script run, announced to the browser as the live panel's, which draws
+the panel and nothing else (ui/fragment_reruns.py). A refused save still redraws its
+question with the message and "Send again". AppTest cannot show this: it does not go
+through the server's handling of the browser's rerun request."""
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bench.protocol import Phone, open_page
+from deploy import stack
+from scoring.diagnostics import eight_aspects
+from scoring.store import Store
+from ui.session import NOT_SAVED_YET
+
+FIRST, SECOND, THIRD = (f.id for f in eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[0])[:3])
+LABEL = eight_aspects.instrument().scale  # rating -> the radio's label, its value on the wire
+
+
+class Recording(Phone):
+    """A phone that also keeps every message the server sends it."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.messages = []
+
+    def _handle(self, msg) -> None:
+        self.messages.append(msg)
+        super()._handle(msg)
+
+    def take(self) -> list:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+def runs(messages: list) -> list[list[str]]:
+    """The fragments each run announced (its new-session message), in order."""
+    return [list(m.metadata.run.fragment_ids) for m in messages if m.WhichOneof("type") == "new_session"]
+
+
+def drawn(messages: list) -> list:
+    """(kind, fragment id, element) for each element the messages drew."""
+    found = []
+    for msg in messages:
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            found.append((element.WhichOneof("type"), msg.delta.fragment_id, element))
+    return found
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    database = tmp_path / "commissioning.sqlite3"
+    port = stack.free_port()
+    process = stack.start_app(port, env={"COMMISSIONING_DATABASE_URL": f"sqlite:///{database}"}, log=tmp_path / "app.log")
+    yield f"ws://127.0.0.1:{port}", database
+    stack.stop(process)
+
+
+async def opened(url: str) -> Recording:
+    phone = Recording(url)
+    await open_page(phone, page="eight-aspects")
+    first = await phone.choose(f"ea_rating_{FIRST}", LABEL[3])  # the first answer redraws the page once (its link back)
+    assert not first.errors, first.errors
+    phone.take()
+    return phone
+
+
+def test_an_answer_is_one_run_of_the_live_panel_and_leaves_the_questions_alone(server):
+    url, database = server
+
+    async def scenario():
+        phone = await opened(url)
+        radio_fragment = phone.widget(f"ea_rating_{SECOND}").fragment_id
+        result = await phone.choose(f"ea_rating_{SECOND}", LABEL[5])
+        assert not result.errors, result.errors
+        messages = phone.take()
+        elements = drawn(messages)
+        announced = runs(messages)
+        assert len(announced) == 1, f"one script run an answer, not {announced}"
+        assert [kind for kind, _, _ in elements] == ["html"], "the live panel alone is drawn"
+        live_fragment = elements[0][1]
+        assert announced == [[live_fragment]], "announced as the live panel's run"
+        assert radio_fragment not in announced[0], "the questions are not announced, so the browser keeps them"
+        assert "✓ Saved:" in elements[0][2].html.body and "2 of 40 factors answered" in elements[0][2].html.body
+        # The question is still answerable on the same page: a third answer lands too.
+        again = await phone.choose(f"ea_rating_{THIRD}", LABEL[1])
+        assert not again.errors and len(runs(phone.take())) == 1
+        await phone.close()
+        return phone.query("r")
+
+    token = asyncio.run(scenario())
+    store = Store(f"sqlite:///{database}")
+    answers = store.answers(token, eight_aspects.ID)
+    store.dispose()
+    assert {item: record["rating"] for item, record in answers.items()} == {FIRST: 3, SECOND: 5, THIRD: 1}
+
+
+def test_a_refused_answer_redraws_its_question_with_the_message_and_send_again(server):
+    url, database = server
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:  # another writer keeps SQLite's lock past every retry
+        connection = sqlite3.connect(database, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(60)
+        connection.execute("ROLLBACK")
+        connection.close()
+
+    async def scenario():
+        phone = await opened(url)
+        holder = threading.Thread(target=hold_the_write_lock)
+        holder.start()
+        locked.wait(10)
+        try:
+            refused = await phone.choose(f"ea_rating_{SECOND}", LABEL[5])
+        finally:
+            release.set()
+            holder.join()
+        messages = phone.take()
+        kinds = [kind for kind, _, _ in drawn(messages)]
+        assert "alert" in kinds and "radio" in kinds and "button" in kinds, f"the question redrawn with its message: {kinds}"
+        assert any(NOT_SAVED_YET in el.alert.body for kind, _, el in drawn(messages) if kind == "alert")
+        assert not refused.errors, refused.errors
+        sent = await phone.click(f"ea_retry_{SECOND}")
+        assert not sent.errors, sent.errors
+        after = phone.take()
+        assert not [el for kind, _, el in drawn(after) if kind == "alert"], "saved: the message has gone"
+        assert any("✓ Saved:" in el.html.body for kind, _, el in drawn(after) if kind == "html")
+        await phone.close()
+        return phone.query("r")
+
+    token = asyncio.run(scenario())
+    store = Store(f"sqlite:///{database}")
+    assert store.answers(token, eight_aspects.ID)[SECOND]["rating"] == 5
+    store.dispose()

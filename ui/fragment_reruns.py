@@ -1,0 +1,83 @@
+"""A widget's change that reruns another fragment, in one script run.
+
+Streamlit reruns the fragment that holds the widget the browser changed. An answer on
+the eight-aspects page changes a radio among the questions, but what must be redrawn is
+the live score beside them (which says the answer is saved), not the questions. A
+callback can ask for that with `st.rerun(scope=[key])`, but only by stopping the run it
+was called in and starting another: every answer was two script runs, each with its
+own "new session" message, script-finished message and per-run state, a third of the
+answer's server time (bench/answer.py).
+
+`redirect(source, target)` says once, for the process, that a rerun the browser asks of
+the fragment keyed `source` runs the fragment keyed `target` instead. It is applied
+where Streamlit turns the browser's request into a run (`AppSession.request_rerun`),
+before the run starts, so the run is announced to the browser as the target's, and the
+source's elements, not redrawn, are not taken as stale. The changed widgets' callbacks
+run as for any run: they do not depend on which fragment runs. So the source must hold
+nothing whose change needs the source itself redrawn; its callbacks can still ask for
+that with `st.rerun(scope=...)`, which is honoured as before.
+
+Streamlit is pinned (requirements.txt); tests/test_fragment_reruns.py fails if this stops
+taking effect.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+_targets: dict[str, tuple[str, ...]] = {}  # source key -> target keys
+_installed = threading.Event()
+
+
+def redirect(source: str, target: str) -> None:
+    """A rerun the browser asks of the fragment keyed `source` runs `target` instead."""
+    _targets[source] = (target,)
+    install()
+
+
+def running(key: str) -> bool:
+    """Whether this script run is a run of the fragment keyed `key` (as a redirected
+    rerun is), not a full run nor a run of other fragments only."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return False
+    try:
+        ids = ctx.fragment_storage.resolve_target(key)
+    except Exception:  # noqa: BLE001 - not drawn yet: it cannot be running
+        return False
+    return any(fragment_id in ctx.fragment_ids_this_run for fragment_id in ids)
+
+
+def _redirected(storage, fragment_id: str) -> str | None:
+    """The fragment to run instead of `fragment_id`, or None."""
+    for source, targets in _targets.items():
+        try:
+            if fragment_id in storage.resolve_target(source):
+                ids = storage.resolve_target(list(targets))
+                return ids[0] if len(ids) == 1 else None
+        except Exception:  # noqa: BLE001 - a key this session has not drawn: no redirect
+            continue
+    return None
+
+
+def install() -> None:
+    """Patch AppSession.request_rerun once per process."""
+    if _installed.is_set():
+        return
+    _installed.set()
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    request_rerun = AppSession.request_rerun
+
+    def request_rerun_redirected(self, client_state: ClientState | None) -> None:
+        if client_state is not None and client_state.fragment_id and self.has_fragment(client_state.fragment_id):
+            target = _redirected(self._fragment_storage, client_state.fragment_id)
+            if target is not None:
+                client_state.fragment_id = target  # this message's own copy, parsed for this request
+        request_rerun(self, client_state)
+
+    request_rerun_redirected.__wrapped__ = request_rerun
+    AppSession.request_rerun = request_rerun_redirected
