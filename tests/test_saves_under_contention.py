@@ -8,6 +8,7 @@ uses SQLite's query_only setting on the app's writing connections."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -144,3 +145,34 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     assert not at.warning
     assert app_store.answers(token, "eight_aspects")["sd_one_place"]["rating"] == 2
     assert any("✓ Saved: " in h.proto.body for h in at.get("html")), "the live panel says it is saved now"
+
+
+def test_a_commit_does_not_wait_for_the_disk_but_the_log_is_flushed_within_a_second(sqlite_store, monkeypatch):
+    """synchronous=NORMAL: a commit is safe if the app is killed, and scoring/wal_sync.py
+    flushes the write-ahead log to disk about once a second (fsync on its own descriptor),
+    so a power cut loses at most the last second; and only when the log changed."""
+    from scoring import wal_sync
+
+    with sqlite_store._writer.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    flushed = []
+    real_fsync = wal_sync.os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(wal_sync.os, "fsync", recording_fsync)
+    wal = f"{sqlite_store.engine.url.database}-wal"
+    time.sleep(2.5 * wal_sync.INTERVAL_SECONDS)  # what the store wrote on opening is flushed
+    flushed.clear()
+    time.sleep(2.5 * wal_sync.INTERVAL_SECONDS)
+    assert wal not in flushed, "an unchanged log is not flushed again"
+    token = sqlite_store.new_respondent()
+    sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", RECORD)
+    deadline = time.monotonic() + 3 * wal_sync.INTERVAL_SECONDS
+    while wal not in flushed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert wal in flushed, "the log is flushed within about a second of a commit"
+    sqlite_store.dispose()
+    assert wal not in wal_sync._paths, "a disposed store's log is no longer watched"
