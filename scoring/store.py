@@ -1750,7 +1750,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     # A commit no longer waits for the log to reach the disk (scoring/wal_sync.py does that
-    # once a second): still safe against the app crashing, and a sixth of an answer's CPU.
+    # once a second): still safe against the app crashing, and a tenth of an answer's CPU.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
