@@ -7,6 +7,7 @@ through the server's handling of the browser's rerun request."""
 import asyncio
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,13 @@ def drawn(messages: list) -> list:
     return found
 
 
+def run(scenario):
+    """asyncio.run on a thread of its own: the browser tests' Playwright keeps an event
+    loop running on the main thread for the whole session."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, scenario).result()
+
+
 @pytest.fixture
 def server(tmp_path: Path):
     database = tmp_path / "commissioning.sqlite3"
@@ -93,7 +101,7 @@ def test_an_answer_is_one_run_of_the_live_panel_and_leaves_the_questions_alone(s
         await phone.close()
         return phone.query("r")
 
-    token = asyncio.run(scenario())
+    token = run(scenario())
     store = Store(f"sqlite:///{database}")
     answers = store.answers(token, eight_aspects.ID)
     store.dispose()
@@ -135,7 +143,7 @@ def test_a_refused_answer_redraws_its_question_with_the_message_and_send_again(s
         await phone.close()
         return phone.query("r")
 
-    token = asyncio.run(scenario())
+    token = run(scenario())
     store = Store(f"sqlite:///{database}")
     assert store.answers(token, eight_aspects.ID)[SECOND]["rating"] == 5
     store.dispose()
