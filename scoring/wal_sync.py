@@ -2,11 +2,12 @@
 
 In WAL mode SQLite's default (synchronous=FULL) flushes the log to disk at every commit:
 in a room that is one fsync an answer, about a tenth of an answer's server CPU
-(bench/answer.py --against the code before: change= 0.89-0.96). The store sets synchronous=NORMAL, which SQLite recommends for WAL: every
-commit is still safe if the app crashes or is killed, and the database is never
-corrupted; only a power cut or a crash of the machine itself could lose the last commits
-not yet on disk. This thread bounds that to about a second: it flushes each open store's
-log whenever it has grown or changed since the last flush.
+(bench/answer.py --against the code before: change= 0.89-0.96). The store sets
+synchronous=NORMAL, which SQLite recommends for WAL: every commit is still safe if the
+app crashes or is killed, and the database is never corrupted; only a power cut or a
+crash of the machine itself could lose the last commits not yet on disk. This thread
+bounds that to about a second: it flushes each open store's log whenever it has grown or
+changed since the last flush.
 """
 
 from __future__ import annotations
