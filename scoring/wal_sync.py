@@ -29,9 +29,9 @@ def watch(database_path: str) -> None:
     wal = f"{database_path}-wal"
     with _lock:
         _paths[wal] = _paths.get(wal, 0) + 1
-    if not _started.is_set():
-        _started.set()
-        threading.Thread(target=_keep_flushing, name="sqlite-wal-sync", daemon=True).start()
+        if not _started.is_set():  # under the lock: two stores opened at once start one thread
+            _started.set()
+            threading.Thread(target=_keep_flushing, name="sqlite-wal-sync", daemon=True).start()
 
 
 def unwatch(database_path: str) -> None:
