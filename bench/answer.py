@@ -8,18 +8,22 @@ side by side and take turns, one answer each: this machine's speed drifts by a t
 within minutes, and turns a few milliseconds apart see the same machine, so `ratio=`
 holds where two runs a minute apart did not. Server CPU is read from /proc per process.
 
-    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT]
+    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT] [--postgres]
 
 --next measures "Next aspect" / "Previous aspect" instead of answers. --against adds the
 app of another checkout (say a worktree of the last commit) to the turns, for an A/B
 comparison of a change. Prints `app_ms_per_answer=`, `bare_ms_per_answer=` (and
-`against_ms_per_answer=`, `change=`), and last `ratio=`.
+`against_ms_per_answer=`, `change=`), and last `ratio=`. --postgres adds this app on a
+throwaway PostgreSQL cluster (deploy/stack.py) to the turns, and prints what an answer
+costs there against SQLite (`postgres_change=`): the app's own CPU only, not the
+database server's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -37,10 +41,10 @@ PHONES = 4
 class Server:
     """One `streamlit run` server and its four phones, answering in turns."""
 
-    def __init__(self, name: str, script: str, base: Path, *, moves: bool):
+    def __init__(self, name: str, script: str, base: Path, *, moves: bool, database_url: str | None = None):
         self.name, self.moves, self.bare = name, moves, script.endswith("bare_radio.py")
         port = stack.free_port()
-        env = {"COMMISSIONING_DATABASE_URL": f"sqlite:///{base / name}.sqlite3"}
+        env = {"COMMISSIONING_DATABASE_URL": database_url or f"sqlite:///{base / name}.sqlite3"}
         self.process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
         self.ws = f"ws://127.0.0.1:{port}"
         self.phones: list[Phone] = []
@@ -102,24 +106,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=600)
     parser.add_argument("--next", action="store_true", help="measure moving between aspects instead of answering")
     parser.add_argument("--against", help="another checkout whose app takes turns too (an A/B comparison)")
+    parser.add_argument("--postgres", action="store_true", help="this app on a throwaway PostgreSQL cluster takes turns too")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cd-answer-"))
+    base.chmod(0o711)  # PostgreSQL (--postgres) runs as its own user
     scripts = {"app": str(ROOT / "app.py"), "bare": str(ROOT / "bench" / "bare_radio.py")}
     if args.against:
         scripts["against"] = str(Path(args.against).resolve() / "app.py")
     servers: list[Server] = []
-    try:
-        for name, script in scripts.items():
-            servers.append(Server(name, script, base, moves=args.next))
-        asyncio.run(take_turns(servers, args.answers))
-    finally:
-        for server in servers:
-            stack.stop(server.process)
+    with contextlib.ExitStack() as exit_stack:
+        database_urls = {"postgres": exit_stack.enter_context(stack.postgres(base / "postgres"))} if args.postgres else {}
+        try:
+            for name, script in scripts.items():
+                servers.append(Server(name, script, base, moves=args.next))
+            for name, url in database_urls.items():
+                servers.append(Server(name, scripts["app"], base, moves=args.next, database_url=url))
+            asyncio.run(take_turns(servers, args.answers))
+        finally:
+            for server in servers:
+                stack.stop(server.process)
     figures = {server.name: server.ms_per_step for server in servers}
     what = "move" if args.next else "answer"
     print(f"app_ms_per_{what}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")
     if "against" in figures:
         print(f"against_ms_per_{what}={figures['against']:.2f} change={figures['app'] / figures['against']:.3f}")
+    if "postgres" in figures:
+        print(f"postgres_ms_per_{what}={figures['postgres']:.2f} postgres_change={figures['postgres'] / figures['app']:.3f}")
     print(f"ratio={figures['app'] / figures['bare']:.2f}")
     return 0
 

@@ -126,6 +126,42 @@ def test_participants_answer_only_the_workshops_diagnostics_and_only_while_open(
     assert store.answers(participant, "eight_aspects") == {"sd_one_place": {"rating": 5}}
 
 
+@pytest.mark.parametrize("refusal", ["unknown", "screen", "other diagnostic", "closed", "ended"])
+def test_a_refused_answer_says_why_and_changes_nothing(store, refusal):
+    """Each reason an answer is refused, on both databases: on PostgreSQL the save is one
+    statement holding the same rules in SQL (store._PG_SAVE), so a refusal must also write
+    nothing there, not even the mark that the respondent changed."""
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    participant = store.join(code, None)
+    store.save_answer(participant, "eight_aspects", "sd_one_place", {"rating": 2})
+    token, diagnostic_id = participant, "eight_aspects"
+    if refusal == "unknown":
+        token = "x" * 24
+    elif refusal == "screen":
+        token = store.screen_token(facilitator)
+    elif refusal == "other diagnostic":
+        diagnostic_id = "tolerance"
+    elif refusal == "closed":
+        store.set_workshop(facilitator, is_open=False)
+    else:
+        with store.engine.begin() as conn:
+            conn.execute(update(workshops).values(expires_at=store_module._now() - timedelta(seconds=1)))
+    before = everything(store)
+    expected = {"unknown": KeyError, "screen": WorkshopError, "other diagnostic": WorkshopError, "closed": WorkshopError, "ended": WorkshopError}
+    with pytest.raises(expected[refusal]):
+        store.save_answer(token, diagnostic_id, "sd_one_place", {"rating": 5})
+    assert everything(store) == before
+
+
+def test_a_self_check_and_the_facilitator_may_answer_anything(store):
+    """The rules that refuse a participant do not refuse these (both databases)."""
+    _code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    store.set_workshop(facilitator, is_open=False)
+    for token in (store.new_respondent(), facilitator):
+        store.save_answer(token, "tolerance", "area:waiting_lists", {"frequency": 1})
+        assert store.answers(token, "tolerance") == {"area:waiting_lists": {"frequency": 1}}
+
+
 @pytest.mark.parametrize("who", ["participant", "self_check", "forged", "malformed"])
 def test_only_the_facilitator_token_can_see_results_or_control_the_workshop(store, who):
     code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
