@@ -76,6 +76,7 @@ class Tally:
     cpu_before: float = 0.0
     join_cpu: float = 0.0  # server CPU seconds while the phones joined (the shared screen refreshing too)
     cpu: float = 0.0  # server CPU seconds while answering
+    kernel_cpu: float = 0.0  # the kernel's part of it
     began: float = 0.0
     seconds: float = 0.0
     opened: float = field(default_factory=time.monotonic)  # the room's start: --timeline counts from here
@@ -95,9 +96,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 # --- Servers -------------------------------------------------------------------------------
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, *, kernel_only: bool = False) -> float:
+    """A process's CPU time so far: user and kernel, or the kernel's part alone (sockets,
+    threads waking each other for the GIL), which a Python profiler does not see."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (0 if kernel_only else int(fields[11])) / os.sysconf("SC_CLK_TCK") + int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
+def kernel_seconds(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid, kernel_only=True) for pid in pids if Path(f"/proc/{pid}").exists())
 
 
 def rss_mb(pid: int) -> float:
@@ -400,6 +407,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
         move()
         await asyncio.gather(*(p.shows(order[0], since) for p in joined))
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    kernel_before = kernel_seconds(pids)
     tally.began = time.monotonic()
     profilers = start_profilers(args.profile, f"N{n}", pids) if args.profile else []
     until = time.monotonic() + args.duration if args.duration else None
@@ -408,6 +416,7 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
         asyncio.get_running_loop().call_later(args.kill_one, kill)
     await asyncio.gather(*(p.answer(order, args.answers, args.think, until) for p in joined))
     tally.cpu = sum(cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists()) - tally.cpu_before
+    tally.kernel_cpu = kernel_seconds(pids) - kernel_before
     tally.seconds = time.monotonic() - tally.began
     stop_profilers(profilers)
     stop.set()
@@ -507,9 +516,11 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
 
     await asyncio.gather(*(arrive(i) for i in range(n)))
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    kernel_before = kernel_seconds(pids)
     profilers = start_profilers(args.profile, f"bare-N{n}", pids) if args.profile else []
     await asyncio.gather(*(answer(i) for i in range(n)))
     tally.cpu = sum(cpu_seconds(pid) for pid in pids) - tally.cpu_before
+    tally.kernel_cpu = kernel_seconds(pids) - kernel_before
     stop_profilers(profilers)
     for phone in phones:
         await phone.close()
@@ -524,7 +535,7 @@ def measure_bare(servers: Servers, n: int, args, when: str) -> float:
     per_answer = 1000 * bare.cpu / max(1, bare.sent)
     print(
         f"bare_page_{when} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
-        f"cpu_ms_per_answer={per_answer:.1f}",
+        f"cpu_ms_per_answer={per_answer:.1f} kernel_ms_per_answer={1000 * bare.kernel_cpu / max(1, bare.sent):.1f}",
         flush=True,
     )
     return per_answer
@@ -646,7 +657,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"join_p95_s={percentile(tally.join_seconds, 0.95):.2f} join_cpu_ms_per_phone={1000 * tally.join_cpu / max(1, n):.0f} "
                 + "".join(f"join_{step}_p95_s={percentile(seconds, 0.95):.2f} " for step, seconds in tally.join_steps.items())
                 + f"next_aspect_p95_ms={1000 * percentile(tally.page_seconds, 0.95):.0f} "
-                f"cpu_ms_per_answer={cpu_per_answer:.1f} server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
+                f"cpu_ms_per_answer={cpu_per_answer:.1f} kernel_ms_per_answer={1000 * tally.kernel_cpu / max(1, tally.sent):.1f} "
+                f"server_cpu_share={cpu / seconds / max(1, len(servers.app_pids)):.2f} "
                 f"memory_mb_before={memory_before:.0f} memory_mb_after={memory:.0f} load_generator_cpu_s={client_cpu:.0f} "
                 f"screen_refresh_p50_ms={1000 * percentile(tally.screen, 0.5):.0f} "
                 f"screen_refresh_p95_ms={1000 * percentile(tally.screen, 0.95):.0f} "

@@ -326,7 +326,7 @@ class Store:
             # and COMMIT were three of its five round trips, and most of its cost to this
             # process (0.30 ms of CPU a save, 0.08 as one statement). A connection the
             # server dropped fails its statement instead; the save is retried on another.
-            self._saver = create_engine(self.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16, pool_timeout=10)
+            self._saver = create_engine(self.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_timeout=10)
         self._wal_watched = _database_file(self.engine)
         if self._wal_watched:
             wal_sync.watch(self._wal_watched)  # synchronous=NORMAL (_sqlite_pragmas): the log on disk within a second
