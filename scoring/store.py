@@ -511,7 +511,6 @@ class Store:
         key = token_hash(token)
         data = json.dumps(record, ensure_ascii=False, sort_keys=True)
 
-        mark_changed, upsert = self._mark_changed, self._upsert
         if self._saver.dialect.name == "postgresql":
 
             def work(cursor) -> None:
@@ -526,6 +525,7 @@ class Store:
 
             self._write(work, on_driver=True)
             return
+        mark_changed, upsert = self._mark_changed, self._upsert
 
         def work(cursor) -> None:
             now = _now()
@@ -1602,7 +1602,8 @@ _MayWrite = collections.namedtuple("_MayWrite", "kind is_open diagnostics expire
 
 
 def _check_may_write(found, diagnostic_id: str, now: datetime) -> None:
-    """Refuse a change, given what _MARK_CHANGED returned for the respondent (None: unknown)."""
+    """Refuse a change, given what _MARK_CHANGED (or _PG_SAVE) returned for the respondent
+    (None: unknown)."""
     if found is None:
         raise KeyError("unknown respondent")
     if found.kind == SCREEN:
