@@ -115,12 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         scripts["against"] = str(Path(args.against).resolve() / "app.py")
     servers: list[Server] = []
     with contextlib.ExitStack() as exit_stack:
-        database_urls = {"postgres": exit_stack.enter_context(stack.postgres(base / "postgres"))} if args.postgres else {}
+        postgres_url = exit_stack.enter_context(stack.postgres(base / "postgres")) if args.postgres else None
         try:
             for name, script in scripts.items():
                 servers.append(Server(name, script, base, moves=args.next))
-            for name, url in database_urls.items():
-                servers.append(Server(name, scripts["app"], base, moves=args.next, database_url=url))
+            if postgres_url:
+                servers.append(Server("postgres", scripts["app"], base, moves=args.next, database_url=postgres_url))
             asyncio.run(take_turns(servers, args.answers))
         finally:
             for server in servers:

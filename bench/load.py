@@ -100,7 +100,8 @@ def cpu_seconds(pid: int, *, kernel_only: bool = False) -> float:
     """A process's CPU time so far: user and kernel, or the kernel's part alone (sockets,
     switching threads), which a Python profiler does not see."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (0 if kernel_only else int(fields[11])) / os.sysconf("SC_CLK_TCK") + int(fields[12]) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[12]) + (0 if kernel_only else int(fields[11]))  # stime, utime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def kernel_seconds(pids: list[int]) -> float:
