@@ -8,7 +8,7 @@ side by side and take turns, one answer each: this machine's speed drifts by a t
 within minutes, and turns a few milliseconds apart see the same machine, so `ratio=`
 holds where two runs a minute apart did not. Server CPU is read from /proc per process.
 
-    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT] [--postgres]
+    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT] [--postgres] [--idle N]
 
 --next measures "Next aspect" / "Previous aspect" instead of answers. --against adds the
 app of another checkout (say a worktree of the last commit) to the turns, for an A/B
@@ -16,7 +16,9 @@ comparison of a change. Prints `app_ms_per_answer=`, `bare_ms_per_answer=` (and
 `against_ms_per_answer=`, `change=`), and last `ratio=`. --postgres adds this app on a
 throwaway PostgreSQL cluster (deploy/stack.py) to the turns, and prints what an answer
 costs there against SQLite (`postgres_change=`): the app's own CPU only, not the
-database server's.
+database server's. --idle N keeps N more phones connected to each server, on the same
+page and silent, as a room's phones are between answers: what a server does per answer
+for the sessions that did not answer shows.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ PHONES = 4
 class Server:
     """One `streamlit run` server and its four phones, answering in turns."""
 
-    def __init__(self, name: str, script: str, base: Path, *, moves: bool, database_url: str | None = None):
-        self.name, self.moves, self.bare = name, moves, script.endswith("bare_radio.py")
+    def __init__(self, name: str, script: str, base: Path, *, moves: bool, idle: int = 0, database_url: str | None = None):
+        self.name, self.moves, self.bare, self.idle = name, moves, script.endswith("bare_radio.py"), idle
         port = stack.free_port()
         env = {"COMMISSIONING_DATABASE_URL": database_url or f"sqlite:///{base / name}.sqlite3"}
         self.process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
@@ -56,16 +58,16 @@ class Server:
 
         self.labels = list(rating_values())
         self.factors = [f.id for f in eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[0])]
-        self.phones = [Phone(self.ws) for _ in range(PHONES)]
-        for phone in self.phones:
+        self.phones = [Phone(self.ws) for _ in range(PHONES + self.idle)]
+        for number, phone in enumerate(self.phones):
             await open_page(phone, page="" if self.bare else "eight-aspects")
-            if not self.bare:  # the first answer redraws the whole page once (the link back appears)
+            if not self.bare and number < PHONES:  # the first answer redraws the whole page once (the link back appears)
                 await phone.choose(f"ea_rating_{self.factors[0]}", self.labels[0])
 
     async def step(self) -> None:
         """One answer (or one move)."""
         n = self.steps
-        phone, turn = self.phones[n % PHONES], n // PHONES
+        phone, turn = self.phones[n % PHONES], n // PHONES  # the idle phones come after
         if self.bare:
             result = await phone.choose("bare_rating", str(1 + n % 5))
         elif self.moves:
@@ -107,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--next", action="store_true", help="measure moving between aspects instead of answering")
     parser.add_argument("--against", help="another checkout whose app takes turns too (an A/B comparison)")
     parser.add_argument("--postgres", action="store_true", help="this app on a throwaway PostgreSQL cluster takes turns too")
+    parser.add_argument("--idle", type=int, default=0, help="phones connected to each server that do not answer")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cd-answer-"))
     base.chmod(0o711)  # PostgreSQL (--postgres) runs as its own user
@@ -118,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         postgres_url = exit_stack.enter_context(stack.postgres(base / "postgres")) if args.postgres else None
         try:
             for name, script in scripts.items():
-                servers.append(Server(name, script, base, moves=args.next))
+                servers.append(Server(name, script, base, moves=args.next, idle=args.idle))
             if postgres_url:
-                servers.append(Server("postgres", scripts["app"], base, moves=args.next, database_url=postgres_url))
+                servers.append(Server("postgres", scripts["app"], base, moves=args.next, idle=args.idle, database_url=postgres_url))
             asyncio.run(take_turns(servers, args.answers))
         finally:
             for server in servers:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from deploy import stack
 
@@ -140,3 +141,43 @@ def test_parallel_fragments_still_run_on_a_thread_pool_made_on_first_use():
     coordinator.join()
     assert ran_on and ran_on[0] is not threading.current_thread()
     assert getattr(idle._executor, "_pool", "a pool") is None, "the run without parallel fragments made no pool"
+
+
+def test_the_message_loop_visits_the_sessions_that_queued_messages_and_no_others():
+    """ui/server_tuning.flush_only_sessions_with_news: a session is noted when it queues a
+    message; the loop's walk gets the noted sessions that are connected, once; a noted
+    session that is disconnected stays noted until it is back; one forgotten is dropped.
+    Any other caller of list_active_sessions still gets every session. (The whole loop,
+    on a real server, is what the load tests above drive.)"""
+    from types import SimpleNamespace
+
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    from ui import server_tuning
+
+    server_tuning.flush_only_sessions_with_news()
+    server_tuning._sessions_to_flush(SimpleNamespace(_active_session_info_by_id={}, get_session_info=lambda _: None))  # earlier notes dropped
+    woken = []
+
+    def session(session_id: str):
+        return SimpleNamespace(id=session_id, _browser_queue=ForwardMsgQueue(), _message_enqueued_callback=lambda: woken.append(session_id))
+
+    sessions = {name: session(name) for name in ("quiet", "answered", "away", "gone")}
+    infos = {name: SimpleNamespace(session=sessions[name]) for name in ("quiet", "answered")}
+    stored = {"away"}  # disconnected, kept by the manager for a while
+    manager = WebsocketSessionManager.__new__(WebsocketSessionManager)
+    manager._active_session_info_by_id = infos
+    manager.get_session_info = lambda session_id: infos.get(session_id) or (object() if session_id in stored else None)
+    for name in ("answered", "away", "gone"):
+        AppSession._enqueue_forward_msg(sessions[name], ForwardMsg())
+    assert woken == ["answered", "away", "gone"], "each queued message still wakes the loop"
+    assert not sessions["answered"]._browser_queue.is_empty()
+
+    assert [info.session.id for info in server_tuning._sessions_to_flush(manager)] == ["answered"]
+    assert server_tuning._sessions_to_flush(manager) == [], "taken once: nothing new since"
+    infos["away"] = SimpleNamespace(session=sessions["away"])  # reconnected
+    assert [info.session.id for info in server_tuning._sessions_to_flush(manager)] == ["away"]
+    assert server_tuning._noted == set(), "the forgotten session is not kept"
+    assert {info.session.id for info in manager.list_active_sessions()} == {"quiet", "answered", "away"}
