@@ -11,11 +11,14 @@ that every acknowledged answer is there with the value sent and nothing else is.
 In the same run, the same harness drives a bare page with one st.radio (bench/bare_radio.py)
 on one process with the same phones and think times, just before and just after the
 largest room, so `ratio=` (server CPU per answer, ours / the mean of the bare page's two)
-holds on a machine whose speed drifts.
+holds on a machine whose speed drifts. With --processes 2+ and --bare-on-stack, the bare
+page is also served as the app is, by as many processes behind nginx, and
+`ratio_same_setup=` divides by that: what our page costs over the bare page's, with the
+processes and the proxy the same on both sides.
 
     python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
                           [--processes 1] [--database-url URL] [--duration SECONDS]
-                          [--kill-one SECONDS]
+                          [--kill-one SECONDS] [--bare-on-stack]
 
 Per N it prints a line of key=value pairs: answers sent, stored, errors, latency
 p50/p95/p99/max (from sending a change to the end of the run it causes), server CPU ms per
@@ -118,7 +121,7 @@ def rss_mb(pid: int) -> float:
 class Servers:
     """The app (one process, or the stack) and the bare page, for one run of the bench."""
 
-    def __init__(self, exit_stack: ExitStack, *, processes: int, database_url: str | None, base: Path):
+    def __init__(self, exit_stack: ExitStack, *, processes: int, database_url: str | None, base: Path, bare_on_stack: bool = False):
         self.base = base
         if processes > 1:
             self.stack = exit_stack.enter_context(stack.Stack(processes, database_url=database_url, base=base / "stack"))
@@ -135,6 +138,11 @@ class Servers:
         self._bare = stack.start_app(bare_port, env={}, log=base / "bare.log", script="bench/bare_radio.py")
         exit_stack.callback(stack.stop, self._bare)
         self.bare_http = f"http://127.0.0.1:{bare_port}"
+        self.bare_stack = None
+        if bare_on_stack:  # its processes touch no database; the app's URL keeps the stack from making one
+            self.bare_stack = exit_stack.enter_context(
+                stack.Stack(processes, database_url=self.database_url, base=base / "bare-stack", script="bench/bare_radio.py")
+            )
 
     @property
     def app_pids(self) -> list[int]:
@@ -151,6 +159,10 @@ class Servers:
     @property
     def bare_pids(self) -> list[int]:
         return [self._bare.pid]
+
+    @property
+    def bare_stack_pids(self) -> list[int]:
+        return [app.pid for app in self.bare_stack.apps]
 
 
 def ws(http: str) -> str:
@@ -498,7 +510,7 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
     """The same phones and think times on the one-radio page."""
     tally = Tally()
     rng = random.Random(seed)
-    phones = [Phone(ws(http)) for _ in range(n)]
+    phones = [Phone(ws(http), cookie=f"cd_route=bare{i:04d}") for i in range(n)]  # behind nginx (--bare-on-stack), spread by it
 
     async def arrive(i: int) -> None:
         await asyncio.sleep(args.join_seconds * i / n)
@@ -528,14 +540,17 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
     return tally
 
 
-def measure_bare(servers: Servers, n: int, args, when: str) -> float:
+def measure_bare(servers: Servers, n: int, args, when: str, *, on_stack: bool = False) -> float:
     """The bare page's server CPU per answer with n phones, printed. It is measured just
     before and just after the largest room, and `ratio=` divides by their mean: this
     machine's speed drifts over minutes, and the two bracket the room."""
-    bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
+    if on_stack:
+        bare = asyncio.run(bare_room(servers.bare_stack.url, n, args, args.seed, servers.bare_stack_pids))
+    else:
+        bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
     per_answer = 1000 * bare.cpu / max(1, bare.sent)
     print(
-        f"bare_page_{when} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
+        f"bare_{'on_stack' if on_stack else 'page'}_{when} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
         f"cpu_ms_per_answer={per_answer:.1f} kernel_ms_per_answer={1000 * bare.kernel_cpu / max(1, bare.sent):.1f}",
         flush=True,
     )
@@ -592,10 +607,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--round", action="store_true", help="the room follows a round: phones answer the first aspect on their home, as the facilitator chose it"
     )
+    parser.add_argument(
+        "--bare-on-stack", action="store_true", help="with --processes 2+: the bare page also on that many processes behind nginx (ratio_same_setup=)"
+    )
     parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
     args = parser.parse_args(argv)
     if args.kill_one and args.processes < 2:
         parser.error("--kill-one needs --processes 2 or more")
+    if args.bare_on_stack and (args.processes < 2 or args.no_bare):
+        parser.error("--bare-on-stack needs --processes 2 or more, and the bare page")
     low, high = (float(x) for x in args.think.split("-"))
     args.think = (low, high)
     sizes = [int(x) for x in args.participants.split(",")]
@@ -604,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
     base.chmod(0o711)  # the stack's PostgreSQL and nginx run as other users
     with ExitStack() as exit_stack:
         exit_stack.callback(shutil.rmtree, base, ignore_errors=True)
-        servers = Servers(exit_stack, processes=args.processes, database_url=args.database_url, base=base)
+        servers = Servers(exit_stack, processes=args.processes, database_url=args.database_url, base=base, bare_on_stack=args.bare_on_stack)
         from scoring.store import Store
 
         backend = Store(servers.database_url)
@@ -615,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
         failed = False
         last = {}
         bare_runs: list[float] = []  # the bare page's CPU per answer, just before and just after the largest room
+        bare_stack_runs: list[float] = []  # the same on the stack (--bare-on-stack)
         given_join_seconds = args.join_seconds
         for n in sizes:
             # Each room's own spread (the bare room after the loop takes the last one's):
@@ -635,6 +656,8 @@ def main(argv: list[str] | None = None) -> int:
 
             if n == sizes[-1] and not args.no_bare:
                 bare_runs.append(measure_bare(servers, n, args, "before"))
+                if args.bare_on_stack:
+                    bare_stack_runs.append(measure_bare(servers, n, args, "before", on_stack=True))
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
             kill = servers.kill_one if args.kill_one else None
@@ -682,9 +705,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {text}", flush=True)
             failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and not args.round and stored != tally.sent)
         if not args.no_bare:
+            if args.bare_on_stack:
+                bare_stack_runs.append(measure_bare(servers, last["n"], args, "after", on_stack=True))
             bare_runs.append(measure_bare(servers, last["n"], args, "after"))
-            bare_per_answer = sum(bare_runs) / len(bare_runs)
-            print(f"ratio={last['cpu'] / bare_per_answer:.2f}")
+            if bare_stack_runs:
+                print(f"ratio_same_setup={last['cpu'] / statistics.mean(bare_stack_runs):.2f}")
+            print(f"ratio={last['cpu'] / statistics.mean(bare_runs):.2f}")
         print(f"p95_ms={last['p95']:.0f}")
         backend.dispose()
     return 1 if failed else 0

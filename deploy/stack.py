@@ -186,6 +186,7 @@ class Stack:
     port: int = 0
     database_url: str | None = None
     base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cd-stack-")))
+    script: str = "app.py"  # bench/load.py --bare-on-stack serves its bare page this way too
     apps: list[subprocess.Popen] = field(default_factory=list)
     app_ports: list[int] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
@@ -222,7 +223,7 @@ class Stack:
             port = free_port()
             self.app_ports.append(port)
         env = {"COMMISSIONING_DATABASE_URL": self.database_url, "COMMISSIONING_SECRET": self.secret}
-        process = start_app(port, env=env, log=self.base / f"app-{number}.log")
+        process = start_app(port, env=env, log=self.base / f"app-{number}.log", script=self.script)
         if number < len(self.apps):
             self.apps[number] = process
         else:
