@@ -161,9 +161,10 @@ def flush_only_sessions_with_news() -> None:
     def list_for_the_caller(self):
         return _sessions_to_flush(self) if sys._getframe(1).f_code is message_loop else list_active(self)
 
-    if Runtime.exists():  # sessions that queued messages before this was applied
+    manager = getattr(Runtime.instance(), "_session_mgr", None) if Runtime.exists() else None
+    if isinstance(manager, WebsocketSessionManager):  # sessions that queued messages before this was applied (not under AppTest)
         with _noting:
-            _noted.update(info.session.id for info in list_active(Runtime.instance()._session_mgr))
+            _noted.update(info.session.id for info in list_active(manager))
     enqueue_noted.__wrapped__ = enqueue
     list_for_the_caller.__wrapped__ = list_active
     AppSession._enqueue_forward_msg = enqueue_noted
