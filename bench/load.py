@@ -544,10 +544,8 @@ def measure_bare(servers: Servers, n: int, args, when: str, *, on_stack: bool = 
     """The bare page's server CPU per answer with n phones, printed. It is measured just
     before and just after the largest room, and `ratio=` divides by their mean: this
     machine's speed drifts over minutes, and the two bracket the room."""
-    if on_stack:
-        bare = asyncio.run(bare_room(servers.bare_stack.url, n, args, args.seed, servers.bare_stack_pids))
-    else:
-        bare = asyncio.run(bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids))
+    http, pids = (servers.bare_stack.url, servers.bare_stack_pids) if on_stack else (servers.bare_http, servers.bare_pids)
+    bare = asyncio.run(bare_room(http, n, args, args.seed, pids))
     per_answer = 1000 * bare.cpu / max(1, bare.sent)
     print(
         f"bare_{'on_stack' if on_stack else 'page'}_{when} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
