@@ -43,6 +43,20 @@ def runs(messages: list) -> list[list[str]]:
     return [list(m.metadata.run.fragment_ids) for m in messages if m.WhichOneof("type") == "new_session"]
 
 
+def blocks(messages: list) -> list:
+    """The containers the messages made."""
+    return [msg for msg in messages if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"]
+
+
+def live_panel_places(messages: list) -> list[list[int]]:
+    """Where the messages drew the live panel (its delta path)."""
+    return [
+        list(msg.metadata.delta_path)
+        for msg in messages
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element" and 'class="ea-progress"' in msg.delta.new_element.html.body
+    ]
+
+
 def drawn(messages: list) -> list:
     """(kind, fragment id, element) for each element the messages drew."""
     found = []
@@ -74,7 +88,7 @@ async def opened(url: str) -> Recording:
     await open_page(phone, page="eight-aspects")
     first = await phone.choose(f"ea_rating_{FIRST}", LABEL[3])  # the first answer redraws the page once (its link back)
     assert not first.errors, first.errors
-    phone.take()
+    phone.full_run = phone.take()
     return phone
 
 
@@ -95,6 +109,12 @@ def test_an_answer_is_one_run_of_the_live_panel_and_leaves_the_questions_alone(s
         assert announced == [[live_fragment]], "announced as the live panel's run"
         assert radio_fragment not in announced[0], "the questions are not announced, so the browser keeps them"
         assert "✓ Saved:" in elements[0][2].html.body and "2 of 40 factors answered" in elements[0][2].html.body
+        # The live panel draws in place, with no container of its own (ui/fragment_reruns.py): an
+        # answer makes none, and the panel replaces the one the page's full run drew.
+        assert not blocks(messages), "an answer makes no container"
+        assert len(messages) == 5, [m.WhichOneof("type") for m in messages]
+        full_runs = live_panel_places(phone.full_run)  # the page's opening and its first answer
+        assert len(full_runs) == 2 and live_panel_places(messages) == full_runs[-1:], "drawn where the full runs drew it"
         # The question is still answerable on the same page: a third answer lands too.
         again = await phone.choose(f"ea_rating_{THIRD}", LABEL[1])
         assert not again.errors and len(runs(phone.take())) == 1

@@ -17,6 +17,17 @@ run as for any run: they do not depend on which fragment runs. So the source mus
 nothing whose change needs the source itself redrawn; its callbacks can still ask for
 that with `st.rerun(scope=...)`, which is honoured as before.
 
+`without_container(key)` says that the fragment keyed `key` draws its elements straight
+into the container it is called in. Streamlit wraps every fragment's elements in a
+container of its own, made again on each of its runs: on the live panel, redrawn by every
+answer, that container was one of an answer's six messages and about 4 % of a room's
+server time (py-spy --gil, LayoutsMixin.container under the fragment). Streamlit skips it
+itself for a parallel fragment, whose container is made beforehand
+(`pre_allocated_container_fragment_id`); this sets the same mark just before each of the
+fragment's runs, the first one included, so every run draws at the same places. So the
+fragment must always draw the same number of elements (one, for the live panel): a
+rerun starts at the place its first run started, and the elements after it are not redrawn.
+
 Streamlit is pinned (requirements.txt); tests/test_fragment_reruns.py fails if this stops
 taking effect.
 """
@@ -30,12 +41,51 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 _targets: dict[str, str] = {}  # source key -> target key
 _installed = threading.Event()
+_without_container: set[str] = set()  # keys of fragments drawn without a container of their own
+_storage_patched = threading.Event()
 
 
 def redirect(source: str, target: str) -> None:
     """A rerun the browser asks of the fragment keyed `source` runs `target` instead."""
     _targets[source] = target
     install()
+
+
+def without_container(key: str) -> None:
+    """The fragment keyed `key` draws into the container it is called in, on every run.
+    Only for a fragment that always draws the same number of elements."""
+    _without_container.add(key)
+    if _storage_patched.is_set():
+        return
+    _storage_patched.set()
+    from streamlit.runtime.fragment import MemoryFragmentStorage
+
+    register = MemoryFragmentStorage.register
+
+    def register_marked(self, key, fragment, *, target_key=None, **kwargs) -> None:
+        if target_key in _without_container:
+            fragment = _in_place(fragment, key)
+            _mark(key)  # for the first run, which follows at once (st.fragment calls it after registering)
+        register(self, key, fragment, target_key=target_key, **kwargs)
+
+    register_marked.__wrapped__ = register
+    MemoryFragmentStorage.register = register_marked
+
+
+def _mark(fragment_id: str) -> None:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    ThreadState.update(pre_allocated_container_fragment_id=fragment_id)  # the fragment clears it as it starts
+
+
+def _in_place(fragment, fragment_id: str):
+    """The fragment's later runs (reruns of it alone), each marked as the first was."""
+
+    def run_in_place():
+        _mark(fragment_id)
+        return fragment()
+
+    return run_in_place
 
 
 def running(key: str) -> bool:

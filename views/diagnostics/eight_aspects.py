@@ -15,6 +15,7 @@ from ui.diagnostics import eight_aspects_form as form
 instrument = eight_aspects.instrument()
 # An answer's rerun draws the live panel, not the question it changed (ui/fragment_reruns.py).
 fragment_reruns.redirect(form.ANSWERS_FRAGMENT, form.LIVE_FRAGMENT)
+fragment_reruns.without_container(form.LIVE_FRAGMENT)  # it draws one element, every time
 form.load_records()  # the one read of this run
 
 st.title(instrument.title)
