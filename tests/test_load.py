@@ -87,7 +87,7 @@ def test_the_cached_theme_message_is_the_one_streamlit_builds():
 
 
 def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
-    """ui/server_tuning.quick_cursor_copies: a copied cursor has the same position and its
+    """ui/server_tuning.quick_layout_copies: a copied cursor has the same position and its
     own transient elements (deep copies), as copy's generic deep copy gives."""
     import copy
 
@@ -96,7 +96,7 @@ def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
 
     from ui import server_tuning
 
-    server_tuning.quick_cursor_copies()
+    server_tuning.quick_layout_copies()
     assert "__deepcopy__" in vars(RunningCursor.__mro__[1]), "the quick copy is in place"
     running = RunningCursor(0, (1, 2), transient_index=3)
     running.lock_element()
@@ -120,6 +120,59 @@ def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
     assert running.transient_elements[0].markdown.body == "kept"
     copied.lock_element()
     assert running.index == 1 and copied.index == 2
+
+
+def test_a_stack_of_containers_is_copied_once_each_and_holds_what_streamlit_copies():
+    """ui/server_tuning.quick_layout_copies: a copy of a stack of containers (as a
+    fragment's rerun makes) copies each container once; each copy has what Streamlit's own
+    copy gives it (the same fields, its own cursor at the same place, its form, its block
+    type), and its parent is the copy of the container above it."""
+    import copy
+
+    from streamlit.cursor import LockedCursor, RunningCursor
+    from streamlit.delta_generator import DeltaGenerator
+    from streamlit.elements.lib.form_utils import FormData
+
+    from ui import server_tuning
+
+    server_tuning.quick_layout_copies()
+    streamlit_copy = DeltaGenerator.__deepcopy__.__wrapped__
+    main = DeltaGenerator(root_container=0, cursor=LockedCursor(0, (), index=3))
+    stack = [main]
+    for depth, block in enumerate(("horizontal", "column", "vertical"), start=1):
+        stack.append(DeltaGenerator(root_container=0, cursor=LockedCursor(0, (depth,), index=depth), parent=stack[-1], block_type=block))
+    stack.append(DeltaGenerator(root_container=0, cursor=RunningCursor(0, (4,)), parent=stack[-1], block_type="vertical"))
+    stack[-1]._cursor.lock_element()
+    stack[-1]._form_data = FormData("a_form")
+    stack[-1]._creating_fragment_id = "a fragment"
+
+    made = []
+    make = DeltaGenerator.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        make(self, *args, **kwargs)
+
+    DeltaGenerator.__init__ = counted
+    try:
+        copied = copy.deepcopy(tuple(stack))
+    finally:
+        DeltaGenerator.__init__ = make
+    assert len(made) == len(stack), "each container copied once (Streamlit's own copy: 1 + 2 + 3 + 4 + 5)"
+    for original, duplicate in zip(stack, copied):
+        reference = streamlit_copy(original, {})
+        assert duplicate is not original and vars(duplicate).keys() == vars(reference).keys() == vars(original).keys()
+        assert duplicate._cursor is not original._cursor
+        assert (duplicate._cursor.parent_path, duplicate._cursor.index) == (original._cursor.parent_path, original._cursor.index)
+        assert (duplicate._block_type, duplicate._form_data, duplicate._creating_fragment_id) == (
+            reference._block_type,
+            reference._form_data,
+            reference._creating_fragment_id,
+        )
+        assert list(duplicate._ancestor_block_types) == list(original._ancestor_block_types)
+    assert [duplicate._parent for duplicate in copied[1:]] == list(copied[:-1]), "parents are the copies in the stack"
+    copied[-1]._cursor.lock_element()
+    assert (copied[-1]._cursor.index, stack[-1]._cursor.index) == (2, 1), "the original's cursor does not move with the copy's"
 
 
 def test_parallel_fragments_still_run_on_a_thread_pool_made_on_first_use():
