@@ -51,6 +51,7 @@ class Server:
         self.ws = f"ws://127.0.0.1:{port}"
         self.phones: list[Phone] = []
         self.cpu = 0.0
+        self.kernel = 0.0  # the kernel's part of cpu (sockets, thread switches, file writes)
         self.steps = 0
 
     async def open(self) -> None:
@@ -82,6 +83,10 @@ class Server:
     def ms_per_step(self) -> float:
         return 1000 * self.cpu / max(1, self.steps)
 
+    @property
+    def kernel_ms_per_step(self) -> float:
+        return 1000 * self.kernel / max(1, self.steps)
+
     async def close(self) -> None:
         for phone in self.phones:
             await phone.close()
@@ -94,12 +99,14 @@ async def take_turns(servers: list[Server], steps: int) -> None:
         await server.open()
     await asyncio.sleep(1)  # the openings' last work done
     before = {server.name: cpu_seconds(server.process.pid) for server in servers}
+    kernel_before = {server.name: cpu_seconds(server.process.pid, kernel_only=True) for server in servers}
     for _ in range(steps):
         for server in servers:
             await server.step()
     await asyncio.sleep(0.5)
     for server in servers:
         server.cpu = cpu_seconds(server.process.pid) - before[server.name]
+        server.kernel = cpu_seconds(server.process.pid, kernel_only=True) - kernel_before[server.name]
         await server.close()
 
 
@@ -130,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 stack.stop(server.process)
     figures = {server.name: server.ms_per_step for server in servers}
     what = "move" if args.next else "answer"
+    print(" ".join(f"{server.name}_kernel_ms={server.kernel_ms_per_step:.2f}" for server in servers))
     print(f"app_ms_per_{what}={figures['app']:.2f} bare_ms_per_answer={figures['bare']:.2f}")
     if "against" in figures:
         print(f"against_ms_per_{what}={figures['against']:.2f} change={figures['app'] / figures['against']:.3f}")

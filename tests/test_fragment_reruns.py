@@ -167,3 +167,29 @@ def test_a_refused_answer_redraws_its_question_with_the_message_and_send_again(s
     store = Store(f"sqlite:///{database}")
     assert store.answers(token, eight_aspects.ID)[SECOND]["rating"] == 5
     store.dispose()
+
+
+def test_next_aspect_draws_each_question_as_its_radio_and_source_with_no_container_of_its_own(server):
+    """A move redraws the questions' column: each of the new aspect's factors is two
+    elements, its radio and the caption with its source (boxed together by the page's
+    style), not a bordered container around them, which was one more message each."""
+    url, _ = server
+    second_aspect = [f.id for f in eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[1])]
+
+    async def scenario():
+        phone = await opened(url)
+        moved = await phone.click("ea_next")
+        assert not moved.errors, moved.errors
+        messages = phone.take()
+        await phone.close()
+        return messages
+
+    messages = run(scenario())
+    kinds = [kind for kind, _, _ in drawn(messages)]
+    radios = [element.radio for kind, _, element in drawn(messages) if kind == "radio"]
+    assert [radio.id.rsplit("-", 1)[-1] for radio in radios] == [f"ea_rating_{item}" for item in second_aspect]
+    for position, kind in enumerate(kinds):
+        if kind == "radio":
+            assert kinds[position + 1] == "markdown", f"each radio followed by its source: {kinds}"
+    # The column's own container, the answers' fragment and the row of buttons: no block per factor.
+    assert len(blocks(messages)) == 3, [m.delta.add_block for m in blocks(messages)]

@@ -32,7 +32,7 @@ def test_rating_options_are_full_width_rows_of_44_px_in_scale_order(phone, app_u
     first = eight_aspects.instrument().factors_of("system_design")[0].id
     open_app(phone, f"{app_url}/eight-aspects", key(f"ea_rating_{first}") + " [data-testid=stRadioOption]")
     group = phone.locator(key(f"ea_rating_{first}")).get_by_role("radiogroup")
-    width = phone.locator(key(f"ea_factor_{first}")).bounding_box()["width"]  # the question's box
+    width = phone.locator(key(f"ea_rating_{first}")).bounding_box()["width"]  # the question's box (its top part)
     boxes = [label.bounding_box() for label in group.locator("label").all()]
     texts = [label.inner_text().strip() for label in group.locator("label").all()]
     assert texts == rating_options(), "in scale order, then don't know"

@@ -268,7 +268,7 @@ def test_a_connection_dropped_mid_answer_never_leaves_an_answer_half_saved(brows
         # The browser reconnects by itself and sends the choices on its screen. To the same
         # session (the link dropped) that is the change, and it is saved; to a new session
         # (the server restarted) it is a choice the store never had: on screen, to send.
-        question = phone.locator(key("ea_factor_sd_wellbeing_system"))
+        question = phone.locator(key("ea_unsent_sd_wellbeing_system"))  # the warning in the question's box
         send_again = question.get_by_role("button", name="Send again")
         if server_restarts:
             expect(send_again).to_be_visible(timeout=60_000)

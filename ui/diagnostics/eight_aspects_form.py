@@ -49,6 +49,17 @@ SCROLL_KEY = "ea_scroll_to_heading"  # set when the aspect changes: the next run
 # screen (the bars per aspect show beside the questions on a wider screen); the heading clear of that bar when scrolled to.
 PHONE_STYLE = (
     """<style>
+/* A question, its source and any warning as one box, as a bordered container drew them
+   (factor_input): the radio, the caption after it and the warning block after that. */
+[class*="st-key-ea_rating_"]:has(+ .stElementContainer [data-testid="stCaptionContainer"]) {
+  width: 100% !important; border: 1px solid rgba(26, 26, 26, .2); border-bottom: 0; border-radius: .5rem .5rem 0 0;
+  padding: calc(1rem - 1px) calc(1rem - 1px) 0}
+[class*="st-key-ea_rating_"] + .stElementContainer:has([data-testid="stCaptionContainer"]),
+[class*="st-key-ea_rating_"] + .stElementContainer + div:has(> [class*="st-key-ea_unsent_"]) {
+  border: 1px solid rgba(26, 26, 26, .2); border-top: 0; border-radius: 0 0 .5rem .5rem;
+  margin-top: -1rem; padding: 1rem calc(1rem - 1px) calc(1rem - 1px)}
+[class*="st-key-ea_rating_"] + .stElementContainer:has(+ div > [class*="st-key-ea_unsent_"]) {
+  border-bottom: 0; border-radius: 0; padding-bottom: 0}
 [class*="st-key-ea_rating_"] [data-testid="stWidgetLabel"] {padding-bottom: .5rem}
 [class*="st-key-ea_rating_"] [data-testid="stWidgetLabel"] p {font-size: .875rem; color: #585D69; line-height: 1.5}
 [class*="st-key-ea_rating_"] [data-testid="stWidgetLabel"] strong {display: inline-block; margin: 0 0 .35rem 0;
@@ -160,10 +171,26 @@ def _details_summary(record: dict, instrument: Instrument) -> str:
 def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     """One question: its text and help (the label of its answer), its answer, its source.
     "Next aspect" draws five of these, so each is as few elements as it can be (each one is
-    a message to the phone and a share of the move's server time)."""
-    with st.container(border=True, key=f"ea_factor_{factor.id}"):
-        _answer(factor, instrument, show_details)
-        st.caption(_source_line(factor.source, factor.quote))
+    a message to the phone and a share of the move's server time): the radio and a caption
+    (its details, if any, and its source), boxed together by PHONE_STYLE rather than
+    by a bordered container of their own. With the details open, in a bordered container."""
+    if show_details:
+        with st.container(border=True, key=f"ea_factor_{factor.id}"):
+            _factor(factor, instrument, show_details)
+    else:
+        _factor(factor, instrument, show_details)
+
+
+def _factor(factor: Factor, instrument: Instrument, show_details: bool) -> None:
+    record = current_records().get(factor.id, {})
+    reason = _answer(factor, record, instrument, show_details)
+    summary = "" if show_details else _details_summary(record, instrument)
+    st.caption((f"Details: {summary}  \n" if summary else "") + _source_line(factor.source, factor.quote))
+    if reason is not None:  # inside the box, below the source (PHONE_STYLE)
+        with st.container(key=f"ea_unsent_{factor.id}"):
+            st.warning(reason, icon=":material/sync_problem:")
+            if reason.startswith(session.NOT_SAVED_YET):
+                st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
 
 
 @functools.lru_cache(maxsize=256)
@@ -178,8 +205,9 @@ def _source_line(source: str, quote: str | None) -> str:
     return f"Source: {widgets.plain(citation(source, quote))}"
 
 
-def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    record = current_records().get(factor.id, {})
+def _answer(factor: Factor, record: dict, instrument: Instrument, show_details: bool) -> str | None:
+    """The factor's rating (and with the details open, its weight, basis and note);
+    returns why its last change is not saved, if it is not."""
     unsaved = st.session_state.setdefault(UNSAVED_KEY, {})
     reason = unsaved.get(factor.id)
     rating_key = widget_key("rating", factor.id)
@@ -203,15 +231,8 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
     )
     if from_browser and chosen is not None and chosen != stored:
         reason = unsaved[factor.id] = DROPPED
-    if reason is not None:
-        st.warning(reason, icon=":material/sync_problem:")
-        if reason.startswith(session.NOT_SAVED_YET):
-            st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
     if not show_details:
-        summary = _details_summary(record, instrument)
-        if summary:
-            st.caption(f"Details: {summary}")
-        return
+        return reason
     for field, label, options, format_func in (
         (
             "weight",
@@ -231,6 +252,7 @@ def _answer(factor: Factor, instrument: Instrument, show_details: bool) -> None:
         args=(factor.id,),
         height=80,
     )
+    return reason
 
 
 # The aspect shown and the details switch live in keys of their own, copied from the
