@@ -7,11 +7,13 @@ cd "$(dirname "$0")"
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # System programs the tests drive for real: Debian's Chromium (browser tests),
-# LibreOffice (the workbook must open there), PostgreSQL (the store's second backend)
-# and nginx (the hosting test: app processes behind it, sharing PostgreSQL).
+# LibreOffice (the workbook must open there) with poppler-utils (its printed pages read
+# back: pdftotext, pdffonts), PostgreSQL (the store's second backend) and nginx (the
+# hosting test: app processes behind it, sharing PostgreSQL).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v libreoffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
