@@ -7,6 +7,7 @@ that was not drawn in the previous run (another aspect, another page), and the s
 is the one source of truth, also across a refresh or a closed browser.
 """
 
+import contextlib
 import functools
 import html
 
@@ -174,23 +175,17 @@ def factor_input(factor: Factor, instrument: Instrument, show_details: bool) -> 
     a message to the phone and a share of the move's server time): the radio and a caption
     (its details, if any, and its source), boxed together by PHONE_STYLE rather than
     by a bordered container of their own. With the details open, in a bordered container."""
-    if show_details:
-        with st.container(border=True, key=f"ea_factor_{factor.id}"):
-            _factor(factor, instrument, show_details)
-    else:
-        _factor(factor, instrument, show_details)
-
-
-def _factor(factor: Factor, instrument: Instrument, show_details: bool) -> None:
-    record = current_records().get(factor.id, {})
-    reason = _answer(factor, record, instrument, show_details)
-    summary = "" if show_details else _details_summary(record, instrument)
-    st.caption((f"Details: {summary}  \n" if summary else "") + _source_line(factor.source, factor.quote))
-    if reason is not None:  # inside the box, below the source (PHONE_STYLE)
-        with st.container(key=f"ea_unsent_{factor.id}"):
-            st.warning(reason, icon=":material/sync_problem:")
-            if reason.startswith(session.NOT_SAVED_YET):
-                st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
+    box = st.container(border=True, key=f"ea_factor_{factor.id}") if show_details else contextlib.nullcontext()
+    with box:
+        record = current_records().get(factor.id, {})
+        reason = _answer(factor, record, instrument, show_details)
+        summary = "" if show_details else _details_summary(record, instrument)
+        st.caption((f"Details: {summary}  \n" if summary else "") + _source_line(factor.source, factor.quote))
+        if reason is not None:  # inside the box, below the source (PHONE_STYLE)
+            with st.container(key=f"ea_unsent_{factor.id}"):
+                st.warning(reason, icon=":material/sync_problem:")
+                if reason.startswith(session.NOT_SAVED_YET):
+                    st.button("Send again", key=f"ea_retry_{factor.id}", on_click=save_factor, args=(factor.id,), icon=":material/send:")
 
 
 @functools.lru_cache(maxsize=256)
