@@ -33,9 +33,20 @@ class Recording(Phone):
         self.messages.append(msg)
         super()._handle(msg)
 
-    def take(self) -> list:
+    async def take(self) -> list:
+        """The messages since the last take, once the run has ended: the server sends
+        `script_finished` and then the session's status (no longer running), and the
+        phone's run returns on the first, so the second may still be on its way."""
+        for _ in range(100):
+            if self.messages and self._is_idle(self.messages[-1]):
+                break
+            await asyncio.sleep(0.05)
         taken, self.messages = self.messages, []
         return taken
+
+    @staticmethod
+    def _is_idle(msg) -> bool:
+        return msg.WhichOneof("type") == "session_status_changed" and not msg.session_status_changed.script_is_running
 
 
 def runs(messages: list) -> list[list[str]]:
@@ -88,7 +99,7 @@ async def opened(url: str) -> Recording:
     await open_page(phone, page="eight-aspects")
     first = await phone.choose(f"ea_rating_{FIRST}", LABEL[3])  # the first answer redraws the page once (its link back)
     assert not first.errors, first.errors
-    phone.full_run = phone.take()
+    phone.full_run = await phone.take()
     return phone
 
 
@@ -100,7 +111,7 @@ def test_an_answer_is_one_run_of_the_live_panel_and_leaves_the_questions_alone(s
         radio_fragment = phone.widget(f"ea_rating_{SECOND}").fragment_id
         result = await phone.choose(f"ea_rating_{SECOND}", LABEL[5])
         assert not result.errors, result.errors
-        messages = phone.take()
+        messages = await phone.take()
         elements = drawn(messages)
         announced = runs(messages)
         assert len(announced) == 1, f"one script run an answer, not {announced}"
@@ -117,7 +128,7 @@ def test_an_answer_is_one_run_of_the_live_panel_and_leaves_the_questions_alone(s
         assert len(full_runs) == 2 and live_panel_places(messages) == full_runs[-1:], "drawn where the full runs drew it"
         # The question is still answerable on the same page: a third answer lands too.
         again = await phone.choose(f"ea_rating_{THIRD}", LABEL[1])
-        assert not again.errors and len(runs(phone.take())) == 1
+        assert not again.errors and len(runs(await phone.take())) == 1
         await phone.close()
         return phone.query("r")
 
@@ -150,14 +161,14 @@ def test_a_refused_answer_redraws_its_question_with_the_message_and_send_again(s
         finally:
             release.set()
             holder.join()
-        messages = phone.take()
+        messages = await phone.take()
         kinds = [kind for kind, _, _ in drawn(messages)]
         assert "alert" in kinds and "radio" in kinds and "button" in kinds, f"the question redrawn with its message: {kinds}"
         assert any(NOT_SAVED_YET in el.alert.body for kind, _, el in drawn(messages) if kind == "alert")
         assert not refused.errors, refused.errors
         sent = await phone.click(f"ea_retry_{SECOND}")
         assert not sent.errors, sent.errors
-        after = phone.take()
+        after = await phone.take()
         assert not [el for kind, _, el in drawn(after) if kind == "alert"], "saved: the message has gone"
         assert any("✓ Saved:" in el.html.body for kind, _, el in drawn(after) if kind == "html")
         await phone.close()
@@ -180,7 +191,7 @@ def test_next_aspect_draws_each_question_as_its_radio_and_source_with_no_contain
         phone = await opened(url)
         moved = await phone.click("ea_next")
         assert not moved.errors, moved.errors
-        messages = phone.take()
+        messages = await phone.take()
         await phone.close()
         return messages
 
