@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import collections
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -80,7 +81,8 @@ SECRET_ENV = "COMMISSIONING_SECRET"  # keys the hash of client addresses (see cl
 DATA_DIR_ENV = "COMMISSIONING_DATA_DIR"
 DEFAULT_DATA_DIR = Path(".data")
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+TOKEN_MAX_CHARS = 64
+TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{20,{TOKEN_MAX_CHARS}}}$")
 SCHEMA_VERSION = 7
 NAME_LIMIT = 120  # characters in a self-check's name
 SECTION_LIMIT = 200  # characters in a round's section key
@@ -290,7 +292,16 @@ def _aware(moment: datetime) -> datetime:
 
 
 def token_hash(token: str) -> str:
+    # A room's phones each save with the same token on every answer: those are kept (a
+    # string no longer than a token, so that text sent as a token cannot fill memory).
+    return _kept_token_hash(token) if len(token) <= TOKEN_MAX_CHARS else _sha256(token)
+
+
+def _sha256(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_kept_token_hash = functools.lru_cache(maxsize=4096)(_sha256)
 
 
 def looks_like_token(token: Any) -> bool:
@@ -1625,22 +1636,27 @@ class _DriverStatement:
     def __init__(self, statement, dialect):
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
-        self._compiled = compiled
-        self._order = compiled.positiontup if compiled.positional else None
-        self._to_driver = {}
-        for name, bind in compiled.binds.items():
+        # Each parameter in the driver's order: the name it is given by, the value it has
+        # when not given (bound in the statement itself), and its conversion for the driver.
+        # Worked out once here, not by SQLAlchemy's construct_params on every save.
+        self._slots = []
+        for name in compiled.positiontup if compiled.positional else compiled.binds:
+            bind = compiled.binds[name]
+            if bind.expanding or bind.callable:
+                raise ValueError(f"{name}: a driver statement takes plain parameters")
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process:
-                self._to_driver[name] = process
+            self._slots.append((name, bind.key, None if bind.required else bind.value, process))
+        self._positional = compiled.positional
         columns = list(statement.exported_columns)  # what it returns, if anything
         self._row_type = collections.namedtuple("Row", [column.key for column in columns])
         self._from_driver = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
 
     def params(self, **values):
-        given = self._compiled.construct_params(values)
-        for name, process in self._to_driver.items():
-            given[name] = process(given[name])
-        return given if self._order is None else tuple(given[name] for name in self._order)
+        converted = []
+        for _, key, default, process in self._slots:
+            value = values[key] if key in values else default
+            converted.append(process(value) if process is not None and value is not None else value)
+        return tuple(converted) if self._positional else {slot[0]: value for slot, value in zip(self._slots, converted)}
 
     def row(self, values):
         if values is None:

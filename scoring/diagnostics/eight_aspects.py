@@ -129,6 +129,11 @@ class Instrument:
     def factor_id_set(self) -> frozenset[str]:
         return frozenset(f.id for f in self.factors)
 
+    @functools.cached_property
+    def factor_texts(self) -> dict[str, str]:
+        """{factor id: its text}: read, never changed (each saved answer names its factor)."""
+        return {f.id: f.text for f in self.factors}
+
 
 class AnswerError(ValueError):
     """An answer that does not fit the instrument (unknown item, rating off the scale…)."""
@@ -553,7 +558,7 @@ def page() -> PageWording:
 
 
 def item_texts() -> dict[str, str]:
-    return {f.id: f.text for f in instrument().factors}
+    return dict(instrument().factor_texts)
 
 
 def worked_case(case: Mapping[str, Any]) -> dict[str, Any]:

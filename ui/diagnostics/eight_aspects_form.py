@@ -130,7 +130,7 @@ def save_factor(item_id: str) -> None:
     if reason is None:
         unsaved.pop(item_id, None)
         current_records()[item_id] = stored  # what the store now holds: no need to read it back
-        state[LAST_SAVED_KEY] = eight_aspects.item_texts().get(item_id, item_id)
+        state[LAST_SAVED_KEY] = eight_aspects.instrument().factor_texts.get(item_id, item_id)
     else:
         unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
     if first_answer and session.token():
