@@ -1636,16 +1636,16 @@ class _DriverStatement:
     def __init__(self, statement, dialect):
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
-        # Each parameter in the driver's order: the name it is given by, the value it has
-        # when not given (bound in the statement itself), and its conversion for the driver.
-        # Worked out once here, not by SQLAlchemy's construct_params on every save.
+        # Each parameter in the driver's order: the name it is given by, whether it must
+        # be given, the value it has if not (bound in the statement itself), and its
+        # conversion for the driver. Worked out once here, not by construct_params per save.
         self._slots = []
         for name in compiled.positiontup if compiled.positional else compiled.binds:
             bind = compiled.binds[name]
             if bind.expanding or bind.callable:
                 raise ValueError(f"{name}: a driver statement takes plain parameters")
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            self._slots.append((name, bind.key, None if bind.required else bind.value, process))
+            self._slots.append((name, bind.key, bind.required, bind.value, process))
         self._positional = compiled.positional
         columns = list(statement.exported_columns)  # what it returns, if anything
         self._row_type = collections.namedtuple("Row", [column.key for column in columns])
@@ -1653,8 +1653,8 @@ class _DriverStatement:
 
     def params(self, **values):
         converted = []
-        for _, key, default, process in self._slots:
-            value = values[key] if key in values else default
+        for _, key, required, default, process in self._slots:
+            value = values[key] if required or key in values else default  # a missing one: KeyError
             converted.append(process(value) if process is not None and value is not None else value)
         return tuple(converted) if self._positional else {slot[0]: value for slot, value in zip(self._slots, converted)}
 

@@ -132,3 +132,28 @@ def test_a_connection_the_server_dropped_fails_one_try_and_the_save_is_made_on_a
         store.save_answer(token, "eight_aspects", "sd_one_place", {"rating": rating})
         assert store.answers(token, "eight_aspects") == {"sd_one_place": {"rating": rating}}
     assert len(thrown_away) == 2  # each time, the save's first try met the dropped connection
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
+def test_the_saves_own_statements_get_the_parameters_sqlalchemy_would_give_them(dialect_name):
+    """save_answer runs two statements on the driver's cursor with parameters it puts in
+    order itself (store._DriverStatement): they must be what SQLAlchemy's own compile
+    would hand the driver, dates converted alike, and a missing one an error, not a NULL."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}[dialect_name]
+    now = datetime(2026, 12, 4, 14, 30, 5, 123456, tzinfo=store_module.timezone.utc)
+    given = dict(key="k" * 64, now=now, respondent_id="r" * 64, diagnostic_id="eight_aspects", item_id="sd_one_place", data='{"rating": 4}', updated_at=now)
+    for statement in (store_module._MARK_CHANGED, store_module._UPSERTS[dialect_name]):
+        ours = store_module._DriverStatement(statement, dialect)
+        compiled = statement.compile(dialect=dialect)
+        names = [bind.key for bind in compiled.binds.values()]
+        expected = compiled.construct_params({name: given[name] for name in names})
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process:
+                expected[name] = process(expected[name])
+        expected = tuple(expected[name] for name in compiled.positiontup) if compiled.positional else expected
+        assert ours.params(**{name: given[name] for name in names}) == expected
+        with pytest.raises(KeyError):
+            ours.params(**{name: given[name] for name in names[1:]})
