@@ -49,6 +49,10 @@ def app_on(page: str) -> AppTest:
 
 
 def change_rating(at: AppTest, run: int) -> None:
+    # An answer's run draws only the live panel, and AppTest then holds only that: the
+    # page is drawn again (untimed) so that the question is there to answer.
+    if not any(radio.key == "ea_rating_sd_one_place" for radio in at.radio):
+        at.run()
     at.radio(key="ea_rating_sd_one_place").set_value(run % 5 + 1)
 
 
