@@ -18,9 +18,10 @@ in short blocks, so a drift of the machine's speed falls on both.
 
 Prints each median per operation, `ratio_save=` (a save after idle over a hot one),
 `ratio_loop=` (the same for the loop), and last `ratio=`, the first over the second.
-Before timing it checks that every save landed: the store holds each participant's last
-answer. --postgres saves to a throwaway PostgreSQL cluster (deploy/stack.py) instead of a
-fresh SQLite file: the thread's CPU is then this process's, not the database server's.
+After timing it checks that every save landed: the store holds each participant's last
+answer to each factor it answered, and it stops if not. --postgres saves to a throwaway
+PostgreSQL cluster (deploy/stack.py) instead of a fresh SQLite file: the thread's CPU is
+then this process's, not the database server's.
 """
 
 from __future__ import annotations
