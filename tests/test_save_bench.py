@@ -22,6 +22,7 @@ def test_save_bench_times_real_saves_hot_and_after_idle_against_a_python_loop():
     assert int(figures["saves_checked"]) == min(int(figures["saves_made"]), 500)
     for name in ("save_hot_ms", "save_after_idle_ms", "loop_hot_ms", "loop_after_idle_ms"):
         assert float(figures[name]) > 0
-    assert float(figures["ratio_save"]) == pytest.approx(float(figures["save_after_idle_ms"]) / float(figures["save_hot_ms"]), abs=0.01)
-    assert float(figures["ratio"]) == pytest.approx(float(figures["ratio_save"]) / float(figures["ratio_loop"]), abs=0.02)
+    # Recomputed from the printed (rounded) figures: a few per cent apart at most.
+    assert float(figures["ratio_save"]) == pytest.approx(float(figures["save_after_idle_ms"]) / float(figures["save_hot_ms"]), rel=0.05)
+    assert float(figures["ratio"]) == pytest.approx(float(figures["ratio_save"]) / float(figures["ratio_loop"]), rel=0.03)
     assert run.stdout.strip().splitlines()[-1].startswith("ratio=")
