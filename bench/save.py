@@ -78,7 +78,7 @@ def main() -> None:
         phones = [store.join(code, "Commissioner", client=f"10.0.0.{n}") for n in range(PARTICIPANTS)]
         factors = [factor.id for factor in eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[0])]
         made = 0
-        last: dict[str, dict] = {}
+        last: dict[tuple[str, str], dict] = {}  # (participant, factor) -> the record it saved last
 
         def save() -> None:
             nonlocal made
