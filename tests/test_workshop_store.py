@@ -390,6 +390,77 @@ def test_the_room_as_reread_follows_every_change_made_through_any_replica(fresh_
     replica.engine.dispose()
 
 
+def log_writes_to_the_screen_s_copy(store) -> None:
+    """A trigger that notes the key of every row written to the screen's copy."""
+    with store.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE shown_writes (respondent_id TEXT, diagnostic_id TEXT, item_id TEXT)"))
+        if store.engine.dialect.name == "sqlite":
+            conn.execute(
+                text(
+                    "CREATE TRIGGER log_shown_writes AFTER INSERT ON shown_answers BEGIN "
+                    "INSERT INTO shown_writes VALUES (NEW.respondent_id, NEW.diagnostic_id, NEW.item_id); END"
+                )
+            )
+        else:
+            conn.execute(
+                text(
+                    "CREATE FUNCTION log_shown_write() RETURNS trigger AS $$ BEGIN "
+                    "INSERT INTO shown_writes VALUES (NEW.respondent_id, NEW.diagnostic_id, NEW.item_id); RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(text("CREATE TRIGGER log_shown_writes AFTER INSERT OR UPDATE ON shown_answers FOR EACH ROW EXECUTE FUNCTION log_shown_write()"))
+
+
+def writes_to_the_screen_s_copy(store) -> list[tuple]:
+    with store.engine.begin() as conn:
+        written = sorted(map(tuple, conn.execute(text("SELECT respondent_id, diagnostic_id, item_id FROM shown_writes"))))
+        conn.execute(text("DELETE FROM shown_writes"))
+    return written
+
+
+def test_the_screen_s_copy_follows_changes_and_deletions_and_writes_only_the_rows_that_changed(store):
+    """A batch shown on the screen brings a changed answer, a deleted one and a new one, and
+    leaves every other row of those people as it was (rewriting all of them held the write
+    lock for 0.1 s a refresh in a room of 400 who had answered everything)."""
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects", "starting_points"], [])
+    first, second, third = list(eight_aspects.instrument().factor_ids)[:3]
+    people = [store.join(code, None, client=f"p{n}") for n in range(3)]
+    for n, person in enumerate(people):
+        store.save_answer(person, "eight_aspects", first, {"rating": 1 + n})
+        store.save_answer(person, "eight_aspects", second, {"rating": 3})
+        store.save_answer(person, "starting_points", "stakeholder:x", {"name": "Board"})
+    log_writes_to_the_screen_s_copy(store)
+    store.set_workshop(facilitator, results_visible=True)  # the first reveal shows everything so far
+    assert unordered(store.participants(facilitator, shown=True)) == unordered(store.participants(facilitator))
+    assert len(writes_to_the_screen_s_copy(store)) == 9
+    keys = [store_module.token_hash(person) for person in people]
+
+    store.save_answer(people[0], "eight_aspects", first, {"rating": 5})
+    store.delete_answer(people[1], "starting_points", "stakeholder:x")
+    store.save_answer(people[2], "eight_aspects", third, {"rating": 2})
+    assert store.publish_room(facilitator) == 0  # three people changed: one batch, shown
+
+    assert unordered(store.participants(facilitator, shown=True)) == unordered(store.participants(facilitator))
+    assert writes_to_the_screen_s_copy(store) == sorted([(keys[0], "eight_aspects", first), (keys[2], "eight_aspects", third)])
+
+
+def test_rereading_a_changed_participant_decodes_only_the_answers_that_changed(store):
+    """The shared screen rereads everyone who changed something; their other answers are
+    the records already read (decoding 16,000 answers was a third of a refresh in a room of
+    400), and the changed one is new."""
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    first, second = list(eight_aspects.instrument().factor_ids)[:2]
+    person = store.join(code, None)
+    store.save_answer(person, "eight_aspects", first, {"rating": 1})
+    store.save_answer(person, "eight_aspects", second, {"rating": 2})
+    [(_role, before)] = store.participants(facilitator)
+    store.save_answer(person, "eight_aspects", first, {"rating": 4})
+    [(_role, after)] = store.participants(facilitator)
+    assert after == {"eight_aspects": {first: {"rating": 4}, second: {"rating": 2}}}
+    assert after["eight_aspects"][second] is before["eight_aspects"][second]
+    assert before["eight_aspects"][first] == {"rating": 1}  # what was read before is left as it was
+
+
 def test_a_participant_cannot_delete_answers_once_the_workshop_is_closed(store):
     code, facilitator = store.create_workshop("Away day", ["starting_points"], [])
     participant = store.join(code, None)
