@@ -420,8 +420,8 @@ def writes_to_the_screen_s_copy(store) -> list[tuple]:
 
 def test_the_screen_s_copy_follows_changes_and_deletions_and_writes_only_the_rows_that_changed(store):
     """A batch shown on the screen brings a changed answer, a deleted one and a new one, and
-    leaves every other row of those people as it was (rewriting all of them held the write
-    lock for 0.1 s a refresh in a room of 400 who had answered everything)."""
+    leaves every other row of those people as it was (rewriting all of them, inside the
+    write transaction every save waits behind, was 16,000 rows for 400 people)."""
     code, facilitator = store.create_workshop("Away day", ["eight_aspects", "starting_points"], [])
     first, second, third = list(eight_aspects.instrument().factor_ids)[:3]
     people = [store.join(code, None, client=f"p{n}") for n in range(3)]
@@ -442,23 +442,6 @@ def test_the_screen_s_copy_follows_changes_and_deletions_and_writes_only_the_row
 
     assert unordered(store.participants(facilitator, shown=True)) == unordered(store.participants(facilitator))
     assert writes_to_the_screen_s_copy(store) == sorted([(keys[0], "eight_aspects", first), (keys[2], "eight_aspects", third)])
-
-
-def test_rereading_a_changed_participant_decodes_only_the_answers_that_changed(store):
-    """The shared screen rereads everyone who changed something; their other answers are
-    the records already read (decoding 16,000 answers was a third of a refresh in a room of
-    400), and the changed one is new."""
-    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
-    first, second = list(eight_aspects.instrument().factor_ids)[:2]
-    person = store.join(code, None)
-    store.save_answer(person, "eight_aspects", first, {"rating": 1})
-    store.save_answer(person, "eight_aspects", second, {"rating": 2})
-    [(_role, before)] = store.participants(facilitator)
-    store.save_answer(person, "eight_aspects", first, {"rating": 4})
-    [(_role, after)] = store.participants(facilitator)
-    assert after == {"eight_aspects": {first: {"rating": 4}, second: {"rating": 2}}}
-    assert after["eight_aspects"][second] is before["eight_aspects"][second]
-    assert before["eight_aspects"][first] == {"rating": 1}  # what was read before is left as it was
 
 
 def test_a_participant_cannot_delete_answers_once_the_workshop_is_closed(store):
