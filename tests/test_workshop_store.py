@@ -408,7 +408,7 @@ def log_writes_to_the_screen_s_copy(store) -> None:
                     "INSERT INTO shown_writes VALUES (NEW.respondent_id, NEW.diagnostic_id, NEW.item_id); RETURN NEW; END $$ LANGUAGE plpgsql"
                 )
             )
-            conn.execute(text("CREATE TRIGGER log_shown_writes AFTER INSERT OR UPDATE ON shown_answers FOR EACH ROW EXECUTE FUNCTION log_shown_write()"))
+            conn.execute(text("CREATE TRIGGER log_shown_writes AFTER INSERT ON shown_answers FOR EACH ROW EXECUTE FUNCTION log_shown_write()"))
 
 
 def writes_to_the_screen_s_copy(store) -> list[tuple]:
