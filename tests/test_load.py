@@ -3,6 +3,7 @@
 screen open. Asserts what the room must never lose (every answer sent is stored as sent,
 no errors), not timings."""
 
+import asyncio
 import os
 import re
 import subprocess
@@ -84,6 +85,66 @@ def test_the_cached_theme_message_is_the_one_streamlit_builds():
             msg = ForwardMsg().new_session.custom_theme
             app_session._populate_theme_msg(msg, section)
             assert msg.SerializeToString() == want, section
+
+
+def test_a_reused_new_session_message_is_the_one_streamlit_builds():
+    """ui/server_tuning.reuse_new_session_messages: on a real AppSession, through runs of
+    one page and its fragments, a move to another page, a change to the pages offered and a
+    change of state, each new-session message is byte for byte the one Streamlit builds,
+    and the cached one is built again only when what it holds changed."""
+    from unittest.mock import MagicMock
+
+    from streamlit.runtime.app_session import AppSession, AppSessionState
+    from streamlit.runtime.script_data import ScriptData
+    from streamlit.runtime.scriptrunner_utils.run_descriptor import RunDescriptor
+
+    from ui import server_tuning
+
+    server_tuning.reuse_new_session_messages()
+    streamlit_build = AppSession._create_new_session_message.__wrapped__
+
+    async def new_session() -> AppSession:  # an AppSession is made on the server's event loop
+        return AppSession(
+            script_data=ScriptData(str(ROOT / "app.py"), is_hello=False),
+            uploaded_file_manager=MagicMock(),
+            script_cache=MagicMock(),
+            message_enqueued_callback=None,
+            user_info={},
+        )
+
+    session = asyncio.run(new_session())
+
+    def page(n: int) -> dict:
+        return {
+            "page_script_hash": f"hash{n}",
+            "page_name": f"Page {n}",
+            "icon": ":material/explore:",
+            "script_path": f"p{n}.py",
+            "url_pathname": f"p{n}",
+            "help": None,
+        }
+
+    pages = {f"hash{n}": page(n) for n in range(3)}
+    builds = []
+    runs = [
+        ("hash0", RunDescriptor("run-1", ()), pages, False),
+        ("hash0", RunDescriptor("run-2", ("fragment-a",)), pages, True),  # a fragment's run: copied
+        ("hash0", RunDescriptor("run-3", ("fragment-a", "fragment-b")), dict(pages), True),  # equal pages, another dict: copied
+        ("hash1", RunDescriptor("run-4", ()), pages, True),  # another page: built
+        ("hash1", RunDescriptor("run-5", ()), {**pages, "hash3": page(3)}, True),  # a page more: built
+        ("hash1", RunDescriptor("run-6", ("fragment-c",)), {**pages, "hash3": page(3)}, True),  # copied
+        ("hash1", RunDescriptor("run-7", ()), {**pages, "hash3": page(3)}, False),  # running: built
+    ]
+    for page_hash, run, offered, running in runs:
+        session._state = AppSessionState.APP_IS_RUNNING if running else AppSessionState.APP_NOT_RUNNING
+        before = session.__dict__.get("_built_new_session")
+        reused = AppSession._create_new_session_message(session, page_hash, run, offered)
+        builds.append(session.__dict__["_built_new_session"] is not before)
+        expected = streamlit_build(session, page_hash, run, offered)
+        assert reused.SerializeToString() == expected.SerializeToString(), run
+        assert list(reused.metadata.run.fragment_ids) == list(run.fragment_ids) and reused.metadata.run.script_run_id == run.script_run_id
+    assert builds == [True, True, False, True, True, False, True]
+    session.shutdown()
 
 
 def test_quick_cursor_copies_hold_what_a_deep_copy_holds():
