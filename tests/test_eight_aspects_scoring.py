@@ -146,3 +146,20 @@ def test_aspect_progress_counts_dont_know_as_answered_and_sums_to_progress():
     assert per_aspect["policy"][0] == 0, "a weight without a rating is not an answer"
     done, total = eight_aspects.progress(records, inst)
     assert sum(a for a, _ in per_aspect.values()) == done and sum(f for _, f in per_aspect.values()) == total
+
+
+def test_progress_is_aspect_progress_summed_for_any_records():
+    """progress() counts over the records given, aspect_progress() over the factors: the
+    same sums for records rated, marked don't know, unrated, and of factors the
+    instrument no longer has."""
+    import random
+
+    inst = eight_aspects.instrument()
+    rng = random.Random(7)
+    ids = [f.id for f in inst.factors] + ["gone_factor", "another_gone"]
+    for _ in range(300):
+        records = {}
+        for item_id in rng.sample(ids, rng.randrange(len(ids) + 1)):
+            records[item_id] = rng.choice([{"rating": rng.randint(1, 5)}, {"rating": None}, {"weight": 2}, {"note": "x", "rating": 3}, {}])
+        per_aspect = eight_aspects.aspect_progress(records, inst).values()
+        assert eight_aspects.progress(records, inst) == (sum(a for a, _ in per_aspect), sum(f for _, f in per_aspect))
