@@ -14,16 +14,20 @@ largest room, so `ratio=` (server CPU per answer, ours / the mean of the bare pa
 holds on a machine whose speed drifts. With --processes 2+ and --bare-on-stack, the bare
 page is also served as the app is, by as many processes behind nginx, and
 `ratio_same_setup=` divides by that: what our page costs over the bare page's, with the
-processes and the proxy the same on both sides.
+processes and the proxy the same on both sides. Even so, on this machine one room's
+`ratio=` moved between 1.79 and 2.29 for the same code within an hour; --repeat R runs the
+largest room R times, the bare page before each and after the last, and `ratio=` divides
+the mean of the R rooms by the mean of the R + 1 bare runs (`ratios_each=` gives each
+room against the two bare runs beside it).
 
     python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
                           [--processes 1] [--database-url URL] [--duration SECONDS]
-                          [--kill-one SECONDS] [--bare-on-stack]
+                          [--kill-one SECONDS] [--bare-on-stack] [--repeat R]
 
 Per N it prints a line of key=value pairs: answers sent, stored, errors, latency
 p50/p95/p99/max (from sending a change to the end of the run it causes), server CPU ms per
 answer, server memory, the shared screen's refresh time; and at the end `ratio=` and
-`p95_ms=` (the largest N's). --duration makes each phone keep answering (changing its
+`p95_ms=` (the largest N's, the worst of them with --repeat). --duration makes each phone keep answering (changing its
 answers) for that long, sampling server memory every 10 s (a soak run). --kill-one S
 (with --processes 2+) SIGKILLs one app process S seconds into the answering: its phones
 reconnect through nginx with their cookie and resume link, as the browser's client does,
@@ -609,7 +613,12 @@ def main(argv: list[str] | None = None) -> int:
         "--bare-on-stack", action="store_true", help="with --processes 2+: the bare page also on that many processes behind nginx (ratio_same_setup=)"
     )
     parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="R", help="run the largest room R times, the bare page before each and after the last (ratio= over all)"
+    )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat is 1 or more")
     if args.kill_one and args.processes < 2:
         parser.error("--kill-one needs --processes 2 or more")
     if args.bare_on_stack and (args.processes < 2 or args.no_bare):
@@ -617,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
     low, high = (float(x) for x in args.think.split("-"))
     args.think = (low, high)
     sizes = [int(x) for x in args.participants.split(",")]
+    sizes += sizes[-1:] * (args.repeat - 1)
 
     base = Path(tempfile.mkdtemp(prefix="cd-load-"))
     base.chmod(0o711)  # the stack's PostgreSQL and nginx run as other users
@@ -631,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         failed = False
-        last = {}
+        largest: list[dict] = []  # each run of the largest room: its N, p95 and CPU per answer
         bare_runs: list[float] = []  # the bare page's CPU per answer, just before and just after the largest room
         bare_stack_runs: list[float] = []  # the same on the stack (--bare-on-stack)
         given_join_seconds = args.join_seconds
@@ -668,7 +678,8 @@ def main(argv: list[str] | None = None) -> int:
             cpu_per_answer = 1000 * cpu / max(1, tally.sent)
             if args.timeline:
                 write_timeline(Path(args.timeline) / f"timeline-N{n}.csv", tally)
-            last = dict(n=n, p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer)
+            if n == sizes[-1]:
+                largest.append(dict(n=n, p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer))
             print(
                 f"N={n} sent={tally.sent} acknowledged={len(tally.latencies)} stored={stored} "
                 f"distinct_acknowledged={len(tally.acknowledged)} errors={len(tally.errors)} store_problems={len(problems)} "
@@ -702,14 +713,17 @@ def main(argv: list[str] | None = None) -> int:
             for text in tally.errors[:5] + problems[:5]:
                 print(f"  {text}", flush=True)
             failed |= bool(tally.errors or problems) or stored != len(tally.acknowledged) or (not args.duration and not args.round and stored != tally.sent)
+        room_cpu = statistics.mean(run["cpu"] for run in largest)
         if not args.no_bare:
             if args.bare_on_stack:
-                bare_stack_runs.append(measure_bare(servers, last["n"], args, "after", on_stack=True))
-            bare_runs.append(measure_bare(servers, last["n"], args, "after"))
+                bare_stack_runs.append(measure_bare(servers, sizes[-1], args, "after", on_stack=True))
+            bare_runs.append(measure_bare(servers, sizes[-1], args, "after"))
+            if args.repeat > 1:
+                print("ratios_each=" + ",".join(f"{run['cpu'] / statistics.mean(bare_runs[i : i + 2]):.2f}" for i, run in enumerate(largest)))
             if bare_stack_runs:
-                print(f"ratio_same_setup={last['cpu'] / statistics.mean(bare_stack_runs):.2f}")
-            print(f"ratio={last['cpu'] / statistics.mean(bare_runs):.2f}")
-        print(f"p95_ms={last['p95']:.0f}")
+                print(f"ratio_same_setup={room_cpu / statistics.mean(bare_stack_runs):.2f}")
+            print(f"ratio={room_cpu / statistics.mean(bare_runs):.2f}")
+        print(f"p95_ms={max(run['p95'] for run in largest):.0f}")
         backend.dispose()
     return 1 if failed else 0
 

@@ -6,6 +6,7 @@ no errors), not timings."""
 import asyncio
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,29 @@ def test_twenty_phones_every_answer_sent_is_stored():
     figures, out = run_load("--answers", "3", "--think", "0.2-0.6")
     assert figures["sent"] == "60", out
     assert figures["stored"] == figures["sent"] == figures["acknowledged"], out
+
+
+def test_repeated_largest_room_brackets_each_run_with_the_bare_page():
+    """--repeat 2: the largest room twice, the bare page before each and after the last,
+    and ratio= the mean of the rooms over the mean of the bare runs (from the printed
+    figures, to their rounding); ratios_each= one per room."""
+    run = subprocess.run(
+        [sys.executable, "bench/load.py", "--participants", "20", "--answers", "2", "--think", "0.2-0.6", "--repeat", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    rooms = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in run.stdout.splitlines() if line.startswith("N=20 ")]
+    bares = [float(re.search(r"cpu_ms_per_answer=(\S+)", line).group(1)) for line in run.stdout.splitlines() if line.startswith("bare_page_")]
+    assert len(rooms) == 2 and len(bares) == 3, out
+    assert all(room["errors"] == "0" and room["stored"] == room["sent"] == "40" for room in rooms), out
+    ratio = float(re.search(r"^ratio=(\S+)$", run.stdout, re.M).group(1))
+    expected = statistics.mean(float(room["cpu_ms_per_answer"]) for room in rooms) / statistics.mean(bares)
+    assert ratio == pytest.approx(expected, rel=0.06), out
+    assert len(re.search(r"^ratios_each=(\S+)$", run.stdout, re.M).group(1).split(",")) == 2, out
 
 
 def test_one_of_two_processes_killed_mid_room_loses_no_answer():
