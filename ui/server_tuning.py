@@ -84,7 +84,7 @@ def reuse_new_session_messages() -> None:
     Streamlit sends one at the start of every run, a fragment's included, and builds it
     afresh: a record per page of the app (13 here, against the bare page's one), the
     config, the installation's ids, the environment. py-spy --gil put that at a tenth of
-    an answer's server time (bench/answer.py), against 0.04 of the bare page's; measured,
+    an answer's server time (bench/answer.py), against 0.07 of the bare page's; measured,
     an answer costs 1-4 % less with this (`--against`: change= 0.958-0.987, a move 0.973).
     Only the run's identity changes from run to run; the message is built
     again when anything else it holds may have changed: the page, the pages offered, the
