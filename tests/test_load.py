@@ -4,6 +4,7 @@ screen open. Asserts what the room must never lose (every answer sent is stored 
 no errors), not timings."""
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import statistics
@@ -136,7 +137,9 @@ def test_a_reused_new_session_message_is_the_one_streamlit_builds():
             user_info={},
         )
 
-    session = asyncio.run(new_session())
+    # On a thread of its own: the browser tests' Playwright leaves a loop running on this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        session = pool.submit(asyncio.run, new_session()).result()
 
     def page(n: int) -> dict:
         return {
