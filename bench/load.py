@@ -641,8 +641,8 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         failed = False
-        largest: list[dict] = []  # each run of the largest room: its N, p95 and CPU per answer
-        bare_runs: list[float] = []  # the bare page's CPU per answer, just before and just after the largest room
+        largest: list[dict] = []  # each run of the largest room: its p95 and CPU per answer
+        bare_runs: list[float] = []  # the bare page's CPU per answer, before each largest room and after the last
         bare_stack_runs: list[float] = []  # the same on the stack (--bare-on-stack)
         given_join_seconds = args.join_seconds
         for n in sizes:
@@ -679,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.timeline:
                 write_timeline(Path(args.timeline) / f"timeline-N{n}.csv", tally)
             if n == sizes[-1]:
-                largest.append(dict(n=n, p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer))
+                largest.append(dict(p95=1000 * percentile(tally.latencies, 0.95), cpu=cpu_per_answer))
             print(
                 f"N={n} sent={tally.sent} acknowledged={len(tally.latencies)} stored={stored} "
                 f"distinct_acknowledged={len(tally.acknowledged)} errors={len(tally.errors)} store_problems={len(problems)} "

@@ -101,7 +101,7 @@ def reuse_new_session_messages() -> None:
     def create(self, page_script_hash, run_descriptor, pages=None):
         pages = pages or self._pages_manager.get_pages()
         key = (page_script_hash, self._run_on_save, self._state == AppSessionState.APP_IS_RUNNING)
-        built = self.__dict__.get("_built_new_session")
+        built = self.__dict__.get("_built_new_session")  # (key, parsed config, pages, message) as last built
         if built is None or built[0] != key or built[1] is not config._config_options or built[2] != pages:
             template = build(self, page_script_hash, run_descriptor, pages)
             template.metadata.ClearField("run")
