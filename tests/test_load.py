@@ -322,3 +322,60 @@ def test_the_message_loop_visits_the_sessions_that_queued_messages_and_no_others
     assert [info.session.id for info in server_tuning._sessions_to_flush(manager)] == ["away"]
     assert server_tuning._noted == set(), "the forgotten session is not kept"
     assert {info.session.id for info in manager.list_active_sessions()} == {"quiet", "answered", "away"}
+
+
+def test_messages_queued_before_the_loop_wakes_share_one_wake_up_and_none_is_left_unsent():
+    """ui/server_tuning.wake_the_message_loop_once, on a real asyncio loop in its own thread
+    (as Streamlit's): a burst of messages queued by a script thread schedules one wake-up,
+    which sets the loop's "need send data" after the last of them was queued; once the
+    loop has woken, the next message schedules a wake-up of its own, so no message waits
+    for one that has already run."""
+    import threading
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+
+    from ui import server_tuning
+
+    server_tuning.wake_the_message_loop_once()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        need_send_data = asyncio.Event()
+        scheduled = []
+        schedule = loop.call_soon_threadsafe
+
+        def counted(callback, *args):
+            scheduled.append(callback)
+            return schedule(callback, *args)
+
+        objs = SimpleNamespace(eventloop=SimpleNamespace(call_soon_threadsafe=counted), need_send_data=need_send_data)
+        runtime = Runtime.__new__(Runtime)
+        runtime._get_async_objs = lambda: objs
+
+        def until_the_loop_has_run_what_is_scheduled() -> None:
+            done = threading.Event()
+            schedule(done.set)
+            assert done.wait(5)
+
+        pause = threading.Event()
+        loop.call_soon_threadsafe(pause.wait)  # the loop busy, as while it sends: the burst queues up
+        for _ in range(22):  # a move's messages
+            runtime._enqueued_some_message()
+        assert len(scheduled) == 1, "one wake-up for the burst"
+        assert not need_send_data.is_set()
+        pause.set()
+        until_the_loop_has_run_what_is_scheduled()
+        assert need_send_data.is_set(), "the wake-up ran after the whole burst was queued"
+
+        loop.call_soon_threadsafe(need_send_data.clear)  # the loop flushes
+        until_the_loop_has_run_what_is_scheduled()
+        runtime._enqueued_some_message()
+        assert len(scheduled) == 2, "a message after the wake-up ran schedules its own"
+        until_the_loop_has_run_what_is_scheduled()
+        assert need_send_data.is_set(), "and it wakes the loop"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()

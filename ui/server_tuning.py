@@ -54,6 +54,7 @@ def tune_process() -> None:
     quick_layout_copies()
     thread_pools_on_first_use()
     flush_only_sessions_with_news()
+    wake_the_message_loop_once()
 
 
 def cache_theme_messages() -> None:
@@ -233,6 +234,45 @@ def flush_only_sessions_with_news() -> None:
     list_for_the_caller.__wrapped__ = list_active
     AppSession._enqueue_forward_msg = enqueue_noted
     WebsocketSessionManager.list_active_sessions = list_for_the_caller
+
+
+def wake_the_message_loop_once() -> None:
+    """Wake Streamlit's message loop once for the messages queued before it wakes.
+
+    Streamlit 1.67 schedules a wake-up on the loop's thread for every message a script
+    queues (call_soon_threadsafe: a write to the loop's self-pipe, a pass of the loop to
+    run it), though the loop sends everything queued when it wakes. A move to the next
+    aspect queues 22 messages against a bare answer's 6. Here a message queued while a
+    wake-up is still pending schedules none: the pending one wakes the loop after it was
+    queued, so it is sent in the same flush as it would have been."""
+    from streamlit.runtime import Runtime
+
+    schedule = getattr(Runtime._enqueued_some_message, "__wrapped__", Runtime._enqueued_some_message)
+
+    def wake_once(self) -> None:
+        if self.__dict__.get("_wake_pending"):
+            return  # queued before the pending wake-up runs, so sent by the flush it causes
+        self._wake_pending = True  # before scheduling: the wake-up may run at once
+        loop = self._get_async_objs()
+
+        def wake() -> None:
+            self._wake_pending = False  # first: a message queued from now on schedules its own
+            loop.need_send_data.set()
+
+        try:
+            loop.eventloop.call_soon_threadsafe(wake)
+        except RuntimeError:  # the loop has closed: nothing will wake, so nothing is pending
+            self._wake_pending = False
+            raise
+
+    wake_once.__wrapped__ = schedule
+    Runtime._enqueued_some_message = wake_once
+    if Runtime.exists():  # the runtime handed its callback, bound, to its sessions and their manager
+        runtime = Runtime.instance()
+        manager = runtime._session_mgr
+        manager._message_enqueued_callback = runtime._enqueued_some_message
+        for info in manager.list_sessions():
+            info.session._message_enqueued_callback = runtime._enqueued_some_message
 
 
 _noted: set[str] = set()  # ids of the sessions that queued a message since the loop's last walk
