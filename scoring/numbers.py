@@ -9,6 +9,7 @@ first, so 54.49999999999999 (float noise for 54.5) shows as 55 in both.
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -26,10 +27,18 @@ def or_none(value: Any) -> float | None:
 
 def shown(value: Any, digits: int = 0) -> float | int | None:
     """`value` rounded half up to `digits` decimals (a whole number as int); None if blank."""
-    if _is_blank(value):
+    if not (type(value) is float or type(value) is int) and _is_blank(value):
         return None
-    exact = Decimal(f"{float(value):.15g}")
-    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if value != value:  # NaN
+        return None
+    return _rounded(f"{float(value):.15g}", digits)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rounded(exact: str, digits: int) -> float | int:
+    # Remembered: a participant's live score rounds a handful of numbers on every answer,
+    # and a room's scores take few distinct values.
+    rounded = Decimal(exact).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return int(rounded) if digits == 0 else float(rounded)
 
 

@@ -152,6 +152,7 @@ def test_a_reused_new_session_message_is_the_one_streamlit_builds():
         }
 
     pages = {f"hash{n}": page(n) for n in range(3)}
+    four = {f"hash{n}": page(n) for n in range(4)}
     builds = []
     runs = [
         ("hash0", RunDescriptor("run-1", ()), pages, False),
@@ -161,6 +162,9 @@ def test_a_reused_new_session_message_is_the_one_streamlit_builds():
         ("hash1", RunDescriptor("run-5", ()), {**pages, "hash3": page(3)}, True),  # a page more: built
         ("hash1", RunDescriptor("run-6", ("fragment-c",)), {**pages, "hash3": page(3)}, True),  # copied
         ("hash1", RunDescriptor("run-7", ()), {**pages, "hash3": page(3)}, False),  # running: built
+        ("hash1", RunDescriptor("run-8", ()), four, False),  # the same pages made anew (a full run's st.navigation): copied
+        ("hash1", RunDescriptor("run-9", ("fragment-d",)), dict(four), False),  # and those records again: copied
+        ("hash1", RunDescriptor("run-10", ()), {**four, "hash2": {**page(2), "page_name": "Renamed"}}, False),  # a page renamed: built
     ]
     for page_hash, run, offered, running in runs:
         session._state = AppSessionState.APP_IS_RUNNING if running else AppSessionState.APP_NOT_RUNNING
@@ -170,7 +174,7 @@ def test_a_reused_new_session_message_is_the_one_streamlit_builds():
         expected = streamlit_build(session, page_hash, run, offered)
         assert reused.SerializeToString() == expected.SerializeToString(), run
         assert list(reused.metadata.run.fragment_ids) == list(run.fragment_ids) and reused.metadata.run.script_run_id == run.script_run_id
-    assert builds == [True, True, False, True, True, False, True]
+    assert builds == [True, True, False, True, True, False, True, False, False, True]
     session.shutdown()
 
 

@@ -93,6 +93,33 @@ def test_a_lock_that_outlasts_every_retry_is_a_plain_message_and_changes_nothing
     assert stored(sqlite_store, token) == {"sd_one_place": RECORD}
 
 
+def test_saves_share_one_kept_connection_and_a_failed_save_gives_it_back(sqlite_store):
+    """On SQLite a process writes one transaction at a time, so answers are saved on one
+    connection kept out of the pool (Store._kept_sqlite_transaction), not one checked out
+    and back per save. A save that fails (here: another writer holds the lock past the
+    retries) rolls back and gives it back, the next save takes another and lands, and
+    dispose() leaves nothing checked out."""
+    checkouts = []
+    event.listen(sqlite_store._saver, "checkout", lambda *_: checkouts.append(1))
+    token = sqlite_store.new_respondent()
+    before = len(checkouts)
+    for rating in (1, 2, 3, 4, 5):
+        sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", {**RECORD, "rating": rating})
+    assert len(checkouts) - before == 1, "five saves, one connection"
+    assert stored(sqlite_store, token)["sd_one_place"]["rating"] == 5
+
+    holder = hold_write_lock(sqlite_store.engine.url.database, 3.0)
+    with pytest.raises(StoreUnavailable):
+        sqlite_store.save_answer(token, "eight_aspects", "sd_one_place", {**RECORD, "rating": 1})
+    assert sqlite_store._kept is None, "given back after the failure"
+    holder.join()
+    sqlite_store.save_answer(token, "eight_aspects", "sd_wellbeing_system", RECORD)
+    assert stored(sqlite_store, token)["sd_one_place"]["rating"] == 5, "the failed save changed nothing"
+    assert stored(sqlite_store, token)["sd_wellbeing_system"] == RECORD
+    sqlite_store.dispose()
+    assert sqlite_store._saver.pool.checkedout() == 0
+
+
 @pytest.mark.parametrize(
     ("pragma", "reason"),
     [("PRAGMA max_page_count = 1", "disk is full"), ("PRAGMA query_only = ON", "cannot write")],
