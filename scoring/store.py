@@ -347,7 +347,7 @@ class Store:
         # What a write may meet and retry: SQLAlchemy's errors, and the driver's own on the
         # driver-level path below (save_answer).
         self._retried = (OperationalError, PoolTimeout, self._writer.dialect.loaded_dbapi.OperationalError)
-        # An answer's save, on the driver's own cursor (_driver_transaction).
+        # An answer's save, on the driver's own cursor (_driver_transaction, _kept_sqlite_transaction).
         dialect = self._writer.dialect
         if dialect.name not in _UPSERTS:
             raise ValueError(f"the store needs SQLite or PostgreSQL, not {dialect.name}")
@@ -384,7 +384,8 @@ class Store:
     @contextlib.contextmanager
     def _driver_transaction(self):
         """A transaction on a pooled connection's own driver cursor, for the hottest write
-        (save_answer): SQLAlchemy's execution path cost more than the statements."""
+        (save_answer) on PostgreSQL: SQLAlchemy's execution path cost more than the
+        statements. SQLite's is _kept_sqlite_transaction."""
         pooled = self._saver.raw_connection()
         try:
             cursor = pooled.cursor()
