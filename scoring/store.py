@@ -390,8 +390,6 @@ class Store:
         try:
             cursor = pooled.cursor()
             try:
-                if self._saver.dialect.name == "sqlite":
-                    cursor.execute(_SQLITE_BEGIN)  # the write lock at once, as _writer's "begin" does
                 yield cursor
                 pooled.commit()
             except BaseException:
