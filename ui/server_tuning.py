@@ -91,8 +91,6 @@ def reuse_new_session_messages() -> None:
     again when anything else it holds may have changed: the page, the pages offered, the
     session's run-on-save and running state, or the parsed config. The skills nudge, which
     Streamlit recomputes on purpose, is recomputed."""
-    import copy
-
     from streamlit import config
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.app_session import AppSession, AppSessionState, _set_run_identity
@@ -102,11 +100,12 @@ def reuse_new_session_messages() -> None:
     def create(self, page_script_hash, run_descriptor, pages=None):
         pages = pages or self._pages_manager.get_pages()
         key = (page_script_hash, self._run_on_save, self._state == AppSessionState.APP_IS_RUNNING)
-        built = self.__dict__.get("_built_new_session")  # (key, parsed config, pages, message) as last built
+        built = self.__dict__.get("_built_new_session")  # [key, parsed config, pages last seen, message] as last built
         if built is None or built[0] != key or built[1] is not config._config_options or not _same_pages(built[2], pages):
             template = build(self, page_script_hash, run_descriptor, pages)
             template.metadata.ClearField("run")
-            built = self._built_new_session = (key, config._config_options, [dict(pages), copy.deepcopy(pages)], template)
+            built = self._built_new_session = [key, config._config_options, None, template]
+        built[2] = dict(pages)  # the records seen: the next run's are most likely these
         msg = ForwardMsg()
         msg.CopyFrom(built[3])
         _set_run_identity(msg, run_descriptor)
@@ -118,20 +117,15 @@ def reuse_new_session_messages() -> None:
     AppSession._create_new_session_message = create
 
 
-def _same_pages(built: list[dict], pages: dict) -> bool:
-    """Whether `pages` are the pages a message was built for: `built` holds [the pages as
-    last seen, a deep copy of them]. Streamlit hands each run a new dict of the same page
-    records until st.navigation makes new ones, and never changes a record, so the same
-    records are the same pages; new ones are compared with the copy, and if they are
-    equal, kept as the pages last seen. (Comparing the 13 records on every run was 1.6 %
-    of an answer's server time, py-spy --gil.)"""
-    seen, copied = built
+def _same_pages(seen: dict, pages: dict) -> bool:
+    """Whether `pages` hold the page records `seen` holds. Streamlit hands each run a new
+    dict of the same records until st.navigation makes new ones, and never changes a
+    record, so the same records are the same pages; new ones are compared by content.
+    (Comparing the 13 records on every run was 1.6 % of an answer's server time, py-spy
+    --gil.)"""
     if len(seen) == len(pages) and all(seen.get(page) is record for page, record in pages.items()):
         return True
-    if copied != pages:
-        return False
-    built[0] = dict(pages)
-    return True
+    return seen == pages
 
 
 def quick_layout_copies() -> None:
