@@ -820,6 +820,9 @@ class Store:
             with self._lock:
                 stale = [p.id for p in people if cache.get(p.id, (False,))[0] != p.stamp]
             fresh: dict[str, dict[str, dict[str, dict]]] = {respondent_id: {} for respondent_id in stale}
+            # A room's answers are mostly the same few texts ({"rating": 3}): each is parsed
+            # once per read and its record shared, as the responses are (never changed).
+            parsed: dict[str, dict] = {}
             for chunk in range(0, len(stale), 500):  # keep IN (...) lists short
                 rows = conn.execute(
                     select(source.c.respondent_id, source.c.diagnostic_id, source.c.item_id, source.c.data).where(
@@ -827,7 +830,10 @@ class Store:
                     )
                 ).all()
                 for respondent_id, diagnostic_id, item_id, data in rows:
-                    fresh[respondent_id].setdefault(diagnostic_id, {})[item_id] = json.loads(data)
+                    record = parsed.get(data)
+                    if record is None:
+                        record = parsed[data] = json.loads(data)
+                    fresh[respondent_id].setdefault(diagnostic_id, {})[item_id] = record
         stamps = {p.id: p.stamp for p in people}
         with self._lock:
             if len(cache) > RESPONSES_KEPT:

@@ -390,6 +390,26 @@ def test_the_room_as_reread_follows_every_change_made_through_any_replica(fresh_
     replica.engine.dispose()
 
 
+def test_a_room_read_parses_each_distinct_answer_once_and_everyone_keeps_their_own(store, monkeypatch):
+    """Forty people choosing among three ratings on three factors: the screen's reread of
+    the room parses each distinct answer text once (not 120 times), and each person's
+    response is still their own."""
+    code, facilitator = store.create_workshop("Away day", ["eight_aspects"], [])
+    factors = list(eight_aspects.instrument().factor_ids)[:3]
+    expected = []
+    for p in range(40):
+        token = store.join(code, None, client=f"phone-{p}")
+        ratings = {item: {"rating": (p + f) % 3 + 1} for f, item in enumerate(factors)}
+        for item, record in ratings.items():
+            store.save_answer(token, "eight_aspects", item, record)
+        expected.append((None, {"eight_aspects": ratings}))
+    parsed = []
+    loads = json.loads
+    monkeypatch.setattr(store_module.json, "loads", lambda text, **kw: parsed.append(text) or loads(text, **kw))
+    assert unordered(store.participants(facilitator)) == unordered(expected)
+    assert sorted(t for t in parsed if "rating" in t) == sorted(json.dumps({"rating": r}) for r in (1, 2, 3))
+
+
 def log_writes_to_the_screen_s_copy(store) -> None:
     """A trigger that notes the key of every row written to the screen's copy."""
     with store.engine.begin() as conn:
