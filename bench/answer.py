@@ -8,7 +8,7 @@ side by side and take turns, one answer each: this machine's speed drifts by a t
 within minutes, and turns a few milliseconds apart see the same machine, so `ratio=`
 holds where two runs a minute apart did not. Server CPU is read from /proc per process.
 
-    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT] [--postgres] [--idle N]
+    python3 bench/answer.py [--answers 600] [--next] [--against CHECKOUT] [--postgres] [--idle N] [--answered-all]
 
 --next measures "Next aspect" / "Previous aspect" instead of answers. --against adds the
 app of another checkout (say a worktree of the last commit) to the turns, for an A/B
@@ -18,7 +18,9 @@ throwaway PostgreSQL cluster (deploy/stack.py) to the turns, and prints what an 
 costs there against SQLite (`postgres_change=`): the app's own CPU only, not the
 database server's. --idle N keeps N more phones connected to each server, on the same
 page and silent, as a room's phones are between answers: what a server does per answer
-for the sessions that did not answer shows.
+for the sessions that did not answer shows. --answered-all has each app phone answer all
+40 factors first, aspect by aspect, and go back to the first: a session late in a
+workshop rather than at its start.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ PHONES = 4
 class Server:
     """One `streamlit run` server and its four phones, answering in turns."""
 
-    def __init__(self, name: str, script: str, base: Path, *, moves: bool, idle: int = 0, database_url: str | None = None):
+    def __init__(self, name: str, script: str, base: Path, *, moves: bool, idle: int = 0, database_url: str | None = None, answered_all: bool = False):
         self.name, self.moves, self.bare, self.idle = name, moves, script.endswith("bare_radio.py"), idle
+        self.answered_all = answered_all and not self.bare
         port = stack.free_port()
         env = {"COMMISSIONING_DATABASE_URL": database_url or f"sqlite:///{base / name}.sqlite3"}
         self.process = stack.start_app(port, env=env, log=base / f"{name}.log", script=script)
@@ -64,6 +67,8 @@ class Server:
             await open_page(phone, page="" if self.bare else "eight-aspects")
             if not self.bare and number < PHONES:  # the first answer redraws the whole page once (the link back appears)
                 await phone.choose(f"ea_rating_{self.factors[0]}", self.labels[0])
+                if self.answered_all:
+                    await answer_everything(phone, self.labels)
 
     async def step(self) -> None:
         """One answer (or one move)."""
@@ -92,6 +97,21 @@ class Server:
             await phone.close()
 
 
+async def answer_everything(phone: Phone, labels: list[str]) -> None:
+    """Answer all 40 factors aspect by aspect, as someone who has been through the page,
+    then go back to the first aspect with "Previous aspect"."""
+    from scoring.diagnostics import eight_aspects
+
+    instrument = eight_aspects.instrument()
+    for number, aspect in enumerate(eight_aspects.ASPECTS):
+        if number:
+            await phone.click("ea_next")
+        for factor in instrument.factors_of(aspect):
+            await phone.choose(f"ea_rating_{factor.id}", labels[number % len(labels)])
+    for _ in eight_aspects.ASPECTS[1:]:
+        await phone.click("ea_previous")
+
+
 async def take_turns(servers: list[Server], steps: int) -> None:
     """Each server's CPU is read over the whole of the turns (each is idle while the others
     answer): /proc counts in 10 ms ticks, too coarse for one answer."""
@@ -117,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", help="another checkout whose app takes turns too (an A/B comparison)")
     parser.add_argument("--postgres", action="store_true", help="this app on a throwaway PostgreSQL cluster takes turns too")
     parser.add_argument("--idle", type=int, default=0, help="phones connected to each server that do not answer")
+    parser.add_argument("--answered-all", action="store_true", help="each app phone first answers all 40 factors, then goes back to the first aspect")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cd-answer-"))
     base.chmod(0o711)  # PostgreSQL (--postgres) runs as its own user
@@ -128,9 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         postgres_url = exit_stack.enter_context(stack.postgres(base / "postgres")) if args.postgres else None
         try:
             for name, script in scripts.items():
-                servers.append(Server(name, script, base, moves=args.next, idle=args.idle))
+                servers.append(Server(name, script, base, moves=args.next, idle=args.idle, answered_all=args.answered_all))
             if postgres_url:
-                servers.append(Server("postgres", scripts["app"], base, moves=args.next, idle=args.idle, database_url=postgres_url))
+                servers.append(
+                    Server("postgres", scripts["app"], base, moves=args.next, idle=args.idle, database_url=postgres_url, answered_all=args.answered_all)
+                )
             asyncio.run(take_turns(servers, args.answers))
         finally:
             for server in servers:

@@ -204,3 +204,49 @@ def test_next_aspect_draws_each_question_as_its_radio_and_source_with_no_contain
             assert kinds[position + 1] == "markdown", f"each radio followed by its source: {kinds}"
     # The column's own container, the answers' fragment and the row of buttons: no block per factor.
     assert len(blocks(messages)) == 3, [m.delta.add_block for m in blocks(messages)]
+
+
+def test_an_aspect_left_and_come_back_to_shows_its_stored_answers_and_keeps_a_choice_to_send(server):
+    """Leaving an aspect drops its widgets' values from the session (form.forget_widgets);
+    coming back draws every answer from the store, and a choice that could not be saved is
+    still held, so "Send again" sends it (the phone sends only the button, as the retry's
+    own message: the choice must come from the session)."""
+    url, database = server
+    other = eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[1])[0].id
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        connection = sqlite3.connect(database, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(60)
+        connection.execute("ROLLBACK")
+        connection.close()
+
+    async def scenario():
+        phone = await opened(url)  # FIRST rated 3
+        holder = threading.Thread(target=hold_the_write_lock)
+        holder.start()
+        locked.wait(10)
+        try:
+            await phone.choose(f"ea_rating_{SECOND}", LABEL[5])  # refused: stays on screen, to send again
+        finally:
+            release.set()
+            holder.join()
+        for step in ("ea_next", f"ea_rating_{other}", "ea_previous"):
+            result = await (phone.choose(step, LABEL[2]) if step.startswith("ea_rating") else phone.click(step))
+            assert not result.errors, result.errors
+        back = await phone.take()
+        radios = {el.radio.id.rsplit("-", 1)[-1]: el.radio for kind, _, el in drawn(back) if kind == "radio"}
+        assert radios[f"ea_rating_{FIRST}"].set_value and radios[f"ea_rating_{FIRST}"].raw_value == LABEL[3], "drawn from the store"
+        assert any(NOT_SAVED_YET in el.alert.body for kind, _, el in drawn(back) if kind == "alert"), "still to send"
+        sent = await phone.click(f"ea_retry_{SECOND}")
+        assert not sent.errors, sent.errors
+        await phone.close()
+        return phone.query("r")
+
+    token = run(scenario())
+    store = Store(f"sqlite:///{database}")
+    answers = store.answers(token, eight_aspects.ID)
+    store.dispose()
+    assert {item: record["rating"] for item, record in answers.items()} == {FIRST: 3, SECOND: 5, other: 2}

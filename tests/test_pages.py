@@ -262,3 +262,29 @@ def test_a_returning_user_opens_on_the_first_aspect_still_to_answer():
     returning.run()
     returning.switch_page("views/diagnostics/eight_aspects.py").run()
     assert returning.selectbox(key="ea_aspect").value == "relationships"
+
+
+def test_leaving_an_aspect_forgets_its_widgets_values_but_not_a_choice_still_to_send():
+    """The rule a move applies (form.forget_widgets): the answers left behind are in the
+    store, so their widgets' values go; a choice that could not be saved stays, with its
+    details, to be sent again; other keys and other factors are untouched."""
+    state = {
+        form.UNSAVED_KEY: {"b": "Not saved yet"},
+        "ea_rating_a": 3,
+        "ea_weight_a": 2,
+        "ea_note_a": "seen at the provider forum",
+        "ea_rating_b": 5,
+        "ea_weight_b": 3,
+        "ea_rating_c": 1,
+        form.LAST_ASPECT_KEY: "system_design",
+    }
+    form.forget_widgets(state, ["a", "b"], form.FIELDS)
+    assert state == {
+        form.UNSAVED_KEY: {"b": "Not saved yet"},
+        "ea_rating_b": 5,
+        "ea_weight_b": 3,
+        "ea_rating_c": 1,
+        form.LAST_ASPECT_KEY: "system_design",
+    }
+    form.forget_widgets(state, ["c"], form.FIELDS[1:])  # the details only, when the switch goes off
+    assert state["ea_rating_c"] == 1

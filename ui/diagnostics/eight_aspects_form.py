@@ -256,13 +256,40 @@ def _answer(factor: Factor, record: dict, instrument: Instrument, show_details: 
 
 def _step(offset: int) -> None:
     position = eight_aspects.ASPECTS.index(st.session_state[LAST_ASPECT_KEY]) + offset
-    st.session_state[LAST_ASPECT_KEY] = eight_aspects.ASPECTS[position]
-    _scroll_to_heading()
+    _move_to(eight_aspects.ASPECTS[position])
 
 
 def _remember_aspect() -> None:
-    st.session_state[LAST_ASPECT_KEY] = st.session_state[ASPECT_KEY]
+    _move_to(st.session_state[ASPECT_KEY])
+
+
+def _move_to(aspect_id: str) -> None:
+    state = st.session_state
+    left = state.get(LAST_ASPECT_KEY)
+    if left is not None and left != aspect_id:
+        fields = FIELDS if state.get(SHOW_DETAILS_KEY) else FIELDS[:1]
+        forget_widgets(state, [factor.id for factor in eight_aspects.instrument().factors_of(left)], fields)
+    state[LAST_ASPECT_KEY] = aspect_id
     _scroll_to_heading()
+
+
+def forget_widgets(state, item_ids: list[str], fields: tuple[str, ...]) -> None:
+    """Drop these answer widgets' values from session state: the store holds the answers,
+    and each widget is set from it when it is drawn again. Streamlit drops the values of
+    widgets no longer drawn only after a run of the whole page, and a move between aspects
+    (or the details switch) is a run of the questions alone, so on a server they piled up:
+    55 keys once the 40 factors were answered, against 20, and every radio drawn and every
+    run walks them all (Streamlit's filtered_state and _compact_state). A choice that could
+    not be saved keeps its value, to be sent again."""
+    unsaved = state.get(UNSAVED_KEY, {})
+    for item_id in item_ids:
+        if item_id in unsaved:
+            continue
+        for field in fields:
+            try:
+                del state[widget_key(field, item_id)]
+            except KeyError:
+                pass
 
 
 @functools.lru_cache(maxsize=16)
@@ -283,7 +310,10 @@ def _scroll_to_heading() -> None:
 
 
 def _remember_details() -> None:
-    st.session_state[SHOW_DETAILS_KEY] = st.session_state[DETAILS_KEY]
+    state = st.session_state
+    state[SHOW_DETAILS_KEY] = state[DETAILS_KEY]
+    if not state[SHOW_DETAILS_KEY] and LAST_ASPECT_KEY in state:
+        forget_widgets(state, [factor.id for factor in eight_aspects.instrument().factors_of(state[LAST_ASPECT_KEY])], FIELDS[1:])
 
 
 @st.fragment(key=ANSWERS_FRAGMENT)
