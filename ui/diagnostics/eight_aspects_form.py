@@ -286,10 +286,8 @@ def forget_widgets(state, item_ids: list[str], fields: tuple[str, ...]) -> None:
         if item_id in unsaved:
             continue
         for field in fields:
-            try:
+            with contextlib.suppress(KeyError):  # a detail never drawn
                 del state[widget_key(field, item_id)]
-            except KeyError:
-                pass
 
 
 @functools.lru_cache(maxsize=16)
