@@ -132,35 +132,15 @@ def test_an_answer_is_one_run_of_the_live_panel_and_leaves_the_questions_alone(s
         await phone.close()
         return phone.query("r")
 
-    token = run(scenario())
-    store = Store(f"sqlite:///{database}")
-    answers = store.answers(token, eight_aspects.ID)
-    store.dispose()
-    assert {item: record["rating"] for item, record in answers.items()} == {FIRST: 3, SECOND: 5, THIRD: 1}
+    assert stored_ratings(database, run(scenario())) == {FIRST: 3, SECOND: 5, THIRD: 1}
 
 
 def test_a_refused_answer_redraws_its_question_with_the_message_and_send_again(server):
     url, database = server
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_write_lock() -> None:  # another writer keeps SQLite's lock past every retry
-        connection = sqlite3.connect(database, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        locked.set()
-        release.wait(60)
-        connection.execute("ROLLBACK")
-        connection.close()
 
     async def scenario():
         phone = await opened(url)
-        holder = threading.Thread(target=hold_the_write_lock)
-        holder.start()
-        locked.wait(10)
-        try:
-            refused = await phone.choose(f"ea_rating_{SECOND}", LABEL[5])
-        finally:
-            release.set()
-            holder.join()
+        refused = await choose_refused(phone, database, f"ea_rating_{SECOND}", LABEL[5])
         messages = await phone.take()
         kinds = [kind for kind, _, _ in drawn(messages)]
         assert "alert" in kinds and "radio" in kinds and "button" in kinds, f"the question redrawn with its message: {kinds}"
@@ -178,6 +158,38 @@ def test_a_refused_answer_redraws_its_question_with_the_message_and_send_again(s
     store = Store(f"sqlite:///{database}")
     assert store.answers(token, eight_aspects.ID)[SECOND]["rating"] == 5
     store.dispose()
+
+
+def stored_ratings(database: Path, token: str) -> dict:
+    """The respondent's eight-aspects ratings as the store holds them."""
+    store = Store(f"sqlite:///{database}")
+    try:
+        return {item: record["rating"] for item, record in store.answers(token, eight_aspects.ID).items()}
+    finally:
+        store.dispose()
+
+
+async def choose_refused(phone: Phone, database: Path, key: str, label: str):
+    """Choose while another writer keeps SQLite's write lock past every retry: the save is
+    refused and the choice stays on screen, to send again."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        connection = sqlite3.connect(database, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(60)
+        connection.execute("ROLLBACK")
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    locked.wait(10)
+    try:
+        return await phone.choose(key, label)
+    finally:
+        release.set()
+        holder.join()
 
 
 def test_next_aspect_draws_each_question_as_its_radio_and_source_with_no_container_of_its_own(server):
@@ -213,26 +225,10 @@ def test_an_aspect_left_and_come_back_to_shows_its_stored_answers_and_keeps_a_ch
     own message: the choice must come from the session)."""
     url, database = server
     other = eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[1])[0].id
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_write_lock() -> None:
-        connection = sqlite3.connect(database, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        locked.set()
-        release.wait(60)
-        connection.execute("ROLLBACK")
-        connection.close()
 
     async def scenario():
         phone = await opened(url)  # FIRST rated 3
-        holder = threading.Thread(target=hold_the_write_lock)
-        holder.start()
-        locked.wait(10)
-        try:
-            await phone.choose(f"ea_rating_{SECOND}", LABEL[5])  # refused: stays on screen, to send again
-        finally:
-            release.set()
-            holder.join()
+        await choose_refused(phone, database, f"ea_rating_{SECOND}", LABEL[5])
         for step in ("ea_next", f"ea_rating_{other}", "ea_previous"):
             result = await (phone.choose(step, LABEL[2]) if step.startswith("ea_rating") else phone.click(step))
             assert not result.errors, result.errors
@@ -245,8 +241,4 @@ def test_an_aspect_left_and_come_back_to_shows_its_stored_answers_and_keeps_a_ch
         await phone.close()
         return phone.query("r")
 
-    token = run(scenario())
-    store = Store(f"sqlite:///{database}")
-    answers = store.answers(token, eight_aspects.ID)
-    store.dispose()
-    assert {item: record["rating"] for item, record in answers.items()} == {FIRST: 3, SECOND: 5, other: 2}
+    assert stored_ratings(database, run(scenario())) == {FIRST: 3, SECOND: 5, other: 2}
