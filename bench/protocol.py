@@ -4,8 +4,11 @@ It does what the browser's client does, with the installed streamlit package's p
 opens `/_stcore/stream`, sends `BackMsg.rerun_script` with the query string, the page
 and the widgets that changed (and the fragment they sit in), and reads `ForwardMsg`s
 until the run ends. It keeps just enough of the page to find widgets by key and read
-their options. It is a measuring instrument, not a browser: it draws nothing and sends
-only the widgets that changed (the server keeps the others, as it does between runs).
+their options, and, as the browser does, the value of every widget on the page: each
+rerun carries them all (a real Chromium on the eight-aspects page sends seven, the picker,
+the details switch and the five radios, an unanswered radio as its id alone), and the
+server compares each with what it had to find the ones that changed. It is a measuring
+instrument, not a browser: it draws nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 # Element kinds whose text counts as a failure shown to the user.
@@ -52,6 +56,8 @@ class Phone:
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.widgets: dict[str, Widget] = {}
+        self.states: dict[str, WidgetState] = {}  # what the browser would send: every widget's value
+        self._widget_at: dict[tuple[int, ...], str] = {}  # delta path -> the widget drawn there
         self.fragments: dict[str, float] = {}  # auto-rerun fragment id -> interval (s)
         self._ws = None
         self._reader: asyncio.Task | None = None
@@ -98,10 +104,15 @@ class Phone:
         state.is_auto_rerun = auto
         state.context_info.timezone = "Europe/London"
         state.context_info.locale = "en-GB"
+        triggers = []
         for widget, field_name, value in widgets or []:
-            entry = state.widget_states.widgets.add()
-            entry.id = widget.id
+            entry = WidgetState(id=widget.id)
             setattr(entry, field_name, value)
+            if field_name == "trigger_value":  # a press is sent once, not kept
+                triggers.append(entry)
+            else:
+                self.states[widget.id] = entry
+        state.widget_states.widgets.extend([*self.states.values(), *triggers])
         while not self._finished.empty():
             self._finished.get_nowait()
         self._run_errors = []
@@ -176,7 +187,7 @@ class Phone:
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
             self.pages = {page.url_pathname: page.page_script_hash for page in msg.navigation.app_pages}
-            self.widgets = {}  # a full run redraws the page
+            self.widgets, self.states, self._widget_at = {}, {}, {}  # a full run redraws the page
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
@@ -184,11 +195,11 @@ class Phone:
         elif kind == "delta":
             delta = msg.delta
             if delta.WhichOneof("type") == "new_element":
-                self._element(delta.new_element, delta.fragment_id)
+                self._element(delta.new_element, delta.fragment_id, tuple(msg.metadata.delta_path))
         elif kind == "script_finished":
             self._finished.put_nowait(msg.script_finished)
 
-    def _element(self, element, fragment_id: str) -> None:
+    def _element(self, element, fragment_id: str, path: tuple[int, ...]) -> None:
         kind = element.WhichOneof("type")
         if kind in ERROR_KINDS:
             self._run_errors.append(f"{kind}: {element.exception.message}")
@@ -198,8 +209,43 @@ class Phone:
             self._run_errors.append(f"toast: {element.toast.body}")  # the app toasts only refusals
         inner = getattr(element, kind, None)
         widget_id = getattr(inner, "id", "") if inner is not None else ""
+        replaced = self._widget_at.pop(path, None)
+        if replaced is not None and replaced != widget_id:  # the browser forgets a widget no longer drawn
+            self.widgets.pop(replaced, None)
+            self.states.pop(replaced, None)
         if widget_id:
             self.widgets[widget_id] = Widget(widget_id, kind, inner, fragment_id)
+            self._widget_at[path] = widget_id
+            if widget_id not in self.states or getattr(inner, "set_value", False):
+                shown = browser_state(kind, inner)
+                if shown is not None:
+                    self.states[widget_id] = shown
+
+
+def browser_state(kind: str, element) -> WidgetState | None:
+    """The value the browser holds for a widget as drawn (its default, or the value the
+    app set): a radio or selectbox by its option's label, an unanswered one by its id
+    alone. None for a button (sent only when pressed), a form's field (sent only with its
+    submit button) and kinds not listed here."""
+    if getattr(element, "form_id", ""):
+        return None
+    shown = WidgetState(id=element.id)
+    if kind in ("radio", "selectbox"):
+        if element.set_value:
+            if element.HasField("raw_value"):  # else set to no choice
+                shown.string_value = element.raw_value
+        elif element.HasField("default"):
+            shown.string_value = element.options[element.default]
+    elif kind == "checkbox":  # a toggle too
+        shown.bool_value = element.value if element.set_value else element.default
+    elif kind in ("text_area", "text_input"):
+        if element.set_value and element.HasField("value"):
+            shown.string_value = element.value
+        elif not element.set_value and element.HasField("default"):
+            shown.string_value = element.default
+    else:
+        return None
+    return shown
 
 
 async def open_page(phone: Phone, query_string: str = "", page: str | None = None) -> RunResult:

@@ -221,8 +221,9 @@ def test_next_aspect_draws_each_question_as_its_radio_and_source_with_no_contain
 def test_an_aspect_left_and_come_back_to_shows_its_stored_answers_and_keeps_a_choice_to_send(server):
     """Leaving an aspect drops its widgets' values from the session (form.forget_widgets);
     coming back draws every answer from the store, and a choice that could not be saved is
-    still held, so "Send again" sends it (the phone sends only the button, as the retry's
-    own message: the choice must come from the session)."""
+    drawn as that choice, so "Send again" sends it. The phone sends every widget's value
+    with the button, as the browser does: a choice drawn as the radio's first option (as
+    it was) is sent, and stored, as that option."""
     url, database = server
     other = eight_aspects.instrument().factors_of(eight_aspects.ASPECTS[1])[0].id
 
@@ -235,6 +236,7 @@ def test_an_aspect_left_and_come_back_to_shows_its_stored_answers_and_keeps_a_ch
         back = await phone.take()
         radios = {el.radio.id.rsplit("-", 1)[-1]: el.radio for kind, _, el in drawn(back) if kind == "radio"}
         assert radios[f"ea_rating_{FIRST}"].set_value and radios[f"ea_rating_{FIRST}"].raw_value == LABEL[3], "drawn from the store"
+        assert radios[f"ea_rating_{SECOND}"].set_value and radios[f"ea_rating_{SECOND}"].raw_value == LABEL[5], "drawn as the choice not saved"
         assert any(NOT_SAVED_YET in el.alert.body for kind, _, el in drawn(back) if kind == "alert"), "still to send"
         sent = await phone.click(f"ea_retry_{SECOND}")
         assert not sent.errors, sent.errors

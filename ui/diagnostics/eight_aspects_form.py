@@ -35,6 +35,7 @@ def widget_key(field: str, item_id: str) -> str:
 
 LAST_SAVED_KEY = "ea_last_saved"  # the text of the factor whose answer was saved last
 UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
+KEPT_KEY = "ea_kept"  # item id -> {widget key: value}: that change, to draw and send again
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
 DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. It is still on screen; send it again."
@@ -127,12 +128,15 @@ def save_factor(item_id: str) -> None:
     was_refused = item_id in unsaved
     first_answer = session.token() is None
     stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
+    kept = state.setdefault(KEPT_KEY, {})
     if reason is None:
         unsaved.pop(item_id, None)
+        kept.pop(item_id, None)
         current_records()[item_id] = stored  # what the store now holds: no need to read it back
         state[LAST_SAVED_KEY] = eight_aspects.instrument().factor_texts.get(item_id, item_id)
     else:
         unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
+        kept[item_id] = {widget_key(field, item_id): state[widget_key(field, item_id)] for field in FIELDS if widget_key(field, item_id) in state}
     if first_answer and session.token():
         st.rerun()  # once: the whole page, so that the new link back to these answers shows
     if reason is None and not was_refused:
@@ -156,6 +160,17 @@ def _set_from_store(item_id: str, record: dict, instrument: Instrument, show_det
         st.session_state[widget_key("weight", item_id)] = record.get("weight", instrument.weight_default)
         st.session_state[widget_key("basis", item_id)] = record.get("basis")
         st.session_state[widget_key("note", item_id)] = record.get("note", "")
+
+
+def _keep_on_screen(item_id: str) -> None:
+    """Set the widgets of a change that could not be saved to that change, so the browser
+    draws it. A radio the browser dropped (its aspect, or the page, was left) comes back as
+    its element says, and without a value set in this run the element carries only its
+    first option as default: the page showed "Strongly constrains" under "your choice is
+    still on screen", and "Send again" stored that (real Chromium). Kept in a key of our
+    own, as Streamlit forgets a widget's value once a run of another page leaves it out."""
+    for key, value in st.session_state.get(KEPT_KEY, {}).get(item_id, {}).items():
+        st.session_state[key] = value
 
 
 def _details_summary(record: dict, instrument: Instrument) -> str:
@@ -210,7 +225,9 @@ def _answer(factor: Factor, record: dict, instrument: Instrument, show_details: 
     # so that a choice lost with the old connection is seen, not silently overwritten.
     from_browser = st.session_state.get(NEW_SESSION_KEY) and rating_key not in st.session_state
     if reason is None and not from_browser:
-        _set_from_store(factor.id, record, instrument, show_details)  # else the unsaved choice stays as it is
+        _set_from_store(factor.id, record, instrument, show_details)
+    elif reason is not None:
+        _keep_on_screen(factor.id)  # the unsaved choice, not the store's
     rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
     options = list(rating_labels)
     stored = _stored_rating(record)
@@ -226,6 +243,7 @@ def _answer(factor: Factor, record: dict, instrument: Instrument, show_details: 
     )
     if from_browser and chosen is not None and chosen != stored:
         reason = unsaved[factor.id] = DROPPED
+        st.session_state.setdefault(KEPT_KEY, {})[factor.id] = {rating_key: chosen}
     if not show_details:
         return reason
     for field, label, options, format_func in (
