@@ -174,6 +174,31 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     assert any("✓ Saved: " in h.proto.body for h in at.get("html")), "the live panel says it is saved now"
 
 
+def test_a_page_that_redraws_from_the_store_says_the_earlier_answer_stands(monkeypatch):
+    """The statement pages (and a workshop round) draw every answer from the store again
+    after a change, so a refused change goes back to the answer stored. The toast says so,
+    and what to do: not "your choice is still on screen; send it again", which was not
+    true there, and there is no button to send it with."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/diagnostics/conditions.py").run()
+    at.selectbox(key="cond_part").set_value("core_practices").run()
+    at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
+    app_store = session.store()
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.radio(key="cond_rating_hon_undiscussable").set_value(2).run()
+    finally:
+        lift(app_store, listener)
+    assert not at.exception
+    toasts = [t.value for t in at.toast]
+    assert toasts and toasts[0].startswith("Not saved yet: the server cannot write"), toasts
+    assert "Your earlier answer stands; choose again in a moment." in toasts[0]
+    assert at.radio(key="cond_rating_hon_undiscussable").value == 5, "drawn from the store, as the toast says"
+    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 5
+
+
 def test_a_commit_does_not_wait_for_the_disk_but_the_log_is_flushed_within_a_second(sqlite_store, monkeypatch):
     """synchronous=NORMAL: a commit is safe if the app is killed, and scoring/wal_sync.py
     flushes the write-ahead log to disk about once a second (fsync on its own descriptor),
