@@ -175,8 +175,7 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
 
 
 def test_a_page_that_redraws_from_the_store_says_the_earlier_answer_stands(monkeypatch):
-    """The statement pages (and a workshop round) draw every answer from the store again
-    after a change, so a refused change goes back to the answer stored. The toast says so,
+    """The statement pages draw every answer from the store again after a change, so a refused change goes back to the answer stored. The toast says so,
     and what to do: not "your choice is still on screen; send it again", which was not
     true there, and there is no button to send it with."""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
@@ -197,6 +196,47 @@ def test_a_page_that_redraws_from_the_store_says_the_earlier_answer_stands(monke
     assert at.radio(key="cond_rating_hon_undiscussable").value == 5, "drawn from the store, as the toast says"
     token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
     assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 5
+
+
+def test_a_round_keeps_an_unsaved_choice_on_the_phone_and_sends_it_again(monkeypatch):
+    """A phone in a facilitator's round, whose answer the store refuses: the choice stays on
+    screen (also through a rerun of the whole page, as when the room moves it) with why
+    and a button to send it again, which stores it. It used to go back to the stored
+    answer, under a toast saying it was still on screen."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/workshop/new.py").run()
+    at.text_input(key="ws_name").input("Busy day")
+    at.multiselect(key="ws_diagnostics").set_value(["eight_aspects"])
+    next(b for b in at.button if b.label == "Create the workshop").click().run()
+    at.selectbox(key="ws_round_section").set_value("eight_aspects/system_design").run()
+    app_store = session.store()
+    code = app_store.workshop(at.session_state["resume_token"])["code"]
+    phone = AppTest.from_file(APP, default_timeout=60)
+    phone.query_params["join"] = code
+    phone.run()
+    next(b for b in phone.button if b.label == "Join").click().run()
+    key = "wr_eight_aspects_sd_one_place_rating"
+    phone.radio(key=key).set_value(4).run()
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        phone.radio(key=key).set_value(2).run()
+        assert not phone.exception
+        warning = [w.value for w in phone.warning]
+        assert warning and warning[0].startswith("Not saved yet: the server cannot write"), warning
+        assert "Your choice is still on screen" in warning[0]
+        assert phone.radio(key=key).value == 2
+        phone.run()  # the whole page again
+        assert phone.radio(key=key).value == 2, "still the choice, not the stored 4"
+        assert not any(m.value == "**✓ Saved**" for m in phone.markdown)
+        token = phone.session_state["resume_token"]
+        assert app_store.answers(token, "eight_aspects")["sd_one_place"]["rating"] == 4
+    finally:
+        lift(app_store, listener)
+    next(b for b in phone.button if b.label == "Send again").click().run()
+    assert not phone.warning
+    assert app_store.answers(token, "eight_aspects")["sd_one_place"]["rating"] == 2
+    assert any(m.value == "**✓ Saved**" for m in phone.markdown)
 
 
 def test_a_commit_does_not_wait_for_the_disk_but_the_log_is_flushed_within_a_second(sqlite_store, monkeypatch):
