@@ -174,28 +174,78 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     assert any("✓ Saved: " in h.proto.body for h in at.get("html")), "the live panel says it is saved now"
 
 
-def test_a_page_that_redraws_from_the_store_says_the_earlier_answer_stands(monkeypatch):
-    """The statement pages draw every answer from the store again after a change, so a refused change goes back to the answer stored. The toast says so,
-    and what to do: not "your choice is still on screen; send it again", which was not
-    true there, and there is no button to send it with."""
+def test_a_statement_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
+    """The statement pages set every answer from the store before drawing it, so a refused
+    change went back to the stored answer, under a toast saying it was still on screen.
+    Now it stays, through a rerun of the whole page, with why and "Send again"."""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("views/diagnostics/conditions.py").run()
     at.selectbox(key="cond_part").set_value("core_practices").run()
-    at.radio(key="cond_rating_hon_undiscussable").set_value(5).run()
+    key = "cond_rating_hon_undiscussable"
+    at.radio(key=key).set_value(5).run()
+    app_store = session.store()
+    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.radio(key=key).set_value(2).run()
+        assert not at.exception and not at.toast
+        warning = [w.value for w in at.warning]
+        assert warning and warning[0].startswith("Not saved yet: the server cannot write"), warning
+        at.run()
+        assert at.radio(key=key).value == 2, "the choice, not the stored 5"
+        assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 5
+    finally:
+        lift(app_store, listener)
+    next(b for b in at.button if b.label == "Send again").click().run()
+    assert not at.warning
+    assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 2
+
+
+def test_evidence_typed_on_the_tolerance_page_is_not_lost_to_a_refused_save(monkeypatch):
+    """An area's ratings and evidence are saved together; a refused save kept none of them
+    on screen, so the evidence typed was gone. Now the area keeps them, with "Send again"."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/diagnostics/tolerance.py").run()
+    at.radio(key="tol_frequency_staff_turnover").set_value(3).run()
+    app_store = session.store()
+    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    evidence = "Exit interviews, March to June: <b>half</b> cite caseloads"
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.text_area(key="tol_evidence_staff_turnover").input(evidence).run()
+        assert not at.exception and not at.toast
+        assert any(w.value.startswith("Not saved yet") for w in at.warning)
+        at.run()
+        assert at.text_area(key="tol_evidence_staff_turnover").value == evidence
+        assert at.radio(key="tol_frequency_staff_turnover").value == 3
+        assert app_store.answers(token, "tolerance")["area:staff_turnover"].get("evidence", "") == ""
+    finally:
+        lift(app_store, listener)
+    next(b for b in at.button if b.label == "Send again").click().run()
+    assert not at.warning
+    assert app_store.answers(token, "tolerance")["area:staff_turnover"]["evidence"] == evidence
+
+
+def test_a_refusal_told_by_a_toast_says_nothing_changed(monkeypatch):
+    """Where a page draws what is stored again after a refused change (the self-check's
+    purpose on the tolerance page, the deciding pages' buttons), the toast says nothing
+    changed, not that the choice is still on screen."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/diagnostics/tolerance.py").run()
+    at.radio(key="tol_mode").set_value("team_discussion").run()
     app_store = session.store()
     listener = limit_writes(app_store, "PRAGMA query_only = ON")
     try:
-        at.radio(key="cond_rating_hon_undiscussable").set_value(2).run()
+        at.radio(key="tol_mode").set_value("provider_dialogue").run()
     finally:
         lift(app_store, listener)
-    assert not at.exception
     toasts = [t.value for t in at.toast]
     assert toasts and toasts[0].startswith("Not saved yet: the server cannot write"), toasts
-    assert "Your earlier answer stands; choose again in a moment." in toasts[0]
-    assert at.radio(key="cond_rating_hon_undiscussable").value == 5, "drawn from the store, as the toast says"
-    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
-    assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 5
+    assert toasts[0].endswith("Nothing was changed; try again in a moment.")
+    assert at.radio(key="tol_mode").value == "team_discussion", "drawn from the store, as the toast says"
 
 
 def test_a_round_keeps_an_unsaved_choice_on_the_phone_and_sends_it_again(monkeypatch):

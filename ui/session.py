@@ -155,9 +155,9 @@ def delete(diagnostic_id: str, item_id: str) -> str | None:
 
 def _refused(exc: Exception, *, quiet: bool) -> str:
     if isinstance(exc, StoreUnavailable):
-        # A quiet save's page keeps the choice on screen with a button to send it again (the
-        # eight aspects, a workshop round); a page told by a toast draws its answers from the store again.
-        then = "Your choice is still on screen; send it again in a moment." if quiet else "Your earlier answer stands; choose again in a moment."
+        # A quiet save's page keeps the choice on screen with a button to send it again
+        # (ui/kept_choices.py); a page told by a toast draws what is stored again.
+        then = "Your choice is still on screen; send it again in a moment." if quiet else "Nothing was changed; try again in a moment."
         reason = f"{NOT_SAVED_YET}: {exc}. {then}"
     elif isinstance(exc, WorkshopError):
         reason = str(exc)

@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 
 import streamlit as st
 
-from ui import session
+from ui import kept_choices, session
 
 DONT_KNOW = "dont_know"
 
@@ -63,7 +63,10 @@ def statement_radio(diagnostic_id: str, prefix: str, item_id: str, text: str, re
     def save() -> None:
         rating = st.session_state.get(widget_key)
         if rating is not None:
-            session.save(diagnostic_id, item_id, {"rating": None if rating == DONT_KNOW else rating})
+            refused = session.save(diagnostic_id, item_id, {"rating": None if rating == DONT_KNOW else rating}, quiet=True)
+            kept_choices.keep(widget_key, refused, {widget_key: rating})
 
-    st.session_state[widget_key] = (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None
+    if not kept_choices.restore(widget_key):  # else a choice the store refused, to send again
+        st.session_state[widget_key] = (DONT_KNOW if record["rating"] is None else record["rating"]) if "rating" in record else None
     st.radio(text, list(labels), format_func=labels.get, horizontal=True, key=widget_key, on_change=save)
+    kept_choices.notice(widget_key, save)

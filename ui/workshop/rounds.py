@@ -12,7 +12,7 @@ import streamlit as st
 from scoring import figures, numbers, registry
 from scoring.store import StoreUnavailable
 from scoring.workshop import rounds
-from ui import session, widgets
+from ui import kept_choices, session, widgets
 from ui.diagnostics import statements
 
 SELF_PACED = ""
@@ -21,7 +21,6 @@ NOT_RECORDED = "not_recorded"
 NOT_AGREED = "not_agreed"
 AGREE_NOTICE_KEY = "ws_agree_notice"
 SAVED_KEY = "wr_last_saved"  # the widget key of the round question whose answer was saved last
-UNSAVED_KEY = "wr_unsaved"  # widget key -> (why its change could not be saved, that choice)
 
 ROUND_STYLE = """<style>
 .st-key-ws_round_now p {font-size: 1.9rem; font-weight: 700; line-height: 1.2; margin: 0}
@@ -255,16 +254,13 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
     @st.fragment
     def draw() -> None:
         records = session.records(diagnostic_id)  # the one read of an answer's rerun
-        unsaved = st.session_state.setdefault(UNSAVED_KEY, {})
         for number, question in enumerate(questions):
             key = f"wr_{diagnostic_id}_{question.item_id}_{question.field}"
             options = list(question.options) + (["dont_know"] if question.dont_know else [])
             names = {**question.options, "dont_know": question.dont_know}
             stored = records.get(question.item_id, {})
             value = stored.get(question.field, "missing") if question.field in stored else "missing"
-            if key in unsaved:  # a choice the store refused stays on screen, to send again
-                st.session_state[key] = unsaved[key][1]
-            else:
+            if not kept_choices.restore(key):  # else a choice the store refused, to send again
                 st.session_state[key] = ("dont_know" if value is None else value) if value != "missing" else None
 
             def save(question=question, key=key) -> None:
@@ -274,10 +270,7 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                 previous = records.get(question.item_id)  # as read for this run: each answer reruns it
                 record = {**(previous or {}), question.field: None if chosen == "dont_know" else chosen}
                 refused = session.save(diagnostic_id, question.item_id, record, previous=previous or {}, quiet=True)
-                if refused:
-                    unsaved[key] = (refused, chosen)
-                else:
-                    unsaved.pop(key, None)
+                kept_choices.keep(key, refused, {key: chosen})
                 st.session_state[SAVED_KEY] = None if refused else key  # no "✓ Saved" then, not even under an earlier answer
 
             st.radio(
@@ -288,12 +281,8 @@ def _questions(diagnostic_id: str, questions: list, is_open: bool) -> None:
                 on_change=save,
                 disabled=not is_open,
             )
-            if key in unsaved:  # why, under the answer, in view on a phone
-                reason = unsaved[key][0]
-                st.warning(reason, icon=":material/sync_problem:")
-                if reason.startswith(session.NOT_SAVED_YET) and is_open:
-                    st.button("Send again", key=f"{key}_retry", on_click=save, icon=":material/send:")
-            elif st.session_state.get(SAVED_KEY) == key:  # under the answer just given, in view on a phone
+            kept = kept_choices.notice(key, save, enabled=is_open)  # why it is not saved, under the answer
+            if not kept and st.session_state.get(SAVED_KEY) == key:  # under the answer just given, in view on a phone
                 st.markdown("**✓ Saved**")
 
     draw()

@@ -9,7 +9,7 @@ from scoring import numbers
 from scoring.diagnostics import capacity, stakeholder_map
 from scoring.diagnostics import starting_points as sp
 from scoring.figures import PALETTE, labelled_bars, theme_bars
-from ui import session, widgets
+from ui import kept_choices, session, widgets
 from ui.diagnostics.statements import page_top, phone_style, remembered_picker, statement_radio
 from ui.editors import record_editor
 
@@ -41,10 +41,13 @@ with questions:
 
             def save_fact(fact_id=fact.id, key=fact_key) -> None:
                 if st.session_state.get(key) is not None:
-                    session.save(sp.ID, fact_id, {"answer": st.session_state[key]})
+                    refused = session.save(sp.ID, fact_id, {"answer": st.session_state[key]}, quiet=True)
+                    kept_choices.keep(key, refused, {key: st.session_state[key]})
 
-            st.session_state[fact_key] = records.get(fact.id, {}).get("answer")
+            if not kept_choices.restore(fact_key):  # else a choice the store refused, to send again
+                st.session_state[fact_key] = records.get(fact.id, {}).get("answer")
             st.radio(fact.text, list(sp.FACT_ANSWERS), format_func=sp.FACT_ANSWERS.get, horizontal=True, key=fact_key, on_change=save_fact)
+            kept_choices.notice(fact_key, save_fact)
 
 with results:
     themes = sp.theme_scores(records, instrument)

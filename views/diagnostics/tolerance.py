@@ -4,7 +4,7 @@ import streamlit as st
 
 from scoring.diagnostics import tolerance
 from scoring.records import development_plan
-from ui import session, widgets
+from ui import kept_choices, session, widgets
 
 instrument = tolerance.instrument()
 response = session.response()
@@ -19,13 +19,13 @@ def save_mode() -> None:
     session.save(tolerance.ID, tolerance.MODE, {"mode": st.session_state["tol_mode"]})
 
 
+AREA_FIELDS = ("frequency", "impact", "gift", "evidence")
+
+
 def save_area(area_id: str) -> None:
-    state = st.session_state
-    session.save(
-        tolerance.ID,
-        tolerance.area_key(area_id),
-        {field: state.get(f"tol_{field}_{area_id}") for field in ("frequency", "impact", "gift", "evidence")},
-    )
+    values = {f"tol_{field}_{area_id}": st.session_state.get(f"tol_{field}_{area_id}") for field in AREA_FIELDS}
+    refused = session.save(tolerance.ID, tolerance.area_key(area_id), {field: values[f"tol_{field}_{area_id}"] for field in AREA_FIELDS}, quiet=True)
+    kept_choices.keep(f"tol_area_{area_id}", refused, values)  # a refused change, evidence typed included, stays on screen
 
 
 # Widgets are set from the store before they are drawn (see ui/diagnostics/eight_aspects_form.py).
@@ -40,9 +40,10 @@ questions, results = st.columns([3, 2], gap="large")
 with questions:
     for number, area in enumerate(instrument.areas, start=1):
         record = records.get(tolerance.area_key(area.id), {})
-        for field in ("frequency", "impact", "gift"):
-            st.session_state[f"tol_{field}_{area.id}"] = record.get(field)
-        st.session_state[f"tol_evidence_{area.id}"] = record.get("evidence", "")
+        if not kept_choices.restore(f"tol_area_{area.id}"):  # else a change the store refused, to send again
+            for field in ("frequency", "impact", "gift"):
+                st.session_state[f"tol_{field}_{area.id}"] = record.get(field)
+            st.session_state[f"tol_evidence_{area.id}"] = record.get("evidence", "")
         with st.container(border=True, key=f"tol_area_{area.id}"):
             st.markdown(f"**{number}. {area.title}**")
             st.markdown(f"> “{area.statement}”")
@@ -63,6 +64,7 @@ with questions:
                 height=80,
                 placeholder="e.g. the waiting list report to the partnership board, what families tell us",
             )
+            kept_choices.notice(f"tol_area_{area.id}", lambda area_id=area.id: save_area(area_id))
 
 with results:
     st.header("Tolerance profile")
