@@ -5,12 +5,11 @@ question with the message and "Send again". AppTest cannot show this: it does no
 through the server's handling of the browser's rerun request."""
 
 import asyncio
-import sqlite3
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from write_lock import write_lock_held
 
 from bench.protocol import Phone, open_page
 from deploy import stack
@@ -172,24 +171,8 @@ def stored_ratings(database: Path, token: str) -> dict:
 async def choose_refused(phone: Phone, database: Path, key: str, label: str):
     """Choose while another writer keeps SQLite's write lock past every retry: the save is
     refused and the choice stays on screen, to send again."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_write_lock() -> None:
-        connection = sqlite3.connect(database, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        locked.set()
-        release.wait(60)
-        connection.execute("ROLLBACK")
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_write_lock)
-    holder.start()
-    locked.wait(10)
-    try:
+    with write_lock_held(database):
         return await phone.choose(key, label)
-    finally:
-        release.set()
-        holder.join()
 
 
 def test_next_aspect_draws_each_question_as_its_radio_and_source_with_no_container_of_its_own(server):

@@ -8,13 +8,12 @@ past every retry (the same way as tests/test_fragment_reruns.py)."""
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
 
 import pytest
 from pages import TIMEOUT, click_rating, expect_rating_checked, key, rating_options, wait_for_app
 from playwright.sync_api import expect
 from servers import start_server, stop_server, warm_up
+from write_lock import write_lock_held
 
 from scoring.diagnostics import eight_aspects
 from scoring.store import Store
@@ -35,25 +34,9 @@ def server(tmp_path_factory, browser):
 
 
 def choose_while_locked(page, database, item_id: str, label: str) -> None:
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_write_lock() -> None:
-        connection = sqlite3.connect(database, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        locked.set()
-        release.wait(60)
-        connection.execute("ROLLBACK")
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_write_lock)
-    holder.start()
-    assert locked.wait(10)
-    try:
+    with write_lock_held(database):
         click_rating(page, item_id, label)
         expect(page.get_by_role("button", name="Send again")).to_be_visible(timeout=60_000)
-    finally:
-        release.set()
-        holder.join()
     wait_for_app(page)
 
 
