@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from scoring import numbers
 from scoring.diagnostics import eight_aspects
 from scoring.store import Store
-from ui import widgets
+from ui import kept_choices, widgets
 from ui.diagnostics import eight_aspects_form as form
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -269,7 +269,7 @@ def test_leaving_an_aspect_forgets_its_widgets_values_but_not_a_choice_still_to_
     store, so their widgets' values go; a choice that could not be saved stays, with its
     details, to be sent again; other keys and other factors are untouched."""
     state = {
-        form.UNSAVED_KEY: {"b": "Not saved yet"},
+        kept_choices.KEY: {"ea_rating_b": ("Not saved yet", {"ea_rating_b": 5, "ea_weight_b": 3})},
         "ea_rating_a": 3,
         "ea_weight_a": 2,
         "ea_note_a": "seen at the provider forum",
@@ -280,7 +280,7 @@ def test_leaving_an_aspect_forgets_its_widgets_values_but_not_a_choice_still_to_
     }
     form.forget_widgets(state, ["a", "b"], form.FIELDS)
     assert state == {
-        form.UNSAVED_KEY: {"b": "Not saved yet"},
+        kept_choices.KEY: {"ea_rating_b": ("Not saved yet", {"ea_rating_b": 5, "ea_weight_b": 3})},
         "ea_rating_b": 5,
         "ea_weight_b": 3,
         "ea_rating_c": 1,

@@ -5,8 +5,8 @@ is what is saved. A change the store could not take (a room's writes queued past
 retry, a full disk) would then go back to the stored answer at once. Instead its values
 are kept here, under a group of our own (the widgets' values themselves are forgotten by
 Streamlit once the page is left) and drawn until they are saved or changed. The
-eight-aspects page keeps its own (ui/diagnostics/eight_aspects_form.py), with the choice a
-dropped connection lost."""
+eight-aspects page keeps here too the choice a dropped connection lost, and draws its own
+notice (ui/diagnostics/eight_aspects_form.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def keep(group: str, refused: str | None, values: dict[str, Any]) -> None:
         kept.pop(group, None)
 
 
+def reason(group: str) -> str | None:
+    """Why the group's change is not saved, if one is kept."""
+    found = st.session_state.get(KEY, {}).get(group)
+    return None if found is None else found[0]
+
+
 def restore(group: str) -> bool:
     """Set the group's widgets to the values kept for them, before they are drawn; False if
     nothing is kept (the page then sets them from the store)."""
@@ -42,11 +48,10 @@ def restore(group: str) -> bool:
 def notice(group: str, send: Callable[[], None], *, enabled: bool = True) -> bool:
     """Why the group's change is not saved, and "Send again" where sending again can help.
     Returns whether a change is kept."""
-    found = st.session_state.get(KEY, {}).get(group)
-    if found is None:
+    why = reason(group)
+    if why is None:
         return False
-    reason = found[0]
-    st.warning(reason, icon=":material/sync_problem:")
-    if enabled and reason.startswith(session.NOT_SAVED_YET):
+    st.warning(why, icon=":material/sync_problem:")
+    if enabled and why.startswith(session.NOT_SAVED_YET):
         st.button("Send again", key=f"{group}_retry", on_click=send, icon=":material/send:")
     return True

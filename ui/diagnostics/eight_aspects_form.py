@@ -16,7 +16,7 @@ import streamlit as st
 from scoring.diagnostics import eight_aspects
 from scoring.diagnostics.eight_aspects import Factor, Instrument
 from scoring.instruments.loading import citation
-from ui import fragment_reruns, session, widgets
+from ui import fragment_reruns, kept_choices, session, widgets
 from ui.diagnostics import statements
 
 ID = eight_aspects.ID
@@ -34,8 +34,6 @@ def widget_key(field: str, item_id: str) -> str:
 
 
 LAST_SAVED_KEY = "ea_last_saved"  # the text of the factor whose answer was saved last
-UNSAVED_KEY = "ea_unsaved"  # item id -> why its last change could not be saved
-KEPT_KEY = "ea_kept"  # item id -> {widget key: value}: that change, to draw and send again
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
 DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. It is still on screen; send it again."
@@ -117,26 +115,23 @@ def save_factor(item_id: str) -> None:
     previous = current_records().get(item_id, {})
     record = dict(previous)
     state = st.session_state
-    rating = state.get(widget_key("rating", item_id))
+    rating_key = widget_key("rating", item_id)
+    rating = state.get(rating_key)
     if rating is not None:
         record["rating"] = None if rating == DONT_KNOW else rating
     if state.get(SHOW_DETAILS_KEY):  # hidden detail widgets may hold values older than the store's
         for field in FIELDS[1:]:
             if widget_key(field, item_id) in state:
                 record[field] = state[widget_key(field, item_id)]
-    unsaved = state.setdefault(UNSAVED_KEY, {})
-    was_refused = item_id in unsaved
+    was_refused = kept_choices.reason(rating_key) is not None
     first_answer = session.token() is None
     stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
-    kept = state.setdefault(KEPT_KEY, {})
+    # A refused change stays on screen, with a button to send it again (ui/kept_choices.py).
+    drawn = [widget_key(field, item_id) for field in FIELDS] if reason else []
+    kept_choices.keep(rating_key, reason, {key: state[key] for key in drawn if key in state})
     if reason is None:
-        unsaved.pop(item_id, None)
-        kept.pop(item_id, None)
         current_records()[item_id] = stored  # what the store now holds: no need to read it back
         state[LAST_SAVED_KEY] = eight_aspects.instrument().factor_texts.get(item_id, item_id)
-    else:
-        unsaved[item_id] = reason  # the choice stays on screen, with a button to send it again
-        kept[item_id] = {widget_key(field, item_id): state[widget_key(field, item_id)] for field in FIELDS if widget_key(field, item_id) in state}
     if first_answer and session.token():
         st.rerun()  # once: the whole page, so that the new link back to these answers shows
     if reason is None and not was_refused:
@@ -160,17 +155,6 @@ def _set_from_store(item_id: str, record: dict, instrument: Instrument, show_det
         st.session_state[widget_key("weight", item_id)] = record.get("weight", instrument.weight_default)
         st.session_state[widget_key("basis", item_id)] = record.get("basis")
         st.session_state[widget_key("note", item_id)] = record.get("note", "")
-
-
-def _keep_on_screen(item_id: str) -> None:
-    """Set the widgets of a change that could not be saved to that change, so the browser
-    draws it. A radio the browser dropped (its aspect, or the page, was left) comes back as
-    its element says, and without a value set in this run the element carries only its
-    first option as default: the page showed "Strongly constrains" under "your choice is
-    still on screen", and "Send again" stored that (real Chromium). Kept in a key of our
-    own, as Streamlit forgets a widget's value once a run of another page leaves it out."""
-    for key, value in st.session_state.get(KEPT_KEY, {}).get(item_id, {}).items():
-        st.session_state[key] = value
 
 
 def _details_summary(record: dict, instrument: Instrument) -> str:
@@ -218,16 +202,19 @@ def _source_line(source: str, quote: str | None) -> str:
 def _answer(factor: Factor, record: dict, instrument: Instrument, show_details: bool) -> str | None:
     """The factor's rating (and with the details open, its weight, basis and note);
     returns why its last change is not saved, if it is not."""
-    unsaved = st.session_state.setdefault(UNSAVED_KEY, {})
-    reason = unsaved.get(factor.id)
     rating_key = widget_key("rating", factor.id)
+    reason = kept_choices.reason(rating_key)
     # In a new session the radio starts from the store but takes what the browser sends,
     # so that a choice lost with the old connection is seen, not silently overwritten.
     from_browser = st.session_state.get(NEW_SESSION_KEY) and rating_key not in st.session_state
     if reason is None and not from_browser:
         _set_from_store(factor.id, record, instrument, show_details)
     elif reason is not None:
-        _keep_on_screen(factor.id)  # the unsaved choice, not the store's
+        # The unsaved choice, set on the widget each time it is drawn: a radio the browser
+        # dropped (its aspect or the page was left) comes back as its element says, and
+        # without a value set in this run that is its first option ("Send again" then
+        # stored that, in Chromium).
+        kept_choices.restore(rating_key)
     rating_labels = {**instrument.scale, DONT_KNOW: instrument.dont_know}
     options = list(rating_labels)
     stored = _stored_rating(record)
@@ -242,8 +229,8 @@ def _answer(factor: Factor, record: dict, instrument: Instrument, show_details: 
         **({"index": None if stored is None else options.index(stored)} if from_browser else {}),
     )
     if from_browser and chosen is not None and chosen != stored:
-        reason = unsaved[factor.id] = DROPPED
-        st.session_state.setdefault(KEPT_KEY, {})[factor.id] = {rating_key: chosen}
+        reason = DROPPED
+        kept_choices.keep(rating_key, reason, {rating_key: chosen})
     if not show_details:
         return reason
     for field, label, options, format_func in (
@@ -299,9 +286,9 @@ def forget_widgets(state, item_ids: list[str], fields: tuple[str, ...]) -> None:
     55 keys once the 40 factors were answered, against 20, and every radio drawn and every
     run walks them all (Streamlit's filtered_state and _compact_state). A choice that could
     not be saved keeps its value, to be sent again."""
-    unsaved = state.get(UNSAVED_KEY, {})
+    kept = state.get(kept_choices.KEY, {})
     for item_id in item_ids:
-        if item_id in unsaved:
+        if widget_key("rating", item_id) in kept:
             continue
         for field in fields:
             with contextlib.suppress(KeyError):  # a detail never drawn

@@ -23,9 +23,10 @@ AREA_FIELDS = ("frequency", "impact", "gift", "evidence")
 
 
 def save_area(area_id: str) -> None:
-    values = {f"tol_{field}_{area_id}": st.session_state.get(f"tol_{field}_{area_id}") for field in AREA_FIELDS}
-    refused = session.save(tolerance.ID, tolerance.area_key(area_id), {field: values[f"tol_{field}_{area_id}"] for field in AREA_FIELDS}, quiet=True)
-    kept_choices.keep(f"tol_area_{area_id}", refused, values)  # a refused change, evidence typed included, stays on screen
+    keys = {field: f"tol_{field}_{area_id}" for field in AREA_FIELDS}
+    record = {field: st.session_state.get(key) for field, key in keys.items()}
+    refused = session.save(tolerance.ID, tolerance.area_key(area_id), record, quiet=True)
+    kept_choices.keep(f"tol_area_{area_id}", refused, {keys[field]: value for field, value in record.items()})  # evidence typed included
 
 
 # Widgets are set from the store before they are drawn (see ui/diagnostics/eight_aspects_form.py).
