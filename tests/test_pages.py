@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from scoring import numbers
 from scoring.diagnostics import eight_aspects
 from scoring.store import Store
-from ui import kept_choices, widgets
+from ui import kept_choices, session, widgets
 from ui.diagnostics import eight_aspects_form as form
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -102,6 +102,18 @@ def test_an_answer_reruns_only_the_live_panel_which_says_what_was_saved():
     assert 'aria-label="System design: 50 out of 100, 2 of 5 answered"' in panel and "7 aspects with no score yet" in panel
     assert 'aria-label="Relationships: no score yet, 0 of 5 answered"' in panel
     assert not at.get("plotly_chart"), "no figure to build on every answer"
+
+
+def test_a_fresh_start_does_not_say_the_last_respondents_answer_was_saved():
+    at = app().run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
+    at.radio(key="ea_rating_sd_one_place").set_value(5).run()
+    assert "✓ Saved:" in live_panel(at)
+    at.switch_page("views/home.py").run()
+    at.button(key="start_afresh").click().run()
+    at.switch_page("views/diagnostics/eight_aspects.py").run()
+    assert not at.exception
+    assert "✓ Saved:" not in live_panel(at) and "0 of 40 factors answered" in live_panel(at)
 
 
 def test_each_question_and_its_help_label_its_answer_as_written():
@@ -269,7 +281,8 @@ def test_leaving_an_aspect_forgets_its_widgets_values_but_not_a_choice_still_to_
     store, so their widgets' values go; a choice that could not be saved stays, with its
     details, to be sent again; other keys and other factors are untouched."""
     state = {
-        kept_choices.KEY: {"ea_rating_b": ("Not saved yet", {"ea_rating_b": 5, "ea_weight_b": 3})},
+        kept_choices.KEY: ("respondent", {"ea_rating_b": ("Not saved yet", {"ea_rating_b": 5, "ea_weight_b": 3})}),
+        session.TOKEN_KEY: "respondent",
         "ea_rating_a": 3,
         "ea_weight_a": 2,
         "ea_note_a": "seen at the provider forum",
@@ -280,7 +293,8 @@ def test_leaving_an_aspect_forgets_its_widgets_values_but_not_a_choice_still_to_
     }
     form.forget_widgets(state, ["a", "b"], form.FIELDS)
     assert state == {
-        kept_choices.KEY: {"ea_rating_b": ("Not saved yet", {"ea_rating_b": 5, "ea_weight_b": 3})},
+        kept_choices.KEY: ("respondent", {"ea_rating_b": ("Not saved yet", {"ea_rating_b": 5, "ea_weight_b": 3})}),
+        session.TOKEN_KEY: "respondent",
         "ea_rating_b": 5,
         "ea_weight_b": 3,
         "ea_rating_c": 1,

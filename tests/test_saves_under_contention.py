@@ -202,6 +202,32 @@ def test_a_statement_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch
     assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 2
 
 
+def test_a_change_kept_for_one_respondent_is_not_shown_or_sent_as_the_next_ones(monkeypatch):
+    """A refused change is kept for the respondent who made it. A tab that starts a new
+    self-check showed the last respondent's kept choice on the new one's page, and "Send
+    again" stored it as the new respondent's answer, which they never gave."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/diagnostics/conditions.py").run()
+    at.selectbox(key="cond_part").set_value("core_practices").run()
+    key = "cond_rating_hon_undiscussable"
+    at.radio(key=key).set_value(5).run()
+    app_store = session.store()
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.radio(key=key).set_value(2).run()
+        assert any(w.value.startswith("Not saved yet") for w in at.warning)
+    finally:
+        lift(app_store, listener)
+    at.switch_page("views/home.py").run()
+    at.button(key="start_afresh").click().run()
+    at.switch_page("views/diagnostics/conditions.py").run()
+    at.selectbox(key="cond_part").set_value("core_practices").run()
+    assert not at.exception
+    assert not at.warning and not [b for b in at.button if b.label == "Send again"]
+    assert at.radio(key=key).value is None, "the new respondent has answered nothing"
+
+
 def test_evidence_typed_on_the_tolerance_page_is_not_lost_to_a_refused_save(monkeypatch):
     """An area's ratings and evidence are saved together; a refused save kept none of them
     on screen, so the evidence typed was gone. Now the area keeps them, with "Send again"."""

@@ -4,40 +4,52 @@ The answering pages set each widget from the store before drawing it, so that wh
 is what is saved. A change the store could not take (a room's writes queued past every
 retry, a full disk) would then go back to the stored answer at once. Instead its values
 are kept here, under a group of our own (the widgets' values themselves are forgotten by
-Streamlit once the page is left) and drawn until they are saved or changed. The
+Streamlit once the page is left) and drawn until they are saved or changed. They belong
+to the respondent who made them: a tab that changes respondent (a new participant, a
+fresh start) does not show, or send, the last one's. The
 eight-aspects page keeps here too the choice a dropped connection lost, and draws its own
 notice (ui/diagnostics/eight_aspects_form.py)."""
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any, Callable
 
 import streamlit as st
 
 from ui import session
 
-KEY = "kept_choices"  # group -> (why it was not saved, {widget key: value})
+KEY = "kept_choices"  # (the respondent's token, {group: (why it was not saved, {widget key: value})})
+
+
+def kept(state: MutableMapping | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The changes kept for this tab's respondent, by group (none for another's)."""
+    state = st.session_state if state is None else state
+    owner, groups = state.get(KEY, (None, {}))
+    return groups if owner == state.get(session.TOKEN_KEY) else {}
 
 
 def keep(group: str, refused: str | None, values: dict[str, Any]) -> None:
     """After a save of these widgets' values: keep them if it was refused, else forget them."""
-    kept = st.session_state.setdefault(KEY, {})
+    groups = kept()
     if refused:
-        kept[group] = (refused, dict(values))
+        if not groups:  # a fresh dict: any kept by another respondent go
+            st.session_state[KEY] = (session.token(), groups := {})
+        groups[group] = (refused, dict(values))
     else:
-        kept.pop(group, None)
+        groups.pop(group, None)
 
 
 def reason(group: str) -> str | None:
     """Why the group's change is not saved, if one is kept."""
-    found = st.session_state.get(KEY, {}).get(group)
+    found = kept().get(group)
     return None if found is None else found[0]
 
 
 def restore(group: str) -> bool:
     """Set the group's widgets to the values kept for them, before they are drawn; False if
     nothing is kept (the page then sets them from the store)."""
-    found = st.session_state.get(KEY, {}).get(group)
+    found = kept().get(group)
     if found is None:
         return False
     for key, value in found[1].items():

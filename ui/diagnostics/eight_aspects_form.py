@@ -33,7 +33,7 @@ def widget_key(field: str, item_id: str) -> str:
     return f"ea_{field}_{item_id}"
 
 
-LAST_SAVED_KEY = "ea_last_saved"  # the text of the factor whose answer was saved last
+LAST_SAVED_KEY = "ea_last_saved"  # (respondent's token, the text of the factor whose answer was saved last)
 RECORDS_KEY = "ea_records"  # this respondent's records, read once per run
 NEW_SESSION_KEY = "ea_new_session"  # this run is the session's first of this page
 DROPPED = f"{session.NOT_SAVED_YET}: the connection dropped before this choice reached us. It is still on screen; send it again."
@@ -103,7 +103,8 @@ def current_records() -> dict:
 
 
 def last_saved() -> str | None:
-    return st.session_state.get(LAST_SAVED_KEY)
+    token, text = st.session_state.get(LAST_SAVED_KEY, (None, None))
+    return text if token == session.token() else None  # not the last respondent's, after a fresh start
 
 
 def save_factor(item_id: str) -> None:
@@ -131,7 +132,7 @@ def save_factor(item_id: str) -> None:
     kept_choices.keep(rating_key, reason, {key: state[key] for key in drawn if key in state})
     if reason is None:
         current_records()[item_id] = stored  # what the store now holds: no need to read it back
-        state[LAST_SAVED_KEY] = eight_aspects.instrument().factor_texts.get(item_id, item_id)
+        state[LAST_SAVED_KEY] = (session.token(), eight_aspects.instrument().factor_texts.get(item_id, item_id))
     if first_answer and session.token():
         st.rerun()  # once: the whole page, so that the new link back to these answers shows
     if reason is None and not was_refused:
@@ -286,7 +287,7 @@ def forget_widgets(state, item_ids: list[str], fields: tuple[str, ...]) -> None:
     55 keys once the 40 factors were answered, against 20, and every radio drawn and every
     run walks them all (Streamlit's filtered_state and _compact_state). A choice that could
     not be saved keeps its value, to be sent again."""
-    kept = state.get(kept_choices.KEY, {})
+    kept = kept_choices.kept(state)
     for item_id in item_ids:
         if widget_key("rating", item_id) in kept:
             continue
