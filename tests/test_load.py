@@ -383,3 +383,40 @@ def test_messages_queued_before_the_loop_wakes_share_one_wake_up_and_none_is_lef
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
         loop.close()
+
+
+def test_a_widget_value_read_from_the_browser_is_what_streamlit_reads():
+    """ui/server_tuning.widget_values_read_without_copying_metadata: the value and the
+    metadata kept are Streamlit's own; the metadata is copied only when its field differs."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.state.common import WidgetMetadata
+    from streamlit.runtime.state.session_state import WStates
+
+    from ui import server_tuning
+
+    server_tuning.widget_values_read_without_copying_metadata()
+    streamlits_read = WStates.__getitem__.__wrapped__
+    assert WStates.__getitem__ is not streamlits_read, "the quick read is in place"
+
+    def deserialize(sent):
+        return None if sent is None else sent * 10
+
+    def states(declared_field: str) -> tuple[WStates, WidgetMetadata]:
+        made = WStates()
+        metadata = WidgetMetadata("radio-1", deserializer=deserialize, serializer=deserialize, value_type=declared_field)
+        made.set_widget_metadata(metadata)
+        sent = WidgetState(id="radio-1")
+        sent.int_value = 4
+        made.set_widget_from_proto(sent)
+        return made, metadata
+
+    for declared_field in ("int_value", "string_value"):
+        ours, ours_metadata = states(declared_field)
+        theirs, _ = states(declared_field)
+        assert ours["radio-1"] == streamlits_read(theirs, "radio-1") == 40
+        assert ours["radio-1"] == 40, "read again: the value as read"
+        assert ours.widget_metadata["radio-1"] == theirs.widget_metadata["radio-1"]
+        assert ours.widget_metadata["radio-1"].value_type == "int_value"
+        assert (ours.widget_metadata["radio-1"] is ours_metadata) == (declared_field == "int_value")
+    with pytest.raises(KeyError):
+        WStates()["never-sent"]
