@@ -8,6 +8,7 @@ uses SQLite's query_only setting on the app's writing connections."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from scoring import store as store_module
@@ -344,3 +346,175 @@ def test_a_commit_does_not_wait_for_the_disk_but_the_log_is_flushed_within_a_sec
     assert wal in flushed, "the log is flushed within about a second of a commit"
     sqlite_store.dispose()
     assert wal not in wal_sync._paths, "a disposed store's log is no longer watched"
+
+
+def token_of(at: AppTest) -> str:
+    token = at.query_params["r"]
+    return token[0] if isinstance(token, list) else token
+
+
+def edit_table(at: AppTest, key: str, delta: dict) -> AppTest:
+    """Run the page as after an edit in the table `key`: AppTest cannot edit a data_editor,
+    and its state set on at.session_state does not call on_change, so the edit is sent as a
+    browser would, in the widget states of the next run."""
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=at.data_editor(key=key).proto.id, string_value=json.dumps(delta)))
+    return at._run(states)
+
+
+def refusal(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if w.value.startswith("Not saved yet: the server cannot write")]
+
+
+def test_a_table_edit_the_store_refuses_stays_in_the_table_to_send_again(monkeypatch):
+    """The plan's action table (and the risk register's, the stakeholder map's: ui/editors.py)
+    was drawn afresh from the store after a refused edit, under a message saying the change
+    was still on screen. Now the same table keeps the edit as typed, with why and "Send again"."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/decide/plan.py").run()
+    edit_table(at, "pl_actions_editor_0", {"added_rows": [{"Action": "Pool the budgets"}]})
+    app_store = session.store()
+    token = token_of(at)
+    before = app_store.response(token)["development_plan"]
+    (key,) = before
+    edit = {"edited_rows": {"0": {"Owner": "Head of commissioning"}}, "added_rows": [{"Action": "Meet the ICB"}]}
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        edit_table(at, "pl_actions_editor_1", edit)
+        assert not at.exception and not at.error
+        assert refusal(at) and "Your choice is still on screen" in refusal(at)[0]
+        at.run()
+        assert refusal(at), "said until it is sent"
+        assert [t.key for t in at.data_editor] == ["pl_actions_editor_1"], "the same table, not one drawn afresh"
+        assert at.session_state["pl_actions_editor_1"]["edited_rows"] == {0: {"Owner": "Head of commissioning"}}
+        assert app_store.response(token)["development_plan"] == before
+    finally:
+        lift(app_store, listener)
+    next(b for b in at.button if b.label == "Send again").click().run()
+    assert not at.warning and not at.error
+    stored = app_store.response(token)["development_plan"]
+    assert stored[key]["owner"] == "Head of commissioning"
+    assert sorted(r["action"] for r in stored.values()) == ["Meet the ICB", "Pool the budgets"]
+    assert [t.key for t in at.data_editor] == ["pl_actions_editor_2"], "drawn afresh from the store"
+
+
+def test_an_action_the_store_refuses_stays_in_the_form_with_why_until_sent_again(monkeypatch):
+    """The plan's "Add an action" form kept the text after a refusal, but said why only
+    until the next rerun; now the why stays until the action is sent again."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/decide/plan.py").run()
+    at.multiselect(key="pl_holds_system_design").set_value(["sd_one_place"]).run()
+    app_store = session.store()
+    token = token_of(at)
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.text_area(key="pl_new_text_0").input("Pool the budgets")
+        at.button(key="FormSubmitter:pl_new_action_0-Add to the plan").click().run()
+        assert not at.exception and not at.error
+        assert refusal(at)
+        at.run()
+        assert refusal(at), "said until it is sent"
+        assert at.text_area(key="pl_new_text_0").value == "Pool the budgets"
+        assert not any(k.startswith("action:") for k in app_store.response(token)["development_plan"])
+    finally:
+        lift(app_store, listener)
+    at.button(key="FormSubmitter:pl_new_action_0-Add to the plan").click().run()
+    assert not at.warning and not at.error
+    actions = [r["action"] for k, r in app_store.response(token)["development_plan"].items() if k.startswith("action:")]
+    assert actions == ["Pool the budgets"]
+
+
+def test_capacity_figures_the_store_refuses_stay_in_the_form_with_why_until_sent_again(monkeypatch):
+    """The capacity figures stayed in the form after a refusal, but why went at the next
+    rerun, leaving unsaved figures beside the stored results; now it stays until they are sent."""
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/diagnostics/starting_points.py").run()
+    submit = "FormSubmitter:sp_capacity-Work out capacity"
+    at.number_input(key="sp_hours_partnership_boards").set_value(250)
+    at.number_input(key="sp_count_partnership_boards").set_value(6)
+    at.number_input(key="sp_staff").set_value(0.5)
+    at.button(key=submit).click().run()
+    app_store = session.store()
+    token = token_of(at)
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.number_input(key="sp_staff").set_value(3.5)
+        at.button(key=submit).click().run()
+        assert not at.exception and not at.error
+        assert refusal(at)
+        at.run()
+        assert refusal(at), "said until it is sent"
+        assert at.number_input(key="sp_staff").value == 3.5
+        assert app_store.response(token)["starting_points"]["capacity"]["staff_in_post"] == 0.5
+    finally:
+        lift(app_store, listener)
+    at.button(key=submit).click().run()
+    assert not at.warning and not at.error
+    assert app_store.response(token)["starting_points"]["capacity"]["staff_in_post"] == 3.5
+    assert {m.label: m.value for m in at.metric}["Spare capacity"] == "2.5 full-time"
+
+
+def test_a_voted_action_the_store_refuses_stays_in_the_form_with_why_until_sent_again(monkeypatch):
+    """The facilitator's form that moves a voted action into the room's plan sits in the
+    ranking, which refreshes every few seconds: why a save was refused went with the next
+    refresh. Now it stays until the action is sent again."""
+    from test_pages_voice import facilitator_token, setup_room
+
+    from scoring.workshop import voice
+
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    facilitator, phones = setup_room(3)
+    app_store = session.store()
+    me = facilitator_token(facilitator)
+    app_store.set_voice(me, voting_open=True)
+    winner = app_store.add_candidate(me, "Pool the budgets", voice.FROM_FACILITATOR)
+    for phone in phones:
+        app_store.vote(phone.session_state["resume_token"], winner, 2)
+    facilitator.run()
+    form = f"vc_move_{winner}"
+    facilitator.selectbox(key=f"{form}_aspect").set_value("relationships")
+    facilitator.text_input(key=f"{form}_owner").input("Head of commissioning")
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        facilitator.button(key=f"FormSubmitter:{form}-Add to the room's plan").click().run()
+        assert not facilitator.exception and not facilitator.error
+        assert refusal(facilitator)
+        facilitator.run()
+        assert refusal(facilitator), "said until it is sent"
+        assert facilitator.text_input(key=f"{form}_owner").value == "Head of commissioning"
+        assert not app_store.response(me).get("development_plan")
+    finally:
+        lift(app_store, listener)
+    facilitator.button(key=f"FormSubmitter:{form}-Add to the room's plan").click().run()
+    assert not facilitator.warning and not facilitator.error
+    (action,) = app_store.response(me)["development_plan"].values()
+    assert (action["action"], action["owner"]) == ("Pool the budgets", "Head of commissioning")
+
+
+def test_a_voted_action_not_marked_as_moved_is_not_said_to_be_done(monkeypatch):
+    """Once the action was in the plan, a refusal to mark the vote's action as moved was
+    overwritten by "In the room's plan"; now the refusal is what the facilitator reads."""
+    from test_pages_voice import facilitator_token, setup_room
+
+    from scoring.workshop import voice
+
+    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
+    facilitator, phones = setup_room(1)
+    app_store = session.store()
+    me = facilitator_token(facilitator)
+    app_store.set_voice(me, voting_open=True)
+    winner = app_store.add_candidate(me, "Pool the budgets", voice.FROM_FACILITATOR)
+    app_store.vote(phones[0].session_state["resume_token"], winner, 2)
+    facilitator.run()
+
+    def refuse(*_args, **_kwargs):
+        raise StoreUnavailable("the server is very busy")
+
+    monkeypatch.setattr(Store, "mark_in_plan", refuse)
+    facilitator.selectbox(key=f"vc_move_{winner}_aspect").set_value("relationships")
+    facilitator.button(key=f"FormSubmitter:vc_move_{winner}-Add to the room's plan").click().run()
+    assert not facilitator.exception and not facilitator.success
+    assert [e.value for e in facilitator.error] == ["Not done: the server is very busy"]

@@ -57,13 +57,37 @@ def restore(group: str) -> bool:
     return True
 
 
-def notice(group: str, send: Callable[[], None], *, enabled: bool = True) -> bool:
-    """Why the group's change is not saved, and "Send again" where sending again can help.
-    Returns whether a change is kept."""
+def notice(group: str, send: Callable[[], None] | None = None, *, enabled: bool = True) -> bool:
+    """Why the group's change is not saved, and "Send again" where sending again can help
+    (none without `send`: a form's own button sends again). Returns whether a change is kept."""
     why = reason(group)
     if why is None:
         return False
     st.warning(why, icon=":material/sync_problem:")
-    if enabled and why.startswith(session.NOT_SAVED_YET):
+    if send is not None and enabled and why.startswith(session.NOT_SAVED_YET):
         st.button("Send again", key=f"{group}_retry", on_click=send, icon=":material/send:")
     return True
+
+
+def refused_by_store(problem: str | None) -> str | None:
+    """The problem if the store refused the save (try again), None if it was saved or the
+    problem is with what was entered (sending it again would not help)."""
+    return problem if problem and problem.startswith(session.NOT_SAVED_YET) else None
+
+
+def form_saved(group: str, problem: str | None, failure: str) -> bool:
+    """After a form's save, whether it was saved. A refusal by the store is kept, and said
+    by notice(group) until the form, still holding what was typed, sends again; a problem
+    with what was entered is shown at once, after `failure`."""
+    refused = refused_by_store(problem)
+    keep(group, refused, {})
+    if problem and not refused:
+        st.error(f"{failure}: {problem}.", icon=":material/error:")
+    return not problem
+
+
+def forget_if_drawn_afresh(group: str, field_key: str) -> None:
+    """Before a form is drawn: if its field `field_key` is not in the session, the form is
+    drawn afresh (from the store, or a new one), so no change refused on it is kept."""
+    if field_key not in st.session_state:
+        keep(group, None, {})

@@ -9,7 +9,7 @@ from scoring.diagnostics import eight_aspects
 from scoring.records import development_plan as plan
 from scoring.store import FACILITATOR
 from scoring.workshop import room, rounds
-from ui import session, widgets
+from ui import kept_choices, session, widgets
 from ui.editors import record_editor
 from ui.workshop import screen
 
@@ -180,7 +180,9 @@ record_editor(
 
 # A fresh form after each addition; after a refusal the typed text stays for correcting.
 form_version = st.session_state.setdefault("pl_form_version", 0)
-with st.form(f"pl_new_action_{form_version}", border=True):
+new_form = f"pl_new_action_{form_version}"
+kept_choices.forget_if_drawn_afresh(new_form, f"pl_new_text_{form_version}")
+with st.form(new_form, border=True):
     st.markdown("**Add an action**")
     first, second = st.columns(2)
     new_aspect = first.selectbox(
@@ -207,8 +209,7 @@ with st.form(f"pl_new_action_{form_version}", border=True):
             },
             quiet=True,
         )
-        if problem:
-            st.error(f"Not added: {problem}.", icon=":material/error:")
-        else:
+        if kept_choices.form_saved(new_form, problem, "Not added"):
             st.session_state["pl_form_version"] = form_version + 1
             st.rerun()
+    kept_choices.notice(new_form)

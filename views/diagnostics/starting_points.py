@@ -115,6 +115,7 @@ st.caption(
     "Enter what drives your workload and the hours each takes a year. The hours per full-time "
     "person is a starting assumption for you to replace with your own: nothing here is a benchmark."
 )
+kept_choices.forget_if_drawn_afresh("sp_capacity", "sp_staff")
 with st.form("sp_capacity", border=True):
     entered = {}
     for driver, label in capacity.DRIVERS.items():
@@ -134,10 +135,9 @@ with st.form("sp_capacity", border=True):
     )
     if st.form_submit_button("Work out capacity", type="primary", icon=":material/calculate:"):
         problem = session.save(sp.ID, capacity.KEY, {"drivers": entered, "staff_in_post": staff, "hours_per_fte": hours_per_fte}, quiet=True)
-        if problem:
-            st.error(f"Not saved: {problem}.", icon=":material/error:")
-        else:
+        if kept_choices.form_saved("sp_capacity", problem, "Not saved"):
             st.rerun()
+    kept_choices.notice("sp_capacity")
 drivers, totals = capacity.calculate(values)
 if totals["hours"]:
     first, second, third = st.columns(3)

@@ -9,7 +9,7 @@ from scoring.diagnostics import eight_aspects, tolerance
 from scoring.records import development_plan as plan
 from scoring.store import StoreUnavailable
 from scoring.workshop import room, voice
-from ui import session
+from ui import kept_choices, session
 from ui.widgets import plain
 from ui.workshop import screen
 
@@ -49,6 +49,7 @@ if notice:
 def plan_form(form_key: str, text: str, aspect_id: str | None, source_key: str | None, origin: str, done) -> None:
     """A form that puts `text` into the room's plan with its aspect, owner and date (or
     gives the plan action it came from its owner and date); `done(plan key)` after."""
+    kept_choices.forget_if_drawn_afresh(form_key, f"{form_key}_owner")
     with st.form(form_key, border=True):
         st.markdown(f"**{plain(text)}**")
         first, second, third = st.columns(3)
@@ -68,12 +69,11 @@ def plan_form(form_key: str, text: str, aspect_id: str | None, source_key: str |
             key = source_key if source else plan.new_action_key()
             record = voice.plan_action(text, source, aspect_id=chosen, owner=owner, due=due, origin=origin)
             problem = session.save(plan.ID, key, record, quiet=True, previous=source)
-            if problem:
-                st.error(f"Not added: {problem}.", icon=":material/error:")
-                return
-            attempt(lambda: done(key))
-            st.session_state["vc_notice"] = ("success", f"In the room's plan, with its owner and date: {text}")
-            st.rerun()
+            # A refusal is said through the ranking's refreshes too, until the form sends again.
+            if kept_choices.form_saved(form_key, problem, "Not added"):
+                attempt(lambda: done(key), f"In the room's plan, with its owner and date: {text}")
+                st.rerun()
+        kept_choices.notice(form_key)
 
 
 settings = store.voice(token)
