@@ -18,11 +18,14 @@ processes and the proxy the same on both sides. Even so, on this machine one roo
 `ratio=` moved between 1.79 and 2.29 for the same code within an hour; --repeat R runs the
 largest room R times, the bare page before each and after the last, and `ratio=` divides
 the mean of the R rooms by the mean of the R + 1 bare runs (`ratios_each=` gives each
-room against the two bare runs beside it).
+room against the two bare runs beside it). --bare-alongside also runs the bare page's
+room at the same time as each largest room, on its own server, both starting to answer at
+the same moment, so that each server's CPU per answer is counted over the same stretch of
+this machine (`ratio_alongside=`; `ratios_alongside_each=` with --repeat).
 
     python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
                           [--processes 1] [--database-url URL] [--duration SECONDS]
-                          [--kill-one SECONDS] [--bare-on-stack] [--repeat R]
+                          [--kill-one SECONDS] [--bare-on-stack] [--repeat R] [--bare-alongside]
 
 Per N it prints a line of key=value pairs: answers sent, stored, errors, latency
 p50/p95/p99/max (from sending a change to the end of the run it causes), server CPU ms per
@@ -385,11 +388,14 @@ async def screen_refresh_quiet(http: str, facilitator_token: str, database_url: 
 
 
 # --- One round -----------------------------------------------------------------------------
-async def room(http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int], kill=None, move=None) -> Tally:
+async def room(
+    http: str, code: str, facilitator_token: str, n: int, args, seed: int, pids: list[int], kill=None, move=None, together: asyncio.Barrier | None = None
+) -> Tally:
     """Join everyone, then answer; server CPU is counted over the answering only. With
     `kill`, it is called --kill-one seconds into the answering (SIGKILL one process). With
     `move`, called once all have joined, the facilitator moves the room to the first aspect
-    and every phone must show it by itself before answering."""
+    and every phone must show it by itself before answering. With `together`, the answering
+    starts when the bare room's does (--bare-alongside)."""
     from scoring.diagnostics import eight_aspects
 
     tally = Tally()
@@ -423,6 +429,8 @@ async def room(http: str, code: str, facilitator_token: str, n: int, args, seed:
         since = time.monotonic()
         move()
         await asyncio.gather(*(p.shows(order[0], since) for p in joined))
+    if together:
+        await together.wait()
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
     kernel_before = kernel_seconds(pids)
     tally.began = time.monotonic()
@@ -510,8 +518,9 @@ async def sample_cpu(pids: list[int], tally: Tally, stop: asyncio.Event) -> None
         last = now
 
 
-async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tally:
-    """The same phones and think times on the one-radio page."""
+async def bare_room(http: str, n: int, args, seed: int, pids: list[int], together: asyncio.Barrier | None = None) -> Tally:
+    """The same phones and think times on the one-radio page; with `together`, answering
+    from when the room beside it starts answering."""
     tally = Tally()
     rng = random.Random(seed)
     phones = [Phone(ws(http), cookie=f"cd_route=bare{i:04d}") for i in range(n)]  # behind nginx (--bare-on-stack), spread by it
@@ -532,6 +541,8 @@ async def bare_room(http: str, n: int, args, seed: int, pids: list[int]) -> Tall
                 tally.latencies.append(result.seconds)
 
     await asyncio.gather(*(arrive(i) for i in range(n)))
+    if together:
+        await together.wait()
     tally.cpu_before = sum(cpu_seconds(pid) for pid in pids)
     kernel_before = kernel_seconds(pids)
     profilers = start_profilers(args.profile, f"bare-N{n}", pids) if args.profile else []
@@ -549,10 +560,28 @@ def measure_bare(servers: Servers, n: int, args, when: str, *, on_stack: bool = 
     before and just after the largest room, and `ratio=` divides by their mean: this
     machine's speed drifts over minutes, and the two bracket the room."""
     http, pids = (servers.bare_stack.url, servers.bare_stack_pids) if on_stack else (servers.bare_http, servers.bare_pids)
-    bare = asyncio.run(bare_room(http, n, args, args.seed, pids))
+    return print_bare(asyncio.run(bare_room(http, n, args, args.seed, pids)), n, f"{'on_stack' if on_stack else 'page'}_{when}")
+
+
+def room_with_bare_alongside(servers: Servers, code: str, facilitator: str, n: int, args, seed: int, move=None) -> tuple[Tally, Tally]:
+    """The room and the bare page's room at once, each on its own server, both answering
+    from the same moment: each server's CPU per answer is counted over the same minute of
+    this machine, whose speed drifts between minutes (--bare-alongside)."""
+
+    async def both() -> tuple[Tally, Tally]:
+        together = asyncio.Barrier(2)
+        return await asyncio.gather(
+            room(servers.http, code, facilitator, n, args, seed, servers.app_pids, None, move, together),
+            bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids, together),
+        )
+
+    return asyncio.run(both())
+
+
+def print_bare(bare: Tally, n: int, label: str) -> float:
     per_answer = 1000 * bare.cpu / max(1, bare.sent)
     print(
-        f"bare_{'on_stack' if on_stack else 'page'}_{when} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
+        f"bare_{label} N={n} sent={bare.sent} errors={len(bare.errors)} p95_ms={1000 * percentile(bare.latencies, 0.95):.0f} "
         f"cpu_ms_per_answer={per_answer:.1f} kernel_ms_per_answer={1000 * bare.kernel_cpu / max(1, bare.sent):.1f}",
         flush=True,
     )
@@ -612,6 +641,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--bare-on-stack", action="store_true", help="with --processes 2+: the bare page also on that many processes behind nginx (ratio_same_setup=)"
     )
+    parser.add_argument(
+        "--bare-alongside",
+        action="store_true",
+        help="also run the bare page's room at the same time as each largest room, answering from the same moment (ratio_alongside=)",
+    )
     parser.add_argument("--profile", metavar="FOLDER", help="py-spy each app process over the answering (py-spy must be installed)")
     parser.add_argument(
         "--repeat", type=int, default=1, metavar="R", help="run the largest room R times, the bare page before each and after the last (ratio= over all)"
@@ -623,6 +657,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--kill-one needs --processes 2 or more")
     if args.bare_on_stack and (args.processes < 2 or args.no_bare):
         parser.error("--bare-on-stack needs --processes 2 or more, and the bare page")
+    if args.bare_alongside and (args.no_bare or args.kill_one or args.duration):
+        parser.error("--bare-alongside needs the bare page, and a room of K answers with no process killed")
     low, high = (float(x) for x in args.think.split("-"))
     args.think = (low, high)
     sizes = [int(x) for x in args.participants.split(",")]
@@ -644,6 +680,7 @@ def main(argv: list[str] | None = None) -> int:
         largest: list[dict] = []  # each run of the largest room: its p95 and CPU per answer
         bare_runs: list[float] = []  # the bare page's CPU per answer, before each largest room and after the last
         bare_stack_runs: list[float] = []  # the same on the stack (--bare-on-stack)
+        bare_alongside_runs: list[float] = []  # the bare page's, answering at the same time as each largest room (--bare-alongside)
         given_join_seconds = args.join_seconds
         for n in sizes:
             # Each room's own spread (the bare room after the loop takes the last one's):
@@ -669,7 +706,12 @@ def main(argv: list[str] | None = None) -> int:
             memory_before = sum(rss_mb(pid) for pid in servers.app_pids)
             client_before = time.process_time()
             kill = servers.kill_one if args.kill_one else None
-            tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids, kill, move))
+            if args.bare_alongside and n == sizes[-1]:
+                tally, bare = room_with_bare_alongside(servers, code, facilitator, n, args, args.seed + n, move)
+                bare_alongside_runs.append(print_bare(bare, n, "alongside"))
+                failed |= bool(bare.errors)
+            else:
+                tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids, kill, move))
             client_cpu = time.process_time() - client_before
             cpu, seconds = tally.cpu, tally.seconds
             memory = sum(rss_mb(pid) for pid in servers.app_pids)
@@ -722,6 +764,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("ratios_each=" + ",".join(f"{run['cpu'] / statistics.mean(bare_runs[i : i + 2]):.2f}" for i, run in enumerate(largest)))
             if bare_stack_runs:
                 print(f"ratio_same_setup={room_cpu / statistics.mean(bare_stack_runs):.2f}")
+            if bare_alongside_runs:
+                if args.repeat > 1:
+                    print("ratios_alongside_each=" + ",".join(f"{run['cpu'] / bare:.2f}" for run, bare in zip(largest, bare_alongside_runs)))
+                print(f"ratio_alongside={room_cpu / statistics.mean(bare_alongside_runs):.2f}")
             print(f"ratio={room_cpu / statistics.mean(bare_runs):.2f}")
         print(f"p95_ms={max(run['p95'] for run in largest):.0f}")
         backend.dispose()

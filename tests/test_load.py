@@ -48,9 +48,10 @@ def test_twenty_phones_every_answer_sent_is_stored():
 def test_repeated_largest_room_brackets_each_run_with_the_bare_page():
     """--repeat 2: the largest room twice, the bare page before each and after the last,
     and ratio= the mean of the rooms over the mean of the bare runs (from the printed
-    figures, to their rounding); ratios_each= one per room."""
+    figures, to their rounding); ratios_each= one per room. With --bare-alongside, the bare
+    page's room also runs beside each, and ratio_alongside= divides by those."""
     run = subprocess.run(
-        [sys.executable, "bench/load.py", "--participants", "20", "--answers", "2", "--think", "0.2-0.6", "--repeat", "2"],
+        [sys.executable, "bench/load.py", "--participants", "20", "--answers", "2", "--think", "0.2-0.6", "--repeat", "2", "--bare-alongside"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -66,6 +67,11 @@ def test_repeated_largest_room_brackets_each_run_with_the_bare_page():
     expected = statistics.mean(float(room["cpu_ms_per_answer"]) for room in rooms) / statistics.mean(bares)
     assert ratio == pytest.approx(expected, rel=0.06), out
     assert len(re.search(r"^ratios_each=(\S+)$", run.stdout, re.M).group(1).split(",")) == 2, out
+    alongside = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in run.stdout.splitlines() if line.startswith("bare_alongside ")]
+    assert len(alongside) == 2 and all(bare["errors"] == "0" and bare["sent"] == "40" for bare in alongside), out
+    expected = statistics.mean(float(room["cpu_ms_per_answer"]) for room in rooms) / statistics.mean(float(bare["cpu_ms_per_answer"]) for bare in alongside)
+    assert float(re.search(r"^ratio_alongside=(\S+)$", run.stdout, re.M).group(1)) == pytest.approx(expected, rel=0.06), out
+    assert len(re.search(r"^ratios_alongside_each=(\S+)$", run.stdout, re.M).group(1).split(",")) == 2, out
 
 
 def test_one_of_two_processes_killed_mid_room_loses_no_answer():
