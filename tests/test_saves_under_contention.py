@@ -518,3 +518,8 @@ def test_a_voted_action_not_marked_as_moved_is_not_said_to_be_done(monkeypatch):
     facilitator.button(key=f"FormSubmitter:vc_move_{winner}-Add to the room's plan").click().run()
     assert not facilitator.exception and not facilitator.success
     assert [e.value for e in facilitator.error] == ["Not done: the server is very busy"]
+    monkeypatch.undo()  # the store marks again; the form, still there, sends the same action again
+    facilitator.button(key=f"FormSubmitter:vc_move_{winner}-Add to the room's plan").click().run()
+    assert not facilitator.exception and not facilitator.error
+    actions = [r for r in app_store.response(me)["development_plan"].values() if r.get("action") == "Pool the budgets"]
+    assert len(actions) == 1, "one action, not a second one for the second try"

@@ -30,15 +30,17 @@ st.caption(
 )
 
 
-def attempt(action, done: str | None = None) -> None:
-    """Run a store action from a button; its refusal is said on the page, never raised."""
+def attempt(action, done: str | None = None) -> bool:
+    """Run a store action from a button; its refusal is said on the page, never raised.
+    Returns whether it was done."""
     try:
         action()
     except (voice.VoiceError, StoreUnavailable, plan.PlanError) as exc:
         st.session_state["vc_notice"] = ("error", f"Not done: {exc}")
-        return
+        return False
     if done:
         st.session_state["vc_notice"] = ("success", done)
+    return True
 
 
 notice = st.session_state.pop("vc_notice", None)
@@ -66,12 +68,15 @@ def plan_form(form_key: str, text: str, aspect_id: str | None, source_key: str |
         if st.form_submit_button("Add to the room's plan", type="primary", icon=":material/playlist_add:"):
             # Read when the form is sent, not on every refresh of the ranking around it.
             source = store.response(token).get(plan.ID, {}).get(source_key or "")
-            key = source_key if source else plan.new_action_key()
+            # A new action keeps its key until it is all done: sent again after its vote could
+            # not be marked as moved, it is the same action, not a second one.
+            key = source_key if source else st.session_state.setdefault(f"{form_key}_plan_key", plan.new_action_key())
             record = voice.plan_action(text, source, aspect_id=chosen, owner=owner, due=due, origin=origin)
             problem = session.save(plan.ID, key, record, quiet=True, previous=source)
             # A refusal is said through the ranking's refreshes too, until the form sends again.
             if kept_choices.form_saved(form_key, problem, "Not added"):
-                attempt(lambda: done(key), f"In the room's plan, with its owner and date: {text}")
+                if attempt(lambda: done(key), f"In the room's plan, with its owner and date: {text}"):
+                    st.session_state.pop(f"{form_key}_plan_key", None)
                 st.rerun()
         kept_choices.notice(form_key)
 
