@@ -8,6 +8,7 @@ uses SQLite's query_only setting on the app's writing connections."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -69,6 +70,11 @@ def limit_writes(made: Store, pragma: str):
 def lift(made: Store, listener) -> None:
     event.remove(made._writer, "connect", listener)
     made._writer.dispose()
+
+
+def token_of(at: AppTest) -> str:
+    token = at.query_params["r"]
+    return token[0] if isinstance(token, list) else token
 
 
 def stored(made: Store, token: str) -> dict:
@@ -166,7 +172,7 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     warning = [w.value for w in at.warning]
     assert warning and warning[0].startswith("Not saved yet: the server cannot write"), warning
     assert at.radio(key="ea_rating_sd_one_place").value == 2  # the choice is still there
-    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    token = token_of(at)
     assert app_store.answers(token, "eight_aspects")["sd_one_place"]["rating"] == 5
 
     lift(app_store, listener)  # the database can be written again
@@ -176,29 +182,39 @@ def test_the_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     assert any("✓ Saved: " in h.proto.body for h in at.get("html")), "the live panel says it is saved now"
 
 
+CONDITION = "cond_rating_hon_undiscussable"
+
+
+@contextlib.contextmanager
+def a_refused_change_on_the_conditions_page():
+    """The conditions page with one statement answered 5, then changed to 2 while the store
+    refuses writes (lifted on leaving): yields the page and the app's store."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/diagnostics/conditions.py").run()
+    at.selectbox(key="cond_part").set_value("core_practices").run()
+    at.radio(key=CONDITION).set_value(5).run()
+    app_store = session.store()
+    listener = limit_writes(app_store, "PRAGMA query_only = ON")
+    try:
+        at.radio(key=CONDITION).set_value(2).run()
+        yield at, app_store
+    finally:
+        lift(app_store, listener)
+
+
 def test_a_statement_page_keeps_an_unsaved_choice_and_sends_it_again(monkeypatch):
     """The statement pages set every answer from the store before drawing it, so a refused
     change went back to the stored answer, under a toast saying it was still on screen.
     Now it stays, through a rerun of the whole page, with why and "Send again"."""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("views/diagnostics/conditions.py").run()
-    at.selectbox(key="cond_part").set_value("core_practices").run()
-    key = "cond_rating_hon_undiscussable"
-    at.radio(key=key).set_value(5).run()
-    app_store = session.store()
-    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
-    listener = limit_writes(app_store, "PRAGMA query_only = ON")
-    try:
-        at.radio(key=key).set_value(2).run()
+    with a_refused_change_on_the_conditions_page() as (at, app_store):
+        token = token_of(at)
         assert not at.exception and not at.toast
         warning = [w.value for w in at.warning]
         assert warning and warning[0].startswith("Not saved yet: the server cannot write"), warning
         at.run()
-        assert at.radio(key=key).value == 2, "the choice, not the stored 5"
+        assert at.radio(key=CONDITION).value == 2, "the choice, not the stored 5"
         assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 5
-    finally:
-        lift(app_store, listener)
     next(b for b in at.button if b.label == "Send again").click().run()
     assert not at.warning
     assert app_store.answers(token, "conditions")["hon_undiscussable"]["rating"] == 2
@@ -209,25 +225,15 @@ def test_a_change_kept_for_one_respondent_is_not_shown_or_sent_as_the_next_ones(
     self-check showed the last respondent's kept choice on the new one's page, and "Send
     again" stored it as the new respondent's answer, which they never gave."""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("views/diagnostics/conditions.py").run()
-    at.selectbox(key="cond_part").set_value("core_practices").run()
-    key = "cond_rating_hon_undiscussable"
-    at.radio(key=key).set_value(5).run()
-    app_store = session.store()
-    listener = limit_writes(app_store, "PRAGMA query_only = ON")
-    try:
-        at.radio(key=key).set_value(2).run()
+    with a_refused_change_on_the_conditions_page() as (at, _):
         assert any(w.value.startswith("Not saved yet") for w in at.warning)
-    finally:
-        lift(app_store, listener)
     at.switch_page("views/home.py").run()
     at.button(key="start_afresh").click().run()
     at.switch_page("views/diagnostics/conditions.py").run()
     at.selectbox(key="cond_part").set_value("core_practices").run()
     assert not at.exception
     assert not at.warning and not [b for b in at.button if b.label == "Send again"]
-    assert at.radio(key=key).value is None, "the new respondent has answered nothing"
+    assert at.radio(key=CONDITION).value is None, "the new respondent has answered nothing"
 
 
 def test_evidence_typed_on_the_tolerance_page_is_not_lost_to_a_refused_save(monkeypatch):
@@ -238,7 +244,7 @@ def test_evidence_typed_on_the_tolerance_page_is_not_lost_to_a_refused_save(monk
     at.switch_page("views/diagnostics/tolerance.py").run()
     at.radio(key="tol_frequency_staff_turnover").set_value(3).run()
     app_store = session.store()
-    token = at.query_params["r"][0] if isinstance(at.query_params["r"], list) else at.query_params["r"]
+    token = token_of(at)
     evidence = "Exit interviews, March to June: <b>half</b> cite caseloads"
     listener = limit_writes(app_store, "PRAGMA query_only = ON")
     try:
@@ -346,11 +352,6 @@ def test_a_commit_does_not_wait_for_the_disk_but_the_log_is_flushed_within_a_sec
     assert wal in flushed, "the log is flushed within about a second of a commit"
     sqlite_store.dispose()
     assert wal not in wal_sync._paths, "a disposed store's log is no longer watched"
-
-
-def token_of(at: AppTest) -> str:
-    token = at.query_params["r"]
-    return token[0] if isinstance(token, list) else token
 
 
 def edit_table(at: AppTest, key: str, delta: dict) -> AppTest:
