@@ -367,18 +367,24 @@ def refusal(at: AppTest) -> list[str]:
     return [w.value for w in at.warning if w.value.startswith("Not saved yet: the server cannot write")]
 
 
-def test_a_table_edit_the_store_refuses_stays_in_the_table_to_send_again(monkeypatch):
-    """The plan's action table (and the risk register's, the stakeholder map's: ui/editors.py)
-    was drawn afresh from the store after a refused edit, under a message saying the change
-    was still on screen. Now the same table keeps the edit as typed, with why and "Send again"."""
+def plan_with_one_action(monkeypatch) -> tuple[AppTest, Store, str, str]:
+    """The plan page with one action added in its table: (page, app store, token, its key)."""
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("views/decide/plan.py").run()
     edit_table(at, "pl_actions_editor_0", {"added_rows": [{"Action": "Pool the budgets"}]})
     app_store = session.store()
     token = token_of(at)
+    (key,) = app_store.response(token)["development_plan"]
+    return at, app_store, token, key
+
+
+def test_a_table_edit_the_store_refuses_stays_in_the_table_to_send_again(monkeypatch):
+    """The plan's action table (and the risk register's, the stakeholder map's: ui/editors.py)
+    was drawn afresh from the store after a refused edit, under a message saying the change
+    was still on screen. Now the same table keeps the edit as typed, with why and "Send again"."""
+    at, app_store, token, key = plan_with_one_action(monkeypatch)
     before = app_store.response(token)["development_plan"]
-    (key,) = before
     edit = {"edited_rows": {"0": {"Owner": "Head of commissioning"}}, "added_rows": [{"Action": "Meet the ICB"}]}
     listener = limit_writes(app_store, "PRAGMA query_only = ON")
     try:
@@ -398,6 +404,46 @@ def test_a_table_edit_the_store_refuses_stays_in_the_table_to_send_again(monkeyp
     assert stored[key]["owner"] == "Head of commissioning"
     assert sorted(r["action"] for r in stored.values()) == ["Meet the ICB", "Pool the budgets"]
     assert [t.key for t in at.data_editor] == ["pl_actions_editor_2"], "drawn afresh from the store"
+
+
+def test_a_table_edit_the_store_takes_in_part_says_which_rows_it_did_not_take(monkeypatch):
+    """Of one edit, the changed row is saved and the new row refused: the table is drawn
+    afresh from the store, so it says the new row was not saved, and offers nothing to send."""
+    at, app_store, token, key = plan_with_one_action(monkeypatch)
+    save = Store.save_answer
+
+    def refuse_new_rows(self, respondent, diagnostic_id, item_id, record):
+        if item_id != key:
+            raise StoreUnavailable("the server is very busy")
+        return save(self, respondent, diagnostic_id, item_id, record)
+
+    monkeypatch.setattr(Store, "save_answer", refuse_new_rows)
+    edit_table(at, "pl_actions_editor_1", {"edited_rows": {"0": {"Owner": "Director"}}, "added_rows": [{"Action": "Meet the ICB"}]})
+    assert not at.exception and not refusal(at) and not [b for b in at.button if b.label == "Send again"]
+    assert [e.value for e in at.error] == [
+        "New row 2 was not saved: the server could not store it just now. The table shows what is saved; make that change again."
+    ]
+    assert [t.key for t in at.data_editor] == ["pl_actions_editor_2"], "drawn afresh from the store"
+    stored = app_store.response(token)["development_plan"]
+    assert list(stored) == [key] and stored[key]["owner"] == "Director"
+
+
+def test_a_row_delete_the_store_refuses_keeps_the_row_and_can_be_sent_again(monkeypatch):
+    at, app_store, token, key = plan_with_one_action(monkeypatch)
+
+    def refuse(*_args) -> None:
+        raise StoreUnavailable("the server is very busy")
+
+    monkeypatch.setattr(Store, "delete_answer", refuse)
+    edit_table(at, "pl_actions_editor_1", {"deleted_rows": [0]})
+    assert not at.exception
+    assert any("Nothing was changed" in t.value for t in at.toast)
+    assert [t.key for t in at.data_editor] == ["pl_actions_editor_1"], "the same table, the delete still in it"
+    assert list(app_store.response(token)["development_plan"]) == [key]
+    monkeypatch.undo()
+    next(b for b in at.button if b.label == "Send again").click().run()
+    assert not at.exception and not at.warning
+    assert app_store.response(token).get("development_plan", {}) == {}
 
 
 def test_an_action_the_store_refuses_stays_in_the_form_with_why_until_sent_again(monkeypatch):
