@@ -21,7 +21,8 @@ the mean of the R rooms by the mean of the R + 1 bare runs (`ratios_each=` gives
 room against the two bare runs beside it). --bare-alongside also runs the bare page's
 room at the same time as each largest room, on its own server, both starting to answer at
 the same moment, so that each server's CPU per answer is counted over the same stretch of
-this machine (`ratio_alongside=`; `ratios_alongside_each=` with --repeat).
+this machine (`ratio_alongside=`; `ratios_alongside_each=` with --repeat); with
+--bare-on-stack, the bare page beside it is the one served as the app is.
 
     python3 bench/load.py [--participants 10,40,100,200,400] [--answers 8] [--think 2-6]
                           [--processes 1] [--database-url URL] [--duration SECONDS]
@@ -566,13 +567,15 @@ def measure_bare(servers: Servers, n: int, args, when: str, *, on_stack: bool = 
 def room_with_bare_alongside(servers: Servers, code: str, facilitator: str, n: int, args, seed: int, move=None) -> tuple[Tally, Tally]:
     """The room and the bare page's room at once, each on its own server, both answering
     from the same moment: each server's CPU per answer is counted over the same minute of
-    this machine, whose speed drifts between minutes (--bare-alongside)."""
+    this machine, whose speed drifts between minutes (--bare-alongside). With
+    --bare-on-stack, the bare page is served as the app is (processes behind nginx)."""
+    bare_http, bare_pids = (servers.bare_stack.url, servers.bare_stack_pids) if args.bare_on_stack else (servers.bare_http, servers.bare_pids)
 
     async def both() -> tuple[Tally, Tally]:
         together = asyncio.Barrier(2)
         return await asyncio.gather(
             room(servers.http, code, facilitator, n, args, seed, servers.app_pids, None, move, together),
-            bare_room(servers.bare_http, n, args, args.seed, servers.bare_pids, together),
+            bare_room(bare_http, n, args, args.seed, bare_pids, together),
         )
 
     return asyncio.run(both())
@@ -708,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
             kill = servers.kill_one if args.kill_one else None
             if args.bare_alongside and n == sizes[-1]:
                 tally, bare = room_with_bare_alongside(servers, code, facilitator, n, args, args.seed + n, move)
-                bare_alongside_runs.append(print_bare(bare, n, "alongside"))
+                bare_alongside_runs.append(print_bare(bare, n, "alongside_on_stack" if args.bare_on_stack else "alongside"))
                 failed |= bool(bare.errors)
             else:
                 tally = asyncio.run(room(servers.http, code, facilitator, n, args, args.seed + n, servers.app_pids, kill, move))
