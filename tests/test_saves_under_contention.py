@@ -504,16 +504,15 @@ def test_capacity_figures_the_store_refuses_stay_in_the_form_with_why_until_sent
     assert {m.label: m.value for m in at.metric}["Spare capacity"] == "2.5 full-time"
 
 
-def test_a_voted_action_the_store_refuses_stays_in_the_form_with_why_until_sent_again(monkeypatch):
-    """The facilitator's form that moves a voted action into the room's plan sits in the
-    ranking, which refreshes every few seconds: why a save was refused went with the next
-    refresh. Now it stays until the action is sent again."""
+def a_room_voting_on_one_action(monkeypatch, voters: int) -> tuple[AppTest, Store, str, str]:
+    """A room's votes page, `voters` phones each giving "Pool the budgets" two dots:
+    (the facilitator's page, the app's store, the facilitator's token, the action's id)."""
     from test_pages_voice import facilitator_token, setup_room
 
     from scoring.workshop import voice
 
     monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
-    facilitator, phones = setup_room(3)
+    facilitator, phones = setup_room(voters)
     app_store = session.store()
     me = facilitator_token(facilitator)
     app_store.set_voice(me, voting_open=True)
@@ -521,6 +520,14 @@ def test_a_voted_action_the_store_refuses_stays_in_the_form_with_why_until_sent_
     for phone in phones:
         app_store.vote(phone.session_state["resume_token"], winner, 2)
     facilitator.run()
+    return facilitator, app_store, me, winner
+
+
+def test_a_voted_action_the_store_refuses_stays_in_the_form_with_why_until_sent_again(monkeypatch):
+    """The facilitator's form that moves a voted action into the room's plan sits in the
+    ranking, which refreshes every few seconds: why a save was refused went with the next
+    refresh. Now it stays until the action is sent again."""
+    facilitator, app_store, me, winner = a_room_voting_on_one_action(monkeypatch, 3)
     form = f"vc_move_{winner}"
     facilitator.selectbox(key=f"{form}_aspect").set_value("relationships")
     facilitator.text_input(key=f"{form}_owner").input("Head of commissioning")
@@ -544,18 +551,7 @@ def test_a_voted_action_the_store_refuses_stays_in_the_form_with_why_until_sent_
 def test_a_voted_action_not_marked_as_moved_is_not_said_to_be_done(monkeypatch):
     """Once the action was in the plan, a refusal to mark the vote's action as moved was
     overwritten by "In the room's plan"; now the refusal is what the facilitator reads."""
-    from test_pages_voice import facilitator_token, setup_room
-
-    from scoring.workshop import voice
-
-    monkeypatch.delenv("COMMISSIONING_DATABASE_URL", raising=False)
-    facilitator, phones = setup_room(1)
-    app_store = session.store()
-    me = facilitator_token(facilitator)
-    app_store.set_voice(me, voting_open=True)
-    winner = app_store.add_candidate(me, "Pool the budgets", voice.FROM_FACILITATOR)
-    app_store.vote(phones[0].session_state["resume_token"], winner, 2)
-    facilitator.run()
+    facilitator, app_store, me, winner = a_room_voting_on_one_action(monkeypatch, 1)
 
     def refuse(*_args, **_kwargs):
         raise StoreUnavailable("the server is very busy")
