@@ -64,7 +64,7 @@ def notice(group: str, send: Callable[[], None] | None = None, *, enabled: bool 
     if why is None:
         return False
     st.warning(why, icon=":material/sync_problem:")
-    if send is not None and enabled and why.startswith(session.NOT_SAVED_YET):
+    if send is not None and enabled and refused_by_store(why):
         st.button("Send again", key=f"{group}_retry", on_click=send, icon=":material/send:")
     return True
 
