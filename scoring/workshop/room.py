@@ -28,7 +28,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-import numpy
+import numpy as np
 import pandas as pd
 
 from scoring import registry
@@ -253,11 +253,12 @@ def suppress_small(
         return table
     counted = table[n].to_numpy()
     for columns, least in ((centres, min_group), (spreads, max(SPREAD_MIN, min_group))):
-        present = [c for c in columns if c in table.columns]
         few = counted < least
-        if few.any():  # column by column, in numpy: pandas' .loc over a row mask cost the shared screen 3 ms a refresh
-            for column in present:
-                table[column] = numpy.where(few, math.nan, table[column].to_numpy(dtype=float))
+        if not few.any():
+            continue
+        # Column by column in numpy: pandas' .loc over a row mask took 3 ms of each rebuild of the shared screen.
+        for column in (c for c in columns if c in table.columns):
+            table[column] = np.where(few, math.nan, table[column].to_numpy(dtype=float))
     return table
 
 
