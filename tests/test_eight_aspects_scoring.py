@@ -163,3 +163,43 @@ def test_progress_is_aspect_progress_summed_for_any_records():
             records[item_id] = rng.choice([{"rating": rng.randint(1, 5)}, {"rating": None}, {"weight": 2}, {"note": "x", "rating": 3}, {}])
         per_aspect = eight_aspects.aspect_progress(records, inst).values()
         assert eight_aspects.progress(records, inst) == (sum(a for a, _ in per_aspect), sum(f for _, f in per_aspect))
+
+
+def test_live_summary_gives_what_the_four_functions_it_replaces_give():
+    """The live panel's one pass (live_summary) against split_records, aspect_rows,
+    overall and aspect_progress, for records rated, marked don't know, weighted (0 leaves a
+    factor out), with details only, and saved under ids of an earlier version."""
+    import random
+
+    inst = eight_aspects.instrument()
+    rng = random.Random(11)
+    old_ids = [change.item for step in inst.history.steps for change in step.changes]
+    assert old_ids, "the instrument has an earlier version to carry answers from"
+    ids = [f.id for f in inst.factors] + old_ids
+    for _ in range(400):
+        records = {}
+        for item_id in rng.sample(ids, rng.randrange(len(ids) + 1)):
+            records[item_id] = rng.choice(
+                [{"rating": rng.randint(1, 5)}, {"rating": None}, {"rating": rng.randint(1, 5), "weight": rng.randint(0, 3)}, {"weight": 2}, {"note": "x"}]
+            )
+        answers, weights = eight_aspects.split_records(records, inst)
+        rows = eight_aspects.aspect_rows(answers, weights, inst)
+        progress = eight_aspects.aspect_progress(records, inst)
+        live = eight_aspects.live_summary(records, inst)
+        expected_bars = [(row["aspect"], row["score"], *progress[row["aspect_id"]]) for row in rows]
+        assert len(live.bars) == len(expected_bars) == 8
+        for got, want in zip(live.bars, expected_bars):
+            assert got[0] == want[0] and got[2:] == want[2:]
+            assert (math.isnan(got[1]) and math.isnan(want[1])) or got[1] == pytest.approx(want[1])
+        assert live.dont_know == sum(row["dont_know"] for row in rows)
+        assert (live.done, live.total) == (sum(a for a, _ in progress.values()), sum(f for _, f in progress.values()))
+        room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
+        assert (math.isnan(live.room) and math.isnan(room)) or live.room == pytest.approx(room)
+
+
+def test_live_summary_refuses_a_stored_rating_or_weight_off_the_instrument():
+    first = eight_aspects.instrument().factor_ids[0]
+    with pytest.raises(AnswerError, match="not one of 1–5"):
+        eight_aspects.live_summary({first: {"rating": 9}})
+    with pytest.raises(AnswerError, match="outside 0–3"):
+        eight_aspects.live_summary({first: {"rating": 3, "weight": 7}})

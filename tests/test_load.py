@@ -426,3 +426,54 @@ def test_a_widget_value_read_from_the_browser_is_what_streamlit_reads():
         assert (ours.widget_metadata["radio-1"] is ours_metadata) == (declared_field == "int_value")
     with pytest.raises(KeyError):
         WStates()["never-sent"]
+
+
+def test_style_only_html_is_told_as_streamlit_tells_it():
+    """ui/server_tuning.style_only_html_told_by_its_start decides as Streamlit's own check
+    does, for text that starts with a style tag, a comment, white space or anything else."""
+    from streamlit.elements import html as html_element
+
+    from ui import server_tuning
+
+    server_tuning.style_only_html_told_by_its_start()
+    quick = html_element._html_only_style_tags
+    check = quick.__wrapped__
+    assert quick is not check, "the quick check is installed"
+    samples = [
+        "",
+        "   \n ",
+        "<style>p {color: red}</style>",
+        "  <STYLE>p {}</STYLE>\n<!-- a note -->  ",
+        "<!-- a note --><style>p {}</style>",
+        "<!-- a note --><p>text</p>",
+        "<style>p {}</style><p>text</p>",
+        '<p class="ea-saved">✓ Saved</p><style>p {}</style>',
+        "\n\t<div>only a div</div>",
+        "text before <style>p {}</style>",
+        "<styles>not a style tag</styles>",
+        "<st",
+    ]
+    for sample in samples:
+        assert quick(sample) == check(sample), repr(sample)
+    assert quick('<p class="ea-saved">✓ Saved</p>') is False and quick("<style>p {}</style>") is True
+
+
+def test_the_store_held_for_speed_is_forgotten_when_streamlits_cache_is_cleared(tmp_path, monkeypatch):
+    """ui/session.store() keeps the store beside Streamlit's resource cache: clearing the
+    cache (as the tests do between tests, pointing the app at another database) gives the
+    next call a new store, on the database the environment now names."""
+    import streamlit as st
+
+    from scoring.store import DATABASE_URL_ENV
+    from ui import session
+
+    monkeypatch.setenv(DATABASE_URL_ENV, f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    first = session.store()
+    assert session.store() is first
+    monkeypatch.setenv(DATABASE_URL_ENV, f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    assert session.store() is first, "held until the cache is cleared, as st.cache_resource held it"
+    st.cache_resource.clear()
+    second = session.store()
+    assert second is not first and second.url.endswith("second.sqlite3")
+    first.dispose()
+    st.cache_resource.clear()

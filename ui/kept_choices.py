@@ -25,7 +25,9 @@ KEY = "kept_choices"  # (the respondent's token, {group: (why it was not saved, 
 def kept(state: MutableMapping | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
     """The changes kept for this tab's respondent, by group (none for another's)."""
     state = st.session_state if state is None else state
-    owner, groups = state.get(KEY, (None, {}))
+    # Set once rather than looked up in vain on every answer: a key session state does not
+    # hold costs more to ask for than one it does.
+    owner, groups = state.setdefault(KEY, (None, {}))
     return groups if owner == state.get(session.TOKEN_KEY) else {}
 
 

@@ -22,9 +22,27 @@ SHOWN_KEY = "shown_token"  # the token in the address bar: a facilitator's is ne
 NOTICE_KEY = "resume_notice"
 
 
-@st.cache_resource
 def store() -> Store:
-    """One store (and connection pool) for the whole server; it is thread-safe."""
+    """One store (and connection pool) for the whole server; it is thread-safe. Kept here
+    as well as in Streamlit's resource cache, whose lookup was 1 % of an answer's server
+    time (py-spy --gil during bench/answer.py): every answer asks for the store. Clearing
+    the cache (the tests do, between tests) forgets it here too."""
+    found = _store_held[0]
+    if found is None:
+        found = _store_held[0] = _shared_store()
+    return found
+
+
+def _forget_store(released: Store) -> None:
+    if _store_held[0] is released:
+        _store_held[0] = None
+
+
+_store_held: list[Store | None] = [None]
+
+
+@st.cache_resource(on_release=_forget_store)
+def _shared_store() -> Store:
     return Store()
 
 
@@ -136,7 +154,7 @@ def save_record(
             st.toast(f"Not saved: {exc}", icon=":material/error:")
         return None, str(exc)
     try:
-        store().save_answer(ensure_token(), diagnostic_id, item_id, cleaned)
+        store().save_answer(current or ensure_token(), diagnostic_id, item_id, cleaned)
     except (WorkshopError, KeyError, StoreUnavailable) as exc:
         return None, _refused(exc, quiet=quiet)
     return cleaned, None

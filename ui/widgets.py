@@ -40,13 +40,8 @@ def live_panel(records: dict, instrument: eight_aspects.Instrument, saved: str |
     bars it cost 0.3-0.6 ms more server CPU an answer (bench/answer.py, about 5 ms), and
     as a plotly radar before that 15 % of a room's server time (py-spy). The radar is on
     the Results page."""
-    answers, weights = eight_aspects.split_records(records, instrument)
-    rows = eight_aspects.aspect_rows(answers, weights, instrument)
-    room = eight_aspects.overall({row["aspect_id"]: row["score"] for row in rows})
-    progress_of = eight_aspects.aspect_progress(records, instrument)
-    done, total = (sum(column) for column in zip(*progress_of.values()))  # progress(), without counting twice
-    bars = [(row["aspect"], row["score"], *progress_of[row["aspect_id"]]) for row in rows]
-    st.html(Ready(live_text(saved, done, total, numbers.text(room)) + aspect_bars(tuple(bars), sum(row["dont_know"] for row in rows))))
+    live = eight_aspects.live_summary(records, instrument)
+    st.html(Ready(live_text(saved, live.done, live.total, numbers.text(live.room)) + aspect_bars(live.bars, live.dont_know)))
 
 
 def live_text(saved: str | None, done: int, total: int, room: str) -> str:

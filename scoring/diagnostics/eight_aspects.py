@@ -18,7 +18,7 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import pandas as pd
 from openpyxl.styles import Font
@@ -339,7 +339,10 @@ def _check_rating(item_id: str, rating: Any) -> None:
 
 
 def _weight_of(item_id: str, weights: Mapping[str, float], inst: Instrument) -> float:
-    weight = weights.get(item_id, inst.weight_default)
+    return _checked_weight(item_id, weights.get(item_id, inst.weight_default), inst)
+
+
+def _checked_weight(item_id: str, weight: Any, inst: Instrument) -> float:
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not (inst.weight_min <= weight <= inst.weight_max):
         raise AnswerError(f"{item_id}: weight {weight!r} is outside {inst.weight_min}–{inst.weight_max}")
     return float(weight)
@@ -412,6 +415,52 @@ def progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None =
     inst = inst or instrument()
     known = inst.factor_id_set
     return sum(1 for item_id, record in records.items() if item_id in known and "rating" in record), len(known)
+
+
+class LiveSummary(NamedTuple):
+    """What the live panel beside the questions shows after each answer."""
+
+    bars: tuple[tuple[str, float, int, int], ...]  # per aspect: title, score, factors answered (or don't know), factors
+    dont_know: int
+    done: int  # factors answered or marked don't know, of
+    total: int
+    room: float  # room for manoeuvre, as overall() gives it
+
+
+def live_summary(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> LiveSummary:
+    """split_records(), aspect_rows(), overall() and aspect_progress() as the live panel
+    uses them, in one pass over the factors and with the same numbers (tests check it):
+    it runs on every answer in a room, where the four took 55 µs of an answer's ~3 ms."""
+    inst = inst or instrument()
+    today = today_records(records, inst)
+    bars, scores = [], []
+    dont_know = done = total = 0
+    for aspect in inst.aspects:
+        factors = inst.factors_of(aspect.id)
+        weight_sum = weighted = 0.0
+        answered = 0
+        for factor in factors:
+            answered += "rating" in records.get(factor.id, ())  # progress, over the records as stored
+            record = today.get(factor.id)
+            if record is None or "rating" not in record:
+                continue
+            rating = record["rating"]
+            if rating is None:
+                dont_know += 1
+                continue
+            _check_rating(factor.id, rating)
+            weight = _checked_weight(factor.id, record.get("weight", 1), inst)  # as split_records() defaults it
+            if weight:
+                weight_sum += weight
+                weighted += weight * rating_to_points(int(rating))
+        score = weighted / weight_sum if weight_sum else math.nan
+        if weight_sum:
+            scores.append(score)
+        bars.append((aspect.title, score, answered, len(factors)))
+        done += answered
+        total += len(factors)
+    room = sum(scores) / len(scores) if scores else math.nan
+    return LiveSummary(tuple(bars), dont_know, done, total, room)
 
 
 def aspect_progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, tuple[int, int]]:

@@ -113,7 +113,8 @@ def save_factor(item_id: str) -> None:
     which says it is saved: one script run, drawing neither the page nor the questions.
     The question too, seldom, when it must show (or stop showing) that it was not saved.
     Where the rerun was not sent there (AppTest), this asks for the live panel itself."""
-    previous = current_records().get(item_id, {})
+    records = current_records()
+    previous = records.get(item_id, {})
     record = dict(previous)
     state = st.session_state
     rating_key = widget_key("rating", item_id)
@@ -125,16 +126,16 @@ def save_factor(item_id: str) -> None:
             if widget_key(field, item_id) in state:
                 record[field] = state[widget_key(field, item_id)]
     was_refused = kept_choices.reason(rating_key) is not None
-    first_answer = session.token() is None
+    token = session.token()
     stored, reason = session.save_record(ID, item_id, record, previous=previous, quiet=True)
     # A refused change stays on screen, with a button to send it again (ui/kept_choices.py).
     drawn = [widget_key(field, item_id) for field in FIELDS] if reason else []
     kept_choices.keep(rating_key, reason, {key: state[key] for key in drawn if key in state})
     if reason is None:
-        current_records()[item_id] = stored  # what the store now holds: no need to read it back
-        state[LAST_SAVED_KEY] = (session.token(), eight_aspects.instrument().factor_texts.get(item_id, item_id))
-    if first_answer and session.token():
-        st.rerun()  # once: the whole page, so that the new link back to these answers shows
+        records[item_id] = stored  # what the store now holds: no need to read it back
+        state[LAST_SAVED_KEY] = (token or session.token(), eight_aspects.instrument().factor_texts.get(item_id, item_id))
+    if token is None and session.token():
+        st.rerun()  # once, after the first answer: the whole page, so that the new link back to these answers shows
     if reason is None and not was_refused:
         if fragment_reruns.running(LIVE_FRAGMENT):
             return  # the page sends an answer's rerun to the live panel: this run draws it
