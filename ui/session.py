@@ -38,7 +38,7 @@ def _forget_store(released: Store) -> None:
         _store_held[0] = None
 
 
-_store_held: list[Store | None] = [None]
+_store_held: list[Store | None] = [None]  # the store, once asked for; None again when the cache lets it go
 
 
 @st.cache_resource(on_release=_forget_store)

@@ -430,7 +430,8 @@ class LiveSummary(NamedTuple):
 def live_summary(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> LiveSummary:
     """split_records(), aspect_rows(), overall() and aspect_progress() as the live panel
     uses them, in one pass over the factors and with the same numbers (tests check it):
-    it runs on every answer in a room, where the four took 55 µs of an answer's ~3 ms."""
+    it runs on every answer in a room, where the four took about 50 µs of an answer's
+    ~3 ms of server time, this 24 µs (timeit, half the factors answered)."""
     inst = inst or instrument()
     today = today_records(records, inst)
     bars, scores = [], []
