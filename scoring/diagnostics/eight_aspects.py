@@ -422,9 +422,16 @@ class LiveSummary(NamedTuple):
 
     bars: tuple[tuple[str, float, int, int], ...]  # per aspect: title, score, factors answered (or don't know), factors
     dont_know: int
-    done: int  # factors answered or marked don't know, of
-    total: int
     room: float  # room for manoeuvre, as overall() gives it
+
+    @property
+    def done(self) -> int:
+        """Factors answered or marked don't know."""
+        return sum(bar[2] for bar in self.bars)
+
+    @property
+    def total(self) -> int:
+        return sum(bar[3] for bar in self.bars)
 
 
 def live_summary(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> LiveSummary:
@@ -435,7 +442,7 @@ def live_summary(records: Mapping[str, Mapping[str, Any]], inst: Instrument | No
     inst = inst or instrument()
     today = today_records(records, inst)
     bars, scores = [], []
-    dont_know = done = total = 0
+    dont_know = 0
     for aspect in inst.aspects:
         factors = inst.factors_of(aspect.id)
         weight_sum = weighted = 0.0
@@ -458,10 +465,8 @@ def live_summary(records: Mapping[str, Mapping[str, Any]], inst: Instrument | No
         if weight_sum:
             scores.append(score)
         bars.append((aspect.title, score, answered, len(factors)))
-        done += answered
-        total += len(factors)
     room = sum(scores) / len(scores) if scores else math.nan
-    return LiveSummary(tuple(bars), dont_know, done, total, room)
+    return LiveSummary(tuple(bars), dont_know, room)
 
 
 def aspect_progress(records: Mapping[str, Mapping[str, Any]], inst: Instrument | None = None) -> dict[str, tuple[int, int]]:
